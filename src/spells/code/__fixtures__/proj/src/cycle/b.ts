@@ -1,0 +1,3 @@
+export * from './a.js';
+export { fromA as aliasOfA } from './a.js';
+export const fromB = 'b';

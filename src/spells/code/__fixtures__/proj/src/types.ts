@@ -1,0 +1,2 @@
+export interface Codec { name: string; clockRate: number }
+export type Hidden = never;

@@ -1,0 +1,2 @@
+export * from './text.js';
+export { deep } from './deep/index.js';

@@ -1,0 +1,186 @@
+/**
+ * Named exports of a TypeScript module, read from source text (never imported or compiled).
+ *
+ * Follows `export * from`, `export * as ns from`, `export { a, b as c } from`,
+ * `export type { ... } from`, `export { x }` of local declarations and of imported bindings,
+ * and `export default`. Relative specifiers resolve the way NodeNext projects write them:
+ * './x.js' -> './x.ts' (or './x/index.ts'). Cycles terminate; a file that cannot be found
+ * becomes a problem, never an exception.
+ */
+
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { FileCache } from './file-cache.js';
+import { messages } from './messages.js';
+import { DEFAULT_LOCAL, type ImportBinding, type LocalDeclaration, type ModuleScan, type Position, scanModule } from './module-scan.js';
+import type { ExportedSymbol, ModuleExports, SourceLocation, SourceProblem } from './types.js';
+
+export type { ExportedSymbol, ExportKind, ModuleExports, SignatureText, SourceLocation, SourceProblem } from './types.js';
+
+const scans = new FileCache<ModuleScan>((text) => scanModule(text));
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const INDEX_NAMES = ['index.ts', 'index.tsx', 'index.mts', 'index.d.ts'];
+
+/**
+ * The file a relative specifier names, 'package' for a bare specifier, or undefined when
+ * no candidate file exists.
+ */
+export function resolveSpecifier(fromFile: string, specifier: string): string | 'package' | undefined {
+  if (!specifier.startsWith('.') && !isAbsolute(specifier)) return 'package';
+  const base = resolve(dirname(fromFile), specifier);
+  const candidates: string[] = [];
+  const ext = /\.(js|jsx|mjs|cjs)$/.exec(base);
+  if (ext) {
+    const stem = base.slice(0, -ext[0].length);
+    const tsExt = { js: ['.ts', '.tsx', '.d.ts'], jsx: ['.tsx'], mjs: ['.mts', '.d.mts'], cjs: ['.cts', '.d.cts'] }[ext[1] as 'js'];
+    for (const e of tsExt) candidates.push(stem + e);
+    candidates.push(base);
+    for (const n of INDEX_NAMES) candidates.push(`${stem}/${n}`);
+  } else {
+    candidates.push(base, `${base}.ts`, `${base}.tsx`, `${base}.d.ts`);
+    for (const n of INDEX_NAMES) candidates.push(`${base}/${n}`);
+  }
+  return candidates.find(isFile);
+}
+
+interface Context {
+  done: Map<string, Map<string, ExportedSymbol>>;
+  inProgress: Map<string, Map<string, ExportedSymbol>>;
+  problems: SourceProblem[];
+  reported: Set<string>;
+}
+
+function loc(file: string, at: Position): SourceLocation {
+  return { file, line: at.line, column: at.column };
+}
+
+function symbolOf(file: string, name: string, decl: LocalDeclaration): ExportedSymbol {
+  const s: ExportedSymbol = { name, kind: decl.kind, location: loc(file, decl.at) };
+  if (decl.signature) s.signature = decl.signature;
+  if (decl.overloads) s.overloads = decl.overloads;
+  if (decl.members) s.members = decl.members;
+  return s;
+}
+
+function renamed(symbol: ExportedSymbol, name: string): ExportedSymbol {
+  return symbol.name === name ? symbol : { ...symbol, name };
+}
+
+function problem(ctx: Context, message: string, location: SourceLocation): void {
+  const key = `${location.file}:${location.line}:${location.column}:${message}`;
+  if (ctx.reported.has(key)) return;
+  ctx.reported.add(key);
+  ctx.problems.push({ message, location });
+}
+
+/** The module a specifier names, as its export map; undefined (with a problem) when missing. */
+function target(ctx: Context, file: string, specifier: string, at: Position): { file: string; symbols: Map<string, ExportedSymbol> } | 'package' | undefined {
+  const resolved = resolveSpecifier(file, specifier);
+  if (resolved === 'package') return 'package';
+  if (resolved === undefined) {
+    problem(ctx, messages.missingModule(specifier), loc(file, at));
+    return undefined;
+  }
+  return { file: resolved, symbols: exportsOf(ctx, resolved) };
+}
+
+/** The symbol an import binding refers to, exported under `name`. */
+function imported(ctx: Context, file: string, binding: ImportBinding, name: string): ExportedSymbol | undefined {
+  const t = target(ctx, file, binding.specifier, binding.at);
+  if (t === undefined) return undefined;
+  if (t === 'package' || binding.imported === '*') {
+    return { name, kind: binding.imported === '*' ? 'namespace' : 'const', location: loc(file, binding.at) };
+  }
+  const s = t.symbols.get(binding.imported);
+  if (!s) {
+    problem(ctx, messages.missingExport(binding.imported, binding.specifier), loc(file, binding.at));
+    return undefined;
+  }
+  return renamed(s, name);
+}
+
+function exportsOf(ctx: Context, file: string): Map<string, ExportedSymbol> {
+  const done = ctx.done.get(file);
+  if (done) return done;
+  const partial = ctx.inProgress.get(file);
+  if (partial) return partial; // a cycle: what is known so far
+  const symbols = new Map<string, ExportedSymbol>();
+  const scan = scans.get(file);
+  if (!scan) return symbols;
+  ctx.inProgress.set(file, symbols);
+  for (const p of scan.problems) problem(ctx, p.message, loc(file, p.at));
+
+  // Own declarations first, so that a cycle through `export *` still sees them.
+  for (const e of scan.exports) {
+    if (e.type !== 'local') continue;
+    const decl = scan.locals.get(e.local);
+    if (decl) symbols.set(e.exported, symbolOf(file, e.exported, decl));
+  }
+  for (const e of scan.exports) {
+    if (e.type === 'local') {
+      if (symbols.has(e.exported)) continue;
+      if (scan.locals.has(e.local)) continue;
+      const binding = scan.imports.get(e.local);
+      if (!binding) {
+        problem(ctx, messages.missingLocal(e.local === DEFAULT_LOCAL ? 'default' : e.local), loc(file, e.at));
+        continue;
+      }
+      const s = imported(ctx, file, binding, e.exported);
+      if (s) symbols.set(e.exported, s);
+    } else if (e.type === 'from') {
+      const s = imported(ctx, file, { specifier: e.specifier, imported: e.imported, at: e.at }, e.exported);
+      if (s) symbols.set(e.exported, s);
+    } else if (e.type === 'star-as') {
+      const t = target(ctx, file, e.specifier, e.at);
+      if (t !== undefined) symbols.set(e.exported, { name: e.exported, kind: 'namespace', location: loc(file, e.at) });
+    }
+  }
+  for (const e of scan.exports) {
+    if (e.type !== 'star') continue;
+    const t = target(ctx, file, e.specifier, e.at);
+    if (t === 'package') {
+      problem(ctx, messages.packageStar(e.specifier), loc(file, e.at));
+      continue;
+    }
+    if (t === undefined) continue;
+    for (const [name, s] of t.symbols) {
+      if (name !== 'default' && !symbols.has(name)) symbols.set(name, s);
+    }
+  }
+  ctx.inProgress.delete(file);
+  ctx.done.set(file, symbols);
+  return symbols;
+}
+
+/**
+ * Read the named exports of a module folder's index.ts (or a file), following re-exports.
+ * Missing files become `problems`, not exceptions; cycles terminate.
+ */
+export function readModuleExports(entryFileOrDir: string): ModuleExports {
+  const absolute = resolve(entryFileOrDir);
+  let entry = absolute;
+  if (isDirectory(absolute)) entry = INDEX_NAMES.map((n) => resolve(absolute, n)).find(isFile) ?? resolve(absolute, 'index.ts');
+  const ctx: Context = { done: new Map(), inProgress: new Map(), problems: [], reported: new Set() };
+  if (!isFile(entry)) {
+    ctx.problems.push({ message: messages.missingEntry(entry), location: { file: entry, line: 1, column: 1 } });
+    return { entry, symbols: new Map(), problems: ctx.problems };
+  }
+  const symbols = exportsOf(ctx, entry);
+  return { entry, symbols, problems: ctx.problems };
+}
