@@ -1,0 +1,118 @@
+/**
+ * A small glob expander (no dependency): `**` (any number of folders), `*` and `?` (within
+ * one path segment, not matching a leading dot), `{a,b}` alternatives (nestable), and a
+ * leading `!` to exclude what earlier patterns matched. `node_modules` and `.git` are never
+ * entered by a wildcard.
+ */
+
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Expand `{a,b}` alternatives, innermost-first, into plain patterns. */
+export function expandBraces(pattern: string): string[] {
+  const open = pattern.lastIndexOf('{');
+  if (open < 0) return [pattern];
+  const close = pattern.indexOf('}', open);
+  if (close < 0) return [pattern];
+  const body = pattern.slice(open + 1, close);
+  const head = pattern.slice(0, open);
+  const tail = pattern.slice(close + 1);
+  return body.split(',').flatMap((alt) => expandBraces(head + alt + tail));
+}
+
+const segmentCache = new Map<string, RegExp>();
+
+function segmentRegex(segment: string): RegExp {
+  let re = segmentCache.get(segment);
+  if (re) return re;
+  let src = segment.startsWith('.') ? '' : '(?!\\.)';
+  for (const ch of segment) {
+    if (ch === '*') src += '[^/]*';
+    else if (ch === '?') src += '[^/]';
+    else src += ch.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
+  }
+  re = new RegExp(`^${src}$`);
+  segmentCache.set(segment, re);
+  return re;
+}
+
+const NEVER_ENTER = new Set(['node_modules', '.git']);
+
+function hasWildcard(segment: string): boolean {
+  return segment === '**' || /[*?]/.test(segment);
+}
+
+function walk(dir: string, segments: string[], k: number, out: Set<string>): void {
+  if (k >= segments.length) return;
+  const segment = segments[k];
+  const last = k === segments.length - 1;
+  if (!hasWildcard(segment)) {
+    const p = join(dir, segment);
+    let st: import('node:fs').Stats;
+    try {
+      st = statSync(p);
+    } catch {
+      return;
+    }
+    if (last) {
+      if (st.isFile()) out.add(p);
+    } else if (st.isDirectory()) walk(p, segments, k + 1, out);
+    return;
+  }
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  if (segment === '**') {
+    if (last) {
+      // Trailing `**`: every file below.
+      for (const e of entries) {
+        if (e.name.startsWith('.') || NEVER_ENTER.has(e.name)) continue;
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p, segments, k, out);
+        else if (e.isFile()) out.add(p);
+      }
+      return;
+    }
+    walk(dir, segments, k + 1, out); // zero folders
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.') || NEVER_ENTER.has(e.name)) continue;
+      walk(join(dir, e.name), segments, k, out);
+    }
+    return;
+  }
+  const re = segmentRegex(segment);
+  for (const e of entries) {
+    if (!re.test(e.name)) continue;
+    const p = join(dir, e.name);
+    if (last) {
+      if (e.isFile()) out.add(p);
+    } else if (e.isDirectory() && !NEVER_ENTER.has(e.name)) walk(p, segments, k + 1, out);
+  }
+}
+
+/**
+ * Expand glob patterns like 'src/sdp/**\/*.test.ts' relative to `root` into sorted absolute
+ * paths of existing files. A pattern starting with `!` removes matches of earlier patterns.
+ */
+export function expandGlobs(root: string, patterns: string[]): string[] {
+  const base = resolve(root);
+  const found = new Set<string>();
+  for (const raw of patterns) {
+    const negate = raw.startsWith('!');
+    const pattern = (negate ? raw.slice(1) : raw).replace(/\\/g, '/');
+    const matched = new Set<string>();
+    for (const p of expandBraces(pattern)) {
+      const segments = p.split('/').filter((s) => s !== '' && s !== '.');
+      const start = p.startsWith('/') ? '/' : base;
+      walk(start, segments, 0, matched);
+    }
+    for (const m of matched) {
+      if (negate) found.delete(m);
+      else found.add(m);
+    }
+  }
+  return [...found].sort();
+}

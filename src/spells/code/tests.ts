@@ -1,0 +1,112 @@
+/**
+ * Titles of `it()` / `test()` calls in test files, read from source text and nested under
+ * their `describe()` titles, so that a spell's `-> test:` bindings can be checked without
+ * running the tests.
+ */
+
+import { resolve } from 'node:path';
+import { FileCache } from './file-cache.js';
+import { tokenize, tokenText } from './tokenizer.js';
+
+export { expandGlobs } from './glob.js';
+
+export interface TestTitle {
+  title: string;
+  /** `[...describeTitles, title].join(' > ')`. */
+  fullTitle: string;
+  file: string;
+  /** Of the `it` / `test` identifier, 1-based. */
+  line: number;
+  column: number;
+  /** Declared with `.skip` / `.todo` (or `xit`), or inside a skipped `describe`. */
+  skipped: boolean;
+}
+
+const TEST_CALLS = new Set(['it', 'test', 'xit', 'xtest', 'fit']);
+const SUITE_CALLS = new Set(['describe', 'suite', 'xdescribe', 'fdescribe']);
+const SKIPPING = new Set(['skip', 'todo']);
+/** Modifiers whose own argument list comes before the call with the title. */
+const WITH_ARGUMENTS = new Set(['each', 'for', 'skipIf', 'runIf']);
+
+type Found = Omit<TestTitle, 'file'>;
+
+const TITLE_SEPARATOR = ' > ';
+
+function findTitles(src: string): Found[] {
+  const { tokens, match } = tokenize(src);
+  const out: Found[] = [];
+  const suites: { title: string; close: number; skipped: boolean }[] = [];
+  const n = tokens.length;
+  const is = (k: number, text: string): boolean => k < n && tokens[k].kind === 'punct' && tokens[k].text === text;
+  for (let i = 0; i < n; i++) {
+    while (suites.length > 0 && i > suites[suites.length - 1].close) suites.pop();
+    const t = tokens[i];
+    if (t.kind !== 'ident') continue;
+    const suite = SUITE_CALLS.has(t.text);
+    if (!suite && !TEST_CALLS.has(t.text)) continue;
+    if (i > 0 && (is(i - 1, '.') || is(i - 1, '?'))) continue; // obj.test(...), not a test call
+    let skipped = t.text.startsWith('x');
+    let k = i + 1;
+    while (is(k, '.') && k + 1 < n && tokens[k + 1].kind === 'ident') {
+      const modifier = tokens[k + 1].text;
+      if (SKIPPING.has(modifier)) skipped = true;
+      k += 2;
+      if (WITH_ARGUMENTS.has(modifier)) {
+        if (is(k, '(') && match[k] > k) k = match[k] + 1;
+        else if (k < n && tokens[k].kind === 'template') k++;
+      }
+    }
+    if (!is(k, '(') || match[k] < 0) continue;
+    const close = match[k];
+    const arg = tokens[k + 1];
+    if (!arg) continue;
+    const literal = (arg.kind === 'string' || (arg.kind === 'template' && !arg.substitution)) && (is(k + 2, ',') || is(k + 2, ')'));
+    const inSkipped = suites.some((s) => s.skipped);
+    if (suite) {
+      // A computed suite title keeps its source text so nested full titles stay readable.
+      let title: string;
+      if (literal) title = arg.value ?? '';
+      else {
+        let end = k + 1;
+        while (end < close && !(tokens[end].depth === arg.depth && is(end, ','))) end++;
+        title = tokenText(tokens, k + 1, end);
+      }
+      suites.push({ title, close, skipped: skipped || inSkipped });
+      continue;
+    }
+    if (!literal) continue;
+    const title = arg.value ?? '';
+    out.push({
+      title,
+      fullTitle: [...suites.map((s) => s.title), title].join(TITLE_SEPARATOR),
+      line: t.line,
+      column: t.column,
+      skipped: skipped || inSkipped,
+    });
+  }
+  return out;
+}
+
+const cache = new FileCache<Found[]>((text) => findTitles(text));
+
+/**
+ * Find it()/test() calls (with .only/.skip/.todo/.concurrent/.each/...) whose title is a
+ * string literal ('..', "..", or a template without `${}`), nested under describe() titles.
+ * Files that do not exist are skipped (expand patterns with `expandGlobs` first).
+ */
+export function readTestTitles(files: string[]): TestTitle[] {
+  const out: TestTitle[] = [];
+  for (const f of files) {
+    const file = resolve(f);
+    const found = cache.get(file);
+    if (!found) continue;
+    for (const x of found) out.push({ ...x, file });
+  }
+  return out;
+}
+
+/** Exposed for tests of the scanner on in-memory text. */
+export function readTestTitlesFromSource(src: string, file: string): TestTitle[] {
+  return findTitles(src).map((x) => ({ ...x, file }));
+}
+
