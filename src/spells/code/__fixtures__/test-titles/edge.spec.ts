@@ -1,7 +1,7 @@
 // Read statically by tests.test.ts; never run (the project runs only *.test.ts).
 import { describe, it, test } from 'vitest';
 
-const name = 'dynamic';
+const name: string = 'dynamic';
 const helper = { test: (_s: string) => true, it: (_s: string) => true };
 helper.test('member call, not a test');
 helper.it('member call, not a test either');
