@@ -1,0 +1,31 @@
+/** Tunable thresholds and defaults of the H.264 encoder, in one place. */
+
+/** Default capture/encode size and rate. */
+export const DEFAULT_WIDTH = 1280;
+export const DEFAULT_HEIGHT = 720;
+export const DEFAULT_FPS = 30;
+/** Default fixed quantiser. */
+export const DEFAULT_QP = 28;
+/** Default number of frames from one IDR to the next (a GOP). */
+export const DEFAULT_KEY_INTERVAL = 60;
+/** Default integer-sample motion search radius around the predicted vector. */
+export const DEFAULT_SEARCH_RANGE = 16;
+/** Margin (samples) of edge extension around reference luma planes; chroma has half. */
+export const LUMA_PAD = 32;
+export const CHROMA_PAD = 16;
+/** How far (luma samples) a motion-compensated block may reach outside the picture. */
+export const MV_MARGIN = 24;
+/**
+ * JM-style cost of a lone +/-1 coefficient preceded by `run` zeros (scan order); levels above
+ * 1 cost 999. Inter 8x8 luma blocks cheaper than LUMA_8X8_MIN_COST, inter macroblocks whose
+ * luma costs less than LUMA_MB_MIN_COST, and chroma AC cheaper than CHROMA_AC_MIN_COST are
+ * zeroed (their bits are not worth the distortion they remove).
+ */
+export const COEFF_COST = Uint8Array.of(3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+export const LUMA_8X8_MIN_COST = 4;
+export const LUMA_MB_MIN_COST = 6;
+export const CHROMA_AC_MIN_COST = 4;
+/** Mean absolute difference per luma sample above which a P macroblock also tries intra. */
+export const INTRA_TRY_MAD = 4;
+/** Extra cost (in multiples of the motion lambda) charged to intra in P slices. */
+export const INTRA_BIAS_LAMBDAS = 24;

@@ -1,0 +1,144 @@
+/**
+ * Inter prediction helpers: motion vector prediction (ITU-T H.264 8.4.1.3 median rule and
+ * 8.4.1.1 P_Skip), block SAD, and motion compensation from an edge-extended reference
+ * (which equals the sample clamping of 8.4.2.2 as long as vectors stay inside the margin).
+ */
+
+/** Motion of already coded macroblocks: quarter-sample vectors and refIdx (-1 = intra). */
+export interface MotionField {
+  mvx: Int16Array;
+  mvy: Int16Array;
+  ref: Int8Array;
+  widthMbs: number;
+}
+
+function median(a: number, b: number, c: number): number {
+  return a + b + c - Math.min(a, b, c) - Math.max(a, b, c);
+}
+
+/**
+ * Predicted vector for a 16x16 partition with refIdx 0 (8.4.1.3); writes [x, y] into `out`.
+ * Neighbours: A left, B above, C above-right (D above-left when C is unavailable).
+ */
+export function predictMv(f: MotionField, mbx: number, mby: number, out: Int32Array): void {
+  const w = f.widthMbs;
+  const i = mby * w + mbx;
+  const availA = mbx > 0;
+  const availB = mby > 0;
+  let availC = mby > 0 && mbx + 1 < w;
+  let iC = i - w + 1;
+  if (!availC) {
+    availC = mby > 0 && mbx > 0; // D
+    iC = i - w - 1;
+  }
+  let ax = 0, ay = 0, ar = -1, bx = 0, by = 0, br = -1, cx = 0, cy = 0, cr = -1;
+  if (availA) {
+    ar = f.ref[i - 1];
+    if (ar >= 0) { ax = f.mvx[i - 1]; ay = f.mvy[i - 1]; }
+  }
+  if (availB) {
+    br = f.ref[i - w];
+    if (br >= 0) { bx = f.mvx[i - w]; by = f.mvy[i - w]; }
+  }
+  if (availC) {
+    cr = f.ref[iC];
+    if (cr >= 0) { cx = f.mvx[iC]; cy = f.mvy[iC]; }
+  }
+  if (!availB && !availC && availA) {
+    bx = cx = ax; by = cy = ay; br = cr = ar;
+  }
+  const matches = (ar === 0 ? 1 : 0) + (br === 0 ? 1 : 0) + (cr === 0 ? 1 : 0);
+  if (matches === 1) {
+    if (ar === 0) { out[0] = ax; out[1] = ay; }
+    else if (br === 0) { out[0] = bx; out[1] = by; }
+    else { out[0] = cx; out[1] = cy; }
+    return;
+  }
+  out[0] = median(ax, bx, cx);
+  out[1] = median(ay, by, cy);
+}
+
+/** Inferred vector of a P_Skip macroblock (8.4.1.1); writes [x, y] into `out`. */
+export function predictSkipMv(f: MotionField, mbx: number, mby: number, out: Int32Array): void {
+  const w = f.widthMbs;
+  const i = mby * w + mbx;
+  if (mbx === 0 || mby === 0) {
+    out[0] = 0;
+    out[1] = 0;
+    return;
+  }
+  if ((f.ref[i - 1] === 0 && f.mvx[i - 1] === 0 && f.mvy[i - 1] === 0) || (f.ref[i - w] === 0 && f.mvx[i - w] === 0 && f.mvy[i - w] === 0)) {
+    out[0] = 0;
+    out[1] = 0;
+    return;
+  }
+  predictMv(f, mbx, mby, out);
+}
+
+/** SAD of a 16x16 block, giving up (returning a value >= limit) once `limit` is exceeded. */
+export function sad16(a: Uint8Array, ao: number, as: number, b: Uint8Array, bo: number, bs: number, limit: number): number {
+  let s = 0;
+  for (let y = 0; y < 16; y++) {
+    let p = ao + y * as;
+    let q = bo + y * bs;
+    for (let x = 0; x < 16; x += 4) {
+      let d = a[p] - b[q];
+      s += d < 0 ? -d : d;
+      d = a[p + 1] - b[q + 1];
+      s += d < 0 ? -d : d;
+      d = a[p + 2] - b[q + 2];
+      s += d < 0 ? -d : d;
+      d = a[p + 3] - b[q + 3];
+      s += d < 0 ? -d : d;
+      p += 4;
+      q += 4;
+    }
+    if (s >= limit) return s;
+  }
+  return s;
+}
+
+/** Copy a 16x16 luma block at integer offset into `out` (raster 16x16). */
+export function copyLuma16(ref: Uint8Array, off: number, stride: number, out: Uint8Array): void {
+  for (let y = 0; y < 16; y++) out.set(ref.subarray(off + y * stride, off + y * stride + 16), y * 16);
+}
+
+/**
+ * 8x8 chroma prediction for a quarter-luma-sample vector (mvCLX = mvLX, 1/8 chroma sample,
+ * 8.4.1.4 and 8.4.2.2.2 bilinear interpolation). `off` addresses the co-located block.
+ */
+export function predictChroma8(ref: Uint8Array, off: number, stride: number, mvx: number, mvy: number, out: Uint8Array): void {
+  const xf = mvx & 7;
+  const yf = mvy & 7;
+  const base = off + (mvy >> 3) * stride + (mvx >> 3);
+  if (xf === 0 && yf === 0) {
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) out[y * 8 + x] = ref[base + y * stride + x];
+    return;
+  }
+  const wA = (8 - xf) * (8 - yf);
+  const wB = xf * (8 - yf);
+  const wC = (8 - xf) * yf;
+  const wD = xf * yf;
+  for (let y = 0; y < 8; y++) {
+    const r = base + y * stride;
+    for (let x = 0; x < 8; x++) {
+      const p = r + x;
+      out[y * 8 + x] = (wA * ref[p] + wB * ref[p + 1] + wC * ref[p + stride] + wD * ref[p + stride + 1] + 32) >> 6;
+    }
+  }
+}
+
+/** Replicate the outer samples of a `w` x `h` picture into a margin of `pad` samples on each side. */
+export function extendEdges(plane: Uint8Array, origin: number, stride: number, w: number, h: number, pad: number): void {
+  for (let y = 0; y < h; y++) {
+    const row = origin + y * stride;
+    plane.fill(plane[row], row - pad, row);
+    plane.fill(plane[row + w - 1], row + w, row + w + pad);
+  }
+  const first = origin - pad;
+  const last = origin + (h - 1) * stride - pad;
+  for (let y = 1; y <= pad; y++) {
+    plane.copyWithin(first - y * stride, first, first + w + 2 * pad);
+    plane.copyWithin(last + y * stride, last, last + w + 2 * pad);
+  }
+}
