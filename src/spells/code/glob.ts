@@ -17,7 +17,7 @@ export function expandBraces(pattern: string): string[] {
   const body = pattern.slice(open + 1, close);
   const head = pattern.slice(0, open);
   const tail = pattern.slice(close + 1);
-  return body.split(',').flatMap((alt) => expandBraces(head + alt + tail));
+  return [...new Set(body.split(',').flatMap((alt) => expandBraces(head + alt + tail)))];
 }
 
 const segmentCache = new Map<string, RegExp>();

@@ -55,6 +55,80 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - lineStart + 1 };
 }
 
+/**
+ * Offset of the first JSON syntax error in `text` (only called after `JSON.parse` failed,
+ * since V8's messages do not always carry a position).
+ */
+export function jsonErrorOffset(text: string): number {
+  let p = 0;
+  const n = text.length;
+  const ws = (): void => {
+    while (p < n && (text[p] === ' ' || text[p] === '\n' || text[p] === '\r' || text[p] === '\t')) p++;
+  };
+  const fail = (): never => {
+    throw new Error('stop');
+  };
+  const value = (): void => {
+    ws();
+    const c = text[p];
+    if (c === '{') {
+      p++;
+      ws();
+      if (text[p] === '}') { p++; return; }
+      for (;;) {
+        ws();
+        if (text[p] !== '"') fail();
+        string();
+        ws();
+        if (text[p] !== ':') fail();
+        p++;
+        value();
+        ws();
+        if (text[p] === ',') { p++; continue; }
+        if (text[p] === '}') { p++; return; }
+        fail();
+      }
+    } else if (c === '[') {
+      p++;
+      ws();
+      if (text[p] === ']') { p++; return; }
+      for (;;) {
+        value();
+        ws();
+        if (text[p] === ',') { p++; continue; }
+        if (text[p] === ']') { p++; return; }
+        fail();
+      }
+    } else if (c === '"') string();
+    else {
+      const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(p, p + 400));
+      if (!m) fail();
+      else p += m[0].length;
+    }
+  };
+  const string = (): void => {
+    p++;
+    while (p < n) {
+      const c = text.charCodeAt(p);
+      if (c === 34) { p++; return; }
+      if (c < 32) fail();
+      if (c === 92) {
+        const e = text[p + 1];
+        if (e === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(p + 2, p + 6)) : !'"\\/bfnrt'.includes(e ?? 'x')) fail();
+        p += e === 'u' ? 6 : 2;
+      } else p++;
+    }
+    fail();
+  };
+  try {
+    value();
+    ws();
+    return p;
+  } catch {
+    return p; // Stop, or a RangeError from absurd nesting: either way, here
+  }
+}
+
 /** Parse report text (exposed for tests and fuzzing); `path` is only used in messages. */
 export function parseVitestResults(text: string, path: string): TestResult[] {
   let data: unknown;
@@ -62,10 +136,8 @@ export function parseVitestResults(text: string, path: string): TestResult[] {
     data = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    const m = /position (\d+)/.exec(detail);
-    const offset = m ? Number(m[1]) : /end of JSON/.test(detail) ? text.length : undefined;
-    const where = offset === undefined ? undefined : lineColumn(text, offset);
-    throw new VitestResultsError(messages.notJson(path, detail), path, where?.line, where?.column);
+    const where = lineColumn(text, jsonErrorOffset(text));
+    throw new VitestResultsError(messages.notJson(path, `${detail} (line ${where.line}, column ${where.column})`), path, where.line, where.column);
   }
   const fail = (detail: string): never => {
     throw new VitestResultsError(messages.notVitestReport(path, detail), path);
