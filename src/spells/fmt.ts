@@ -1,0 +1,107 @@
+/**
+ * `spell fmt`: the canonical layout of spell files. Idempotent, keeps comments and prose,
+ * and never changes a spell's meaning (its seal stays the same). Canonical means:
+ * LF line endings, no trailing spaces, one final newline, at most one blank line in a row
+ * inside spells, `#Spell: Name` headers, `glyph + one space + text`, known labels spelled
+ * `Intent:`/`Guarantee:`/..., contracts and proofs written with `->`, entity lines
+ * indented two spaces, continuation lines two more than their item.
+ * Markdown prose and fenced code outside spells are left byte for byte.
+ */
+import { spellFileKind } from './files.js';
+import { parseSpellText, type LineInfo } from './parse-text.js';
+
+const LABELS: [string, RegExp, string][] = [
+  ['^', /^intent[ \t]*:[ \t]*/i, 'Intent: '],
+  ['!', /^guarantee[ \t]*:[ \t]*/i, 'Guarantee: '],
+  ['~', /^assumption[ \t]*:[ \t]*/i, 'Assumption: '],
+  ['-', /^exclusion[ \t]*:[ \t]*/i, 'Exclusion: '],
+  ['?', /^(?:open[ \t]+)?question[ \t]*:[ \t]*/i, 'Question: '],
+];
+
+function splitComment(text: string): [string, string] {
+  const m = /[ \t]+#[ \t].*$/.exec(text);
+  return m ? [text.slice(0, m.index), m[0].trim()] : [text, ''];
+}
+
+/** One glyph line (without indentation) in canonical form. */
+export function canonicalGlyphLine(content: string): string {
+  const glyph = content[0];
+  const [bodyRaw, comment] = splitComment(content.slice(1));
+  let body = bodyRaw.trim();
+  for (const [g, re, label] of LABELS) if (g === glyph && re.test(body)) body = label + body.replace(re, '');
+  if (glyph === ':') {
+    body = body.replace(/^contract[ \t]*:[ \t]*/i, '');
+    const m = /^(.*?)[ \t]*(?:->|→)[ \t]*(.*)$/.exec(body);
+    if (m && m[1] && m[2]) body = `${m[1]} -> ${m[2]}`;
+  } else if (glyph === '$') {
+    const m = /^(require|forbid|prove)[ \t]*:[ \t]*(.*)$/i.exec(body);
+    if (m) {
+      const kind = m[1].toLowerCase();
+      let rest = m[2];
+      if (kind === 'prove') {
+        const p = /^(.*?)[ \t]*(?:->|→)[ \t]*test[ \t]*:[ \t]*(.+)$/i.exec(rest);
+        if (p) rest = `${p[1]} -> test: ${p[2]}`;
+      }
+      body = `${kind}: ${rest}`;
+    }
+  } else if (glyph === '>') {
+    body = body.split(',').map((t) => t.trim()).filter(Boolean).join(', ');
+  } else if (glyph === '@') {
+    body = body.replace(/^@/, '');
+    return `@${body}${comment ? ` ${comment}` : ''}`;
+  }
+  return `${glyph}${body ? ' ' + body : ''}${comment ? ` ${comment}` : ''}`;
+}
+
+function canonicalHeader(content: string): string {
+  const m = /^(#{1,6}[ \t]+)?#(?:Spell[ \t]*:[ \t]*)?(\S+)[ \t]*$/i.exec(content)!;
+  return `${m[1] ? m[1].trim() + ' ' : ''}#Spell: ${m[2]}`;
+}
+
+/** Format a spell file's text. YAML files are returned unchanged (YAML has its own formatters). */
+export function formatSpellSource(file: string, text: string): string {
+  const kind = spellFileKind(file);
+  if (kind === 'yaml') return text;
+  const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  const body = bom ? text.slice(1) : text;
+  const parsed = parseSpellText(file, body, { markdown: kind === 'markdown' });
+  const lines = body.split(/\r\n|\r|\n/);
+  const out: string[] = [];
+  let inSpell = false;
+  let lastGlyphIndent = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const info: LineInfo = parsed.lines[i] ?? { kind: 'prose', depth: 0 };
+    const raw = lines[i];
+    const content = raw.trim();
+    switch (info.kind) {
+      case 'header': inSpell = true; out.push(canonicalHeader(content)); break;
+      case 'separator': inSpell = false; out.push(kind === 'markdown' ? raw : content); break;
+      case 'glyph': {
+        lastGlyphIndent = info.depth * 2;
+        out.push(' '.repeat(lastGlyphIndent) + canonicalGlyphLine(content));
+        break;
+      }
+      case 'continuation': out.push(' '.repeat(lastGlyphIndent + 2) + content); break;
+      case 'section': lastGlyphIndent = 0; out.push(content); break;
+      case 'section-item': {
+        lastGlyphIndent = 0;
+        const m = /^([-*+]|\d+[.)])[ \t]+(.*)$/.exec(content)!;
+        out.push(`${m[1]} ${m[2]}`);
+        break;
+      }
+      case 'blank':
+        if (inSpell || kind !== 'markdown') { if (out.length && out[out.length - 1] !== '') out.push(''); }
+        else out.push(raw);
+        break;
+      case 'comment': case 'section-text': case 'invalid':
+        out.push(inSpell || kind !== 'markdown' ? raw.replace(/[ \t]+$/, '') : raw);
+        break;
+      default:
+        // Prose, fences, front matter: untouched in books, trailing spaces trimmed in .spell files.
+        if (kind === 'markdown' && inSpell && info.kind === 'prose' && /^#{1,6}[ \t]/.test(content)) inSpell = false;
+        out.push(kind === 'markdown' ? raw : raw.replace(/[ \t]+$/, ''));
+    }
+  }
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return bom + out.join('\n') + '\n';
+}

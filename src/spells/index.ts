@@ -1,0 +1,23 @@
+/**
+ * Public API of the spellbook engine (`spellbook/spells`): parse spells in every form,
+ * validate them against the schema and the seal, graph and mapping rules, seal them,
+ * format them, check invocation bindings, and render reports in five formats.
+ */
+export type { Clauses, Contract, Dependency, Diagnostic, Entity, Item, Location, Obligation, ParsedFile, Section, Severity, Spell } from './model.js';
+export { RULES, LIMITS, MESSAGES, MANIFEST_FILE, DEFAULT_SPELLBOOK_DIR, type RuleInfo } from './constants.js';
+export { parseSpellText, type ParseOptions, type LineInfo, type LineKind } from './parse-text.js';
+export { parseSpellYaml } from './parse-yaml.js';
+export { decodeSpellSource, firstInvalidUtf8Offset, type DecodedSource } from './source.js';
+export { collectSpellFiles, readSpellFile, parseSpellSource, spellFileKind, type SpellFileKind } from './files.js';
+export { toDocument, canonicalJson, type SpellDocument, type EntityDocument, type LocatedDocument } from './document.js';
+export { validateSpell, validateSpellObject, SPELL_SCHEMA_PATH, MANIFEST_SCHEMA_PATH } from './schema.js';
+export { findManifest, loadManifest, writeSeal, addManifestEntry, type Manifest, type ManifestEntry } from './manifest.js';
+export { sealOf, normalizeSpell } from './seal.js';
+export { Validator, loadSpellbook, exitCodeFor, type CheckOptions, type CheckReport, type SpellSummary, type LoadedSpellbook } from './validator.js';
+export { indexSpells, checkGraph, type SpellIndex } from './rules/graph.js';
+export { testBindings, type TestBinding } from './rules/mapping.js';
+export { formatSpellSource, canonicalGlyphLine } from './fmt.js';
+export { bindInvocation, BindError, type BindResult, type BoundLine } from './bind.js';
+export { renderGraph, type GraphFormat } from './graph-output.js';
+export { formatReport, REPORT_FORMATS, type ReportFormat, type FormatOptions } from './report/index.js';
+export { newSpellText, SPELL_NAME_PATTERN } from './scaffold.js';

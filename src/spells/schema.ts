@@ -1,0 +1,79 @@
+/**
+ * The spell and manifest JSON Schemas (draft-07, shipped in `schemas/`) compiled once with
+ * ajv, and a validator that turns ajv errors into located diagnostics.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { RULES } from './constants.js';
+import { locate, toDocument } from './document.js';
+import type { Diagnostic, Spell } from './model.js';
+
+function schemaPath(name: string): string {
+  // src/spells/schema.ts and dist/src/spells/schema.js both find ../../schemas or ../../../schemas.
+  for (const up of ['../../schemas/', '../../../schemas/']) {
+    const path = fileURLToPath(new URL(up + name, import.meta.url));
+    try { readFileSync(path, { flag: 'r' }); return path; } catch { /* try the next */ }
+  }
+  throw new Error(`schema ${name} not found beside the package`);
+}
+
+export const SPELL_SCHEMA_PATH = schemaPath('spell.schema.json');
+export const MANIFEST_SCHEMA_PATH = schemaPath('manifest.schema.json');
+
+let compiled: { spell: ValidateFunction; manifest: ValidateFunction } | undefined;
+
+function validators() {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    compiled = {
+      spell: ajv.compile(JSON.parse(readFileSync(SPELL_SCHEMA_PATH, 'utf8'))),
+      manifest: ajv.compile(JSON.parse(readFileSync(MANIFEST_SCHEMA_PATH, 'utf8'))),
+    };
+  }
+  return compiled;
+}
+
+export function describeAjvError(error: ErrorObject): string {
+  const where = error.instancePath || '(root)';
+  if (error.keyword === 'additionalProperties') return `${where}: unknown property '${(error.params as { additionalProperty: string }).additionalProperty}'`;
+  return `${where} ${error.message ?? 'is invalid'}`;
+}
+
+/** Keep one error per location: `oneOf` reports every branch, which helps nobody. */
+function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    if (e.keyword === 'oneOf' && errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath))) return false;
+    const key = e.instancePath;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Validate one parsed spell against the spell schema. */
+export function validateSpell(spell: Spell): Diagnostic[] {
+  const located = toDocument(spell);
+  const validate = validators().spell;
+  if (validate(located.document)) return [];
+  return usefulErrors(validate.errors ?? []).map((error) => ({
+    rule: RULES.schemaInvalid.id,
+    severity: RULES.schemaInvalid.severity,
+    message: `spell does not fit the schema: ${describeAjvError(error)}`,
+    location: locate(located, error.instancePath),
+    spell: spell.name,
+  }));
+}
+
+/** Validate a plain object (a YAML spell) against the spell schema; returns ajv errors. */
+export function validateSpellObject(value: unknown): ErrorObject[] {
+  const validate = validators().spell;
+  return validate(value) ? [] : usefulErrors(validate.errors ?? []);
+}
+
+/** Validate a manifest object; returns ajv errors (empty when valid). */
+export function validateManifestObject(value: unknown): ErrorObject[] {
+  const validate = validators().manifest;
+  return validate(value) ? [] : usefulErrors(validate.errors ?? []);
+}
