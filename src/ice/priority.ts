@@ -52,7 +52,8 @@ export function computeFoundation(input: FoundationInput): string {
 /**
  * Candidate pair priority (RFC 8445 section 6.1.2.3):
  * 2^32 x MIN(G, D) + 2 x MAX(G, D) + (G > D ? 1 : 0), where G is the priority of the
- * controlling agent's candidate and D the controlled agent's. Exact, as a BigInt (up to 2^64 - 1).
+ * controlling agent's candidate and D the controlled agent's. Exact, as a BigInt (the result
+ * exceeds 2^53, where `number` arithmetic would round).
  */
 export function computePairPriority(controllingPriority: number, controlledPriority: number): bigint {
   for (const p of [controllingPriority, controlledPriority]) {
