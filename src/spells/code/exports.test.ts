@@ -31,8 +31,8 @@ describe('readModuleExports on the fixture project', () => {
         'Parser', 'ParserOptions', 'ParsedThing', 'parseThing',
         // export { Session as RenamedSession, type SessionOptions } from; export type { Codec } from
         'RenamedSession', 'SessionOptions', 'Codec',
-        // export * from './util/index.js' (itself export * and export { deep } from)
-        'collapse', 'deep',
+        // export * from './util/index.js' (itself export *, export { deep } from, export type * from)
+        'collapse', 'deep', 'Circle', 'Area',
         // export * as helpers
         'helpers',
         // export * from a cycle

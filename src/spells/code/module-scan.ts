@@ -479,6 +479,7 @@ export function scanModule(src: string): ModuleScan {
       }
       return;
     }
+    if (is(i, 'type', end) && is(i + 1, '*', end)) i++; // export type * [as ns] from
     if (is(i, '*', end)) {
       if (is(i + 1, 'as', end) && i + 2 < end) {
         const t = tokens[i + 2];

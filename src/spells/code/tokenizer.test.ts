@@ -23,7 +23,7 @@ describe('tokenize', () => {
   it('cooks plain template and string values', () => {
     const t = tokenize("`a\\`b` 'c\\'d\\u0041\\x42\\u{1F600}'").tokens;
     expect(t[0]).toMatchObject({ kind: 'template', value: 'a`b' });
-    expect(t[0].substitution).toBeUndefined();
+    expect(t[0].substitution).toBe(false);
     expect(t[1].value).toBe("c'dAB\u{1F600}");
   });
 

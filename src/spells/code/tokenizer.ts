@@ -20,7 +20,7 @@ export interface Token {
   /** Cooked value of a string literal, or of a template literal without `${}`. */
   value?: string;
   /** True for a template literal that contains `${}`. */
-  substitution?: boolean;
+  substitution: boolean;
   start: number;
   end: number;
   /** 1-based. */
@@ -284,6 +284,8 @@ export function tokenize(src: string): TokenizedSource {
   const make = (kind: TokenKind, start: number, end: number, newline: boolean, depth: number): Token => ({
     kind,
     text: src.slice(start, end),
+    value: undefined,
+    substitution: false,
     start,
     end,
     line: 0,

@@ -1,0 +1,2 @@
+export interface Circle { radius: number }
+export type Area = number;
