@@ -52,6 +52,11 @@ export interface RtpDumpPacket {
   isRtcp: boolean;
   /** The packet as received (RTP header + payload, or an RTCP compound packet). */
   data: Uint8Array;
+  /**
+   * RTP only: the packet's length on the wire when the dump kept fewer bytes (rtptools'
+   * `rtpdump -F header` stores plen > length - 8). Absent when the whole packet is stored.
+   */
+  originalLength?: number;
 }
 
 export interface RtpDump {
@@ -149,11 +154,13 @@ export function readRtpDump(bytes: Uint8Array): RtpDump {
     if (bytes.length - pos < length) {
       throw new RtpDumpError(`record of ${length} bytes runs past the end`, pos);
     }
-    if (plen !== 0 && plen !== dataLength) {
-      throw new RtpDumpError(`plen ${plen} does not match stored length ${dataLength}`, pos + 2);
+    if (plen !== 0 && plen < dataLength) {
+      throw new RtpDumpError(`plen ${plen} is below the stored length ${dataLength}`, pos + 2);
     }
     const start = pos + RTPDUMP_PACKET_HEADER_BYTES;
-    packets.push({ offsetMs, isRtcp: plen === 0, data: bytes.slice(start, start + dataLength) });
+    const packet: RtpDumpPacket = { offsetMs, isRtcp: plen === 0, data: bytes.slice(start, start + dataLength) };
+    if (plen > dataLength) packet.originalLength = plen;
+    packets.push(packet);
     pos += length;
   }
   return { address, port, startSec, startUsec, source, sourcePort, packets };
@@ -186,6 +193,10 @@ export function writeRtpDump(options: WriteRtpDumpOptions): Uint8Array {
     if (!Number.isInteger(packet.offsetMs) || packet.offsetMs < 0 || packet.offsetMs > 0xffffffff) {
       throw new RangeError(`bad offsetMs ${packet.offsetMs}`);
     }
+    const original = packet.originalLength;
+    if (original !== undefined && (packet.isRtcp || original < packet.data.length || original > 0xffff)) {
+      throw new RangeError(`bad originalLength ${original}`);
+    }
     total += length;
   }
   const out = new Uint8Array(total);
@@ -200,7 +211,7 @@ export function writeRtpDump(options: WriteRtpDumpOptions): Uint8Array {
   pos += RTPDUMP_FILE_HEADER_BYTES;
   for (const packet of options.packets) {
     view.setUint16(pos, RTPDUMP_PACKET_HEADER_BYTES + packet.data.length);
-    view.setUint16(pos + 2, packet.isRtcp ? 0 : packet.data.length);
+    view.setUint16(pos + 2, packet.isRtcp ? 0 : (packet.originalLength ?? packet.data.length));
     view.setUint32(pos + 4, packet.offsetMs);
     out.set(packet.data, pos + RTPDUMP_PACKET_HEADER_BYTES);
     pos += RTPDUMP_PACKET_HEADER_BYTES + packet.data.length;
