@@ -32,7 +32,7 @@ describe('readModuleExports on the fixture project', () => {
         // export { Session as RenamedSession, type SessionOptions } from; export type { Codec } from
         'RenamedSession', 'SessionOptions', 'Codec',
         // export * from './util/index.js' (itself export *, export { deep } from, export type * from)
-        'collapse', 'deep', 'Circle', 'Area',
+        'collapse', 'deep', 'Circle', 'Area', 'collapseDefault',
         // export * as helpers
         'helpers',
         // export * from a cycle
@@ -108,6 +108,12 @@ describe('readModuleExports on the fixture project', () => {
   it('does not re-export a default through export *', () => {
     // util/text.ts has `export default collapse`, index.ts's own default is the anonymous function.
     expect(get('default').location.file).toBe(join(proj, 'index.ts'));
+  });
+
+  it('follows export default of a local name and re-exports it as { default as name }', () => {
+    const text = readModuleExports(join(proj, 'util/text.ts')).symbols.get('default');
+    expect(text).toMatchObject({ name: 'default', kind: 'function', location: { file: join(proj, 'util/text.ts'), line: 1, column: 17 } });
+    expect(get('collapseDefault')).toMatchObject({ name: 'collapseDefault', kind: 'function', signature: { params: 'text: string', returns: 'string' } });
   });
 
   it('terminates on an export * cycle and sees both sides of it', () => {

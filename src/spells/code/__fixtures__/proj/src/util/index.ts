@@ -1,3 +1,4 @@
 export * from './text.js';
 export { deep } from './deep/index.js';
 export type * from './shapes.js';
+export { default as collapseDefault } from './text.js';
