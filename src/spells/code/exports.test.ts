@@ -30,7 +30,7 @@ describe('readModuleExports on the fixture project', () => {
         // export * from './parser.js'
         'Parser', 'ParserOptions', 'ParsedThing', 'parseThing',
         // export { Session as RenamedSession, type SessionOptions } from; export type { Codec } from
-        'RenamedSession', 'SessionOptions', 'Codec',
+        'RenamedSession', 'SessionOptions', 'Codec', 'Decorated',
         // export * from './util/index.js' (itself export *, export { deep } from, export type * from)
         'collapse', 'deep', 'Circle', 'Area', 'collapseDefault',
         // export * as helpers
@@ -93,6 +93,13 @@ describe('readModuleExports on the fixture project', () => {
       size: { params: '', returns: 'number' },
       handler: { params: 'event: MessageEvent', returns: 'boolean' },
       describe: { params: '', returns: '{ text: string }' },
+    });
+  });
+
+  it('reads a decorated class and its decorated members', () => {
+    expect(get('Decorated').members).toEqual({
+      create: { params: 'options: SessionOptions', returns: 'Decorated' },
+      constructor: { params: 'readonly id: string', returns: '' },
     });
   });
 

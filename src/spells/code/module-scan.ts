@@ -135,6 +135,17 @@ export function scanModule(src: string): ModuleScan {
     return end;
   };
 
+  /** Index after any decorators (`@a.b(...)`) starting at `i`. */
+  const skipDecorators = (i: number, end: number): number => {
+    while (is(i, '@', end)) {
+      i++;
+      while (isIdent(i, end) && is(i + 1, '.', end)) i += 2;
+      if (isIdent(i, end)) i++;
+      if (is(i, '(', end) && match[i] > 0) i = match[i] + 1;
+    }
+    return i;
+  };
+
   /**
    * For a header whose parameter list closes at `close`, find the start of a `{ body }` that
    * ends the range [close + 1, end), or `end` when there is none (an overload or declaration).
@@ -230,13 +241,7 @@ export function scanModule(src: string): ModuleScan {
     const close = match[open];
     if (close < 0) return members;
     for (const [s, e] of splitStatements(open + 1, close, tokens[open].depth + 1, true)) {
-      let i = s;
-      while (is(i, '@', e)) {
-        i++;
-        while (isIdent(i, e) && is(i + 1, '.', e)) i += 2;
-        if (isIdent(i, e)) i++;
-        if (is(i, '(', e) && match[i] > 0) i = match[i] + 1;
-      }
+      let i = skipDecorators(s, e);
       let hidden = false;
       let accessor = '';
       while (i + 1 < e && tokens[i].kind === 'ident' && MEMBER_MODIFIERS.has(tokens[i].text)) {
@@ -517,7 +522,9 @@ export function scanModule(src: string): ModuleScan {
     exportLocal(decls);
   };
 
-  for (const [s, e0] of splitStatements(0, tokens.length, 0, false)) {
+  for (const [s0, e0] of splitStatements(0, tokens.length, 0, false)) {
+    const s = skipDecorators(s0, e0);
+    if (s >= e0) continue;
     const head = tokens[s];
     if (head.kind !== 'ident') continue;
     if (head.text === 'import') importStatement(s, e0);

@@ -44,3 +44,4 @@ export namespace Spaces { export const inner = 1; }
 export declare function declared(a: number): string;
 export { banner as BannerText };
 export default function (input: string): Shape { return { kind: input }; }
+export { Decorated } from './session.js';
