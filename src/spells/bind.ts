@@ -30,11 +30,20 @@ interface SpellLines {
   lines: BoundLine[];
 }
 
-/** The canonical glyph, section and item lines of each spell in a text. */
+const GLYPH_START = /^[\^@:!~\->?$][ \t]|^[\^@:!~>?$]\S|^\[/;
+
+/** The comparison key of a line: canonical glyph form without labels, or collapsed text. */
+function lineKey(content: string): string {
+  const text = /^[\^@:!~>?$-]/.test(content) && !/^-\S/.test(content) ? canonicalGlyphLine(content, { labels: false }) : content;
+  return text.replace(/[ \t]+/g, ' ').trim();
+}
+
+/** The glyph, section and item lines of each spell in a text, with their keys. */
 function spellLines(file: string, text: string): SpellLines[] {
   const kind = spellFileKind(file);
-  const parsed = parseSpellText(file, text.replace(/^\ufeff/, ''), { markdown: kind === 'markdown' });
-  const raw = text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/);
+  const body = text.replace(/^\ufeff/, '');
+  const parsed = parseSpellText(file, body, { markdown: kind === 'markdown' });
+  const raw = body.split(/\r\n|\r|\n/);
   const out: SpellLines[] = [];
   let current: SpellLines | undefined;
   parsed.lines.forEach((info, i) => {
@@ -44,8 +53,7 @@ function spellLines(file: string, text: string): SpellLines[] {
       out.push((current = { name, lines: [] }));
     } else if (info.kind === 'separator') current = undefined;
     else if (current && (info.kind === 'glyph' || info.kind === 'section' || info.kind === 'section-item' || info.kind === 'continuation')) {
-      const canonical = info.kind === 'glyph' ? canonicalGlyphLine(content) : content.replace(/[ \t]+/g, ' ');
-      current.lines.push({ line: i + 1, text: canonical.replace(/[ \t]+/g, ' ') });
+      current.lines.push({ line: i + 1, text: lineKey(content) });
     }
   });
   return out;
@@ -59,22 +67,21 @@ export function bindInvocation(spellFile: string, spellText: string, invocationF
   const spell = spells.find((s) => s.name === wanted);
   if (!spell) throw new BindError(`${spellFile} holds ${spells.length} spells; name one with --spell (${spells.map((s) => s.name).join(', ')})`);
 
-  // Every line of the invocation counts, whether or not it sits under a spell header.
+  // Every line of the invocation counts, wherever it sits (prose, sections, other headings),
+  // except fenced examples.
   const kept = new Set<string>();
-  const invocationGlyphs: BoundLine[] = [];
-  const kind = spellFileKind(invocationFile);
-  const parsed = parseSpellText(invocationFile, `#Spell: ${spell.name}\n` + invocationText.replace(/^\ufeff/, ''), { markdown: kind === 'markdown' });
-  const raw = invocationText.replace(/^\ufeff/, '').split(/\r\n|\r|\n/);
-  raw.forEach((line, i) => {
+  const glyphLines: BoundLine[] = [];
+  let fence = false;
+  invocationText.replace(/^\ufeff/, '').split(/\r\n|\r|\n/).forEach((line, i) => {
     const content = line.trim();
-    if (!content) return;
-    const info = parsed.lines[i + 1];
-    const canonical = (info?.kind === 'glyph' ? canonicalGlyphLine(content) : content).replace(/[ \t]+/g, ' ');
-    kept.add(canonical);
-    if (info?.kind === 'glyph' || info?.kind === 'section-item') invocationGlyphs.push({ line: i + 1, text: canonical });
+    if (/^(```|~~~)/.test(content)) { fence = !fence; return; }
+    if (!content || fence) return;
+    const key = lineKey(content);
+    kept.add(key);
+    if (GLYPH_START.test(content) && !/^-{3,}$/.test(content)) glyphLines.push({ line: i + 1, text: key });
   });
   const missing = spell.lines.filter((l) => !kept.has(l.text));
   const own = new Set(spell.lines.map((l) => l.text));
-  const extra = invocationGlyphs.filter((l) => !own.has(l.text));
+  const extra = glyphLines.filter((l) => !own.has(l.text));
   return { spell: spell.name, bound: missing.length === 0 && (!options.denyExtra || extra.length === 0), missing, extra };
 }

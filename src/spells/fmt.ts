@@ -24,11 +24,12 @@ function splitComment(text: string): [string, string] {
 }
 
 /** One glyph line (without indentation) in canonical form. */
-export function canonicalGlyphLine(content: string): string {
+export function canonicalGlyphLine(content: string, options: { labels?: boolean } = {}): string {
   const glyph = content[0];
   const [bodyRaw, comment] = splitComment(content.slice(1));
   let body = bodyRaw.trim();
-  for (const [g, re, label] of LABELS) if (g === glyph && re.test(body)) body = label + body.replace(re, '');
+  const keepLabels = options.labels ?? true;
+  for (const [g, re, label] of LABELS) if (g === glyph && re.test(body)) body = (keepLabels ? label : '') + body.replace(re, '');
   if (glyph === ':') {
     body = body.replace(/^contract[ \t]*:[ \t]*/i, '');
     const m = /^(.*?)[ \t]*(?:->|→)[ \t]*(.*)$/.exec(body);

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, type Pair, type Scalar } from 'yaml';
+import { Document, LineCounter, parseDocument, isMap, isScalar, type Pair, type Scalar } from 'yaml';
 import { MANIFEST_FILE, MESSAGES, RULES } from './constants.js';
 import type { Diagnostic, Location } from './model.js';
 import { describeAjvError, validateManifestObject } from './schema.js';
@@ -90,7 +90,7 @@ export function loadManifest(path: string): Manifest {
 
 /** Map a spell to its module in the manifest (created if missing), keeping comments and layout. */
 export function addManifestEntry(manifestPath: string, spell: string, module: string): void {
-  const doc = parseDocument(existsSync(manifestPath) ? readFileSync(manifestPath, 'utf8') : 'spells: {}\n');
+  const doc = existsSync(manifestPath) ? parseDocument(readFileSync(manifestPath, 'utf8')) : new Document({ spells: {} });
   if (!doc.has('spells')) doc.set('spells', doc.createNode({}));
   doc.setIn(['spells', spell, 'module'], module);
   doc.setIn(['spells', spell, 'tests'], doc.createNode([`${module}/**/*.test.ts`], { flow: true }));

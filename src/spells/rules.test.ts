@@ -34,7 +34,7 @@ describe('rule fixtures', () => {
   });
 
   it('covers every rule that a spellbook on disk can trigger', () => {
-    const generated = new Set([RULES.fileUnreadable.id, RULES.fileEncoding.id, RULES.fileTooLarge.id]);
+    const generated = new Set<string>([RULES.fileUnreadable.id, RULES.fileEncoding.id, RULES.fileTooLarge.id]);
     const covered = new Set(cases.map((c) => c.rule));
     const missing = Object.values(RULES).map((r) => r.id).filter((id) => !covered.has(id) && !generated.has(id));
     expect(missing).toEqual([]);
