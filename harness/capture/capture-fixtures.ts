@@ -18,9 +18,9 @@ import { CAPTURE_PAGE_HTML } from './page.js';
 import { PacketRecorder } from './recorder.js';
 import { H264Replay } from './replay.js';
 import { buildEmptyRr, buildPli, buildSenderReport, compound, listRtcp, nackedSequenceNumbers } from './rtcp-build.js';
-import { inspectH264Payload, profileLevelIdOfSps } from './h264-inspect.js';
+import { NAL_IDR, inspectH264Payload, profileLevelIdOfSps } from './h264-inspect.js';
 import { parseRtp } from './rtp-packet.js';
-import type { RtpDumpPacket } from './rtpdump.js';
+import { isRtcpPacket, type RtpDumpPacket } from './rtpdump.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -298,7 +298,7 @@ async function sessionCapture(page: Page, out: FixtureWriter, seconds: number): 
   videoTrack.onMessage((message) => {
     startBoth();
     videoRec.add(message);
-    if (chromeVideoSsrc === undefined && message[1] < 192) chromeVideoSsrc = parseRtp(message).ssrc;
+    if (chromeVideoSsrc === undefined && !isRtcpPacket(message)) chromeVideoSsrc = parseRtp(message).ssrc;
   });
   audioTrack.onMessage((message) => {
     startBoth();
@@ -307,7 +307,7 @@ async function sessionCapture(page: Page, out: FixtureWriter, seconds: number): 
 
   peer.pc.setLocalDescription();
   const offer = await peer.localDescriptionGathered();
-  await out.write('sdp/ndc-offer-av-recvonly.sdp', offer, 'node-datachannel pc.localDescription() offer: Video("video","RecvOnly").addH264Codec(96) + Audio("audio","RecvOnly").addOpusCodec(111), after gathering');
+  await out.write('sdp/ndc-offer-av-recvonly.sdp', offer, 'node-datachannel pc.localDescription() offer: Video("video","RecvOnly").addH264Codec(96, default fmtp + x-google-start-bitrate=1500) + Audio("audio","RecvOnly").addOpusCodec(111), after gathering');
   const answer = await call<{ answer: string; gathered: string; width: number; height: number; frameRate: number }>(page, 'answerSending', id, offer);
   await out.write('sdp/chrome-answer-h264-opus.sdp', answer.answer, 'Chrome createAnswer() to ndc-offer-av-recvonly.sdp, sending fake camera (H.264 forced) + fake mic, before ICE gathering');
   peer.pc.setRemoteDescription(answer.gathered, 'answer');
@@ -385,7 +385,7 @@ function describeVideo(packets: readonly RtpDumpPacket[]): Record<string, unknow
     for (const t of info.nalTypes) nalTypes[t] = (nalTypes[t] ?? 0) + 1;
     if (info.kind === 'stap-a') stapContents.add(info.nalTypes.join('+'));
     if (info.sps) profiles.add(profileLevelIdOfSps(info.sps));
-    if (info.nalTypes.includes(5) && view.timestamp !== lastIdrTs) {
+    if (info.nalTypes.includes(NAL_IDR) && view.timestamp !== lastIdrTs) {
       idrFrames++;
       lastIdrTs = view.timestamp;
     }
@@ -484,7 +484,7 @@ async function sessionFeedback(page: Page, out: FixtureWriter, seconds: number, 
   const start = performance.now();
   const elapsed = (): number => performance.now() - start;
   const onRtcp = (message: Buffer): void => {
-    if (message[1] < 192 || message[1] > 223) return;
+    if (!isRtcpPacket(message)) return;
     rtcpRec.add(message);
     for (const item of listRtcp(message)) {
       const replay = bySsrc.get(item.mediaSsrc);
