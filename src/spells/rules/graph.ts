@@ -59,6 +59,18 @@ function mentionsText(spell: Spell): string {
   return parts.join('\n');
 }
 
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Does `word` occur in `text` as a whole word? (No RegExp per call: this runs once per entity reference.) */
+function mentionsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    const before = at === 0 ? 32 : text.charCodeAt(at - 1);
+    const after = at + word.length >= text.length ? 32 : text.charCodeAt(at + word.length);
+    if (!isWordChar(before) && !isWordChar(after)) return true;
+  }
+  return false;
+}
+
 export function checkGraph(spells: Spell[], index: SpellIndex): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   /** Resolved edges: spell -> [target spell, the dependency's location]. */
@@ -82,7 +94,7 @@ export function checkGraph(spells: Spell[], index: SpellIndex): Diagnostic[] {
         }
         if (owner !== spell) out.push({ target: owner.name, location: dep.location });
         mentions ??= mentionsText(spell);
-        if (!new RegExp(`(^|[^A-Za-z0-9_])@?${dep.target.replace(/[.]/g, '\\.')}($|[^A-Za-z0-9_])`).test(mentions)) {
+        if (!mentionsWord(mentions, dep.target)) {
           diagnostics.push({ rule: RULES.unusedEntityReference.id, severity: RULES.unusedEntityReference.severity, message: MESSAGES.unusedEntityReference(dep.target), location: dep.location, spell: spell.name });
         }
       }
