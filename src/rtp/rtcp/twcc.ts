@@ -45,6 +45,8 @@ export interface TwccPacketResult {
  * |           recv delta          |  recv delta   | zero padding  |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * ```
+ * Written as Chrome writes it: the padding to 32 bits is RTCP padding (P=1, last byte = its
+ * count); parsing accepts plain zero padding too.
  * Packet chunks (3.1.3, 3.1.4):
  * - run length: `0 | S(2) | run length(13)`: `run length` packets of status S;
  * - status vector: `1 | 0 | 14 x 1-bit symbol` (0 not received, 1 small delta) or
@@ -211,6 +213,11 @@ export class TransportWideCcFeedback implements RtcpPacketBase {
       }
     });
     target.fill(0, at, offset + size);
+    if (size > unpadded) {
+      // Like libwebrtc: mark the padding with the P bit and its count (RFC 3550 6.4.1).
+      target[offset] |= 0x20;
+      target[offset + size - 1] = size - unpadded;
+    }
     return size;
   }
 }
