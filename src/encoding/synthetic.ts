@@ -197,21 +197,22 @@ export class SyntheticSource {
       const row = y * w;
       if (y >= bandTop && y < bandBottom) {
         for (let x = 0; x < w; x++) {
-          const on = scene === 0 ? (((x + 2 * n) >> 2) ^ (y >> 2)) & 1 : (((x + y - 3 * n) >> 3) & 1);
+          const on = scene === 0 ? (((x + 4 * n) >> 2) ^ (y >> 2)) & 1 : ((x + y + 2 * n) >> 3) & 1;
           Y[row + x] = on ? 200 : 60;
         }
       } else if (scene === 0) {
-        const base = y >> 1;
-        for (let x = 0; x < w; x++) Y[row + x] = 40 + (((x + base + 3 * n) & 255) * 5) / 8;
+        const ripple = (y * 7) & 15;
+        for (let x = 0; x < w; x++) Y[row + x] = 40 + ripple + (((x + 4 * n) & 255) * 5) / 8;
       } else {
-        for (let x = 0; x < w; x++) Y[row + x] = 235 - (((y * 2 + (x >> 2) + n) & 255) * 3) / 4;
+        for (let x = 0; x < w; x++) Y[row + x] = 235 - ((((y + 2 * n) * 2 + (x >> 2)) & 255) * 3) / 4;
       }
     }
     for (let y = 0; y < ch; y++) {
       const row = y * cw;
       for (let x = 0; x < cw; x++) {
-        U[row + x] = scene === 0 ? 96 + ((x - n) & 63) : 180 - ((y + n) & 63);
-        V[row + x] = scene === 0 ? 96 + ((y + n) & 63) : 70 + ((x + 2 * n) & 63);
+        // chroma moves with the luma background (scene 0: 4 luma samples left, scene 1: 2 up per frame)
+        U[row + x] = scene === 0 ? 96 + ((x + 2 * n) & 63) : 180 - ((y + n) & 63);
+        V[row + x] = scene === 0 ? 96 + ((((x + 2 * n) >> 1) + y * 3) & 63) : 70 + ((x + y + n) & 63);
       }
     }
     // bouncing shapes: two rectangles and a disc
@@ -230,7 +231,7 @@ export class SyntheticSource {
       for (let x = Math.max(0, dx - r); x < Math.min(w, dx + r); x++) {
         const d2 = (x - dx) * (x - dx) + (y - dy) * (y - dy);
         if (d2 < r * r) {
-          Y[y * w + x] = 160 + ((x ^ y) & 31);
+          Y[y * w + x] = 160 + (((x - dx) ^ (y - dy)) & 31);
           if (((x | y) & 1) === 0) {
             U[(y >> 1) * cw + (x >> 1)] = 40;
             V[(y >> 1) * cw + (x >> 1)] = 220;

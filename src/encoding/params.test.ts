@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { H264Encoder } from './encoder.js';
+import { createI420Frame } from './frame.js';
+import { NalType, splitAnnexB, unescapeRbsp } from './nal.js';
+import { parseSliceHeader, parseSps } from './test-support.js';
+
+function spsOf(enc: H264Encoder) {
+  const au = enc.encode(createI420Frame(enc.width, enc.height)).data;
+  const sps = splitAnnexB(au).find((n) => n.type === NalType.Sps);
+  if (!sps) throw new Error('no SPS');
+  return parseSps(unescapeRbsp(sps.payload));
+}
+
+describe('parameter sets and slice headers', () => {
+  it('the SPS of a 720p30 stream is Constrained Baseline level 3.1 with VUI timing and no reordering', () => {
+    const sps = spsOf(new H264Encoder({ width: 1280, height: 720, fps: 30 }));
+    expect(sps).toEqual({
+      profileIdc: 66,
+      constraintFlags: 0xe0,
+      levelIdc: 31,
+      log2MaxFrameNum: 8,
+      pocType: 2,
+      maxNumRefFrames: 1,
+      widthMbs: 80,
+      heightMbs: 45,
+      crop: null,
+      numUnitsInTick: 1,
+      timeScale: 60,
+      maxNumReorderFrames: 0,
+    });
+  });
+
+  it('the SPS crops a 200x120 picture from 208x128 coded samples', () => {
+    const sps = spsOf(new H264Encoder({ width: 200, height: 120 }));
+    expect([sps.widthMbs, sps.heightMbs, sps.crop]).toEqual([13, 8, [0, 4, 0, 4]]);
+  });
+
+  it('frame_num counts reference pictures and restarts at each IDR whose idr_pic_id alternates', () => {
+    const enc = new H264Encoder({ width: 64, height: 48, qp: 30, keyInterval: 3 });
+    const f = createI420Frame(64, 48);
+    const headers = Array.from({ length: 8 }, () => parseSliceHeader(enc.encode(f).data, 8));
+    expect(headers.map((h) => h.nalType)).toEqual([5, 1, 1, 5, 1, 1, 5, 1]);
+    expect(headers.map((h) => h.frameNum)).toEqual([0, 1, 2, 0, 1, 2, 0, 1]);
+    expect(headers.map((h) => h.idrPicId)).toEqual([0, null, null, 1, null, null, 0, null]);
+    expect(headers.map((h) => h.sliceType)).toEqual([7, 5, 5, 7, 5, 5, 7, 5]);
+    expect(new Set(headers.map((h) => `${h.sliceQp}/${h.disableDeblockingFilterIdc}/${h.firstMb}`))).toEqual(new Set(['30/1/0']));
+  });
+
+  it('frame_num wraps at MaxFrameNum in a long GOP', () => {
+    const enc = new H264Encoder({ width: 32, height: 32, keyInterval: 0 });
+    const f = createI420Frame(32, 32);
+    let last = 0;
+    for (let i = 0; i < 258; i++) last = parseSliceHeader(enc.encode(f).data, 8).frameNum;
+    expect(last).toBe(257 % 256);
+  });
+});
