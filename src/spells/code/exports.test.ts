@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readModuleExports, resolveSpecifier } from './exports.js';
+import { clearCodeCaches } from './file-cache.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
 const proj = join(fixtures, 'proj/src');
@@ -174,10 +175,24 @@ describe('file cache', () => {
   it('re-reads a file whose size or mtime changed', () => {
     mkdirSync(join(dir, 'm'));
     copyFileSync(join(proj, 'helpers.ts'), join(dir, 'm/index.ts'));
-    expect([...readModuleExports(join(dir, 'm')).symbols.keys()].sort()).toEqual(['localHelper', 'other']);
+    const first = readModuleExports(join(dir, 'm'));
+    expect([...first.symbols.keys()].sort()).toEqual(['localHelper', 'other']);
+    expect(readModuleExports(join(dir, 'm'))).toBe(first); // served from the cache
     writeFileSync(join(dir, 'm/index.ts'), 'export const changed = 1;\n');
     const past = new Date(Date.now() - 60_000);
     utimesSync(join(dir, 'm/index.ts'), past, past);
+    clearCodeCaches(); // else the stat taken above is trusted for up to a second
     expect([...readModuleExports(join(dir, 'm')).symbols.keys()]).toEqual(['changed']);
+  });
+
+  it('notices a re-export target that appears after it was reported missing', () => {
+    mkdirSync(join(dir, 'late'));
+    writeFileSync(join(dir, 'late/index.ts'), "export * from './later.js';\n");
+    expect(readModuleExports(join(dir, 'late')).problems.map((p) => p.message)).toEqual(["cannot find module './later.js'"]);
+    writeFileSync(join(dir, 'late/later.ts'), 'export const arrived = true;\n');
+    clearCodeCaches();
+    const after = readModuleExports(join(dir, 'late'));
+    expect(after.problems).toEqual([]);
+    expect([...after.symbols.keys()]).toEqual(['arrived']);
   });
 });

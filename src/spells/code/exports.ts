@@ -8,9 +8,8 @@
  * becomes a problem, never an exception.
  */
 
-import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { FileCache } from './file-cache.js';
+import { FileCache, isDirectory, isFile, onClearCodeCaches, STAT_TTL_MS, statFact } from './file-cache.js';
 import { messages } from './messages.js';
 import { DEFAULT_LOCAL, type ImportBinding, type LocalDeclaration, type ModuleScan, type Position, scanModule } from './module-scan.js';
 import type { ExportedSymbol, ModuleExports, SourceLocation, SourceProblem } from './types.js';
@@ -18,22 +17,6 @@ import type { ExportedSymbol, ModuleExports, SourceLocation, SourceProblem } fro
 export type { ExportedSymbol, ExportKind, ModuleExports, SignatureText, SourceLocation, SourceProblem } from './types.js';
 
 const scans = new FileCache<ModuleScan>((text) => scanModule(text));
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 const INDEX_NAMES = ['index.ts', 'index.tsx', 'index.mts', 'index.d.ts'];
 
@@ -64,6 +47,10 @@ interface Context {
   inProgress: Map<string, Map<string, ExportedSymbol>>;
   problems: SourceProblem[];
   reported: Set<string>;
+  /** Every specifier resolution made (by `from\0specifier`), to tell later whether a cached result still holds. */
+  resolutions: Map<string, { from: string; specifier: string; resolved: string | undefined }>;
+  /** Every file read, with the stat it was read at. */
+  files: Map<string, { mtimeMs: number; size: number }>;
 }
 
 function loc(file: string, at: Position): SourceLocation {
@@ -93,6 +80,7 @@ function problem(ctx: Context, message: string, location: SourceLocation): void 
 function target(ctx: Context, file: string, specifier: string, at: Position): { file: string; symbols: Map<string, ExportedSymbol> } | 'package' | undefined {
   const resolved = resolveSpecifier(file, specifier);
   if (resolved === 'package') return 'package';
+  ctx.resolutions.set(`${file}\0${specifier}`, { from: file, specifier, resolved });
   if (resolved === undefined) {
     problem(ctx, messages.missingModule(specifier), loc(file, at));
     return undefined;
@@ -121,6 +109,8 @@ function exportsOf(ctx: Context, file: string): Map<string, ExportedSymbol> {
   const partial = ctx.inProgress.get(file);
   if (partial) return partial; // a cycle: what is known so far
   const symbols = new Map<string, ExportedSymbol>();
+  const fact = statFact(file);
+  ctx.files.set(file, { mtimeMs: fact.mtimeMs, size: fact.size });
   const scan = scans.get(file);
   if (!scan) return symbols;
   ctx.inProgress.set(file, symbols);
@@ -168,19 +158,48 @@ function exportsOf(ctx: Context, file: string): Map<string, ExportedSymbol> {
   return symbols;
 }
 
+interface Memo {
+  checkedAt: number;
+  result: ModuleExports;
+  files: Context['files'];
+  resolutions: Context['resolutions'];
+}
+
+const memo = new Map<string, Memo>();
+onClearCodeCaches(() => memo.clear());
+
+function stillValid(m: Memo): boolean {
+  for (const [file, was] of m.files) {
+    const now = statFact(file);
+    if (now.mtimeMs !== was.mtimeMs || now.size !== was.size) return false;
+  }
+  for (const r of m.resolutions.values()) if (resolveSpecifier(r.from, r.specifier) !== r.resolved) return false;
+  return true;
+}
+
 /**
  * Read the named exports of a module folder's index.ts (or a file), following re-exports.
- * Missing files become `problems`, not exceptions; cycles terminate.
+ * Missing files become `problems`, not exceptions; cycles terminate. Results are cached
+ * while none of the files read (nor any resolution made) changes; the returned object is
+ * shared with the cache: do not modify it.
  */
 export function readModuleExports(entryFileOrDir: string): ModuleExports {
   const absolute = resolve(entryFileOrDir);
   let entry = absolute;
   if (isDirectory(absolute)) entry = INDEX_NAMES.map((n) => resolve(absolute, n)).find(isFile) ?? resolve(absolute, 'index.ts');
-  const ctx: Context = { done: new Map(), inProgress: new Map(), problems: [], reported: new Set() };
   if (!isFile(entry)) {
-    ctx.problems.push({ message: messages.missingEntry(entry), location: { file: entry, line: 1, column: 1 } });
-    return { entry, symbols: new Map(), problems: ctx.problems };
+    const problems = [{ message: messages.missingEntry(entry), location: { file: entry, line: 1, column: 1 } }];
+    return { entry, symbols: new Map(), problems };
   }
+  const hit = memo.get(entry);
+  const now = performance.now();
+  if (hit && (now - hit.checkedAt < STAT_TTL_MS || stillValid(hit))) {
+    hit.checkedAt = now;
+    return hit.result;
+  }
+  const ctx: Context = { done: new Map(), inProgress: new Map(), problems: [], reported: new Set(), resolutions: new Map(), files: new Map() };
   const symbols = exportsOf(ctx, entry);
-  return { entry, symbols, problems: ctx.problems };
+  const result = { entry, symbols, problems: ctx.problems };
+  memo.set(entry, { checkedAt: now, result, files: ctx.files, resolutions: ctx.resolutions });
+  return result;
 }

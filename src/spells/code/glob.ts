@@ -5,8 +5,9 @@
  * entered by a wildcard.
  */
 
-import { readdirSync, statSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { listDirectory, onClearCodeCaches, STAT_TTL_MS, statFact } from './file-cache.js';
 
 /** Expand `{a,b}` alternatives, innermost-first, into plain patterns. */
 export function expandBraces(pattern: string): string[] {
@@ -42,44 +43,42 @@ function hasWildcard(segment: string): boolean {
   return segment === '**' || /[*?]/.test(segment);
 }
 
-function walk(dir: string, segments: string[], k: number, out: Set<string>): void {
+/** What a walk looked at, so that its result can be reused while none of it changed. */
+interface Seen {
+  dirs: Map<string, number>;
+  paths: Map<string, string>;
+}
+
+function walk(dir: string, segments: string[], k: number, out: Set<string>, seen: Seen): void {
   if (k >= segments.length) return;
   const segment = segments[k];
   const last = k === segments.length - 1;
   if (!hasWildcard(segment)) {
     const p = join(dir, segment);
-    let st: import('node:fs').Stats;
-    try {
-      st = statSync(p);
-    } catch {
-      return;
-    }
+    const kind = statFact(p).kind;
+    seen.paths.set(p, kind);
     if (last) {
-      if (st.isFile()) out.add(p);
-    } else if (st.isDirectory()) walk(p, segments, k + 1, out);
+      if (kind === 'file') out.add(p);
+    } else if (kind === 'dir') walk(p, segments, k + 1, out, seen);
     return;
   }
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
+  const entries: Dirent[] = listDirectory(dir);
+  seen.dirs.set(dir, statFact(dir).mtimeMs);
   if (segment === '**') {
     if (last) {
       // Trailing `**`: every file below.
       for (const e of entries) {
         if (e.name.startsWith('.') || NEVER_ENTER.has(e.name)) continue;
         const p = join(dir, e.name);
-        if (e.isDirectory()) walk(p, segments, k, out);
+        if (e.isDirectory()) walk(p, segments, k, out, seen);
         else if (e.isFile()) out.add(p);
       }
       return;
     }
-    walk(dir, segments, k + 1, out); // zero folders
+    walk(dir, segments, k + 1, out, seen); // zero folders
     for (const e of entries) {
       if (!e.isDirectory() || e.name.startsWith('.') || NEVER_ENTER.has(e.name)) continue;
-      walk(join(dir, e.name), segments, k, out);
+      walk(join(dir, e.name), segments, k, out, seen);
     }
     return;
   }
@@ -89,7 +88,7 @@ function walk(dir: string, segments: string[], k: number, out: Set<string>): voi
     const p = join(dir, e.name);
     if (last) {
       if (e.isFile()) out.add(p);
-    } else if (e.isDirectory() && !NEVER_ENTER.has(e.name)) walk(p, segments, k + 1, out);
+    } else if (e.isDirectory() && !NEVER_ENTER.has(e.name)) walk(p, segments, k + 1, out, seen);
   }
 }
 
@@ -99,6 +98,32 @@ function walk(dir: string, segments: string[], k: number, out: Set<string>): voi
  */
 export function expandGlobs(root: string, patterns: string[]): string[] {
   const base = resolve(root);
+  const key = `${base}\0${patterns.join('\0')}`;
+  const hit = expansions.get(key);
+  const now = performance.now();
+  if (hit && (now - hit.checkedAt < STAT_TTL_MS || unchanged(hit.seen))) {
+    hit.checkedAt = now;
+    return [...hit.files];
+  }
+  const seen: Seen = { dirs: new Map(), paths: new Map() };
+  const files = expand(base, patterns, seen);
+  expansions.set(key, { files, seen, checkedAt: now });
+  return [...files];
+}
+
+const expansions = new Map<string, { files: string[]; seen: Seen; checkedAt: number }>();
+onClearCodeCaches(() => expansions.clear());
+
+function unchanged(seen: Seen): boolean {
+  for (const [dir, mtimeMs] of seen.dirs) {
+    const f = statFact(dir);
+    if (f.kind !== 'dir' || f.mtimeMs !== mtimeMs) return false;
+  }
+  for (const [path, kind] of seen.paths) if (statFact(path).kind !== kind) return false;
+  return true;
+}
+
+function expand(base: string, patterns: string[], seen: Seen): string[] {
   const found = new Set<string>();
   for (const raw of patterns) {
     const negate = raw.startsWith('!');
@@ -107,7 +132,7 @@ export function expandGlobs(root: string, patterns: string[]): string[] {
     for (const p of expandBraces(pattern)) {
       const segments = p.split('/').filter((s) => s !== '' && s !== '.');
       const start = p.startsWith('/') ? '/' : base;
-      walk(start, segments, 0, matched);
+      walk(start, segments, 0, matched, seen);
     }
     for (const m of matched) {
       if (negate) found.delete(m);

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clearCodeCaches } from './file-cache.js';
 import { expandBraces } from './glob.js';
 import { expandGlobs, readTestTitles } from './tests.js';
 
@@ -68,6 +71,19 @@ describe('expandGlobs', () => {
       join(fixtures, 'test-titles/nested/deeper/c.fixture.txt'),
     ]);
     expect(expandGlobs(fixtures, ['missing/**/*.ts', 'test-titles/nested/../edge.spec.ts'])).toEqual([edge]);
+  });
+
+  it('sees a new file once the caches are cleared', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spells-glob-'));
+    try {
+      writeFileSync(join(dir, 'one.test.ts'), '');
+      expect(expandGlobs(dir, ['*.test.ts'])).toEqual([join(dir, 'one.test.ts')]);
+      writeFileSync(join(dir, 'two.test.ts'), '');
+      clearCodeCaches();
+      expect(expandGlobs(dir, ['*.test.ts'])).toEqual([join(dir, 'one.test.ts'), join(dir, 'two.test.ts')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('expands nested braces', () => {

@@ -87,20 +87,19 @@ function findTitles(src: string): Found[] {
   return out;
 }
 
-const cache = new FileCache<Found[]>((text) => findTitles(text));
+const cache = new FileCache<TestTitle[]>((text, file) => findTitles(text).map((x) => ({ ...x, file })));
 
 /**
  * Find it()/test() calls (with .only/.skip/.todo/.concurrent/.each/...) whose title is a
  * string literal ('..', "..", or a template without `${}`), nested under describe() titles.
- * Files that do not exist are skipped (expand patterns with `expandGlobs` first).
+ * Files that do not exist are skipped (expand patterns with `expandGlobs` first). The
+ * returned objects are shared with the cache: do not modify them.
  */
 export function readTestTitles(files: string[]): TestTitle[] {
   const out: TestTitle[] = [];
   for (const f of files) {
-    const file = resolve(f);
-    const found = cache.get(file);
-    if (!found) continue;
-    for (const x of found) out.push({ ...x, file });
+    const found = cache.get(resolve(f));
+    if (found) for (const x of found) out.push(x);
   }
   return out;
 }
