@@ -1,0 +1,61 @@
+/**
+ * H.264 encoder throughput: encode N frames of the synthetic 1280x720 source at a fixed QP,
+ * single thread. Prints fps, bitrate, Y-PSNR, per-frame encode time (median, p99) and peak RSS.
+ *   npm run bench -- encoder            (N = 90)
+ *   ENCODER_FRAMES=300 ENCODER_QP=32 npm run bench -- encoder
+ */
+import { H264Encoder, SyntheticSource, psnr } from '../src/encoding/index.js';
+
+const frames = Number(process.env.ENCODER_FRAMES ?? 90);
+const qp = Number(process.env.ENCODER_QP ?? 28);
+const width = Number(process.env.ENCODER_WIDTH ?? 1280);
+const height = Number(process.env.ENCODER_HEIGHT ?? 720);
+const fps = 30;
+
+const source = new SyntheticSource({ width, height, fps });
+const encoder = new H264Encoder({ width, height, fps, qp, keyInterval: 60 });
+const times: number[] = [];
+let bytes = 0;
+let keyBytes = 0;
+let ySum = 0;
+let peakRss = process.memoryUsage().rss;
+let renderMs = 0;
+const mbs = { intra: 0, inter: 0, skip: 0 };
+
+// warm-up (JIT), not counted
+{
+  const warm = new H264Encoder({ width, height, fps, qp });
+  const ws = new SyntheticSource({ width, height, fps });
+  for (let i = 0; i < 3; i++) warm.encode(ws.next());
+}
+
+for (let i = 0; i < frames; i++) {
+  const r0 = performance.now();
+  const frame = source.next();
+  const t0 = performance.now();
+  const out = encoder.encode(frame);
+  const t1 = performance.now();
+  renderMs += t0 - r0;
+  times.push(t1 - t0);
+  bytes += out.data.length;
+  if (out.keyframe) keyBytes += out.data.length;
+  mbs.intra += out.mbs.intra;
+  mbs.inter += out.mbs.inter;
+  mbs.skip += out.mbs.skip;
+  ySum += psnr(frame, encoder.reconstruction()).y;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}
+
+const sorted = [...times].sort((a, b) => a - b);
+const total = times.reduce((a, b) => a + b, 0);
+const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const kbps = (bytes * 8 * fps) / frames / 1000;
+const totalMbs = mbs.intra + mbs.inter + mbs.skip;
+console.log(`H.264 encoder, ${width}x${height} synthetic 'moving', QP ${qp}, ${frames} frames, 1 thread (${encoder.codec})`);
+console.log(`  encode speed      ${((frames * 1000) / total).toFixed(1)} fps (${(total / frames).toFixed(1)} ms/frame mean)`);
+console.log(`  frame time        median ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+console.log(`  bitrate           ${kbps.toFixed(0)} kbit/s at ${fps} fps (${(bytes / frames / 1024).toFixed(1)} KiB/frame, IDR ${(keyBytes / 1024).toFixed(1)} KiB total)`);
+console.log(`  quality           Y-PSNR ${(ySum / frames).toFixed(2)} dB`);
+console.log(`  macroblocks       intra ${((100 * mbs.intra) / totalMbs).toFixed(1)}%, P_L0_16x16 ${((100 * mbs.inter) / totalMbs).toFixed(1)}%, P_Skip ${((100 * mbs.skip) / totalMbs).toFixed(1)}%`);
+console.log(`  source rendering  ${(renderMs / frames).toFixed(1)} ms/frame (not included above)`);
+console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MiB`);
