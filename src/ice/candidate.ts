@@ -80,6 +80,8 @@ const DIGITS = /^[0-9]+$/;
 const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
 /** RFC 4566 FQDN = 4*(alpha-numeric / "-" / "."). */
 const FQDN = /^[A-Za-z0-9.-]{4,}$/;
+/** RFC 4566 byte-string excludes NUL, CR and LF. */
+const BYTE_STRING_FORBIDDEN = /[\0\r\n]/;
 const TYPES: ReadonlySet<string> = new Set(['host', 'srflx', 'prflx', 'relay']);
 const TCP_TYPES: ReadonlySet<string> = new Set(['active', 'passive', 'so']);
 
@@ -118,7 +120,8 @@ function parseAddress(token: Token, what: string): string {
 
 /**
  * Parse one candidate, with or without the `a=` and `candidate:` prefixes (a trailing CRLF or
- * LF is ignored). Throws `CandidateParseError` with the 1-based column of the offending token.
+ * LF is ignored). Throws `CandidateParseError` with the 1-based column (in UTF-16 code units
+ * of `input`) of the offending token.
  */
 export function parseCandidate(input: string): IceCandidate {
   let start = 0;
@@ -175,6 +178,10 @@ export function parseCandidate(input: string): IceCandidate {
     const name = t[i];
     const value = t[i + 1];
     if (!value) throw new CandidateParseError(`extension "${name.text}" has no value`, end + 1);
+    for (const token of [name, value]) {
+      const bad = BYTE_STRING_FORBIDDEN.exec(token.text);
+      if (bad) throw new CandidateParseError('NUL, CR and LF are not allowed in an extension (RFC 4566 byte-string)', token.column + bad.index);
+    }
     extensions.push({ name: name.text, value: value.text });
     switch (name.text) {
       case 'tcptype':

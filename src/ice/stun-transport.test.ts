@@ -182,7 +182,27 @@ describe('STUN Binding over UDP', () => {
   });
 });
 
-describe('real Chromium STUN traffic (fixtures)', () => {
+describe('real Chromium and libjuice STUN traffic (fixtures)', () => {
+  it('verifies real libjuice messages: its STUN server probe, its signed response and its signed check', () => {
+    const rows = readFileSync(join(import.meta.dirname, 'fixtures', 'libjuice-stun.txt'), 'utf8').split('\n').filter(Boolean).map((l) => l.split(' '));
+    const byLabel = new Map(rows.map(([label, password, hex]) => [label, { password, message: StunMessage.decode(Uint8Array.from(Buffer.from(hex, 'hex'))) }]));
+    const probe = byLabel.get('server-request')!.message;
+    expect(probe.cls).toBe(StunClass.Request);
+    expect(probe.software).toBe('libjuice');
+    expect(verifyFingerprint(probe)).toBe(true);
+    const response = byLabel.get('check-response')!;
+    expect(response.message.cls).toBe(StunClass.SuccessResponse);
+    expect(response.message.xorMappedAddress?.family).toBe('IPv4');
+    expect(verifyMessageIntegrity(response.message, response.password)).toBe(true);
+    expect(verifyFingerprint(response.message)).toBe(true);
+    const check = byLabel.get('check-request')!;
+    expect(check.message.username).toMatch(/^spbk:/);
+    expect(check.message.iceControlling).toBeTypeOf('bigint');
+    expect(verifyMessageIntegrity(check.message, check.password)).toBe(true);
+    expect(verifyMessageIntegrity(check.message, response.password)).toBe(false);
+    expect(verifyFingerprint(check.message)).toBe(true);
+  });
+
   it('verifies the MESSAGE-INTEGRITY and FINGERPRINT of real Chromium connectivity checks', () => {
     const checks = fixture('chrome-connectivity-checks.txt');
     expect(checks.length).toBeGreaterThan(0);
