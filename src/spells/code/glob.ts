@@ -86,9 +86,10 @@ function walk(dir: string, segments: string[], k: number, out: Set<string>, seen
   for (const e of entries) {
     if (!re.test(e.name)) continue;
     const p = join(dir, e.name);
+    const kind = e.isSymbolicLink() ? statFact(p).kind : e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other';
     if (last) {
-      if (e.isFile()) out.add(p);
-    } else if (e.isDirectory() && !NEVER_ENTER.has(e.name)) walk(p, segments, k + 1, out, seen);
+      if (kind === 'file') out.add(p);
+    } else if (kind === 'dir' && !NEVER_ENTER.has(e.name)) walk(p, segments, k + 1, out, seen);
   }
 }
 

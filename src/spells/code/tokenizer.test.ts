@@ -35,6 +35,14 @@ describe('tokenize', () => {
     ]);
   });
 
+  it('reads a regex after an if condition and division after postfix ++', () => {
+    expect(kinds('if (a) /x/.test(b); c++ / 2 / 3; (d) / 4 / 5')).toEqual([
+      'ident:if', 'punct:(', 'ident:a', 'punct:)', 'regex:/x/', 'punct:.', 'ident:test', 'punct:(', 'ident:b', 'punct:)', 'punct:;',
+      'ident:c', 'punct:+', 'punct:+', 'punct:/', 'number:2', 'punct:/', 'number:3', 'punct:;',
+      'punct:(', 'ident:d', 'punct:)', 'punct:/', 'number:4', 'punct:/', 'number:5',
+    ]);
+  });
+
   it('records 1-based line and column, depth, line breaks and bracket partners', () => {
     const t = tokenize('f(a, {\n  b: [1]\r\n})');
     const b = t.tokens.find((k) => k.text === 'b');

@@ -6,9 +6,12 @@
  * and column, its bracket nesting depth, and for every bracket the index of its partner.
  * It never throws: unterminated literals and unbalanced brackets become `problems`.
  *
- * Known gaps: JSX is not understood; `/` after `)` or `}` is always read as division, so a
- * regex literal in those positions (e.g. `if (x) /re/.test(s)`) is mis-read; `<`/`>` are
- * not counted as brackets (callers balance them where they read types).
+ * A `/` starts a regex where an expression may start: after an operator, `(`, `,`, a
+ * keyword such as `return`, or the `)` of an `if`/`while`/`for`/`with` condition; after a
+ * value (identifier, literal, `)`, `]`, `}`, postfix `++`/`--`) it is division.
+ *
+ * Known gaps: JSX is not understood; a regex right after a block's `}` is read as division;
+ * `<`/`>` are not counted as brackets (callers balance them where they read types).
  */
 
 export type TokenKind = 'ident' | 'punct' | 'string' | 'template' | 'number' | 'regex' | 'private';
@@ -243,18 +246,31 @@ export function tokenize(src: string): TokenizedSource {
         pos++;
         return;
       }
+      const savedControl = controlParen;
+      const savedPrevPrev = prevPrev;
+      controlParen = false;
+      prevPrev = null;
       const t = readToken(prev, newline, 0);
+      controlParen = savedControl;
+      prevPrev = savedPrevPrev;
       if (t.text === '{') braces++;
       else if (t.text === '}') braces--;
       prev = t;
     }
   };
 
+  /** Set when the last `)` closed the condition of `if`/`while`/`for`/`with`. */
+  let controlParen = false;
+  /** The token before the previous one (for telling postfix `++` from a binary `+`). */
+  let prevPrev: Token | null = null;
+
   const regexAllowed = (prev: Token | null): boolean => {
     if (prev === null) return true;
     switch (prev.kind) {
       case 'punct':
-        return !(prev.text === ')' || prev.text === ']' || prev.text === '}');
+        if (prev.text === ')') return controlParen;
+        if ((prev.text === '+' || prev.text === '-') && prevPrev && prevPrev.text === prev.text && prevPrev.end === prev.start) return false; // x++ / y
+        return !(prev.text === ']' || prev.text === '}');
       case 'ident':
         return KEYWORDS_BEFORE_EXPRESSION.has(prev.text);
       default:
@@ -378,10 +394,15 @@ export function tokenize(src: string): TokenizedSource {
       stack.push(tokens.length);
       depth++;
     } else if (t.kind === 'punct' && isClose) {
-      if (stack.length === 0) problems.push({ message: `unbalanced '${t.text}'`, line: t.line, column: t.column });
-      else stack.pop();
+      const open = stack.pop();
+      if (open === undefined) problems.push({ message: `unbalanced '${t.text}'`, line: t.line, column: t.column });
+      else if (c === 41) {
+        const before = open > 0 ? tokens[open - 1] : undefined;
+        controlParen = before !== undefined && before.kind === 'ident' && (before.text === 'if' || before.text === 'while' || before.text === 'for' || before.text === 'with');
+      }
     }
     tokens.push(t);
+    prevPrev = prev;
     prev = t;
   }
 
