@@ -8,9 +8,8 @@ export const ICE_UFRAG_MAX = 256;
 export const ICE_PWD_MIN = 22;
 export const ICE_PWD_MAX = 256;
 
-/** RFC 8285 section 5: one-byte header ids are 1-14, two-byte ids 1-255; 15 is reserved. */
+/** RFC 8285 section 4.3: two-byte header ids go up to 255 (one-byte ids are 1-14). */
 export const EXTMAP_ID_MAX = 255;
-export const EXTMAP_ID_RESERVED = 15;
 
 /** RFC 3550 section 5.1: the payload type is a 7-bit field. */
 export const PAYLOAD_TYPE_MAX = 127;
@@ -82,10 +81,10 @@ export const VALIDATION_CODES = {
   'duplicate-bundle-mid': ['error', 'a mid is in more than one BUNDLE group (RFC 8843 section 6)'],
   'missing-ice-ufrag': ['error', 'no a=ice-ufrag at media or session level (RFC 8839 section 5.4)'],
   'missing-ice-pwd': ['error', 'no a=ice-pwd at media or session level (RFC 8839 section 5.4)'],
-  'bad-ice-ufrag': ['error', 'ice-ufrag not 4-256 ice-chars (RFC 8839 section 5.4)'],
-  'bad-ice-pwd': ['error', 'ice-pwd not 22-256 ice-chars (RFC 8839 section 5.4)'],
+  'bad-ice-ufrag': ['error', 'ice-ufrag is not 4-256 ice-chars (RFC 8839 section 5.4)'],
+  'bad-ice-pwd': ['error', 'ice-pwd is not 22-256 ice-chars (RFC 8839 section 5.4)'],
   'missing-fingerprint': ['error', 'no a=fingerprint at media or session level (RFC 8122 section 5)'],
-  'bad-fingerprint': ['error', 'fingerprint is not colon-separated hex byte pairs (RFC 8122 section 5)'],
+  'bad-fingerprint': ['error', 'fingerprint is not colon-separated hex bytes of its hash length (RFC 8122 section 5)'],
   'missing-setup': ['error', 'no a=setup at media or session level (RFC 8842 section 5, RFC 4145 section 4)'],
   'bad-setup-role': ['error', 'setup role not allowed: offers use actpass, answers active or passive (RFC 8829 sections 5.2.1 and 5.3.1)'],
   'multiple-directions': ['error', 'more than one direction attribute in one section (RFC 8866 section 6.7)'],
@@ -96,7 +95,7 @@ export const VALIDATION_CODES = {
   'duplicate-fmtp': ['error', 'two a=fmtp lines for one format (RFC 8866 section 6.15)'],
   'rtcp-fb-unknown-pt': ['error', 'a=rtcp-fb for a payload type not on the m= line (RFC 4585 section 4.2)'],
   'missing-rtcp-mux': ['error', 'RTP m= section without a=rtcp-mux (RFC 8829 section 5.2.1, RFC 8858)'],
-  'bad-extmap-id': ['error', 'extmap id 0, 15 or above 255 (RFC 8285 section 5)'],
+  'bad-extmap-id': ['error', 'extmap id 0, which is padding and never an id (RFC 8285 sections 4.2 and 4.3)'],
   'duplicate-extmap-id': ['error', 'one extmap id used for two URIs in a section (RFC 8285 section 5)'],
   'ssrc-group-unknown-ssrc': ['warning', 'a=ssrc-group names an SSRC with no a=ssrc line (RFC 5576 section 4.2)'],
   'missing-sctp-port': ['error', 'data channel m= section without a=sctp-port (RFC 8841 section 5.1)'],
@@ -105,3 +104,8 @@ export const VALIDATION_CODES = {
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type ValidationCode = keyof typeof VALIDATION_CODES;
+
+/** RFC 8122 section 5 hash functions and their output length in bytes. */
+export const FINGERPRINT_LENGTHS: ReadonlyMap<string, number> = new Map([
+  ['md2', 16], ['md5', 16], ['sha-1', 20], ['sha-224', 28], ['sha-256', 32], ['sha-384', 48], ['sha-512', 64],
+]);
