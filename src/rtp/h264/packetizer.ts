@@ -197,13 +197,13 @@ export class H264Packetizer {
     const maxFragment = this.maxPayload - 2;
     const count = Math.ceil(dataSize / maxFragment);
     const base = Math.floor(dataSize / count);
-    const longer = dataSize % count; // the first `longer` fragments carry one more byte
+    const longer = dataSize % count; // the last `longer` fragments carry one more byte (as libwebrtc)
     const indicator = (nalHeader & 0xe0) | NAL_TYPE.fuA;
     const type = nalHeader & 0x1f;
     const out = this.scratch.bytes;
     let from = start + 1;
     for (let k = 0; k < count; k++) {
-      const size = base + (k < longer ? 1 : 0);
+      const size = base + (k >= count - longer ? 1 : 0);
       const end = k === count - 1;
       let at = this.header.write(out, timestamp, end && lastNal);
       out[at++] = indicator;
