@@ -458,13 +458,17 @@ export function scanModule(src: string): ModuleScan {
     for (const f of found) scan.imports.set(f.local, { specifier, imported: f.imported, at: at(f.index) });
   };
 
+  /** Names already exported from a declaration here (overloads repeat the same name). */
+  const exportedLocals = new Set<string>();
+
   const exportStatement = (s: number, end: number): void => {
     let i = s + 1;
     const exportLocal = (decls: LocalDeclaration[], exportedAs?: string): void => {
       for (const d of decls) {
         addLocal(d);
         const exported = exportedAs ?? d.name;
-        if (!scan.exports.some((e) => e.type === 'local' && e.exported === exported)) {
+        if (!exportedLocals.has(exported)) {
+          exportedLocals.add(exported);
           scan.exports.push({ type: 'local', exported, local: d.name, at: d.at });
         }
       }
