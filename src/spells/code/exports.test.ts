@@ -133,6 +133,28 @@ describe('readModuleExports on the fixture project', () => {
   });
 });
 
+describe('export default forms', () => {
+  const def = (file: string) => readModuleExports(join(fixtures, 'defaults', file)).symbols.get('default');
+
+  it('reads an anonymous class extending a base, with its methods', () => {
+    expect(def('class.ts')).toMatchObject({ kind: 'class', members: { run: { params: 'input: Uint8Array', returns: 'number' } }, location: { line: 2, column: 16 } });
+  });
+
+  it('reads an async arrow expression with its signature', () => {
+    expect(def('arrow.ts')).toMatchObject({ kind: 'const', signature: { params: 'bytes: Uint8Array', returns: 'Promise<number>' } });
+  });
+
+  it('reads an object expression as a const without a signature', () => {
+    const s = def('object.ts');
+    expect(s).toMatchObject({ name: 'default', kind: 'const', location: { line: 1, column: 8 } });
+    expect(s?.signature).toBeUndefined();
+  });
+
+  it('reads a local function exported as default by name', () => {
+    expect(def('named-later.ts')).toMatchObject({ kind: 'function', signature: { params: 'text: string', returns: 'string[]' }, location: { line: 1, column: 10 } });
+  });
+});
+
 describe('readModuleExports problems', () => {
   it('turns missing re-export targets and undeclared names into problems, keeping the rest', () => {
     const r = readModuleExports(broken);

@@ -1,0 +1,1 @@
+export default async (bytes: Uint8Array): Promise<number> => bytes.length;

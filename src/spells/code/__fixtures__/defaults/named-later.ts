@@ -1,0 +1,4 @@
+function parse(text: string): string[] {
+  return text.split('\n');
+}
+export { parse as default };
