@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
-  BindError, DEFAULT_SPELLBOOK_DIR, REPORT_FORMATS, SPELL_NAME_PATTERN, Validator, bindInvocation, collectSpellFiles,
+  BindError, DEFAULT_SPELLBOOK_DIR, FormatError, REPORT_FORMATS, SPELL_NAME_PATTERN, Validator, bindInvocation, collectSpellFiles,
   exitCodeFor, findManifest, formatReport, formatSpellSource, indexSpells, loadSpellbook, newSpellText, renderGraph,
   addManifestEntry, sealOf, writeSeal, type CheckReport, type ReportFormat,
 } from '../src/spells/index.js';
@@ -162,16 +162,27 @@ export async function main(argv: string[]): Promise<number> {
     .action((paths: string[], opts: { check?: boolean }) => {
       const { files } = collectSpellFiles(requireExisting(paths));
       let changed = 0;
+      let refused = 0;
       for (const file of files) {
         const before = readFileSync(file, 'utf8');
-        const after = formatSpellSource(file, before);
+        let after: string;
+        try {
+          after = formatSpellSource(file, before);
+        } catch (error) {
+          if (!(error instanceof FormatError)) throw error;
+          const d = error.diagnostic;
+          err(`${rel(file)}:${d.location.line}:${d.location.column}: cannot format until this is fixed: ${d.message} (${d.rule})\n`);
+          refused++;
+          continue;
+        }
         if (after === before) continue;
         changed++;
         if (opts.check) out(`${rel(file)}: not formatted\n`);
         else { writeFileSync(file, after); out(`formatted ${rel(file)}\n`); }
       }
       if (opts.check && changed) { err(`${changed} file${changed === 1 ? '' : 's'} not formatted; run 'spell fmt'\n`); exitCode = 1; }
-      else if (!changed) out(`${files.length} file${files.length === 1 ? '' : 's'} already formatted\n`);
+      else if (!changed && !refused) out(`${files.length} file${files.length === 1 ? '' : 's'} already formatted\n`);
+      if (refused) exitCode = 1;
     });
 
   program

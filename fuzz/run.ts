@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz [-- --cases N] [-- filter...]`: runs every `targets` export of every
- * `src/**\/*.fuzz.ts` for N cases each (default 100,000), prints one line per target and
+ * `src/**\/*.fuzz.ts` and `harness/**\/*.fuzz.ts` for N cases each (default 100,000), prints one line per target and
  * exits 1 when any target failed. Run with `node --expose-gc` semantics via tsx for the
  * heap check (tsx passes NODE_OPTIONS through).
  */
@@ -33,7 +33,7 @@ if (!Number.isInteger(cases) || cases <= 0) {
 
 let failed = 0;
 const root = join(import.meta.dirname, '..');
-for (const file of findFuzzFiles(join(root, 'src'))) {
+for (const file of [...findFuzzFiles(join(root, 'src')), ...findFuzzFiles(join(root, 'harness'))]) {
   const mod = (await import(pathToFileURL(file).href)) as { targets?: FuzzTarget[] };
   for (const target of mod.targets ?? []) {
     if (filters.length && !filters.some((f) => target.name.includes(f))) continue;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bindInvocation } from './bind.js';
-import { formatSpellSource } from './fmt.js';
+import { FormatError, formatSpellSource } from './fmt.js';
 import { parseSpellSource } from './files.js';
 import { sealOf } from './seal.js';
 
@@ -41,14 +41,27 @@ describe('spell fmt', () => {
   it('is idempotent and keeps every spell and its seal, on every fixture', () => {
     const files = [...spellFiles(join(FIXTURES, 'forms')), ...spellFiles(join(FIXTURES, 'rules')), ...spellFiles(join(FIXTURES, 'report'))];
     expect(files.length).toBeGreaterThan(30);
+    let refused = 0;
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      const once = formatSpellSource(file, text);
+      let once: string;
+      try {
+        once = formatSpellSource(file, text);
+      } catch (error) {
+        expect(error).toBeInstanceOf(FormatError);
+        refused++;
+        continue;
+      }
       expect(formatSpellSource(file, once), file).toBe(once);
       const before = parseSpellSource(file, text.replace(/^\ufeff/, '')).spells.map(sealOf);
       const after = parseSpellSource(file, once.replace(/^\ufeff/, '')).spells.map(sealOf);
       expect(after, file).toEqual(before);
     }
+    expect(refused).toBeLessThan(10); // only the fixtures that exist to show syntax errors
+  });
+
+  it('refuses to format a file with syntax errors and says where', () => {
+    expect(() => formatSpellSource('x.spell', '#A\n^ ok\n% what\n')).toThrow(/cannot format: x\.spell:3:1 unknown glyph '%'/);
   });
 
   it('leaves Markdown prose and fenced examples byte for byte', () => {

@@ -8,6 +8,7 @@
  * Markdown prose and fenced code outside spells are left byte for byte.
  */
 import { spellFileKind } from './files.js';
+import type { Diagnostic } from './model.js';
 import { parseSpellText, type LineInfo } from './parse-text.js';
 
 const LABELS: [string, RegExp, string][] = [
@@ -59,6 +60,14 @@ function canonicalHeader(content: string): string {
   return `${m[1] ? m[1].trim() + ' ' : ''}#Spell: ${m[2]}`;
 }
 
+/** Thrown when a file has syntax errors: formatting it could change its meaning. */
+export class FormatError extends Error {
+  override name = 'FormatError';
+  constructor(readonly diagnostic: Diagnostic) {
+    super(`cannot format: ${diagnostic.location.file}:${diagnostic.location.line}:${diagnostic.location.column} ${diagnostic.message} (${diagnostic.rule})`);
+  }
+}
+
 /** Format a spell file's text. YAML files are returned unchanged (YAML has its own formatters). */
 export function formatSpellSource(file: string, text: string): string {
   const kind = spellFileKind(file);
@@ -66,6 +75,9 @@ export function formatSpellSource(file: string, text: string): string {
   const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const body = bom ? text.slice(1) : text;
   const parsed = parseSpellText(file, body, { markdown: kind === 'markdown' });
+  // Reindenting around a line the parser could not read could change what it belongs to.
+  const broken = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (broken) throw new FormatError(broken);
   const lines = body.split(/\r\n|\r|\n/);
   const out: string[] = [];
   let inSpell = false;

@@ -16,7 +16,7 @@ export { sealOf, normalizeSpell } from './seal.js';
 export { Validator, loadSpellbook, exitCodeFor, type CheckOptions, type CheckReport, type SpellSummary, type LoadedSpellbook } from './validator.js';
 export { indexSpells, checkGraph, type SpellIndex } from './rules/graph.js';
 export { testBindings, type TestBinding } from './rules/mapping.js';
-export { formatSpellSource, canonicalGlyphLine } from './fmt.js';
+export { formatSpellSource, canonicalGlyphLine, FormatError } from './fmt.js';
 export { bindInvocation, BindError, type BindResult, type BoundLine } from './bind.js';
 export { renderGraph, type GraphFormat } from './graph-output.js';
 export { formatReport, REPORT_FORMATS, type ReportFormat, type FormatOptions } from './report/index.js';

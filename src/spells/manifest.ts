@@ -50,7 +50,7 @@ function isDirectory(path: string): boolean {
 export function loadManifest(path: string): Manifest {
   const text = readFileSync(path, 'utf8');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = parseDocument(text, { lineCounter, logLevel: 'error' });
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number | undefined): Location => {
     const { line, col } = lineCounter.linePos(offset ?? 0);
@@ -64,7 +64,14 @@ export function loadManifest(path: string): Manifest {
     for (const e of doc.errors) report(e.message.split('\n')[0], at(e.pos[0]));
     return manifest;
   }
-  const value = (doc.toJS() ?? {}) as { root?: string; spells?: Record<string, { module?: string | string[]; tests?: string[]; seal?: string }> };
+  let resolved: unknown;
+  try {
+    resolved = doc.toJS();
+  } catch (error) {
+    report(error instanceof Error ? error.message.split('\n')[0] : String(error), at(doc.contents?.range?.[0]));
+    return manifest;
+  }
+  const value = (resolved ?? {}) as { root?: string; spells?: Record<string, { module?: string | string[]; tests?: string[]; seal?: string }> };
   const errors = validateManifestObject(value);
   for (const error of errors) {
     const path = error.instancePath.split('/').slice(1);

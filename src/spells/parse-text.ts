@@ -109,7 +109,7 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
   for (let index = 0; index < lines.length; index++) {
     const lineNo = index + 1;
     const raw = lines[index];
-    const trimmedEnd = raw.replace(/[ \t]+$/, '');
+    const trimmedEnd = raw.trimEnd();
     const content = trimmedEnd.trimStart();
     const indent = indentWidth(trimmedEnd);
     const column = trimmedEnd.length - content.length + 1;
@@ -216,8 +216,10 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
     if (label) body = body.replace(label, '');
     const location = at();
     continuable = undefined;
-    mark('glyph', entity ? 1 : 0);
-    depthOfContinuable = entity ? 1 : 0;
+    // Entities are always spell-level (an indented `@` starts a new entity, not a nested one).
+    const depth = entity && glyph !== '@' ? 1 : 0;
+    mark('glyph', depth);
+    depthOfContinuable = depth;
 
     switch (glyph) {
       case '^': {

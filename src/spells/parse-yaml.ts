@@ -28,7 +28,7 @@ export function parseSpellYaml(file: string, text: string): ParsedFile {
     return { file, line, column: col };
   };
 
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, logLevel: 'error' });
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     if (doc.errors.length) {
       for (const error of doc.errors) {
@@ -36,7 +36,15 @@ export function parseSpellYaml(file: string, text: string): ParsedFile {
       }
       continue;
     }
-    const value = doc.toJS() as unknown;
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (error) {
+      // Unresolved or excessive aliases are only found while resolving.
+      const message = error instanceof Error ? error.message : String(error);
+      diagnostics.push({ rule: RULES.fileYaml.id, severity: RULES.fileYaml.severity, message: `YAML: ${message.split('\n')[0]}`, location: locationOf(doc.contents?.range?.[0] ?? 0) });
+      continue;
+    }
     if (value === null || value === undefined) continue;
     const isList = isMap(doc.contents) && doc.has('spells') && isSeq(doc.get('spells', true));
     const entries: { value: unknown; path: Path }[] = isList

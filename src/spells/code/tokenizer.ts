@@ -158,15 +158,18 @@ export function tokenize(src: string): TokenizedSource {
   /** Offsets only grow for emitted tokens, so a forward cursor suffices there. */
   const lineAt = (offset: number): number => {
     while (lineCursor + 1 < lineStarts.length && lineStarts[lineCursor + 1] <= offset) lineCursor++;
-    while (lineCursor > 0 && lineStarts[lineCursor] > offset) lineCursor--;
     return lineCursor;
   };
   const problemAt = (message: string, offset: number): void => {
-    const saved = lineCursor;
-    const l = lineAt(offset);
-    problems.push({ message, line: l + 1, column: offset - lineStarts[l] + 1 });
-    lineCursor = saved;
-    lineAt(offset);
+    // Binary search: problems may point anywhere, and must not move the token cursor.
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    problems.push({ message, line: lo + 1, column: offset - lineStarts[lo] + 1 });
   };
 
   let pos = 0;
