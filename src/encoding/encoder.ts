@@ -40,6 +40,7 @@ import {
   inverseLumaDc,
   quant4x4,
   quantDc,
+  zeroBlockSad,
 } from './transform.js';
 
 export interface H264EncoderOptions {
@@ -169,6 +170,11 @@ export class H264Encoder {
   private readonly mvp = new Int32Array(2);
   private readonly mvSkip = new Int32Array(2);
   private lambda = 1;
+  // per-QP SAD bounds under which a 4x4 residual quantises to zero (luma inter/intra, chroma inter/intra)
+  private zeroLumaInter = 0;
+  private zeroLumaIntra = 0;
+  private zeroChromaInter = 0;
+  private zeroChromaIntra = 0;
 
   private frameIndex = 0;
   private frameNum = 0;
@@ -251,6 +257,10 @@ export class H264Encoder {
     const idr = this.frameIndex === 0 || opts.keyframe === true || (this.keyInterval > 0 && this.frameIndex % this.keyInterval === 0);
     const qp = this.qpValue;
     this.lambda = Math.max(1, Math.round(Math.sqrt(0.85 * Math.pow(2, (qp - 12) / 3))));
+    this.zeroLumaInter = zeroBlockSad(qp, false);
+    this.zeroLumaIntra = zeroBlockSad(qp, true);
+    this.zeroChromaInter = zeroBlockSad(chromaQp(qp), false);
+    this.zeroChromaIntra = zeroBlockSad(chromaQp(qp), true);
     this.stats.intra = this.stats.inter = this.stats.skip = 0;
     this.out.reset();
     const bw = this.bw;
@@ -433,27 +443,31 @@ export class H264Encoder {
     let skipSad = Infinity;
     if (skipOk) skipSad = sad16(this.srcY, so, this.w16, this.refY, rbase + sky * this.ls + skx, this.ls, Infinity);
 
-    // 2. motion search
+    // 2. early P_Skip: a small residual at the skip vector often quantises away entirely
+    let skipTried = false;
+    if (skipOk && skipSad <= 16 * this.zeroLumaInter) {
+      skipTried = true;
+      if (this.tryInter(mbx, mby, skx, sky) === 0) {
+        this.commitSkip(mbx, mby, skx, sky);
+        return;
+      }
+    }
+
+    // 3. motion search
     const best = this.search(mbx, mby, so, rbase, mvpx, mvpy);
     const bmx = this.bestMx;
     const bmy = this.bestMy;
     const bestSad = this.bestSad;
 
-    // 3. skip if its residual vanishes
-    if (skipOk && skipSad <= best + 2 * lam) {
+    // 4. skip if its residual vanishes
+    if (skipOk && !skipTried && skipSad <= best + 2 * lam) {
       if (this.tryInter(mbx, mby, skx, sky) === 0) {
-        this.commitInter(mbx, mby, 0);
-        this.skipRun++;
-        m.ref[i] = 0;
-        m.mvx[i] = skx * 4;
-        m.mvy[i] = sky * 4;
-        this.clearNnz(mbx, mby);
-        this.stats.skip++;
+        this.commitSkip(mbx, mby, skx, sky);
         return;
       }
     }
 
-    // 4. intra?
+    // 5. intra?
     if (bestSad > INTRA_TRY_MAD * 256) {
       copyLuma16(this.refY, rbase + bmy * this.ls + bmx, this.ls, this.predY);
       const interSatd = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16) + lam * (seBits(bmx * 4 - mvpx) + seBits(bmy * 4 - mvpy));
@@ -464,7 +478,7 @@ export class H264Encoder {
       }
     }
 
-    // 5. P_L0_16x16 (or P_Skip when it lands on the skip vector without residual)
+    // 6. P_L0_16x16 (or P_Skip when it lands on the skip vector without residual)
     const cbp = this.tryInter(mbx, mby, bmx, bmy);
     this.commitInter(mbx, mby, cbp);
     m.ref[i] = 0;
@@ -506,6 +520,17 @@ export class H264Encoder {
     this.stats.inter++;
   }
 
+  private commitSkip(mbx: number, mby: number, skx: number, sky: number): void {
+    this.commitInter(mbx, mby, 0);
+    this.skipRun++;
+    const i = mby * this.widthMbs + mbx;
+    this.motion.ref[i] = 0;
+    this.motion.mvx[i] = skx * 4;
+    this.motion.mvy[i] = sky * 4;
+    this.clearNnz(mbx, mby);
+    this.stats.skip++;
+  }
+
   private inMargin(x0: number, y0: number, mx: number, my: number): boolean {
     return x0 + mx >= -MV_MARGIN && x0 + mx <= this.w16 + MV_MARGIN - 16 && y0 + my >= -MV_MARGIN && y0 + my <= this.h16 + MV_MARGIN - 16;
   }
@@ -514,70 +539,83 @@ export class H264Encoder {
   private bestMy = 0;
   private bestSad = 0;
 
-  /** Integer-sample search (candidates, then diamond descent); returns the best SAD + lambda * bits. */
+  // motion search state (fields rather than a closure: no per-macroblock allocation)
+  private sBest = 0;
+  private sBx = 0;
+  private sBy = 0;
+  private sSad = 0;
+  private sMinX = 0;
+  private sMaxX = 0;
+  private sMinY = 0;
+  private sMaxY = 0;
+  private sSo = 0;
+  private sRbase = 0;
+  private sMvpx = 0;
+  private sMvpy = 0;
+
+  private tryMv(mx: number, my: number): void {
+    if (mx < this.sMinX || mx > this.sMaxX || my < this.sMinY || my > this.sMaxY) return;
+    const mvCost = this.lambda * (seBits(mx * 4 - this.sMvpx) + seBits(my * 4 - this.sMvpy));
+    const best = this.sBest;
+    if (mvCost >= best) return;
+    const s = sad16(this.srcY, this.sSo, this.w16, this.refY, this.sRbase + my * this.ls + mx, this.ls, best - mvCost);
+    const c = s + mvCost;
+    if (c < best) {
+      this.sBest = c;
+      this.sBx = mx;
+      this.sBy = my;
+      this.sSad = s;
+    }
+  }
+
+  /** Integer-sample search (candidates, then diamond descent at steps 4, 2, 1, then a square); returns SAD + lambda * bits. */
   private search(mbx: number, mby: number, so: number, rbase: number, mvpx: number, mvpy: number): number {
     const x0 = mbx * 16;
     const y0 = mby * 16;
     const range = this.searchRange;
     const px = Math.round(mvpx / 4);
     const py = Math.round(mvpy / 4);
-    const minX = Math.max(-MV_MARGIN - x0, px - range);
-    const maxX = Math.min(this.w16 + MV_MARGIN - 16 - x0, px + range);
-    const minY = Math.max(-MV_MARGIN - y0, py - range);
-    const maxY = Math.min(this.h16 + MV_MARGIN - 16 - y0, py + range);
-    const lam = this.lambda;
-    const src = this.srcY;
-    const ref = this.refY;
-    const ls = this.ls;
-    const sw = this.w16;
-    let bestCost = Infinity;
-    let bx = 0;
-    let by = 0;
-    let bsad = 0;
-    const tryMv = (mx: number, my: number): boolean => {
-      if (mx < minX || mx > maxX || my < minY || my > maxY) return false;
-      const mvCost = lam * (seBits(mx * 4 - mvpx) + seBits(my * 4 - mvpy));
-      if (mvCost >= bestCost) return false;
-      const s = sad16(src, so, sw, ref, rbase + my * ls + mx, ls, bestCost - mvCost);
-      const c = s + mvCost;
-      if (c < bestCost) {
-        bestCost = c;
-        bx = mx;
-        by = my;
-        bsad = s;
-        return true;
-      }
-      return false;
-    };
-    tryMv(Math.min(maxX, Math.max(minX, px)), Math.min(maxY, Math.max(minY, py)));
-    tryMv(0, 0);
+    this.sMinX = Math.max(-MV_MARGIN - x0, px - range);
+    this.sMaxX = Math.min(this.w16 + MV_MARGIN - 16 - x0, px + range);
+    this.sMinY = Math.max(-MV_MARGIN - y0, py - range);
+    this.sMaxY = Math.min(this.h16 + MV_MARGIN - 16 - y0, py + range);
+    this.sSo = so;
+    this.sRbase = rbase;
+    this.sMvpx = mvpx;
+    this.sMvpy = mvpy;
+    this.sBest = Infinity;
+    this.sBx = 0;
+    this.sBy = 0;
+    this.sSad = 0;
+    this.tryMv(Math.min(this.sMaxX, Math.max(this.sMinX, px)), Math.min(this.sMaxY, Math.max(this.sMinY, py)));
+    this.tryMv(0, 0);
     const m = this.motion;
     const i = mby * this.widthMbs + mbx;
-    if (mbx > 0 && m.ref[i - 1] === 0) tryMv(m.mvx[i - 1] >> 2, m.mvy[i - 1] >> 2);
-    if (mby > 0 && m.ref[i - this.widthMbs] === 0) tryMv(m.mvx[i - this.widthMbs] >> 2, m.mvy[i - this.widthMbs] >> 2);
-    // previous frame's vector at this place (still in the field until overwritten)
-    if (m.ref[i] === 0) tryMv(m.mvx[i] >> 2, m.mvy[i] >> 2);
-    for (const step of [4, 2, 1]) {
+    if (mbx > 0 && m.ref[i - 1] === 0) this.tryMv(m.mvx[i - 1] >> 2, m.mvy[i - 1] >> 2);
+    if (mby > 0 && m.ref[i - this.widthMbs] === 0) this.tryMv(m.mvx[i - this.widthMbs] >> 2, m.mvy[i - this.widthMbs] >> 2);
+    // previous picture's vector at this place (still in the field until overwritten)
+    if (m.ref[i] === 0) this.tryMv(m.mvx[i] >> 2, m.mvy[i] >> 2);
+    for (let step = 4; step >= 1; step >>= 1) {
       for (let iter = 0; iter < 16; iter++) {
-        const cx = bx;
-        const cy = by;
-        tryMv(cx + step, cy);
-        tryMv(cx - step, cy);
-        tryMv(cx, cy + step);
-        tryMv(cx, cy - step);
-        if (bx === cx && by === cy) break;
+        const cx = this.sBx;
+        const cy = this.sBy;
+        this.tryMv(cx + step, cy);
+        this.tryMv(cx - step, cy);
+        this.tryMv(cx, cy + step);
+        this.tryMv(cx, cy - step);
+        if (this.sBx === cx && this.sBy === cy) break;
       }
     }
-    const cx = bx;
-    const cy = by;
-    tryMv(cx + 1, cy + 1);
-    tryMv(cx - 1, cy + 1);
-    tryMv(cx + 1, cy - 1);
-    tryMv(cx - 1, cy - 1);
-    this.bestMx = bx;
-    this.bestMy = by;
-    this.bestSad = bsad;
-    return bestCost;
+    const cx = this.sBx;
+    const cy = this.sBy;
+    this.tryMv(cx + 1, cy + 1);
+    this.tryMv(cx - 1, cy + 1);
+    this.tryMv(cx + 1, cy - 1);
+    this.tryMv(cx - 1, cy - 1);
+    this.bestMx = this.sBx;
+    this.bestMy = this.sBy;
+    this.bestSad = this.sSad;
+    return this.sBest;
   }
 
   /** Predict with an integer vector, transform and quantise the residual; returns coded_block_pattern. */
@@ -594,8 +632,8 @@ export class H264Encoder {
       const r0 = (b8 >> 1) * 8 + (b8 & 1) * 2; // raster index of its top-left 4x4
       let cost = 0;
       let nz = 0;
-      for (const d of [0, 1, 4, 5]) {
-        const b = r0 + d;
+      for (let k = 0; k < 4; k++) {
+        const b = r0 + (k & 1) + ((k >> 1) << 2);
         if (this.nzY[b]) {
           nz += this.nzY[b];
           cost += blockCost(this.levY[b], 0);
@@ -603,7 +641,7 @@ export class H264Encoder {
       }
       if (nz === 0) continue;
       if (cost < LUMA_8X8_MIN_COST) {
-        for (const d of [0, 1, 4, 5]) this.zeroLuma(r0 + d);
+        for (let k = 0; k < 4; k++) this.zeroLuma(r0 + (k & 1) + ((k >> 1) << 2));
       } else {
         cbpL |= 1 << b8;
         mbCost += cost;
@@ -652,17 +690,29 @@ export class H264Encoder {
     const so = mby * 16 * sw + mbx * 16;
     const r = this.resid;
     const qp = this.qpValue;
+    const zeroBound = intra16 ? this.zeroLumaIntra : this.zeroLumaInter;
     let total = 0;
     for (let b = 0; b < 16; b++) {
       const bx = (b & 3) * 4;
       const by = (b >> 2) * 4;
+      let sad = 0;
+      let sum = 0;
       for (let y = 0; y < 4; y++) {
         const s = so + (by + y) * sw + bx;
         const p = (by + y) * 16 + bx;
-        r[y * 4] = src[s] - pred[p];
-        r[y * 4 + 1] = src[s + 1] - pred[p + 1];
-        r[y * 4 + 2] = src[s + 2] - pred[p + 2];
-        r[y * 4 + 3] = src[s + 3] - pred[p + 3];
+        for (let x = 0; x < 4; x++) {
+          const v = src[s + x] - pred[p + x];
+          r[y * 4 + x] = v;
+          sad += v < 0 ? -v : v;
+          sum += v;
+        }
+      }
+      if (sad <= zeroBound) {
+        // every level is zero; the DC term of the forward transform is the plain sum
+        if (this.nzY[b]) this.levY[b].fill(0);
+        this.nzY[b] = 0;
+        if (intra16) this.dcY[b] = sum;
+        continue;
       }
       const c = this.coefY[b];
       forward4x4(r, c);
@@ -715,6 +765,7 @@ export class H264Encoder {
     const cw = this.w16 >> 1;
     const so = mby * 8 * cw + mbx * 8;
     const qpc = chromaQp(this.qpValue);
+    const zeroBound = intra ? this.zeroChromaIntra : this.zeroChromaInter;
     const r = this.resid;
     let anyDc = 0;
     let acCost = 0;
@@ -726,13 +777,23 @@ export class H264Encoder {
       for (let b = 0; b < 4; b++) {
         const bx = (b & 1) * 4;
         const by = (b >> 1) * 4;
+        let sad = 0;
+        let sum = 0;
         for (let y = 0; y < 4; y++) {
           const s = so + (by + y) * cw + bx;
           const p = (by + y) * 8 + bx;
-          r[y * 4] = src[s] - pred[p];
-          r[y * 4 + 1] = src[s + 1] - pred[p + 1];
-          r[y * 4 + 2] = src[s + 2] - pred[p + 2];
-          r[y * 4 + 3] = src[s + 3] - pred[p + 3];
+          for (let x = 0; x < 4; x++) {
+            const v = src[s + x] - pred[p + x];
+            r[y * 4 + x] = v;
+            sad += v < 0 ? -v : v;
+            sum += v;
+          }
+        }
+        if (sad <= zeroBound) {
+          if (this.nzC[c * 4 + b]) this.levC[c * 4 + b].fill(0);
+          this.nzC[c * 4 + b] = 0;
+          dc[b] = sum;
+          continue;
         }
         const co = this.coefC[c * 4 + b];
         forward4x4(r, co);

@@ -100,7 +100,11 @@ export function sad16(a: Uint8Array, ao: number, as: number, b: Uint8Array, bo: 
 
 /** Copy a 16x16 luma block at integer offset into `out` (raster 16x16). */
 export function copyLuma16(ref: Uint8Array, off: number, stride: number, out: Uint8Array): void {
-  for (let y = 0; y < 16; y++) out.set(ref.subarray(off + y * stride, off + y * stride + 16), y * 16);
+  for (let y = 0; y < 16; y++) {
+    const r = off + y * stride;
+    const o = y * 16;
+    for (let x = 0; x < 16; x++) out[o + x] = ref[r + x];
+  }
 }
 
 /**

@@ -50,6 +50,19 @@ export function chromaQp(qpY: number, offset = 0): number {
   return CHROMA_QP[qpi];
 }
 
+/**
+ * Largest sum of absolute residuals of a 4x4 block that certainly quantises to all-zero
+ * levels: |W(i,j)| <= m_i * m_j * SAD with m = (1, 2, 1, 2) (the largest entries of the rows
+ * of Cf), so weight * SAD * MF + f < 2^qbits for every position.
+ */
+export function zeroBlockSad(qp: number, intra: boolean): number {
+  const qbits = 15 + ((qp / 6) | 0);
+  const f = intra ? ((1 << qbits) / 3) | 0 : ((1 << qbits) / 6) | 0;
+  const mf = QUANT_MF[qp % 6];
+  const maxWeighted = Math.max(mf[0], 4 * mf[1], 2 * mf[2]);
+  return Math.floor(((1 << qbits) - f - 1) / maxWeighted);
+}
+
 /** Forward 4x4 core transform Cf X Cf^T of residual `r` (raster) into `out`. */
 export function forward4x4(r: Int32Array, out: Int32Array): void {
   for (let i = 0; i < 16; i += 4) {
