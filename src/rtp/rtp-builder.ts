@@ -60,7 +60,8 @@ export class RtpPacketBuilder {
       marker: packet.marker,
       csrcs: packet.csrcs,
     });
-    for (const e of packet.getExtensions()) builder.setExtension(e.id, e.data.slice());
+    // An id seen twice keeps its first value, the one RtpPacket.getExtension returns.
+    for (const e of packet.getExtensions()) if (builder.getExtension(e.id) === undefined) builder.setExtension(e.id, e.data.slice());
     builder.paddingSize = packet.paddingSize;
     return builder;
   }
