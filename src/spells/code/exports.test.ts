@@ -33,7 +33,7 @@ describe('readModuleExports on the fixture project', () => {
         // export { Session as RenamedSession, type SessionOptions } from; export type { Codec } from
         'RenamedSession', 'SessionOptions', 'Codec', 'Decorated',
         // export * from './util/index.js' (itself export *, export { deep } from, export type * from)
-        'collapse', 'deep', 'Circle', 'Area', 'collapseDefault',
+        'collapse', 'deep', 'Circle', 'Area', 'collapseDefault', 'collapseText',
         // export * as helpers
         'helpers',
         // export * from a cycle

@@ -53,7 +53,7 @@ const CONTINUES = new Set([
 ]);
 
 /** Identifiers that, starting a line, continue the previous statement. */
-const CONTINUATION_START = new Set(['as', 'satisfies', 'instanceof', 'in', 'of', 'extends', 'implements', 'keyof', 'is']);
+const CONTINUATION_START = new Set(['as', 'satisfies', 'instanceof', 'in', 'of', 'extends', 'implements', 'keyof', 'is', 'from']);
 
 const DECLARATION_START = new Set([
   'export', 'import', 'function', 'class', 'const', 'let', 'var', 'interface', 'type', 'enum',
