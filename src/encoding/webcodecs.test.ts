@@ -132,6 +132,21 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     expect(pictures.map((p) => readStamp(p)?.frame)).toEqual(Array.from({ length: 33 }, (_, i) => i));
   });
 
+  it('a corrupted slice is caught: Chromium fails or its pictures differ from the reconstruction', async () => {
+    const run = encode('moving', 4, { width: 176, height: 144, qp: 28 });
+    const units = run.units.map((u) => u.slice());
+    const p = units[2]; // a P picture
+    p[Math.floor(p.length * 0.6)] ^= 0x5a;
+    let caught = false;
+    try {
+      const pictures = await decoder.decode(units, { codec: run.encoder.codec });
+      caught = pictures.length !== 4 || pictures.some((pic, i) => Object.values(mismatches(run.recon[i], pic)).some((n) => n > 0));
+    } catch {
+      caught = true;
+    }
+    expect(caught).toBe(true);
+  });
+
   it('stamps survive QP 51 at 176x144', async () => {
     const run = encode('moving', 4, { width: 176, height: 144, qp: 51 });
     const pictures = await decodeAndCompare('stamp 176x144 qp51', run);
