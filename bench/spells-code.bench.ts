@@ -6,12 +6,12 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { measure, printFigure } from '../../../bench/lib.js';
-import { scanModule } from './module-scan.js';
-import { readTestTitlesFromSource } from './tests.js';
-import { tokenize } from './tokenizer.js';
+import { measure, printFigure } from './lib.js';
+import { scanModule } from '../src/spells/code/module-scan.js';
+import { readTestTitlesFromSource } from '../src/spells/code/tests.js';
+import { tokenize } from '../src/spells/code/tokenizer.js';
 
-const fixtures = resolve(import.meta.dirname, '__fixtures__');
+const fixtures = resolve(import.meta.dirname, '../src/spells/code/__fixtures__');
 const read = (p: string): string => readFileSync(resolve(fixtures, p), 'utf8');
 
 function lines(sources: string[], count: number): string {
