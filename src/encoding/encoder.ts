@@ -57,6 +57,11 @@ export interface H264EncoderOptions {
   searchRange?: number;
   /** Force a level_idc (e.g. 31); by default the lowest level of Table A-1 that fits. */
   levelIdc?: number;
+  /**
+   * Slices per picture (default 1). Each slice is a band of whole macroblock rows, its own
+   * NAL unit, and predicts nothing from the other slices of the picture.
+   */
+  slices?: number;
 }
 
 /** Counts of macroblock kinds in one picture. */
@@ -119,7 +124,10 @@ export class H264Encoder {
   readonly levelIdc: number;
   readonly keyInterval: number;
   readonly searchRange: number;
+  readonly slices: number;
   private qpValue: number;
+  /** First macroblock row of the slice being coded. */
+  private sliceTop = 0;
 
   private readonly w16: number;
   private readonly h16: number;
@@ -197,6 +205,10 @@ export class H264Encoder {
     this.qpValue = this.checkQp(opts.qp ?? DEFAULT_QP);
     this.keyInterval = opts.keyInterval ?? DEFAULT_KEY_INTERVAL;
     this.searchRange = opts.searchRange ?? DEFAULT_SEARCH_RANGE;
+    this.slices = opts.slices ?? 1;
+    if (!Number.isInteger(this.slices) || this.slices < 1 || this.slices > this.heightMbs) {
+      throw new RangeError(`slices must be an integer 1..${this.heightMbs} (macroblock rows), got ${opts.slices}`);
+    }
     if (opts.levelIdc !== undefined) {
       if (!LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);
       this.levelIdc = opts.levelIdc;
@@ -276,18 +288,23 @@ export class H264Encoder {
     } else {
       this.frameNum = (this.frameNum + 1) % (1 << LOG2_MAX_FRAME_NUM);
     }
-    bw.reset();
-    writeSliceHeader(bw, { idr, sliceType: idr ? SliceType.I : SliceType.P, frameNum: this.frameNum, idrPicId: this.idrPicId, qp, firstMb: 0 });
-    this.skipRun = 0;
-    for (let mby = 0; mby < this.heightMbs; mby++) {
-      for (let mbx = 0; mbx < this.widthMbs; mbx++) {
-        if (idr) this.encodeIntraMb(mbx, mby, false);
-        else this.encodePMb(mbx, mby);
+    for (let k = 0; k < this.slices; k++) {
+      const top = Math.floor((k * this.heightMbs) / this.slices);
+      const bottom = Math.floor(((k + 1) * this.heightMbs) / this.slices);
+      this.sliceTop = top;
+      bw.reset();
+      writeSliceHeader(bw, { idr, sliceType: idr ? SliceType.I : SliceType.P, frameNum: this.frameNum, idrPicId: this.idrPicId, qp, firstMb: top * this.widthMbs });
+      this.skipRun = 0;
+      for (let mby = top; mby < bottom; mby++) {
+        for (let mbx = 0; mbx < this.widthMbs; mbx++) {
+          if (idr) this.encodeIntraMb(mbx, mby, false);
+          else this.encodePMb(mbx, mby);
+        }
       }
+      if (this.skipRun > 0) bw.ue(this.skipRun);
+      bw.trailing();
+      this.out.writeNal(3, idr ? NalType.IdrSlice : NalType.NonIdrSlice, bw.bytes());
     }
-    if (this.skipRun > 0) bw.ue(this.skipRun);
-    bw.trailing();
-    this.out.writeNal(3, idr ? NalType.IdrSlice : NalType.NonIdrSlice, bw.bytes());
 
     // the reconstruction becomes the reference
     extendEdges(this.recY, this.lo, this.ls, this.w16, this.h16, LUMA_PAD);
@@ -341,7 +358,7 @@ export class H264Encoder {
     let best = -1;
     let bestCost = Infinity;
     for (let mode = 0; mode < 4; mode++) {
-      if (!predictIntra16(this.recY, this.ls, off, mby > 0, mbx > 0, mode, this.predY)) continue;
+      if (!predictIntra16(this.recY, this.ls, off, mby > this.sliceTop, mbx > 0, mode, this.predY)) continue;
       const c = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16);
       if (c < bestCost) {
         bestCost = c;
@@ -360,8 +377,8 @@ export class H264Encoder {
     let best = 0;
     let bestCost = Infinity;
     for (let mode = 0; mode < 4; mode++) {
-      if (!predictChroma(this.recU, this.cs, off, mby > 0, mbx > 0, mode, this.predU)) continue;
-      predictChroma(this.recV, this.cs, off, mby > 0, mbx > 0, mode, this.predV);
+      if (!predictChroma(this.recU, this.cs, off, mby > this.sliceTop, mbx > 0, mode, this.predU)) continue;
+      predictChroma(this.recV, this.cs, off, mby > this.sliceTop, mbx > 0, mode, this.predV);
       const c = satd(this.srcU, so, this.w16 >> 1, this.predU, 8, 8, 8) + satd(this.srcV, so, this.w16 >> 1, this.predV, 8, 8, 8);
       if (c < bestCost) {
         bestCost = c;
@@ -399,7 +416,7 @@ export class H264Encoder {
     const gw = this.widthMbs * 4;
     const gx0 = mbx * 4;
     const gy0 = mby * 4;
-    writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx0, gy0));
+    writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx0, gy0, this.sliceTop * 4));
     for (let i = 0; i < 16; i++) {
       const b = BLK_RASTER[i];
       const gx = gx0 + (b & 3);
@@ -407,7 +424,7 @@ export class H264Encoder {
       if (cbpL) {
         const lev = this.levY[b];
         for (let k = 1; k < 16; k++) sc[k - 1] = lev[ZIGZAG[k]];
-        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 15, nC(this.nnzY, gw, gx, gy));
+        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 15, nC(this.nnzY, gw, gx, gy, this.sliceTop * 4));
       } else {
         this.nnzY[gy * gw + gx] = 0;
       }
@@ -426,8 +443,8 @@ export class H264Encoder {
   private encodePMb(mbx: number, mby: number): void {
     const m = this.motion;
     const i = mby * this.widthMbs + mbx;
-    predictMv(m, mbx, mby, this.mvp);
-    predictSkipMv(m, mbx, mby, this.mvSkip);
+    predictMv(m, mbx, mby, this.sliceTop, this.mvp);
+    predictSkipMv(m, mbx, mby, this.sliceTop, this.mvSkip);
     const x0 = mbx * 16;
     const y0 = mby * 16;
     const so = y0 * this.w16 + x0;
@@ -511,7 +528,7 @@ export class H264Encoder {
       if (cbpL & (1 << (k >> 2))) {
         const lev = this.levY[b];
         for (let j = 0; j < 16; j++) sc[j] = lev[ZIGZAG[j]];
-        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx, gy));
+        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx, gy, this.sliceTop * 4));
       } else {
         this.nnzY[gy * gw + gx] = 0;
       }
@@ -592,7 +609,7 @@ export class H264Encoder {
     const m = this.motion;
     const i = mby * this.widthMbs + mbx;
     if (mbx > 0 && m.ref[i - 1] === 0) this.tryMv(m.mvx[i - 1] >> 2, m.mvy[i - 1] >> 2);
-    if (mby > 0 && m.ref[i - this.widthMbs] === 0) this.tryMv(m.mvx[i - this.widthMbs] >> 2, m.mvy[i - this.widthMbs] >> 2);
+    if (mby > this.sliceTop && m.ref[i - this.widthMbs] === 0) this.tryMv(m.mvx[i - this.widthMbs] >> 2, m.mvy[i - this.widthMbs] >> 2);
     // previous picture's vector at this place (still in the field until overwritten)
     if (m.ref[i] === 0) this.tryMv(m.mvx[i] >> 2, m.mvy[i] >> 2);
     for (let step = 4; step >= 1; step >>= 1) {
@@ -862,7 +879,7 @@ export class H264Encoder {
         if (cbpC === 2) {
           const lev = this.levC[c * 4 + b];
           for (let k = 1; k < 16; k++) sc[k - 1] = lev[ZIGZAG[k]];
-          grid[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 15, nC(grid, gw, gx, gy));
+          grid[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 15, nC(grid, gw, gx, gy, this.sliceTop * 2));
         } else {
           grid[gy * gw + gx] = 0;
         }
@@ -871,13 +888,17 @@ export class H264Encoder {
   }
 }
 
-/** nC of 9.2.1 from the left and upper 4x4 blocks' TotalCoeff (single slice: inside the picture = available). */
-function nC(grid: Uint8Array, gw: number, gx: number, gy: number): number {
+/**
+ * nC of 9.2.1 from the left and upper 4x4 blocks' TotalCoeff. Slices start at macroblock
+ * rows, so a block is available when inside the picture and not above `top` (the slice's
+ * first row of 4x4 blocks).
+ */
+function nC(grid: Uint8Array, gw: number, gx: number, gy: number, top: number): number {
   if (gx > 0) {
-    if (gy > 0) return (grid[gy * gw + gx - 1] + grid[(gy - 1) * gw + gx] + 1) >> 1;
+    if (gy > top) return (grid[gy * gw + gx - 1] + grid[(gy - 1) * gw + gx] + 1) >> 1;
     return grid[gy * gw + gx - 1];
   }
-  if (gy > 0) return grid[(gy - 1) * gw + gx];
+  if (gy > top) return grid[(gy - 1) * gw + gx];
   return 0;
 }
 

@@ -18,17 +18,18 @@ function median(a: number, b: number, c: number): number {
 
 /**
  * Predicted vector for a 16x16 partition with refIdx 0 (8.4.1.3); writes [x, y] into `out`.
- * Neighbours: A left, B above, C above-right (D above-left when C is unavailable).
+ * Neighbours: A left, B above, C above-right (D above-left when C is unavailable). Slices
+ * start at macroblock rows: rows above `topRow` belong to another slice and are unavailable.
  */
-export function predictMv(f: MotionField, mbx: number, mby: number, out: Int32Array): void {
+export function predictMv(f: MotionField, mbx: number, mby: number, topRow: number, out: Int32Array): void {
   const w = f.widthMbs;
   const i = mby * w + mbx;
   const availA = mbx > 0;
-  const availB = mby > 0;
-  let availC = mby > 0 && mbx + 1 < w;
+  const availB = mby > topRow;
+  let availC = availB && mbx + 1 < w;
   let iC = i - w + 1;
   if (!availC) {
-    availC = mby > 0 && mbx > 0; // D
+    availC = availB && mbx > 0; // D
     iC = i - w - 1;
   }
   let ax = 0, ay = 0, ar = -1, bx = 0, by = 0, br = -1, cx = 0, cy = 0, cr = -1;
@@ -59,10 +60,10 @@ export function predictMv(f: MotionField, mbx: number, mby: number, out: Int32Ar
 }
 
 /** Inferred vector of a P_Skip macroblock (8.4.1.1); writes [x, y] into `out`. */
-export function predictSkipMv(f: MotionField, mbx: number, mby: number, out: Int32Array): void {
+export function predictSkipMv(f: MotionField, mbx: number, mby: number, topRow: number, out: Int32Array): void {
   const w = f.widthMbs;
   const i = mby * w + mbx;
-  if (mbx === 0 || mby === 0) {
+  if (mbx === 0 || mby === topRow) {
     out[0] = 0;
     out[1] = 0;
     return;
@@ -72,7 +73,7 @@ export function predictSkipMv(f: MotionField, mbx: number, mby: number, out: Int
     out[1] = 0;
     return;
   }
-  predictMv(f, mbx, mby, out);
+  predictMv(f, mbx, mby, topRow, out);
 }
 
 /** SAD of a 16x16 block, giving up (returning a value >= limit) once `limit` is exceeded. */

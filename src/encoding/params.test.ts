@@ -46,6 +46,26 @@ describe('parameter sets and slice headers', () => {
     expect(new Set(headers.map((h) => `${h.sliceQp}/${h.disableDeblockingFilterIdc}/${h.firstMb}`))).toEqual(new Set(['30/1/0']));
   });
 
+  it('each slice of a picture starts at a macroblock row with the same frame_num and idr_pic_id', () => {
+    const enc = new H264Encoder({ width: 64, height: 80, slices: 2 });
+    const f = createI420Frame(64, 80);
+    for (const expectType of [5, 1]) {
+      const au = enc.encode(f).data;
+      const slices = splitAnnexB(au).filter((n) => n.type === 1 || n.type === 5);
+      expect(slices.map((n) => n.type)).toEqual([expectType, expectType]);
+      const headers = slices.map((n) => {
+        const one = new Uint8Array(4 + 1 + n.payload.length);
+        one.set([0, 0, 0, 1, au[n.offset]]);
+        one.set(n.payload, 5);
+        return parseSliceHeader(one, 8);
+      });
+      // 5 macroblock rows of 4: slices start at rows 0 and 2
+      expect(headers.map((h) => h.firstMb)).toEqual([0, 8]);
+      expect(new Set(headers.map((h) => `${h.frameNum}/${h.idrPicId}`)).size).toBe(1);
+    }
+    expect(() => new H264Encoder({ width: 64, height: 80, slices: 6 })).toThrow(RangeError);
+  });
+
   it('frame_num wraps at MaxFrameNum in a long GOP', () => {
     const enc = new H264Encoder({ width: 32, height: 32, keyInterval: 0 });
     const f = createI420Frame(32, 32);
