@@ -104,6 +104,11 @@ function tokenize(input: string, start: number, end: number): Token[] {
   return tokens;
 }
 
+function tokenAt(tokens: Token[], i: number, what: string, end: number): Token {
+  if (i >= tokens.length) throw new CandidateParseError(`missing ${what}`, end + 1);
+  return tokens[i];
+}
+
 function parseNumber(token: Token, what: string, max: number, maxDigits: number): number {
   if (!DIGITS.test(token.text) || token.text.length > maxDigits) throw new CandidateParseError(`${what} must be 1 to ${maxDigits} digits, got "${token.text}"`, token.column);
   const value = Number(token.text);
@@ -133,26 +138,22 @@ export function parseCandidate(input: string): IceCandidate {
   else if (start === 2) throw new CandidateParseError('expected "candidate:" after "a="', 3);
   if (start >= end) throw new CandidateParseError('empty candidate', start + 1);
   const t = tokenize(input, start, end);
-  const need = (i: number, what: string): Token => {
-    if (i >= t.length) throw new CandidateParseError(`missing ${what}`, end + 1);
-    return t[i];
-  };
 
-  const f = need(0, 'foundation');
+  const f = tokenAt(t, 0, 'foundation', end);
   if (f.text.length > MAX_FOUNDATION_LENGTH || !ICE_CHAR.test(f.text)) {
     throw new CandidateParseError(`foundation must be 1 to 32 ice-chars, got "${f.text}"`, f.column);
   }
-  const componentToken = need(1, 'component ID');
+  const componentToken = tokenAt(t, 1, 'component ID', end);
   const component = parseNumber(componentToken, 'component ID', MAX_COMPONENT_ID, 3);
   if (component === 0) throw new CandidateParseError('component ID must be at least 1', componentToken.column);
-  const transport = need(2, 'transport');
+  const transport = tokenAt(t, 2, 'transport', end);
   if (!TOKEN.test(transport.text)) throw new CandidateParseError(`transport "${transport.text}" is not a token`, transport.column);
-  const priority = parseNumber(need(3, 'priority'), 'priority', MAX_PRIORITY, 10);
-  const address = parseAddress(need(4, 'connection address'), 'connection address');
-  const port = parseNumber(need(5, 'port'), 'port', 0xffff, 5);
-  const typ = need(6, '"typ"');
+  const priority = parseNumber(tokenAt(t, 3, 'priority', end), 'priority', MAX_PRIORITY, 10);
+  const address = parseAddress(tokenAt(t, 4, 'connection address', end), 'connection address');
+  const port = parseNumber(tokenAt(t, 5, 'port', end), 'port', 0xffff, 5);
+  const typ = tokenAt(t, 6, '"typ"', end);
   if (typ.text !== 'typ') throw new CandidateParseError(`expected "typ", got "${typ.text}"`, typ.column);
-  const typeToken = need(7, 'candidate type');
+  const typeToken = tokenAt(t, 7, 'candidate type', end);
   if (!TYPES.has(typeToken.text)) throw new CandidateParseError(`candidate type must be host, srflx, prflx or relay, got "${typeToken.text}"`, typeToken.column);
 
   const candidate: IceCandidate = {
@@ -166,11 +167,11 @@ export function parseCandidate(input: string): IceCandidate {
   };
   let i = 8;
   if (i < t.length && t[i].text === 'raddr') {
-    candidate.relatedAddress = parseAddress(need(i + 1, 'related address'), 'related address');
+    candidate.relatedAddress = parseAddress(tokenAt(t, i + 1, 'related address', end), 'related address');
     i += 2;
   }
   if (i < t.length && t[i].text === 'rport') {
-    candidate.relatedPort = parseNumber(need(i + 1, 'related port'), 'related port', 0xffff, 5);
+    candidate.relatedPort = parseNumber(tokenAt(t, i + 1, 'related port', end), 'related port', 0xffff, 5);
     i += 2;
   }
   const extensions: CandidateExtension[] = [];

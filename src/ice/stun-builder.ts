@@ -40,13 +40,17 @@ export function randomTransactionId(): Uint8Array {
   return randomFillSync(new Uint8Array(TRANSACTION_ID_LENGTH));
 }
 
-type Writer = (target: Uint8Array, view: DataView, valueOffset: number) => void;
-
+/** One attribute waiting to be written: raw bytes, a 32- or 64-bit number, or an address. */
 interface PendingAttribute {
   type: number;
   length: number;
   value?: Uint8Array;
-  write?: Writer;
+  uint32?: number;
+  uint64?: bigint;
+  /** Address bytes from `addressBytes`, with `port` and `xor`. */
+  address?: Uint8Array;
+  port?: number;
+  xor?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -89,8 +93,9 @@ export class StunMessageBuilder {
     return this.add(type, value);
   }
 
-  private addFixed(type: number, length: number, write: Writer): this {
-    this.attributes.push({ type, length, write });
+  private addAddress(type: number, address: TransportAddress, xor: boolean): this {
+    const raw = addressBytes(address);
+    this.attributes.push({ type, length: addressValueLength(address.family), address: raw, port: address.port, xor });
     return this;
   }
 
@@ -116,25 +121,25 @@ export class StunMessageBuilder {
 
   /** XOR-MAPPED-ADDRESS (section 14.2). */
   xorMappedAddress(address: TransportAddress): this {
-    const raw = addressBytes(address);
-    return this.addFixed(A.XorMappedAddress, addressValueLength(address.family), (t, _v, o) => writeAddress(t, o, raw, address.port, true));
+    return this.addAddress(A.XorMappedAddress, address, true);
   }
 
   /** MAPPED-ADDRESS (section 14.1). */
   mappedAddress(address: TransportAddress): this {
-    const raw = addressBytes(address);
-    return this.addFixed(A.MappedAddress, addressValueLength(address.family), (t, _v, o) => writeAddress(t, o, raw, address.port, false));
+    return this.addAddress(A.MappedAddress, address, false);
   }
 
   /** PRIORITY (RFC 8445 section 16.1): the priority a peer-reflexive candidate would get. */
   priority(priority: number): this {
     if (!Number.isInteger(priority) || priority < 0 || priority > 0xffffffff) throw new RangeError(`PRIORITY must be a 32-bit unsigned integer, got ${priority}`);
-    return this.addFixed(A.Priority, 4, (_t, v, o) => v.setUint32(o, priority));
+    this.attributes.push({ type: A.Priority, length: 4, uint32: priority });
+    return this;
   }
 
   /** USE-CANDIDATE (RFC 8445 section 16.1), no value. */
   useCandidate(): this {
-    return this.addFixed(A.UseCandidate, 0, () => {});
+    this.attributes.push({ type: A.UseCandidate, length: 0 });
+    return this;
   }
 
   /** ICE-CONTROLLING with a 64-bit tiebreaker (RFC 8445 section 16.1). */
@@ -149,7 +154,8 @@ export class StunMessageBuilder {
 
   private addTiebreaker(type: number, tiebreaker: bigint): this {
     if (tiebreaker < 0n || tiebreaker > 0xffffffffffffffffn) throw new RangeError(`tiebreaker must be a 64-bit unsigned integer`);
-    return this.addFixed(type, 8, (_t, v, o) => v.setBigUint64(o, tiebreaker));
+    this.attributes.push({ type, length: 8, uint64: tiebreaker });
+    return this;
   }
 
   /** ERROR-CODE (section 14.8): code 300..699 and a reason phrase (a standard one by default). */
@@ -167,10 +173,10 @@ export class StunMessageBuilder {
   /** UNKNOWN-ATTRIBUTES (section 14.13): the 16-bit types not understood. */
   unknownAttributes(types: readonly number[]): this {
     const value = new Uint8Array(types.length * 2);
-    types.forEach((t, i) => {
-      value[2 * i] = t >> 8;
-      value[2 * i + 1] = t & 0xff;
-    });
+    for (let i = 0; i < types.length; i++) {
+      value[2 * i] = types[i] >> 8;
+      value[2 * i + 1] = types[i] & 0xff;
+    }
     return this.add(A.UnknownAttributes, value);
   }
 
@@ -198,7 +204,9 @@ export class StunMessageBuilder {
       view.setUint16(offset, a.type);
       view.setUint16(offset + 2, a.length);
       if (a.value) out.set(a.value, offset + 4);
-      else a.write?.(out, view, offset + 4);
+      else if (a.uint32 !== undefined) view.setUint32(offset + 4, a.uint32);
+      else if (a.uint64 !== undefined) view.setBigUint64(offset + 4, a.uint64);
+      else if (a.address) writeAddress(out, offset + 4, a.address, a.port!, a.xor!);
       const end = offset + 4 + a.length;
       offset += 4 + ((a.length + 3) & ~3);
       if (pad) out.fill(pad, end, offset);

@@ -11,12 +11,6 @@ import type { StunMessage } from './stun-message.js';
 /** A MESSAGE-INTEGRITY key: raw bytes, or a short-term password (used as its UTF-8 bytes). */
 export type StunKey = Uint8Array | string;
 
-const encoder = new TextEncoder();
-
-function keyBytes(key: StunKey): Uint8Array {
-  return typeof key === 'string' ? encoder.encode(key) : key;
-}
-
 /**
  * HMAC over `bytes[0..attributeOffset)` as if the header's length field were
  * `attributeOffset + 4 + valueLength - 20` (the message ending right after this attribute).
@@ -31,7 +25,7 @@ export function computeIntegrity(
 ): Uint8Array {
   const adjusted = attributeOffset + 4 + valueLength - STUN_HEADER_LENGTH;
   const lengthField = new Uint8Array([adjusted >> 8, adjusted & 0xff]);
-  const hmac = createHmac(algorithm, keyBytes(key));
+  const hmac = createHmac(algorithm, key); // a string key is used as its UTF-8 bytes
   hmac.update(bytes.subarray(0, 2));
   hmac.update(lengthField);
   hmac.update(bytes.subarray(4, attributeOffset));

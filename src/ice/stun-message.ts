@@ -116,9 +116,9 @@ export class StunMessage {
   /** Attributes after MESSAGE-INTEGRITY that RFC 8489 section 14.5 says to ignore. */
   readonly ignoredAttributes: readonly StunAttributeRef[];
 
-  private constructor(bytes: Uint8Array, attributes: StunAttributeRef[], ignored: StunAttributeRef[], type: number, hasCookie: boolean) {
+  private constructor(bytes: Uint8Array, view: DataView, attributes: StunAttributeRef[], ignored: StunAttributeRef[], type: number, hasCookie: boolean) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = view;
     this.type = type;
     const { method, cls } = splitMessageType(type);
     this.method = method;
@@ -160,13 +160,13 @@ export class StunMessage {
       if (afterIntegrity && type !== A.MessageIntegritySha256 && type !== A.Fingerprint) {
         ignored.push(ref);
       } else {
-        checkAttribute(bytes, ref);
+        checkAttribute(bytes, type, attrLength, offset);
         attributes.push(ref);
         if (type === A.MessageIntegrity || type === A.MessageIntegritySha256) afterIntegrity = true;
       }
       offset += 4 + padded;
     }
-    return new StunMessage(bytes, attributes, ignored, typeField, hasCookie);
+    return new StunMessage(bytes, view, attributes, ignored, typeField, hasCookie);
   }
 
   /** Total length in bytes (header included). */
@@ -321,52 +321,57 @@ const NAMES: Record<number, string> = {
   [A.UnknownAttributes]: 'UNKNOWN-ATTRIBUTES',
 };
 
-/** Check the fixed layout of one attribute this module knows (RFC 8489 section 14, RFC 8445 section 16.1). */
-function checkAttribute(bytes: Uint8Array, ref: StunAttributeRef): void {
-  const { type, length, offset } = ref;
+function badLength(type: number, length: number, offset: number): StunParseError {
+  return new StunParseError(MESSAGES.badAttributeLength(NAMES[type] ?? String(type), length), offset + 2);
+}
+
+/**
+ * Check the fixed layout of one attribute this module knows (RFC 8489 section 14, RFC 8445
+ * section 16.1). Hot path: no closures (tsx's keep-names wraps each one in a defineProperty call).
+ */
+function checkAttribute(bytes: Uint8Array, type: number, length: number, offset: number): void {
   const v = offset + 4;
-  const bad = () => new StunParseError(MESSAGES.badAttributeLength(NAMES[type] ?? String(type), length), offset + 2);
   switch (type) {
     case A.MappedAddress:
     case A.XorMappedAddress:
     case A.AlternateServer: {
-      if (length < 4) throw bad();
+      if (length < 4) throw badLength(type, length, offset);
       const family = bytes[v + 1];
       if (family === ADDRESS_FAMILY_IPV4) {
-        if (length !== 8) throw bad();
+        if (length !== 8) throw badLength(type, length, offset);
       } else if (family === ADDRESS_FAMILY_IPV6) {
-        if (length !== 20) throw bad();
+        if (length !== 20) throw badLength(type, length, offset);
       } else throw new StunParseError(MESSAGES.badAddressFamily(family), v + 1);
       return;
     }
     case A.MessageIntegrity:
-      if (length !== MESSAGE_INTEGRITY_LENGTH) throw bad();
+      if (length !== MESSAGE_INTEGRITY_LENGTH) throw badLength(type, length, offset);
       return;
     case A.MessageIntegritySha256:
-      if (length < MESSAGE_INTEGRITY_SHA256_MIN || length > MESSAGE_INTEGRITY_SHA256_MAX || length % 4 !== 0) throw bad();
+      if (length < MESSAGE_INTEGRITY_SHA256_MIN || length > MESSAGE_INTEGRITY_SHA256_MAX || length % 4 !== 0) throw badLength(type, length, offset);
       return;
     case A.Fingerprint:
-      if (length !== FINGERPRINT_LENGTH) throw bad();
+      if (length !== FINGERPRINT_LENGTH) throw badLength(type, length, offset);
       return;
     case A.Priority:
-      if (length !== 4) throw bad();
+      if (length !== 4) throw badLength(type, length, offset);
       return;
     case A.UseCandidate:
-      if (length !== 0) throw bad();
+      if (length !== 0) throw badLength(type, length, offset);
       return;
     case A.IceControlled:
     case A.IceControlling:
-      if (length !== 8) throw bad();
+      if (length !== 8) throw badLength(type, length, offset);
       return;
     case A.ErrorCode: {
-      if (length < 4) throw bad();
+      if (length < 4) throw badLength(type, length, offset);
       const cls = bytes[v + 2] & 0x07;
       const number = bytes[v + 3];
       if (cls < 3 || cls > 6 || number > 99) throw new StunParseError(MESSAGES.badErrorClass(cls, number), v + 2);
       return;
     }
     case A.UnknownAttributes:
-      if (length % 2 !== 0) throw bad();
+      if (length % 2 !== 0) throw badLength(type, length, offset);
       return;
     default:
       return;
