@@ -89,15 +89,23 @@ export class HeaderTemplate {
  * a sink is only valid until the sink returns.
  */
 export class ScratchBuffer {
-  readonly bytes: Uint8Array;
-  private readonly views: Uint8Array[] = [];
+  bytes: Uint8Array;
+  private views: Uint8Array[] = [];
 
   constructor(size: number) {
     this.bytes = new Uint8Array(size);
   }
 
+  /** A view of the first `length` bytes. */
   view(length: number): Uint8Array {
     return (this.views[length] ??= this.bytes.subarray(0, length));
+  }
+
+  /** Grow to at least `size` bytes (contents are not kept). */
+  ensure(size: number): void {
+    if (size <= this.bytes.length) return;
+    this.bytes = new Uint8Array(Math.max(size, this.bytes.length * 2));
+    this.views = [];
   }
 }
 

@@ -21,7 +21,8 @@ export interface H264PacketizerOptions extends RtpStreamOptions {
  *   single NAL unit packet (5.6);
  * - consecutive NAL units that fit together (SPS, PPS and small slices) share one STAP-A
  *   (5.7.1), whose F bit is the OR and NRI the maximum of theirs;
- * - a NAL unit larger than the MTU is split into FU-A fragments of near-equal size (5.8).
+ * - a NAL unit larger than the MTU is split into FU-A fragments of near-equal size, the
+ *   longer ones last, as libwebrtc does (5.8).
  *
  * STAP-A (5.7.1):
  * ```
@@ -33,14 +34,19 @@ export interface H264PacketizerOptions extends RtpStreamOptions {
  * ```
  * Every packet of an access unit carries its 90 kHz timestamp; only the last one carries
  * the marker bit (5.1). Sequence numbers increase by one per packet and wrap at 65536.
- * Packets are written into one reusable buffer and handed to the sink as borrowed views.
+ *
+ * No allocation per packet: the access unit is copied once into a work buffer that also
+ * holds the packet being built (`[0, mtu)`), so payload bytes move with `copyWithin`, and
+ * the sink gets a cached view of that buffer.
  */
 export class H264Packetizer {
   private readonly header: HeaderTemplate;
-  private readonly scratch: ScratchBuffer;
+  private readonly work: ScratchBuffer;
+  private readonly mtu: number;
   private readonly maxPayload: number;
   private readonly repeatParameterSets: boolean;
-  // The current access unit's NAL units, as (buffer, start, end) triples reused across calls.
+  // The current access unit's NAL units: (buffer, start, end) while collecting, then offsets
+  // into the work buffer once staged. Reused across calls.
   private nalBuf: Uint8Array[] = [];
   private nalStart: number[] = [];
   private nalEnd: number[] = [];
@@ -54,7 +60,8 @@ export class H264Packetizer {
     const mtu = options.mtu ?? DEFAULT_MTU;
     this.header = new HeaderTemplate(options);
     if (mtu < MIN_MTU || mtu - this.header.size < 3) throw new RangeError(MESSAGES.mtuTooSmall);
-    this.scratch = new ScratchBuffer(mtu);
+    this.mtu = mtu;
+    this.work = new ScratchBuffer(mtu * 64);
     this.maxPayload = mtu - this.header.size;
     this.repeatParameterSets = options.repeatParameterSets ?? true;
   }
@@ -75,9 +82,11 @@ export class H264Packetizer {
       this.current = accessUnit;
       scanAnnexB(accessUnit, this.collect);
     } else {
-      for (const nal of accessUnit) if (nal.length) this.addNal(nal, 0, nal.length);
+      for (let i = 0; i < accessUnit.length; i++) if (accessUnit[i].length) this.addNal(accessUnit[i], 0, accessUnit[i].length);
     }
+    if (this.nalCount === 0) return 0;
     if (this.repeatParameterSets) this.handleParameterSets();
+    this.stage(accessUnit instanceof Uint8Array ? accessUnit : undefined);
     return this.emit(timestamp >>> 0, sink);
   }
 
@@ -128,6 +137,42 @@ export class H264Packetizer {
     this.nalCount += nals.length;
   }
 
+  /**
+   * Copy the NAL units into the work buffer after the packet area, turning their offsets
+   * into work-buffer offsets. An Annex B input whose NAL units all come from it is copied in
+   * one piece.
+   */
+  private stage(annexB: Uint8Array | undefined): void {
+    let whole = annexB !== undefined;
+    let size = 0;
+    for (let i = 0; i < this.nalCount; i++) {
+      if (this.nalBuf[i] !== annexB) whole = false;
+      size += this.nalEnd[i] - this.nalStart[i];
+    }
+    const base = this.mtu;
+    if (whole) {
+      this.work.ensure(base + annexB!.length);
+      this.work.bytes.set(annexB!, base);
+      for (let i = 0; i < this.nalCount; i++) {
+        this.nalStart[i] += base;
+        this.nalEnd[i] += base;
+      }
+      return;
+    }
+    this.work.ensure(base + size);
+    const bytes = this.work.bytes;
+    let at = base;
+    for (let i = 0; i < this.nalCount; i++) {
+      const buf = this.nalBuf[i];
+      const start = this.nalStart[i];
+      const end = this.nalEnd[i];
+      bytes.set(start === 0 && end === buf.length ? buf : buf.subarray(start, end), at);
+      this.nalStart[i] = at;
+      this.nalEnd[i] = at + end - start;
+      at += end - start;
+    }
+  }
+
   private emit(timestamp: number, sink: RtpPacketSink): number {
     const max = this.maxPayload;
     let packets = 0;
@@ -159,40 +204,38 @@ export class H264Packetizer {
     return packets;
   }
 
-  /** Send NAL units [first, end) as one single NAL unit packet or one STAP-A. */
+  /** Send staged NAL units [first, end) as one single NAL unit packet or one STAP-A. */
   private flushGroup(first: number, end: number, timestamp: number, marker: boolean, sink: RtpPacketSink): number {
-    const out = this.scratch.bytes;
+    const out = this.work.bytes;
     let at = this.header.write(out, timestamp, marker);
     if (end - first === 1) {
-      const buf = this.nalBuf[first];
-      out.set(buf.subarray(this.nalStart[first], this.nalEnd[first]), at);
+      out.copyWithin(at, this.nalStart[first], this.nalEnd[first]);
       at += this.nalEnd[first] - this.nalStart[first];
     } else {
       const stapAt = at++;
       let f = 0;
       let nri = 0;
       for (let i = first; i < end; i++) {
-        const buf = this.nalBuf[i];
         const start = this.nalStart[i];
         const size = this.nalEnd[i] - start;
-        f |= buf[start] & 0x80;
-        nri = Math.max(nri, buf[start] & 0x60);
+        f |= out[start] & 0x80;
+        nri = Math.max(nri, out[start] & 0x60);
         out[at++] = size >>> 8;
         out[at++] = size;
-        out.set(buf.subarray(start, start + size), at);
+        out.copyWithin(at, start, start + size);
         at += size;
       }
       out[stapAt] = f | nri | NAL_TYPE.stapA;
     }
-    sink(this.scratch.view(at));
+    sink(this.work.view(at));
     return 1;
   }
 
-  /** Send NAL unit `index` as FU-A fragments of near-equal size. */
+  /** Send staged NAL unit `index` as FU-A fragments of near-equal size. */
   private fragment(index: number, timestamp: number, lastNal: boolean, sink: RtpPacketSink): number {
-    const buf = this.nalBuf[index];
+    const out = this.work.bytes;
     const start = this.nalStart[index];
-    const nalHeader = buf[start];
+    const nalHeader = out[start];
     const dataSize = this.nalEnd[index] - start - 1;
     const maxFragment = this.maxPayload - 2;
     const count = Math.ceil(dataSize / maxFragment);
@@ -200,7 +243,6 @@ export class H264Packetizer {
     const longer = dataSize % count; // the last `longer` fragments carry one more byte (as libwebrtc)
     const indicator = (nalHeader & 0xe0) | NAL_TYPE.fuA;
     const type = nalHeader & 0x1f;
-    const out = this.scratch.bytes;
     let from = start + 1;
     for (let k = 0; k < count; k++) {
       const size = base + (k >= count - longer ? 1 : 0);
@@ -208,9 +250,9 @@ export class H264Packetizer {
       let at = this.header.write(out, timestamp, end && lastNal);
       out[at++] = indicator;
       out[at++] = (k === 0 ? 0x80 : 0) | (end ? 0x40 : 0) | type;
-      out.set(buf.subarray(from, from + size), at);
+      out.copyWithin(at, from, from + size);
       from += size;
-      sink(this.scratch.view(at + size));
+      sink(this.work.view(at + size));
     }
     return count;
   }
