@@ -165,7 +165,7 @@ const packetizeTheirs = () => {
     const flush = () => {
       if (group.length === 1) out.push(group[0]);
       else if (group.length > 1) {
-        const parts = [Buffer.from([0x78])];
+        const parts: Buffer[] = [Buffer.from([0x78])];
         for (const n of group) parts.push(Buffer.from([n.length >> 8, n.length & 0xff]), n);
         out.push(Buffer.concat(parts));
       }
