@@ -113,6 +113,18 @@ async function waitFor(condition: () => boolean, ms: number, what: string): Prom
 
 const tiebreaker = () => randomBytes(8).readBigUInt64BE() | 1n;
 
+/** RFC 8445 section 7.2.2: USERNAME "peerUfrag:ourUfrag", integrity with the peer's password, our prflx PRIORITY. */
+function checkOptions(p: Peer, host: IceCandidate, socket?: Socket) {
+  return {
+    destination: { address: host.address, port: host.port },
+    socket,
+    username: `${p.ufrag}:${OUR_UFRAG}`,
+    password: p.pwd,
+    priority: computePriority({ type: 'prflx', component: 1 }),
+    rto: 100,
+  };
+}
+
 describe('interop with node-datachannel (libjuice)', () => {
   it('a node-datachannel peer gathers a srflx candidate from our STUN server', async () => {
     const server = new StunServer({ software: 'spellbook', mappedAddress: (from) => ({ family: 'IPv4', address: '203.0.113.77', port: from.port }) });
@@ -144,15 +156,7 @@ describe('interop with node-datachannel (libjuice)', () => {
     const host = hostCandidate(p);
     const { socket, requests } = await checkSocket(host.address.includes(':') ? 'udp6' : 'udp4');
 
-    const result = await stunBindingRequest({
-      destination: { address: host.address, port: host.port },
-      socket,
-      username: `${p.ufrag}:${OUR_UFRAG}`,
-      password: p.pwd,
-      priority: computePriority({ type: 'prflx', component: 1 }),
-      iceControlled: tiebreaker(),
-      rto: 100,
-    });
+    const result = await stunBindingRequest({ ...checkOptions(p, host, socket), iceControlled: tiebreaker() });
     expect(result.integrityVerified).toBe(true);
     expect(result.fingerprintVerified).toBe(true);
     expect(verifyMessageIntegrity(result.response, p.pwd)).toBe(true);
@@ -176,14 +180,7 @@ describe('interop with node-datachannel (libjuice)', () => {
   it('libjuice answers a check even before it has our remote description', async () => {
     const p = await peer([], (pc) => pc.createDataChannel('early'));
     const host = hostCandidate(p);
-    const result = await stunBindingRequest({
-      destination: { address: host.address, port: host.port },
-      username: `${p.ufrag}:${OUR_UFRAG}`,
-      password: p.pwd,
-      priority: computePriority({ type: 'prflx', component: 1 }),
-      iceControlled: tiebreaker(),
-      rto: 100,
-    });
+    const result = await stunBindingRequest({ ...checkOptions(p, host), iceControlled: tiebreaker() });
     expect(result.integrityVerified).toBe(true);
     expect(result.fingerprintVerified).toBe(true);
   });
@@ -193,14 +190,7 @@ describe('interop with node-datachannel (libjuice)', () => {
     p.pc.setRemoteDescription(ourDescription('active'), 'answer');
     const host = hostCandidate(p);
     const { socket, requests } = await checkSocket(host.address.includes(':') ? 'udp6' : 'udp4');
-    const base = {
-      destination: { address: host.address, port: host.port },
-      socket,
-      username: `${p.ufrag}:${OUR_UFRAG}`,
-      password: p.pwd,
-      priority: computePriority({ type: 'prflx', component: 1 }),
-      rto: 100,
-    };
+    const base = checkOptions(p, host, socket);
     // RFC 8445 section 7.3.1.1: its tiebreaker >= ours, so it keeps controlling and answers 487.
     let conflict: unknown;
     try {
@@ -229,16 +219,7 @@ describe('interop with node-datachannel (libjuice)', () => {
     expect(p.pc.localDescription()!.type).toBe('answer');
     const host = hostCandidate(p);
     const { socket, requests } = await checkSocket(host.address.includes(':') ? 'udp6' : 'udp4');
-    const result = await stunBindingRequest({
-      destination: { address: host.address, port: host.port },
-      socket,
-      username: `${p.ufrag}:${OUR_UFRAG}`,
-      password: p.pwd,
-      priority: computePriority({ type: 'prflx', component: 1 }),
-      iceControlling: tiebreaker(),
-      useCandidate: true,
-      rto: 100,
-    });
+    const result = await stunBindingRequest({ ...checkOptions(p, host, socket), iceControlling: tiebreaker(), useCandidate: true });
     expect(result.attempts).toBe(1);
     expect(result.integrityVerified).toBe(true);
     expect(result.fingerprintVerified).toBe(true);
