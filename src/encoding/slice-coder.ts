@@ -1,0 +1,851 @@
+/**
+ * Macroblock-level coding of one slice (a band of macroblock rows) of a Constrained Baseline
+ * H.264 picture: mode decision, transform and quantisation, reconstruction into the shared
+ * picture buffers, and the slice NAL unit (ITU-T H.264 7.3.4 slice_data, 7.3.5
+ * macroblock_layer). Slices of one picture touch disjoint rows of every buffer, so several
+ * SliceCoders (one per worker thread) can code the slices of a picture at the same time.
+ */
+import { BitWriter, seBits } from './bitwriter.js';
+import { writeResidualBlock, MAX_CAVLC_LEVEL } from './cavlc.js';
+import {
+  CHROMA_AC_MIN_COST,
+  CHROMA_PAD,
+  COEFF_COST,
+  DEFAULT_FPS,
+  DEFAULT_KEY_INTERVAL,
+  DEFAULT_QP,
+  DEFAULT_SEARCH_RANGE,
+  INTRA_BIAS_LAMBDAS,
+  INTRA_TRY_MAD,
+  LUMA_8X8_MIN_COST,
+  LUMA_MB_MIN_COST,
+  LUMA_PAD,
+  MV_MARGIN,
+} from './constants.js';
+import { predictChroma, predictIntra16, satd } from './intra.js';
+import { copyLuma16, extendEdges, predictChroma8, predictMv, predictSkipMv, sad16, type MotionField } from './motion.js';
+import { AnnexBWriter, NalType } from './nal.js';
+import { SliceType, writeSliceHeader } from './params.js';
+import {
+  ZIGZAG,
+  chromaQp,
+  dequant4x4,
+  forward4x4,
+  forwardLumaDc,
+  hadamard2x2,
+  inverse4x4,
+  inverseChromaDc,
+  inverseLumaDc,
+  quant4x4,
+  quantDc,
+  zeroBlockSad,
+} from './transform.js';
+
+/** Counts of macroblock kinds in one picture (or slice). */
+export interface MacroblockStats {
+  intra: number;
+  inter: number;
+  skip: number;
+}
+
+/** Sample layout of the padded planes for a picture of widthMbs x heightMbs macroblocks. */
+export interface PlaneLayout {
+  widthMbs: number;
+  heightMbs: number;
+  /** Macroblock-aligned luma width and height. */
+  w16: number;
+  h16: number;
+  /** Strides and origin offsets of the padded luma and chroma planes. */
+  ls: number;
+  cs: number;
+  lo: number;
+  co: number;
+}
+
+export function planeLayout(widthMbs: number, heightMbs: number): PlaneLayout {
+  const w16 = widthMbs * 16;
+  const h16 = heightMbs * 16;
+  const ls = w16 + 2 * LUMA_PAD;
+  const cs = w16 / 2 + 2 * CHROMA_PAD;
+  return { widthMbs, heightMbs, w16, h16, ls, cs, lo: LUMA_PAD * ls + LUMA_PAD, co: CHROMA_PAD * cs + CHROMA_PAD };
+}
+
+/**
+ * Everything the slices of a picture share: the macroblock-aligned source, two banks of
+ * padded reconstructed planes (the current picture and the reference alternate between them),
+ * the per-4x4 TotalCoeff grids and the motion field. On SharedArrayBuffers when shared.
+ */
+export interface PictureBuffers {
+  srcY: Uint8Array;
+  srcU: Uint8Array;
+  srcV: Uint8Array;
+  /** bank[i] = [Y, U, V] padded planes. */
+  bank: [Uint8Array, Uint8Array, Uint8Array][];
+  nnzY: Uint8Array;
+  nnzU: Uint8Array;
+  nnzV: Uint8Array;
+  mvx: Int16Array;
+  mvy: Int16Array;
+  ref: Int8Array;
+}
+
+export function allocatePictureBuffers(layout: PlaneLayout, shared: boolean): PictureBuffers {
+  const { w16, h16, ls, cs, widthMbs, heightMbs } = layout;
+  const u8 = (n: number) => new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+  const lsize = ls * (h16 + 2 * LUMA_PAD);
+  const csize = cs * (h16 / 2 + 2 * CHROMA_PAD);
+  const n = widthMbs * heightMbs;
+  return {
+    srcY: u8(w16 * h16),
+    srcU: u8((w16 * h16) >> 2),
+    srcV: u8((w16 * h16) >> 2),
+    bank: [
+      [u8(lsize), u8(csize), u8(csize)],
+      [u8(lsize), u8(csize), u8(csize)],
+    ],
+    nnzY: u8(n * 16),
+    nnzU: u8(n * 4),
+    nnzV: u8(n * 4),
+    mvx: new Int16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
+    mvy: new Int16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
+    ref: new Int8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n)),
+  };
+}
+
+/** One slice to code: picture-level parameters and the slice's macroblock rows [top, bottom). */
+export interface SliceJob {
+  idr: boolean;
+  qp: number;
+  frameNum: number;
+  idrPicId: number;
+  /** Bank receiving this picture's reconstruction; the other bank is the reference. */
+  bank: number;
+  top: number;
+  bottom: number;
+}
+
+/** Order of luma4x4BlkIdx (6.4.3) as raster 4x4 block indices (4 * row + column). */
+const BLK_RASTER = Uint8Array.of(0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15);
+
+/** codeNum of coded_block_pattern for Inter macroblocks (Table 9-4, inverted). */
+const INTER_CBP_CODE = (() => {
+  const codeToCbp = [
+    0, 16, 1, 2, 4, 8, 32, 3, 5, 10, 12, 15, 47, 7, 11, 13, 14, 6, 9, 31, 35, 37, 42, 44, 33, 34, 36, 40, 39, 43, 45, 46, 17, 18, 20, 24, 19,
+    21, 26, 28, 23, 27, 29, 30, 22, 25, 38, 41,
+  ];
+  const t = new Uint8Array(48);
+  codeToCbp.forEach((cbp, code) => (t[cbp] = code));
+  return t;
+})();
+
+function blockCost(lev: Int32Array, start: number): number {
+  let cost = 0;
+  let run = 0;
+  for (let k = start; k < 16; k++) {
+    const v = lev[ZIGZAG[k]];
+    if (v === 0) run++;
+    else if (v === 1 || v === -1) {
+      cost += COEFF_COST[run];
+      run = 0;
+    } else return 999;
+  }
+  return cost;
+}
+
+function make16(n: number): Int32Array[] {
+  return Array.from({ length: n }, () => new Int32Array(16));
+}
+
+/** Codes slices of pictures into shared PictureBuffers. */
+export class SliceCoder {
+  readonly widthMbs: number;
+  readonly heightMbs: number;
+  private readonly searchRange: number;
+  private readonly w16: number;
+  private readonly h16: number;
+  private readonly ls: number;
+  private readonly cs: number;
+  private readonly lo: number;
+  private readonly co: number;
+  private readonly srcY: Uint8Array;
+  private readonly srcU: Uint8Array;
+  private readonly srcV: Uint8Array;
+  private recY!: Uint8Array;
+  private recU!: Uint8Array;
+  private recV!: Uint8Array;
+  private refY!: Uint8Array;
+  private refU!: Uint8Array;
+  private refV!: Uint8Array;
+  private readonly nnzY: Uint8Array;
+  private readonly nnzU: Uint8Array;
+  private readonly nnzV: Uint8Array;
+  private readonly motion: MotionField;
+  private readonly bw = new BitWriter(1 << 16);
+
+  // per-macroblock scratch
+  private readonly predY = new Uint8Array(256);
+  private readonly bestPredY = new Uint8Array(256);
+  private readonly predU = new Uint8Array(64);
+  private readonly predV = new Uint8Array(64);
+  private readonly bestPredU = new Uint8Array(64);
+  private readonly bestPredV = new Uint8Array(64);
+  private readonly resid = new Int32Array(16);
+  private readonly tmp = new Int32Array(16);
+  private readonly scan = new Int32Array(16);
+  private readonly coefY = make16(16);
+  private readonly levY = make16(16);
+  private readonly nzY = new Int32Array(16);
+  private readonly dcY = new Int32Array(16);
+  private readonly dcLevY = new Int32Array(16);
+  private readonly coefC = make16(8);
+  private readonly levC = make16(8);
+  private readonly nzC = new Int32Array(8);
+  private readonly dcC = make16(2);
+  private readonly dcLevC = make16(2);
+  private readonly mvp = new Int32Array(2);
+  private readonly mvSkip = new Int32Array(2);
+
+  // per-slice state
+  private qpValue = 0;
+  private sliceTop = 0;
+  private skipRun = 0;
+  private stats: MacroblockStats = { intra: 0, inter: 0, skip: 0 };
+  private lambda = 1;
+  // per-QP SAD bounds under which a 4x4 residual quantises to zero (luma inter/intra, chroma inter/intra)
+  private zeroLumaInter = 0;
+  private zeroLumaIntra = 0;
+  private zeroChromaInter = 0;
+  private zeroChromaIntra = 0;
+  private readonly banks: [Uint8Array, Uint8Array, Uint8Array][];
+
+  constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number) {
+    this.widthMbs = layout.widthMbs;
+    this.heightMbs = layout.heightMbs;
+    this.w16 = layout.w16;
+    this.h16 = layout.h16;
+    this.ls = layout.ls;
+    this.cs = layout.cs;
+    this.lo = layout.lo;
+    this.co = layout.co;
+    this.searchRange = searchRange;
+    this.srcY = buffers.srcY;
+    this.srcU = buffers.srcU;
+    this.srcV = buffers.srcV;
+    this.banks = buffers.bank;
+    this.nnzY = buffers.nnzY;
+    this.nnzU = buffers.nnzU;
+    this.nnzV = buffers.nnzV;
+    this.motion = { mvx: buffers.mvx, mvy: buffers.mvy, ref: buffers.ref, widthMbs: this.widthMbs };
+  }
+
+  /** Code one slice and append its NAL unit to `out`; macroblock counts are added to `stats`. */
+  codeSlice(job: SliceJob, out: AnnexBWriter, stats: MacroblockStats): void {
+    const qp = job.qp;
+    if (qp !== this.qpValue || this.lambda === 1) {
+      this.qpValue = qp;
+      this.lambda = Math.max(1, Math.round(Math.sqrt(0.85 * Math.pow(2, (qp - 12) / 3))));
+      this.zeroLumaInter = zeroBlockSad(qp, false);
+      this.zeroLumaIntra = zeroBlockSad(qp, true);
+      this.zeroChromaInter = zeroBlockSad(chromaQp(qp), false);
+      this.zeroChromaIntra = zeroBlockSad(chromaQp(qp), true);
+    }
+    [this.recY, this.recU, this.recV] = this.banks[job.bank];
+    [this.refY, this.refU, this.refV] = this.banks[job.bank ^ 1];
+    this.stats = stats;
+    this.sliceTop = job.top;
+    this.skipRun = 0;
+    const bw = this.bw;
+    bw.reset();
+    writeSliceHeader(bw, { idr: job.idr, sliceType: job.idr ? SliceType.I : SliceType.P, frameNum: job.frameNum, idrPicId: job.idrPicId, qp, firstMb: job.top * this.widthMbs });
+    for (let mby = job.top; mby < job.bottom; mby++) {
+      for (let mbx = 0; mbx < this.widthMbs; mbx++) {
+        if (job.idr) this.encodeIntraMb(mbx, mby, false);
+        else this.encodePMb(mbx, mby);
+      }
+    }
+    if (this.skipRun > 0) bw.ue(this.skipRun);
+    bw.trailing();
+    out.writeNal(3, job.idr ? NalType.IdrSlice : NalType.NonIdrSlice, bw.bytes());
+  }
+
+  // ---------------------------------------------------------------- intra
+
+  /** Choose and predict Intra_16x16 luma into bestPredY; returns [mode, SATD]. */
+  private bestIntra16(mbx: number, mby: number): number {
+    const off = this.lo + mby * 16 * this.ls + mbx * 16;
+    const so = mby * 16 * this.w16 + mbx * 16;
+    let best = -1;
+    let bestCost = Infinity;
+    for (let mode = 0; mode < 4; mode++) {
+      if (!predictIntra16(this.recY, this.ls, off, mby > this.sliceTop, mbx > 0, mode, this.predY)) continue;
+      const c = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16);
+      if (c < bestCost) {
+        bestCost = c;
+        best = mode;
+        this.bestPredY.set(this.predY);
+      }
+    }
+    this.intraCost = bestCost;
+    return best;
+  }
+  private intraCost = 0;
+
+  private bestChromaMode(mbx: number, mby: number): number {
+    const off = this.co + mby * 8 * this.cs + mbx * 8;
+    const so = mby * 8 * (this.w16 >> 1) + mbx * 8;
+    let best = 0;
+    let bestCost = Infinity;
+    for (let mode = 0; mode < 4; mode++) {
+      if (!predictChroma(this.recU, this.cs, off, mby > this.sliceTop, mbx > 0, mode, this.predU)) continue;
+      predictChroma(this.recV, this.cs, off, mby > this.sliceTop, mbx > 0, mode, this.predV);
+      const c = satd(this.srcU, so, this.w16 >> 1, this.predU, 8, 8, 8) + satd(this.srcV, so, this.w16 >> 1, this.predV, 8, 8, 8);
+      if (c < bestCost) {
+        bestCost = c;
+        best = mode;
+        this.bestPredU.set(this.predU);
+        this.bestPredV.set(this.predV);
+      }
+    }
+    return best;
+  }
+
+  private encodeIntraMb(mbx: number, mby: number, inPSlice: boolean, knownMode = -1): void {
+    const mode = knownMode >= 0 ? knownMode : this.bestIntra16(mbx, mby);
+    const cmode = this.bestChromaMode(mbx, mby);
+    const qp = this.qpValue;
+    // luma
+    const acNz = this.transformLuma(mbx, mby, this.bestPredY, true);
+    const cbpL = acNz > 0 ? 15 : 0;
+    this.reconLumaIntra16(mbx, mby, cbpL);
+    // chroma
+    const cbpC = this.transformChroma(mbx, mby, this.bestPredU, this.bestPredV, true);
+    this.reconChroma(mbx, mby, this.bestPredU, this.bestPredV, cbpC);
+
+    const bw = this.bw;
+    if (inPSlice) {
+      bw.ue(this.skipRun);
+      this.skipRun = 0;
+    }
+    bw.ue((inPSlice ? 5 : 0) + 1 + mode + 4 * cbpC + (cbpL ? 12 : 0));
+    bw.ue(cmode);
+    bw.se(0); // mb_qp_delta
+    // Intra16x16DCLevel
+    const sc = this.scan;
+    for (let k = 0; k < 16; k++) sc[k] = this.dcLevY[ZIGZAG[k]];
+    const gw = this.widthMbs * 4;
+    const gx0 = mbx * 4;
+    const gy0 = mby * 4;
+    writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx0, gy0, this.sliceTop * 4));
+    for (let i = 0; i < 16; i++) {
+      const b = BLK_RASTER[i];
+      const gx = gx0 + (b & 3);
+      const gy = gy0 + (b >> 2);
+      if (cbpL) {
+        const lev = this.levY[b];
+        for (let k = 1; k < 16; k++) sc[k - 1] = lev[ZIGZAG[k]];
+        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 15, nC(this.nnzY, gw, gx, gy, this.sliceTop * 4));
+      } else {
+        this.nnzY[gy * gw + gx] = 0;
+      }
+    }
+    this.writeChromaResidual(mbx, mby, cbpC);
+    void qp;
+    const i = mby * this.widthMbs + mbx;
+    this.motion.ref[i] = -1;
+    this.motion.mvx[i] = 0;
+    this.motion.mvy[i] = 0;
+    this.stats.intra++;
+  }
+
+  // ---------------------------------------------------------------- inter
+
+  private encodePMb(mbx: number, mby: number): void {
+    const m = this.motion;
+    const i = mby * this.widthMbs + mbx;
+    predictMv(m, mbx, mby, this.sliceTop, this.mvp);
+    predictSkipMv(m, mbx, mby, this.sliceTop, this.mvSkip);
+    const x0 = mbx * 16;
+    const y0 = mby * 16;
+    const so = y0 * this.w16 + x0;
+    const rbase = this.lo + y0 * this.ls + x0;
+    const lam = this.lambda;
+    const mvpx = this.mvp[0];
+    const mvpy = this.mvp[1];
+
+    // 1. P_Skip candidate
+    const skx = this.mvSkip[0] >> 2;
+    const sky = this.mvSkip[1] >> 2;
+    const skipOk = this.inMargin(x0, y0, skx, sky);
+    let skipSad = Infinity;
+    if (skipOk) skipSad = sad16(this.srcY, so, this.w16, this.refY, rbase + sky * this.ls + skx, this.ls, Infinity);
+
+    // 2. early P_Skip: a small residual at the skip vector often quantises away entirely
+    let skipTried = false;
+    if (skipOk && skipSad <= 16 * this.zeroLumaInter) {
+      skipTried = true;
+      if (this.tryInter(mbx, mby, skx, sky) === 0) {
+        this.commitSkip(mbx, mby, skx, sky);
+        return;
+      }
+    }
+
+    // 3. motion search
+    const best = this.search(mbx, mby, so, rbase, mvpx, mvpy);
+    const bmx = this.bestMx;
+    const bmy = this.bestMy;
+    const bestSad = this.bestSad;
+
+    // 4. skip if its residual vanishes
+    if (skipOk && !skipTried && skipSad <= best + 2 * lam) {
+      if (this.tryInter(mbx, mby, skx, sky) === 0) {
+        this.commitSkip(mbx, mby, skx, sky);
+        return;
+      }
+    }
+
+    // 5. intra?
+    if (bestSad > INTRA_TRY_MAD * 256) {
+      copyLuma16(this.refY, rbase + bmy * this.ls + bmx, this.ls, this.predY);
+      const interSatd = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16) + lam * (seBits(bmx * 4 - mvpx) + seBits(bmy * 4 - mvpy));
+      const mode = this.bestIntra16(mbx, mby);
+      if (this.intraCost + INTRA_BIAS_LAMBDAS * lam < interSatd) {
+        this.encodeIntraMb(mbx, mby, true, mode);
+        return;
+      }
+    }
+
+    // 6. P_L0_16x16 (or P_Skip when it lands on the skip vector without residual)
+    const cbp = this.tryInter(mbx, mby, bmx, bmy);
+    this.commitInter(mbx, mby, cbp);
+    m.ref[i] = 0;
+    m.mvx[i] = bmx * 4;
+    m.mvy[i] = bmy * 4;
+    if (cbp === 0 && skipOk && bmx === skx && bmy === sky) {
+      this.skipRun++;
+      this.clearNnz(mbx, mby);
+      this.stats.skip++;
+      return;
+    }
+    const bw = this.bw;
+    bw.ue(this.skipRun);
+    this.skipRun = 0;
+    bw.ue(0); // mb_type P_L0_16x16
+    bw.se(bmx * 4 - mvpx);
+    bw.se(bmy * 4 - mvpy);
+    bw.ue(INTER_CBP_CODE[cbp]);
+    const cbpL = cbp & 15;
+    const cbpC = cbp >> 4;
+    const gw = this.widthMbs * 4;
+    const gx0 = mbx * 4;
+    const gy0 = mby * 4;
+    if (cbp) bw.se(0); // mb_qp_delta
+    const sc = this.scan;
+    for (let k = 0; k < 16; k++) {
+      const b = BLK_RASTER[k];
+      const gx = gx0 + (b & 3);
+      const gy = gy0 + (b >> 2);
+      if (cbpL & (1 << (k >> 2))) {
+        const lev = this.levY[b];
+        for (let j = 0; j < 16; j++) sc[j] = lev[ZIGZAG[j]];
+        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx, gy, this.sliceTop * 4));
+      } else {
+        this.nnzY[gy * gw + gx] = 0;
+      }
+    }
+    this.writeChromaResidual(mbx, mby, cbpC);
+    this.stats.inter++;
+  }
+
+  private commitSkip(mbx: number, mby: number, skx: number, sky: number): void {
+    this.commitInter(mbx, mby, 0);
+    this.skipRun++;
+    const i = mby * this.widthMbs + mbx;
+    this.motion.ref[i] = 0;
+    this.motion.mvx[i] = skx * 4;
+    this.motion.mvy[i] = sky * 4;
+    this.clearNnz(mbx, mby);
+    this.stats.skip++;
+  }
+
+  private inMargin(x0: number, y0: number, mx: number, my: number): boolean {
+    return x0 + mx >= -MV_MARGIN && x0 + mx <= this.w16 + MV_MARGIN - 16 && y0 + my >= -MV_MARGIN && y0 + my <= this.h16 + MV_MARGIN - 16;
+  }
+
+  private bestMx = 0;
+  private bestMy = 0;
+  private bestSad = 0;
+
+  // motion search state (fields rather than a closure: no per-macroblock allocation)
+  private sBest = 0;
+  private sBx = 0;
+  private sBy = 0;
+  private sSad = 0;
+  private sMinX = 0;
+  private sMaxX = 0;
+  private sMinY = 0;
+  private sMaxY = 0;
+  private sSo = 0;
+  private sRbase = 0;
+  private sMvpx = 0;
+  private sMvpy = 0;
+
+  private tryMv(mx: number, my: number): void {
+    if (mx < this.sMinX || mx > this.sMaxX || my < this.sMinY || my > this.sMaxY) return;
+    const mvCost = this.lambda * (seBits(mx * 4 - this.sMvpx) + seBits(my * 4 - this.sMvpy));
+    const best = this.sBest;
+    if (mvCost >= best) return;
+    const s = sad16(this.srcY, this.sSo, this.w16, this.refY, this.sRbase + my * this.ls + mx, this.ls, best - mvCost);
+    const c = s + mvCost;
+    if (c < best) {
+      this.sBest = c;
+      this.sBx = mx;
+      this.sBy = my;
+      this.sSad = s;
+    }
+  }
+
+  /** Integer-sample search (candidates, then diamond descent at steps 4, 2, 1, then a square); returns SAD + lambda * bits. */
+  private search(mbx: number, mby: number, so: number, rbase: number, mvpx: number, mvpy: number): number {
+    const x0 = mbx * 16;
+    const y0 = mby * 16;
+    const range = this.searchRange;
+    const px = Math.round(mvpx / 4);
+    const py = Math.round(mvpy / 4);
+    this.sMinX = Math.max(-MV_MARGIN - x0, px - range);
+    this.sMaxX = Math.min(this.w16 + MV_MARGIN - 16 - x0, px + range);
+    this.sMinY = Math.max(-MV_MARGIN - y0, py - range);
+    this.sMaxY = Math.min(this.h16 + MV_MARGIN - 16 - y0, py + range);
+    this.sSo = so;
+    this.sRbase = rbase;
+    this.sMvpx = mvpx;
+    this.sMvpy = mvpy;
+    this.sBest = Infinity;
+    this.sBx = 0;
+    this.sBy = 0;
+    this.sSad = 0;
+    this.tryMv(Math.min(this.sMaxX, Math.max(this.sMinX, px)), Math.min(this.sMaxY, Math.max(this.sMinY, py)));
+    this.tryMv(0, 0);
+    const m = this.motion;
+    const i = mby * this.widthMbs + mbx;
+    if (mbx > 0 && m.ref[i - 1] === 0) this.tryMv(m.mvx[i - 1] >> 2, m.mvy[i - 1] >> 2);
+    if (mby > this.sliceTop && m.ref[i - this.widthMbs] === 0) this.tryMv(m.mvx[i - this.widthMbs] >> 2, m.mvy[i - this.widthMbs] >> 2);
+    // previous picture's vector at this place (still in the field until overwritten)
+    if (m.ref[i] === 0) this.tryMv(m.mvx[i] >> 2, m.mvy[i] >> 2);
+    for (let step = 4; step >= 1; step >>= 1) {
+      for (let iter = 0; iter < 16; iter++) {
+        const cx = this.sBx;
+        const cy = this.sBy;
+        this.tryMv(cx + step, cy);
+        this.tryMv(cx - step, cy);
+        this.tryMv(cx, cy + step);
+        this.tryMv(cx, cy - step);
+        if (this.sBx === cx && this.sBy === cy) break;
+      }
+    }
+    const cx = this.sBx;
+    const cy = this.sBy;
+    this.tryMv(cx + 1, cy + 1);
+    this.tryMv(cx - 1, cy + 1);
+    this.tryMv(cx + 1, cy - 1);
+    this.tryMv(cx - 1, cy - 1);
+    this.bestMx = this.sBx;
+    this.bestMy = this.sBy;
+    this.bestSad = this.sSad;
+    return this.sBest;
+  }
+
+  /** Predict with an integer vector, transform and quantise the residual; returns coded_block_pattern. */
+  private tryInter(mbx: number, mby: number, mx: number, my: number): number {
+    copyLuma16(this.refY, this.lo + (mby * 16 + my) * this.ls + mbx * 16 + mx, this.ls, this.predY);
+    const coff = this.co + mby * 8 * this.cs + mbx * 8;
+    predictChroma8(this.refU, coff, this.cs, mx * 4, my * 4, this.predU);
+    predictChroma8(this.refV, coff, this.cs, mx * 4, my * 4, this.predV);
+    this.transformLuma(mbx, mby, this.predY, false);
+    // drop 8x8 blocks (and whole macroblocks) holding only a few isolated +/-1 levels
+    let cbpL = 0;
+    let mbCost = 0;
+    for (let b8 = 0; b8 < 4; b8++) {
+      const r0 = (b8 >> 1) * 8 + (b8 & 1) * 2; // raster index of its top-left 4x4
+      let cost = 0;
+      let nz = 0;
+      for (let k = 0; k < 4; k++) {
+        const b = r0 + (k & 1) + ((k >> 1) << 2);
+        if (this.nzY[b]) {
+          nz += this.nzY[b];
+          cost += blockCost(this.levY[b], 0);
+        }
+      }
+      if (nz === 0) continue;
+      if (cost < LUMA_8X8_MIN_COST) {
+        for (let k = 0; k < 4; k++) this.zeroLuma(r0 + (k & 1) + ((k >> 1) << 2));
+      } else {
+        cbpL |= 1 << b8;
+        mbCost += cost;
+      }
+    }
+    if (cbpL && mbCost < LUMA_MB_MIN_COST) {
+      for (let b = 0; b < 16; b++) this.zeroLuma(b);
+      cbpL = 0;
+    }
+    const cbpC = this.transformChroma(mbx, mby, this.predU, this.predV, false);
+    return cbpL | (cbpC << 4);
+  }
+
+  private zeroLuma(b: number): void {
+    if (this.nzY[b]) {
+      this.levY[b].fill(0);
+      this.nzY[b] = 0;
+    }
+  }
+
+  private commitInter(mbx: number, mby: number, cbp: number): void {
+    this.reconLumaInter(mbx, mby, cbp & 15);
+    this.reconChroma(mbx, mby, this.predU, this.predV, cbp >> 4);
+  }
+
+  private clearNnz(mbx: number, mby: number): void {
+    const gw = this.widthMbs * 4;
+    for (let y = 0; y < 4; y++) this.nnzY.fill(0, (mby * 4 + y) * gw + mbx * 4, (mby * 4 + y) * gw + mbx * 4 + 4);
+    const cw = this.widthMbs * 2;
+    for (let y = 0; y < 2; y++) {
+      this.nnzU.fill(0, (mby * 2 + y) * cw + mbx * 2, (mby * 2 + y) * cw + mbx * 2 + 2);
+      this.nnzV.fill(0, (mby * 2 + y) * cw + mbx * 2, (mby * 2 + y) * cw + mbx * 2 + 2);
+    }
+  }
+
+  // ---------------------------------------------------------------- residual
+
+  /**
+   * Transform and quantise the 16 luma 4x4 residual blocks against `pred`. Intra16: the DC
+   * terms go through the Hadamard into dcLevY and AC count is returned; inter: all 16
+   * coefficients per block, returns the total non-zero count.
+   */
+  private transformLuma(mbx: number, mby: number, pred: Uint8Array, intra16: boolean): number {
+    const src = this.srcY;
+    const sw = this.w16;
+    const so = mby * 16 * sw + mbx * 16;
+    const r = this.resid;
+    const qp = this.qpValue;
+    const zeroBound = intra16 ? this.zeroLumaIntra : this.zeroLumaInter;
+    let total = 0;
+    for (let b = 0; b < 16; b++) {
+      const bx = (b & 3) * 4;
+      const by = (b >> 2) * 4;
+      let sad = 0;
+      let sum = 0;
+      for (let y = 0; y < 4; y++) {
+        const s = so + (by + y) * sw + bx;
+        const p = (by + y) * 16 + bx;
+        for (let x = 0; x < 4; x++) {
+          const v = src[s + x] - pred[p + x];
+          r[y * 4 + x] = v;
+          sad += v < 0 ? -v : v;
+          sum += v;
+        }
+      }
+      if (sad <= zeroBound) {
+        // every level is zero; the DC term of the forward transform is the plain sum
+        if (this.nzY[b]) this.levY[b].fill(0);
+        this.nzY[b] = 0;
+        if (intra16) this.dcY[b] = sum;
+        continue;
+      }
+      const c = this.coefY[b];
+      forward4x4(r, c);
+      if (intra16) this.dcY[b] = c[0];
+      const nz = quant4x4(c, this.levY[b], qp, intra16, intra16 ? 1 : 0, MAX_CAVLC_LEVEL);
+      this.nzY[b] = nz;
+      total += nz;
+    }
+    if (intra16) {
+      forwardLumaDc(this.dcY);
+      quantDc(this.dcY, this.dcLevY, 16, qp, true, MAX_CAVLC_LEVEL);
+    }
+    return total;
+  }
+
+  private reconLumaIntra16(mbx: number, mby: number, cbpL: number): void {
+    const dc = this.tmp;
+    dc.set(this.dcLevY);
+    inverseLumaDc(dc, this.qpValue);
+    const d = this.resid;
+    const out = this.recY;
+    const ro = this.lo + mby * 16 * this.ls + mbx * 16;
+    for (let b = 0; b < 16; b++) {
+      if (cbpL && this.nzY[b]) dequant4x4(this.levY[b], d, this.qpValue, 1);
+      else d.fill(0);
+      d[0] = dc[b];
+      addBlock(d, this.bestPredY, 16, ((b >> 2) * 4) * 16 + (b & 3) * 4, out, ro + (b >> 2) * 4 * this.ls + (b & 3) * 4, this.ls);
+    }
+  }
+
+  private reconLumaInter(mbx: number, mby: number, cbpL: number): void {
+    const d = this.resid;
+    const out = this.recY;
+    const ro = this.lo + mby * 16 * this.ls + mbx * 16;
+    for (let b = 0; b < 16; b++) {
+      const b8 = ((b >> 3) << 1) | ((b & 3) >> 1);
+      const po = ((b >> 2) * 4) * 16 + (b & 3) * 4;
+      const oo = ro + (b >> 2) * 4 * this.ls + (b & 3) * 4;
+      if (cbpL & (1 << b8) && this.nzY[b]) {
+        dequant4x4(this.levY[b], d, this.qpValue, 0);
+        addBlock(d, this.predY, 16, po, out, oo, this.ls);
+      } else {
+        copyBlock(this.predY, 16, po, out, oo, this.ls);
+      }
+    }
+  }
+
+  /** Transform and quantise both chroma components against their predictions; returns CodedBlockPatternChroma. */
+  private transformChroma(mbx: number, mby: number, pu: Uint8Array, pv: Uint8Array, intra: boolean): number {
+    const cw = this.w16 >> 1;
+    const so = mby * 8 * cw + mbx * 8;
+    const qpc = chromaQp(this.qpValue);
+    const zeroBound = intra ? this.zeroChromaIntra : this.zeroChromaInter;
+    const r = this.resid;
+    let anyDc = 0;
+    let acCost = 0;
+    let anyAc = 0;
+    for (let c = 0; c < 2; c++) {
+      const src = c ? this.srcV : this.srcU;
+      const pred = c ? pv : pu;
+      const dc = this.dcC[c];
+      for (let b = 0; b < 4; b++) {
+        const bx = (b & 1) * 4;
+        const by = (b >> 1) * 4;
+        let sad = 0;
+        let sum = 0;
+        for (let y = 0; y < 4; y++) {
+          const s = so + (by + y) * cw + bx;
+          const p = (by + y) * 8 + bx;
+          for (let x = 0; x < 4; x++) {
+            const v = src[s + x] - pred[p + x];
+            r[y * 4 + x] = v;
+            sad += v < 0 ? -v : v;
+            sum += v;
+          }
+        }
+        if (sad <= zeroBound) {
+          if (this.nzC[c * 4 + b]) this.levC[c * 4 + b].fill(0);
+          this.nzC[c * 4 + b] = 0;
+          dc[b] = sum;
+          continue;
+        }
+        const co = this.coefC[c * 4 + b];
+        forward4x4(r, co);
+        dc[b] = co[0];
+        const nz = quant4x4(co, this.levC[c * 4 + b], qpc, intra, 1, MAX_CAVLC_LEVEL);
+        this.nzC[c * 4 + b] = nz;
+        if (nz) {
+          anyAc += nz;
+          acCost += intra ? 999 : blockCost(this.levC[c * 4 + b], 1);
+        }
+      }
+      hadamard2x2(dc);
+      anyDc += quantDc(dc, this.dcLevC[c], 4, qpc, intra, MAX_CAVLC_LEVEL);
+    }
+    if (anyAc && acCost < CHROMA_AC_MIN_COST) {
+      for (let k = 0; k < 8; k++) {
+        if (this.nzC[k]) {
+          this.levC[k].fill(0);
+          this.nzC[k] = 0;
+        }
+      }
+      anyAc = 0;
+    }
+    return anyAc ? 2 : anyDc ? 1 : 0;
+  }
+
+  private reconChroma(mbx: number, mby: number, pu: Uint8Array, pv: Uint8Array, cbpC: number): void {
+    const qpc = chromaQp(this.qpValue);
+    const d = this.resid;
+    const dc = this.tmp;
+    for (let c = 0; c < 2; c++) {
+      const out = c ? this.recV : this.recU;
+      const pred = c ? pv : pu;
+      const ro = this.co + mby * 8 * this.cs + mbx * 8;
+      if (cbpC === 0) {
+        for (let b = 0; b < 4; b++) copyBlock(pred, 8, (b >> 1) * 32 + (b & 1) * 4, out, ro + (b >> 1) * 4 * this.cs + (b & 1) * 4, this.cs);
+        continue;
+      }
+      dc[0] = this.dcLevC[c][0];
+      dc[1] = this.dcLevC[c][1];
+      dc[2] = this.dcLevC[c][2];
+      dc[3] = this.dcLevC[c][3];
+      inverseChromaDc(dc, qpc);
+      const dcs0 = dc[0], dcs1 = dc[1], dcs2 = dc[2], dcs3 = dc[3];
+      for (let b = 0; b < 4; b++) {
+        if (cbpC === 2 && this.nzC[c * 4 + b]) dequant4x4(this.levC[c * 4 + b], d, qpc, 1);
+        else d.fill(0);
+        d[0] = b === 0 ? dcs0 : b === 1 ? dcs1 : b === 2 ? dcs2 : dcs3;
+        addBlock(d, pred, 8, (b >> 1) * 32 + (b & 1) * 4, out, ro + (b >> 1) * 4 * this.cs + (b & 1) * 4, this.cs);
+      }
+    }
+  }
+
+  private writeChromaResidual(mbx: number, mby: number, cbpC: number): void {
+    const bw = this.bw;
+    const sc = this.scan;
+    if (cbpC & 3) {
+      for (let c = 0; c < 2; c++) writeResidualBlock(bw, this.dcLevC[c], 0, 4, -1);
+    }
+    const gw = this.widthMbs * 2;
+    for (let c = 0; c < 2; c++) {
+      const grid = c ? this.nnzV : this.nnzU;
+      for (let b = 0; b < 4; b++) {
+        const gx = mbx * 2 + (b & 1);
+        const gy = mby * 2 + (b >> 1);
+        if (cbpC === 2) {
+          const lev = this.levC[c * 4 + b];
+          for (let k = 1; k < 16; k++) sc[k - 1] = lev[ZIGZAG[k]];
+          grid[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 15, nC(grid, gw, gx, gy, this.sliceTop * 2));
+        } else {
+          grid[gy * gw + gx] = 0;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * nC of 9.2.1 from the left and upper 4x4 blocks' TotalCoeff. Slices start at macroblock
+ * rows, so a block is available when inside the picture and not above `top` (the slice's
+ * first row of 4x4 blocks).
+ */
+function nC(grid: Uint8Array, gw: number, gx: number, gy: number, top: number): number {
+  if (gx > 0) {
+    if (gy > top) return (grid[gy * gw + gx - 1] + grid[(gy - 1) * gw + gx] + 1) >> 1;
+    return grid[gy * gw + gx - 1];
+  }
+  if (gy > top) return grid[(gy - 1) * gw + gx];
+  return 0;
+}
+
+/** Inverse-transform scaled coefficients `d` (in place), add to the prediction and clip into `out`. */
+function addBlock(d: Int32Array, pred: Uint8Array, pw: number, po: number, out: Uint8Array, oo: number, os: number): void {
+  let any = 0;
+  for (let i = 0; i < 16; i++) any |= d[i];
+  if (any === 0) {
+    copyBlock(pred, pw, po, out, oo, os);
+    return;
+  }
+  inverse4x4(d);
+  for (let y = 0; y < 4; y++) {
+    for (let x = 0; x < 4; x++) {
+      const v = pred[po + y * pw + x] + d[y * 4 + x];
+      out[oo + y * os + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+}
+
+function copyBlock(pred: Uint8Array, pw: number, po: number, out: Uint8Array, oo: number, os: number): void {
+  for (let y = 0; y < 4; y++) {
+    const p = po + y * pw;
+    const o = oo + y * os;
+    out[o] = pred[p];
+    out[o + 1] = pred[p + 1];
+    out[o + 2] = pred[p + 2];
+    out[o + 3] = pred[p + 3];
+  }
+}
+
