@@ -30,84 +30,76 @@ export interface HeaderExtension {
   data: Uint8Array;
 }
 
+// The element `nextElement` found last. Module state instead of a returned object keeps
+// lookups allocation-free (JavaScript here is single-threaded).
+let elementId = 0;
+let elementData = 0;
+let elementLength = 0;
+
 /**
- * Visit every element of the block `bytes[start, end)`. Returns normally or throws
- * RtpParseError at the first element that overruns the block. `visit` returning `true` stops.
+ * Find the element starting at or after `i` in the block ending at `end`, skipping padding.
+ * Sets elementId/elementData/elementLength and returns the offset after the element, or -1
+ * when the block is over. Throws RtpParseError when the element overruns the block.
  *
  * One-byte form (RFC 8285 4.2): `ID(4) L(4)` then L+1 bytes; a zero byte is padding and
  * ID 15 stops processing. Two-byte form (4.3): `ID(8) L(8)` then L bytes; ID 0 is padding.
+ */
+function nextElement(bytes: Uint8Array, i: number, end: number, oneByte: boolean): number {
+  while (i < end) {
+    if (oneByte) {
+      const b = bytes[i];
+      const id = b >> 4;
+      if (id === 0) {
+        i++;
+        continue;
+      }
+      if (id === 15) return -1;
+      elementId = id;
+      elementLength = (b & 0x0f) + 1;
+      elementData = i + 1;
+    } else {
+      const id = bytes[i];
+      if (id === 0) {
+        i++;
+        continue;
+      }
+      if (i + 1 >= end) throw new RtpParseError(MESSAGES.rtpExtensionElementOverrun, i);
+      elementId = id;
+      elementLength = bytes[i + 1];
+      elementData = i + 2;
+    }
+    if (elementData + elementLength > end) throw new RtpParseError(MESSAGES.rtpExtensionElementOverrun, i);
+    return elementData + elementLength;
+  }
+  return -1;
+}
+
+/**
+ * Visit every element of the block `bytes[start, end)`. Returns normally or throws
+ * RtpParseError at the first element that overruns the block.
  */
 export function walkExtensions(
   bytes: Uint8Array,
   start: number,
   end: number,
   form: ExtensionForm,
-  visit?: (id: number, dataOffset: number, length: number) => boolean | void,
+  visit?: (id: number, dataOffset: number, length: number) => void,
 ): void {
   if (form === 'other') return;
-  let i = start;
-  while (i < end) {
-    let id: number;
-    let length: number;
-    let data: number;
-    if (form === 'one-byte') {
-      const b = bytes[i];
-      id = b >> 4;
-      if (id === 0) {
-        i++;
-        continue;
-      }
-      if (id === 15) return;
-      length = (b & 0x0f) + 1;
-      data = i + 1;
-    } else {
-      id = bytes[i];
-      if (id === 0) {
-        i++;
-        continue;
-      }
-      if (i + 1 >= end) throw new RtpParseError(MESSAGES.rtpExtensionElementOverrun, i);
-      length = bytes[i + 1];
-      data = i + 2;
-    }
-    if (data + length > end) throw new RtpParseError(MESSAGES.rtpExtensionElementOverrun, i);
-    if (visit && visit(id, data, length) === true) return;
-    i = data + length;
+  for (let i = nextElement(bytes, start, end, form === 'one-byte'); i >= 0; i = nextElement(bytes, i, end, form === 'one-byte')) {
+    visit?.(elementId, elementData, elementLength);
   }
 }
 
 /**
  * Locate element `id` without allocating: returns `dataOffset * 512 + length`, or -1.
- * (Lengths are at most 255, so the pair packs exactly into one number.)
+ * (Lengths are at most 255, so the pair packs exactly into one number.) The block must
+ * have been checked by walkExtensions.
  */
 export function findExtension(bytes: Uint8Array, start: number, end: number, form: ExtensionForm, id: number): number {
   if (form === 'other') return -1;
-  let i = start;
-  while (i < end) {
-    let elementId: number;
-    let length: number;
-    let data: number;
-    if (form === 'one-byte') {
-      const b = bytes[i];
-      elementId = b >> 4;
-      if (elementId === 0) {
-        i++;
-        continue;
-      }
-      if (elementId === 15) return -1;
-      length = (b & 0x0f) + 1;
-      data = i + 1;
-    } else {
-      elementId = bytes[i];
-      if (elementId === 0) {
-        i++;
-        continue;
-      }
-      length = bytes[i + 1];
-      data = i + 2;
-    }
-    if (elementId === id) return data * 512 + length;
-    i = data + length;
+  for (let i = nextElement(bytes, start, end, form === 'one-byte'); i >= 0; i = nextElement(bytes, i, end, form === 'one-byte')) {
+    if (elementId === id) return elementData * 512 + elementLength;
   }
   return -1;
 }

@@ -2,7 +2,7 @@
 import { RTCP_TYPE } from '../constants.js';
 import { readU32, writeU32 } from '../bytes.js';
 import { RTCP_HEADER_SIZE, need, writeRtcpHeader, type RtcpPacketBase } from './header.js';
-import { REPORT_BLOCK_SIZE, parseReportBlock, writeReportBlock, type ReportBlock } from './report-block.js';
+import { REPORT_BLOCK_SIZE, parseReportsAndExtensions, reportsAndExtensionsSize, writeReportsAndExtensions, type ReportBlock } from './report-block.js';
 
 /**
  * ```
@@ -32,27 +32,19 @@ export class ReceiverReport implements RtcpPacketBase {
     need(at, 4 + count * REPORT_BLOCK_SIZE, end);
     const rr = new ReceiverReport(readU32(b, at));
     at += 4;
-    for (let i = 0; i < count; i++, at += REPORT_BLOCK_SIZE) rr.reports.push(parseReportBlock(b, at));
-    rr.extensions = b.slice(at, end);
+    Object.assign(rr, parseReportsAndExtensions(b, at, count, end));
     return rr;
   }
 
   get byteLength(): number {
-    return RTCP_HEADER_SIZE + 4 + this.reports.length * REPORT_BLOCK_SIZE + ((this.extensions.length + 3) & ~3);
+    return RTCP_HEADER_SIZE + 4 + reportsAndExtensionsSize(this.reports, this.extensions);
   }
 
   writeTo(target: Uint8Array, offset: number): number {
     const size = this.byteLength;
-    if (this.reports.length > 31) throw new RangeError('at most 31 report blocks fit in one RR');
     writeRtcpHeader(target, offset, this.reports.length, RTCP_TYPE.rr, size);
     writeU32(target, offset + 4, this.ssrc);
-    let at = offset + 8;
-    for (const block of this.reports) {
-      writeReportBlock(target, at, block);
-      at += REPORT_BLOCK_SIZE;
-    }
-    target.set(this.extensions, at);
-    target.fill(0, at + this.extensions.length, offset + size);
+    writeReportsAndExtensions(target, offset + 8, this.reports, this.extensions, offset + size);
     return size;
   }
 }

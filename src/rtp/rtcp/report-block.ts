@@ -57,3 +57,26 @@ export function writeReportBlock(target: Uint8Array, at: number, block: ReportBl
   writeU32(target, at + 16, block.lastSenderReport);
   writeU32(target, at + 20, block.delaySinceLastSenderReport);
 }
+
+/** `count` report blocks from `at`, then the profile-specific extensions up to `end` (SR and RR). */
+export function parseReportsAndExtensions(b: Uint8Array, at: number, count: number, end: number): { reports: ReportBlock[]; extensions: Uint8Array } {
+  const reports: ReportBlock[] = [];
+  for (let i = 0; i < count; i++, at += REPORT_BLOCK_SIZE) reports.push(parseReportBlock(b, at));
+  return { reports, extensions: b.slice(at, end) };
+}
+
+/** Bytes the report blocks and the (32-bit padded) extensions take. */
+export function reportsAndExtensionsSize(reports: readonly ReportBlock[], extensions: Uint8Array): number {
+  return reports.length * REPORT_BLOCK_SIZE + ((extensions.length + 3) & ~3);
+}
+
+/** Write report blocks and extensions at `at`, zero-padding up to `packetEnd`. */
+export function writeReportsAndExtensions(target: Uint8Array, at: number, reports: readonly ReportBlock[], extensions: Uint8Array, packetEnd: number): void {
+  if (reports.length > 31) throw new RangeError('at most 31 report blocks fit in one SR or RR');
+  for (const block of reports) {
+    writeReportBlock(target, at, block);
+    at += REPORT_BLOCK_SIZE;
+  }
+  target.set(extensions, at);
+  target.fill(0, at + extensions.length, packetEnd);
+}

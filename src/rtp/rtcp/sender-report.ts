@@ -2,7 +2,7 @@
 import { RTCP_TYPE } from '../constants.js';
 import { readU32, writeU32 } from '../bytes.js';
 import { RTCP_HEADER_SIZE, need, writeRtcpHeader, type RtcpPacketBase } from './header.js';
-import { REPORT_BLOCK_SIZE, parseReportBlock, writeReportBlock, type ReportBlock } from './report-block.js';
+import { REPORT_BLOCK_SIZE, parseReportsAndExtensions, reportsAndExtensionsSize, writeReportsAndExtensions, type ReportBlock } from './report-block.js';
 
 /**
  * ```
@@ -54,30 +54,23 @@ export class SenderReport implements RtcpPacketBase {
     need(at, 24 + count * REPORT_BLOCK_SIZE, end);
     const sr = new SenderReport(readU32(b, at), readU32(b, at + 4), readU32(b, at + 8), readU32(b, at + 12), readU32(b, at + 16), readU32(b, at + 20));
     at += 24;
-    for (let i = 0; i < count; i++, at += REPORT_BLOCK_SIZE) sr.reports.push(parseReportBlock(b, at));
-    sr.extensions = b.slice(at, end);
+    Object.assign(sr, parseReportsAndExtensions(b, at, count, end));
     return sr;
   }
 
   get byteLength(): number {
-    return RTCP_HEADER_SIZE + 24 + this.reports.length * REPORT_BLOCK_SIZE + ((this.extensions.length + 3) & ~3);
+    return RTCP_HEADER_SIZE + 24 + reportsAndExtensionsSize(this.reports, this.extensions);
   }
 
   writeTo(target: Uint8Array, offset: number): number {
     const size = this.byteLength;
-    if (this.reports.length > 31) throw new RangeError('at most 31 report blocks fit in one SR');
     writeRtcpHeader(target, offset, this.reports.length, RTCP_TYPE.sr, size);
     let at = offset + RTCP_HEADER_SIZE;
     for (const v of [this.ssrc, this.ntpSeconds, this.ntpFraction, this.rtpTimestamp, this.packetCount, this.octetCount]) {
       writeU32(target, at, v);
       at += 4;
     }
-    for (const block of this.reports) {
-      writeReportBlock(target, at, block);
-      at += REPORT_BLOCK_SIZE;
-    }
-    target.set(this.extensions, at);
-    target.fill(0, at + this.extensions.length, offset + size);
+    writeReportsAndExtensions(target, at, this.reports, this.extensions, offset + size);
     return size;
   }
 }
