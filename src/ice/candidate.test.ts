@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCandidate, serializeCandidate } from './candidate.js';
 import { CandidateParseError } from './errors.js';
 
-const chromeCandidates = readFileSync(join(import.meta.dirname, 'fixtures', 'chrome-candidates.txt'), 'utf8').split('\n').filter(Boolean);
+const chromeCandidates = readFileSync(join(import.meta.dirname, '__fixtures__', 'chrome-candidates.txt'), 'utf8').split('\n').filter(Boolean);
 
 function parseError(input: string): CandidateParseError {
   try {

@@ -1,6 +1,6 @@
 /**
  * Fuzz targets of the ICE module (engine: fuzz/engine.ts). Seeds are the RFC 5769 vectors and
- * real traffic captured from Chromium and node-datachannel (fixtures/README.md).
+ * real traffic captured from Chromium and node-datachannel (__fixtures__/README.md).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,13 +15,13 @@ import {
   RFC5769_LONG_TERM_REQUEST,
   RFC5769_PASSWORD,
   RFC5769_REQUEST,
-} from './rfc5769-vectors.js';
+} from './__fixtures__/rfc5769-vectors.js';
 import { StunMessageBuilder } from './stun-builder.js';
 import { longTermKey, verifyFingerprint, verifyMessageIntegrity, verifyMessageIntegritySha256 } from './stun-integrity.js';
 import { StunMessage } from './stun-message.js';
 import { StunServer } from './stun-server.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
+const fixtures = join(import.meta.dirname, '__fixtures__');
 const lines = (name: string) => readFileSync(join(fixtures, name), 'utf8').split('\n').filter(Boolean);
 const hexLines = (name: string) => lines(name).map((l) => Uint8Array.from(Buffer.from(l.split(' ').pop()!, 'hex')));
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCandidate } from './candidate.js';
 import { computeFoundation, computePairPriority, computePriority, pairPriorityFor } from './priority.js';
 
-const chromeCandidates = readFileSync(join(import.meta.dirname, 'fixtures', 'chrome-candidates.txt'), 'utf8').split('\n').filter(Boolean);
+const chromeCandidates = readFileSync(join(import.meta.dirname, '__fixtures__', 'chrome-candidates.txt'), 'utf8').split('\n').filter(Boolean);
 
 describe('priorities and foundations (RFC 8445)', () => {
   it('computes candidate priority from type preference, local preference and component', () => {

@@ -10,7 +10,7 @@ import {
   RFC5769_PASSWORD,
   RFC5769_REQUEST,
   RFC5769_TRANSACTION_ID,
-} from './rfc5769-vectors.js';
+} from './__fixtures__/rfc5769-vectors.js';
 import { StunMessageBuilder } from './stun-builder.js';
 import { longTermKey, verifyFingerprint, verifyMessageIntegrity, verifyMessageIntegritySha256 } from './stun-integrity.js';
 import { joinMessageType, looksLikeStun, splitMessageType, StunMessage } from './stun-message.js';

@@ -12,11 +12,11 @@ import { StunMessage } from './stun-message.js';
 import { StunServer } from './stun-server.js';
 
 const fixture = (name: string) =>
-  readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')
+  readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((h) => Uint8Array.from(Buffer.from(h, 'hex')));
-/** Chromium's checks were keyed with this password (see fixtures/README.md). */
+/** Chromium's checks were keyed with this password (see __fixtures__/README.md). */
 const CHROME_CHECK_PASSWORD = 'spellbookIcePassword0123';
 
 const closers: Array<() => Promise<void> | void> = [];
@@ -184,7 +184,7 @@ describe('STUN Binding over UDP', () => {
 
 describe('real Chromium and libjuice STUN traffic (fixtures)', () => {
   it('verifies real libjuice messages: its STUN server probe, its signed response and its signed check', () => {
-    const rows = readFileSync(join(import.meta.dirname, 'fixtures', 'libjuice-stun.txt'), 'utf8').split('\n').filter(Boolean).map((l) => l.split(' '));
+    const rows = readFileSync(join(import.meta.dirname, '__fixtures__', 'libjuice-stun.txt'), 'utf8').split('\n').filter(Boolean).map((l) => l.split(' '));
     const byLabel = new Map(rows.map(([label, password, hex]) => [label, { password, message: StunMessage.decode(Uint8Array.from(Buffer.from(hex, 'hex'))) }]));
     const probe = byLabel.get('server-request')!.message;
     expect(probe.cls).toBe(StunClass.Request);
