@@ -1,16 +1,19 @@
 /**
  * H.264 encoder throughput: encode N frames of the synthetic 1280x720 source at a fixed QP,
- * single thread. Prints fps, bitrate, Y-PSNR, per-frame encode time (median, p99) and peak RSS.
+ * on one thread, then on worker threads (one slice each). Prints fps, bitrate, Y-PSNR,
+ * per-frame encode time (median, p99) and peak RSS.
  *   npm run bench -- encoder            (N = 90)
  *   ENCODER_FRAMES=300 ENCODER_QP=32 npm run bench -- encoder
  */
-import { H264Encoder, SyntheticSource, psnr } from '../src/encoding/index.js';
+import { loadavg } from 'node:os';
+import { H264Encoder, ParallelH264Encoder, SyntheticSource, psnr } from '../src/encoding/index.js';
 
 const frames = Number(process.env.ENCODER_FRAMES ?? 90);
 const qp = Number(process.env.ENCODER_QP ?? 28);
 const width = Number(process.env.ENCODER_WIDTH ?? 1280);
 const height = Number(process.env.ENCODER_HEIGHT ?? 720);
 const fps = 30;
+const threads = Number(process.env.ENCODER_THREADS ?? 2);
 
 const source = new SyntheticSource({ width, height, fps });
 const encoder = new H264Encoder({ width, height, fps, qp, keyInterval: 60 });
@@ -57,10 +60,32 @@ const kbps = (bytes * 8 * fps) / frames / 1000;
 const totalMbs = mbs.intra + mbs.inter + mbs.skip;
 console.log(`H.264 encoder, ${width}x${height} synthetic 'moving', QP ${qp}, ${frames} frames, 1 thread (${encoder.codec})`);
 console.log(`  encode speed      ${((frames * 1000) / total).toFixed(1)} fps (${(total / frames).toFixed(1)} ms/frame mean)`);
-console.log(`  CPU time          ${(cpuUs / 1000 / frames).toFixed(1)} ms/frame = ${((frames * 1e6) / cpuUs).toFixed(1)} fps of CPU (wall figures suffer when other processes share the cores; load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
+console.log(`  CPU time          ${(cpuUs / 1000 / frames).toFixed(1)} ms/frame = ${((frames * 1e6) / cpuUs).toFixed(1)} fps of CPU (wall figures suffer when other processes share the cores; load ${loadavg()[0].toFixed(1)})`);
 console.log(`  frame time        median ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
 console.log(`  bitrate           ${kbps.toFixed(0)} kbit/s at ${fps} fps (${(bytes / frames / 1024).toFixed(1)} KiB/frame, IDR ${(keyBytes / 1024).toFixed(1)} KiB total)`);
 console.log(`  quality           Y-PSNR ${(ySum / frames).toFixed(2)} dB`);
 console.log(`  macroblocks       intra ${((100 * mbs.intra) / totalMbs).toFixed(1)}%, P_L0_16x16 ${((100 * mbs.inter) / totalMbs).toFixed(1)}%, P_Skip ${((100 * mbs.skip) / totalMbs).toFixed(1)}%`);
 console.log(`  source rendering  ${(renderMs / frames).toFixed(1)} ms/frame (not included above)`);
 console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MiB`);
+
+// the same frames on worker threads, one slice per thread
+{
+  const src = new SyntheticSource({ width, height, fps });
+  const par = await ParallelH264Encoder.create({ width, height, fps, qp, keyInterval: 60, threads });
+  await par.encode(src.next()); // warm-up
+  const ptimes: number[] = [];
+  let pbytes = 0;
+  let py = 0;
+  for (let i = 0; i < frames; i++) {
+    const frame = src.next();
+    const t0 = performance.now();
+    const out = await par.encode(frame);
+    ptimes.push(performance.now() - t0);
+    pbytes += out.data.length;
+    py += psnr(frame, par.reconstruction()).y;
+  }
+  await par.close();
+  const ps = [...ptimes].sort((a, b) => a - b);
+  const ptotal = ptimes.reduce((a, b) => a + b, 0);
+  console.log(`  ${threads} worker threads  ${((frames * 1000) / ptotal).toFixed(1)} fps wall (median ${ps[Math.floor(ps.length / 2)].toFixed(1)} ms, p99 ${ps[Math.min(ps.length - 1, Math.floor(0.99 * ps.length))].toFixed(1)} ms), ${((pbytes * 8 * fps) / frames / 1000).toFixed(0)} kbit/s, Y-PSNR ${(py / frames).toFixed(2)} dB, load ${loadavg()[0].toFixed(1)}`);
+}

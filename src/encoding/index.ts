@@ -2,7 +2,8 @@
  * spellbook/encoding: a pure-TypeScript H.264 Constrained Baseline encoder and a synthetic
  * I420 capture source. Public API only; no side effects.
  */
-export { H264Encoder, type H264EncoderOptions, type EncodedFrame, type MacroblockStats } from './encoder.js';
+export { H264Encoder, EncoderBase, type H264EncoderOptions, type EncodedFrame, type MacroblockStats } from './encoder.js';
+export { ParallelH264Encoder, type ParallelH264EncoderOptions } from './parallel.js';
 export { SyntheticSource, readStamp, drawStamp, stampCellSize, type SyntheticSourceOptions, type SyntheticPattern, type CapturedFrame, type Stamp } from './synthetic.js';
 export { createI420Frame, copyI420Frame, psnr, type I420Frame, type Psnr } from './frame.js';
 export { chooseLevel, LEVELS, type LevelLimits } from './levels.js';

@@ -65,6 +65,13 @@ export class AnnexBWriter {
     this.pos = p;
   }
 
+  /** Append bytes that are already Annex B NAL units (e.g. slices coded elsewhere). */
+  append(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
   /** Copy of everything written since the last reset. */
   toBytes(): Uint8Array {
     return this.buf.slice(0, this.pos);

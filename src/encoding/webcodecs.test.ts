@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebCodecsDecoder, type DecodedPicture } from '../../harness/webcodecs/index.js';
-import { H264Encoder, type H264EncoderOptions } from './encoder.js';
+import { H264Encoder, type EncoderBase, type H264EncoderOptions } from './encoder.js';
+import { ParallelH264Encoder } from './parallel.js';
 import { copyI420Frame, psnr, type I420Frame } from './frame.js';
 import { NalType, splitAnnexB } from './nal.js';
 import { SyntheticSource, readStamp, type SyntheticPattern } from './synthetic.js';
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 interface Run {
-  encoder: H264Encoder;
+  encoder: EncoderBase;
   units: Uint8Array[];
   recon: I420Frame[];
   source: I420Frame[];
@@ -111,6 +112,25 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     expect(run.encoder.codec).toBe('avc1.42e01f');
     const pictures = await decodeAndCompare('moving 1280x720 qp28', run);
     expect(pictures.map((p) => readStamp(p)?.frame)).toEqual([0, 1, 2]);
+  });
+
+  it('1280x720 encoded on 2 worker threads decodes bit-exact in Chromium', async () => {
+    let t = 0;
+    const source = new SyntheticSource({ width: 1280, height: 720, clock: () => (t += 33) });
+    const encoder = await ParallelH264Encoder.create({ width: 1280, height: 720, qp: 30, threads: 2 });
+    const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [] };
+    try {
+      for (let i = 0; i < 4; i++) {
+        const f = source.next();
+        const out = await encoder.encode(f);
+        run.units.push(out.data);
+        run.source.push(copyI420Frame(f));
+        run.recon.push(copyI420Frame(encoder.reconstruction()));
+      }
+    } finally {
+      await encoder.close();
+    }
+    await decodeAndCompare('2 threads x 2 slices 1280x720 qp30', run);
   });
 
   it('cropped 200x120 picture (not a multiple of 16) decodes bit-exact in Chromium', async () => {

@@ -1,0 +1,46 @@
+/**
+ * Worker thread body for ParallelH264Encoder: codes the slices it is sent into the shared
+ * picture buffers and returns their NAL units.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AnnexBWriter } from './nal.js';
+import { SliceCoder, type MacroblockStats, type PictureBuffers, type PlaneLayout, type SliceJob } from './slice-coder.js';
+
+export interface SliceWorkerInit {
+  layout: PlaneLayout;
+  buffers: PictureBuffers;
+  searchRange: number;
+}
+
+export interface SliceWorkerRequest {
+  id: number;
+  jobs: SliceJob[];
+}
+
+export interface SliceWorkerReply {
+  id: number;
+  /** The slices' NAL units, Annex B, in job order. */
+  data: Uint8Array;
+  mbs: MacroblockStats;
+  error?: string;
+}
+
+const port = parentPort;
+if (port) {
+  const init = workerData as SliceWorkerInit;
+  const coder = new SliceCoder(init.layout, init.buffers, init.searchRange);
+  const out = new AnnexBWriter(1 << 18);
+  port.on('message', (req: SliceWorkerRequest) => {
+    const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };
+    try {
+      out.reset();
+      for (const job of req.jobs) coder.codeSlice(job, out, mbs);
+      const data = out.toBytes();
+      const reply: SliceWorkerReply = { id: req.id, data, mbs };
+      port.postMessage(reply, [data.buffer as ArrayBuffer]);
+    } catch (e) {
+      const reply: SliceWorkerReply = { id: req.id, data: new Uint8Array(0), mbs, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      port.postMessage(reply);
+    }
+  });
+}
