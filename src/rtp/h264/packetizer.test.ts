@@ -87,8 +87,11 @@ describe('H264Packetizer', () => {
     const twcc: number[] = [];
     packetizer.packetize(idrAu, 1, (p) => {
       buffers.add(p.buffer);
-      twcc.push(RtpPacket.parse(p).getExtensionUint(3, 2)!);
+      const view = RtpPacket.parse(p);
+      twcc.push(view.getExtensionUint(3, 2)!);
+      expect(view.headerSize).toBe(packetizer.headerSize);
     });
+    expect(packetizer.headerSize).toBe(12 + 4 + 4); // fixed header, extension header, element 1+2 padded to 4
     expect(buffers.size).toBe(1);
     expect(twcc.slice(0, 3)).toEqual([65535, 0, 1]);
   });

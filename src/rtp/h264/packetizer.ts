@@ -71,6 +71,11 @@ export class H264Packetizer {
     return this.header.nextSequenceNumber;
   }
 
+  /** Bytes of RTP header (with extensions) on every packet: packet length minus this is payload. */
+  get headerSize(): number {
+    return this.header.size;
+  }
+
   /**
    * Packetize one access unit, given as an Annex B byte stream or as NAL units, with its
    * 90 kHz RTP timestamp. Each packet is passed to `sink` as a borrowed view, valid until

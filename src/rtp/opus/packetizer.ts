@@ -35,6 +35,11 @@ export class OpusPacketizer {
     return this.header.nextSequenceNumber;
   }
 
+  /** Bytes of RTP header (with extensions) on every packet: packet length minus this is payload. */
+  get headerSize(): number {
+    return this.header.size;
+  }
+
   /**
    * Send one Opus packet. `timestamp` (48 kHz) defaults to the previous packet's timestamp
    * plus its duration. The sink gets a borrowed view. Throws RangeError when the packet is
