@@ -21,7 +21,7 @@
  * plus `tcptype` (RFC 6544 section 4.5) and the extensions browsers send: `generation`,
  * `ufrag`, `network-id`, `network-cost`. Unknown extension pairs are kept in order.
  */
-import { KNOWN_CANDIDATE_EXTENSIONS, MAX_COMPONENT_ID, MAX_FOUNDATION_LENGTH, MAX_PRIORITY } from './constants.js';
+import { CANDIDATE_MESSAGES as M, KNOWN_CANDIDATE_EXTENSIONS, MAX_COMPONENT_ID, MAX_FOUNDATION_LENGTH, MAX_PRIORITY } from './constants.js';
 import { CandidateParseError } from './errors.js';
 import { parseIpv4, parseIpv6 } from './ip.js';
 
@@ -97,7 +97,7 @@ function tokenize(input: string, start: number, end: number): Token[] {
   while (at <= end) {
     let next = input.indexOf(' ', at);
     if (next === -1 || next > end) next = end;
-    if (next === at) throw new CandidateParseError(at === end ? 'unexpected end of candidate' : 'unexpected space', at + 1);
+    if (next === at) throw new CandidateParseError(at === end ? M.unexpectedEnd : M.unexpectedSpace, at + 1);
     tokens.push({ text: input.slice(at, next), column: at + 1 });
     at = next + 1;
   }
@@ -105,21 +105,21 @@ function tokenize(input: string, start: number, end: number): Token[] {
 }
 
 function tokenAt(tokens: Token[], i: number, what: string, end: number): Token {
-  if (i >= tokens.length) throw new CandidateParseError(`missing ${what}`, end + 1);
+  if (i >= tokens.length) throw new CandidateParseError(M.missing(what), end + 1);
   return tokens[i];
 }
 
 function parseNumber(token: Token, what: string, max: number, maxDigits: number): number {
-  if (!DIGITS.test(token.text) || token.text.length > maxDigits) throw new CandidateParseError(`${what} must be 1 to ${maxDigits} digits, got "${token.text}"`, token.column);
+  if (!DIGITS.test(token.text) || token.text.length > maxDigits) throw new CandidateParseError(M.notDigits(what, maxDigits, token.text), token.column);
   const value = Number(token.text);
-  if (value > max) throw new CandidateParseError(`${what} ${value} is above ${max}`, token.column);
+  if (value > max) throw new CandidateParseError(M.tooLarge(what, value, max), token.column);
   return value;
 }
 
 function parseAddress(token: Token, what: string): string {
   const text = token.text;
   const ok = text.includes(':') ? parseIpv6(text) !== null : /^[0-9.]+$/.test(text) ? parseIpv4(text) !== null : FQDN.test(text);
-  if (!ok) throw new CandidateParseError(`${what} "${text}" is not an IP address or hostname`, token.column);
+  if (!ok) throw new CandidateParseError(M.badAddress(what, text), token.column);
   return text;
 }
 
@@ -135,26 +135,26 @@ export function parseCandidate(input: string): IceCandidate {
   else if (input.endsWith('\n') || input.endsWith('\r')) end -= 1;
   if (input.startsWith('a=')) start = 2;
   if (input.startsWith('candidate:', start)) start += 'candidate:'.length;
-  else if (start === 2) throw new CandidateParseError('expected "candidate:" after "a="', 3);
-  if (start >= end) throw new CandidateParseError('empty candidate', start + 1);
+  else if (start === 2) throw new CandidateParseError(M.noCandidatePrefix, 3);
+  if (start >= end) throw new CandidateParseError(M.empty, start + 1);
   const t = tokenize(input, start, end);
 
   const f = tokenAt(t, 0, 'foundation', end);
   if (f.text.length > MAX_FOUNDATION_LENGTH || !ICE_CHAR.test(f.text)) {
-    throw new CandidateParseError(`foundation must be 1 to 32 ice-chars, got "${f.text}"`, f.column);
+    throw new CandidateParseError(M.badFoundation(f.text), f.column);
   }
   const componentToken = tokenAt(t, 1, 'component ID', end);
   const component = parseNumber(componentToken, 'component ID', MAX_COMPONENT_ID, 3);
-  if (component === 0) throw new CandidateParseError('component ID must be at least 1', componentToken.column);
+  if (component === 0) throw new CandidateParseError(M.zeroComponent, componentToken.column);
   const transport = tokenAt(t, 2, 'transport', end);
-  if (!TOKEN.test(transport.text)) throw new CandidateParseError(`transport "${transport.text}" is not a token`, transport.column);
+  if (!TOKEN.test(transport.text)) throw new CandidateParseError(M.badTransport(transport.text), transport.column);
   const priority = parseNumber(tokenAt(t, 3, 'priority', end), 'priority', MAX_PRIORITY, 10);
   const address = parseAddress(tokenAt(t, 4, 'connection address', end), 'connection address');
   const port = parseNumber(tokenAt(t, 5, 'port', end), 'port', 0xffff, 5);
   const typ = tokenAt(t, 6, '"typ"', end);
-  if (typ.text !== 'typ') throw new CandidateParseError(`expected "typ", got "${typ.text}"`, typ.column);
+  if (typ.text !== 'typ') throw new CandidateParseError(M.expectedTyp(typ.text), typ.column);
   const typeToken = tokenAt(t, 7, 'candidate type', end);
-  if (!TYPES.has(typeToken.text)) throw new CandidateParseError(`candidate type must be host, srflx, prflx or relay, got "${typeToken.text}"`, typeToken.column);
+  if (!TYPES.has(typeToken.text)) throw new CandidateParseError(M.badType(typeToken.text), typeToken.column);
 
   const candidate: IceCandidate = {
     foundation: f.text,
@@ -178,22 +178,22 @@ export function parseCandidate(input: string): IceCandidate {
   for (; i < t.length; i += 2) {
     const name = t[i];
     const value = t[i + 1];
-    if (!value) throw new CandidateParseError(`extension "${name.text}" has no value`, end + 1);
+    if (!value) throw new CandidateParseError(M.noValue(name.text), end + 1);
     for (const token of [name, value]) {
       const bad = BYTE_STRING_FORBIDDEN.exec(token.text);
-      if (bad) throw new CandidateParseError('NUL, CR and LF are not allowed in an extension (RFC 4566 byte-string)', token.column + bad.index);
+      if (bad) throw new CandidateParseError(M.forbiddenByte, token.column + bad.index);
     }
     extensions.push({ name: name.text, value: value.text });
     switch (name.text) {
       case 'tcptype':
-        if (!TCP_TYPES.has(value.text)) throw new CandidateParseError(`tcptype must be active, passive or so, got "${value.text}"`, value.column);
+        if (!TCP_TYPES.has(value.text)) throw new CandidateParseError(M.badTcpType(value.text), value.column);
         candidate.tcpType = value.text as TcpType;
         break;
       case 'generation':
         candidate.generation = parseNumber(value, 'generation', 0xffffffff, 10);
         break;
       case 'ufrag':
-        if (!ICE_CHAR.test(value.text)) throw new CandidateParseError(`ufrag must be ice-chars, got "${value.text}"`, value.column);
+        if (!ICE_CHAR.test(value.text)) throw new CandidateParseError(M.badUfrag(value.text), value.column);
         candidate.ufrag = value.text;
         break;
       case 'network-id':
@@ -204,7 +204,7 @@ export function parseCandidate(input: string): IceCandidate {
         break;
       case 'raddr':
       case 'rport':
-        throw new CandidateParseError(`"${name.text}" out of place (raddr comes before rport, both before extensions)`, name.column);
+        throw new CandidateParseError(M.outOfPlace(name.text), name.column);
     }
   }
   if (extensions.length) candidate.extensions = extensions;

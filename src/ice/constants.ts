@@ -143,5 +143,26 @@ export const MESSAGES = {
   badAttributeLength: (name: string, length: number) => `${name} has invalid length ${length}`,
   badAddressFamily: (family: number) => `unknown address family 0x${family.toString(16).padStart(2, '0')}`,
   badErrorClass: (cls: number, number: number) => `ERROR-CODE class ${cls} number ${number} is outside 300..699`,
-  badUtf8: (name: string) => `${name} is not valid UTF-8`,
+} as const;
+
+/** Messages of `CandidateParseError` (RFC 8839 section 5.1 grammar). */
+export const CANDIDATE_MESSAGES = {
+  unexpectedEnd: 'unexpected end of candidate',
+  unexpectedSpace: 'unexpected space',
+  missing: (what: string) => `missing ${what}`,
+  notDigits: (what: string, maxDigits: number, text: string) => `${what} must be 1 to ${maxDigits} digits, got "${text}"`,
+  tooLarge: (what: string, value: number, max: number) => `${what} ${value} is above ${max}`,
+  badAddress: (what: string, text: string) => `${what} "${text}" is not an IP address or hostname`,
+  noCandidatePrefix: 'expected "candidate:" after "a="',
+  empty: 'empty candidate',
+  badFoundation: (text: string) => `foundation must be 1 to 32 ice-chars, got "${text}"`,
+  zeroComponent: 'component ID must be at least 1',
+  badTransport: (text: string) => `transport "${text}" is not a token`,
+  expectedTyp: (text: string) => `expected "typ", got "${text}"`,
+  badType: (text: string) => `candidate type must be host, srflx, prflx or relay, got "${text}"`,
+  noValue: (name: string) => `extension "${name}" has no value`,
+  forbiddenByte: 'NUL, CR and LF are not allowed in an extension (RFC 4566 byte-string)',
+  badTcpType: (text: string) => `tcptype must be active, passive or so, got "${text}"`,
+  badUfrag: (text: string) => `ufrag must be ice-chars, got "${text}"`,
+  outOfPlace: (name: string) => `"${name}" out of place (raddr comes before rport, both before extensions)`,
 } as const;
