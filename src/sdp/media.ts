@@ -8,30 +8,46 @@ import { readFmtp } from './fmtp.js';
 import { formatMediaLine } from './format.js';
 import { readMediaLine, readMsid, readRtcp, readRtcpFeedback, readRtpmap, readSsrc, readSsrcGroup, isRtpProtocol } from './readers.js';
 import { Cursor } from './scan.js';
-import { Section, newCommonState, type CommonState, type SdpLine } from './section.js';
+import {
+  K_BUNDLE_ONLY,
+  K_FMTP,
+  K_MAX_MESSAGE_SIZE,
+  K_MID,
+  K_MSID,
+  K_RTCP,
+  K_RTCP_FB,
+  K_RTCP_MUX,
+  K_RTCP_MUX_ONLY,
+  K_RTCP_RSIZE,
+  K_RTPMAP,
+  K_SCTP_PORT,
+  K_SSRC,
+  K_SSRC_GROUP,
+} from './attribute-kinds.js';
+import { CommonState, Section, type SdpLine } from './section.js';
 import type { Codec, Fmtp, LocatedValue, Msid, RtcpAddress, RtcpFeedback, Rtpmap, SsrcAttribute, SsrcGroup } from './types.js';
 
-interface MediaState extends CommonState {
-  kind: string;
-  port: number;
-  numberOfPorts: number | undefined;
-  protocol: string;
-  formats: string[];
-  payloadTypes: number[];
-  mid: LocatedValue<string> | undefined;
-  rtpmaps: Rtpmap[];
-  fmtps: Fmtp[];
-  rtcpFeedback: RtcpFeedback[];
-  ssrcs: SsrcAttribute[];
-  ssrcGroups: SsrcGroup[];
-  msids: Msid[];
-  rtcp: RtcpAddress | undefined;
-  rtcpMux: boolean;
-  rtcpMuxOnly: boolean;
-  rtcpRsize: boolean;
-  bundleOnly: boolean;
-  sctpPort: LocatedValue<number> | undefined;
-  maxMessageSize: LocatedValue<number> | undefined;
+class MediaState extends CommonState {
+  kind = '';
+  port = 0;
+  numberOfPorts: number | undefined = undefined;
+  protocol = '';
+  formats: string[] = [];
+  payloadTypes: number[] = [];
+  mid: LocatedValue<string> | undefined = undefined;
+  rtpmaps: Rtpmap[] = [];
+  fmtps: Fmtp[] = [];
+  rtcpFeedback: RtcpFeedback[] = [];
+  ssrcs: SsrcAttribute[] = [];
+  ssrcGroups: SsrcGroup[] = [];
+  msids: Msid[] = [];
+  rtcp: RtcpAddress | undefined = undefined;
+  rtcpMux = false;
+  rtcpMuxOnly = false;
+  rtcpRsize = false;
+  bundleOnly = false;
+  sctpPort: LocatedValue<number> | undefined = undefined;
+  maxMessageSize: LocatedValue<number> | undefined = undefined;
 }
 
 /** RFC 8841 section 6.1 allows max-message-size up to 2^32 - 1 ... and more; cap at 2^53 - 1. */
@@ -39,29 +55,7 @@ const SIZE_MAX = Number.MAX_SAFE_INTEGER;
 
 export class MediaSection extends Section<MediaState> {
   protected newState(): MediaState {
-    return {
-      ...newCommonState(),
-      kind: '',
-      port: 0,
-      numberOfPorts: undefined,
-      protocol: '',
-      formats: [],
-      payloadTypes: [],
-      mid: undefined,
-      rtpmaps: [],
-      fmtps: [],
-      rtcpFeedback: [],
-      ssrcs: [],
-      ssrcGroups: [],
-      msids: [],
-      rtcp: undefined,
-      rtcpMux: false,
-      rtcpMuxOnly: false,
-      rtcpRsize: false,
-      bundleOnly: false,
-      sctpPort: undefined,
-      maxMessageSize: undefined,
-    };
+    return new MediaState();
   }
 
   protected indexLine(line: SdpLine, state: MediaState): void {
@@ -77,49 +71,48 @@ export class MediaSection extends Section<MediaState> {
     // i=, k= and lines that do not belong here are kept as written, untyped.
   }
 
-  protected indexAttribute(name: string, line: SdpLine, colon: number, state: MediaState): void {
-    const at = colon === -1 ? line.raw.length : colon + 1;
-    switch (name) {
-      case 'mid':
+  protected indexAttribute(kind: number, line: SdpLine, at: number, state: MediaState): void {
+    switch (kind) {
+      case K_MID:
         state.mid ??= { line: line.line, value: new Cursor(line.raw, line.line, at).token('mid') };
         return;
-      case 'rtpmap':
+      case K_RTPMAP:
         state.rtpmaps.push(readRtpmap(new Cursor(line.raw, line.line, at)));
         return;
-      case 'fmtp':
+      case K_FMTP:
         state.fmtps.push(readFmtp(new Cursor(line.raw, line.line, at)));
         return;
-      case 'rtcp-fb':
+      case K_RTCP_FB:
         state.rtcpFeedback.push(readRtcpFeedback(new Cursor(line.raw, line.line, at)));
         return;
-      case 'ssrc':
+      case K_SSRC:
         state.ssrcs.push(readSsrc(new Cursor(line.raw, line.line, at)));
         return;
-      case 'ssrc-group':
+      case K_SSRC_GROUP:
         state.ssrcGroups.push(readSsrcGroup(new Cursor(line.raw, line.line, at)));
         return;
-      case 'msid':
+      case K_MSID:
         state.msids.push(readMsid(new Cursor(line.raw, line.line, at)));
         return;
-      case 'rtcp':
+      case K_RTCP:
         state.rtcp ??= readRtcp(new Cursor(line.raw, line.line, at));
         return;
-      case 'rtcp-mux':
+      case K_RTCP_MUX:
         state.rtcpMux = true;
         return;
-      case 'rtcp-mux-only':
+      case K_RTCP_MUX_ONLY:
         state.rtcpMuxOnly = true;
         return;
-      case 'rtcp-rsize':
+      case K_RTCP_RSIZE:
         state.rtcpRsize = true;
         return;
-      case 'bundle-only':
+      case K_BUNDLE_ONLY:
         state.bundleOnly = true;
         return;
-      case 'sctp-port':
+      case K_SCTP_PORT:
         state.sctpPort ??= { line: line.line, value: new Cursor(line.raw, line.line, at).uint('sctp-port', PORT_MAX) };
         return;
-      case 'max-message-size':
+      case K_MAX_MESSAGE_SIZE:
         state.maxMessageSize ??= { line: line.line, value: new Cursor(line.raw, line.line, at).uint('max-message-size', SIZE_MAX) };
         return;
       default:

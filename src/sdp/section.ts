@@ -13,6 +13,19 @@ import { SdpParseError } from './errors.js';
 import { formatAttribute } from './format.js';
 import { readBandwidth, readCandidate, readConnection, readExtmap, readFingerprint, readIceOptions, isDirection } from './readers.js';
 import { Cursor } from './scan.js';
+import {
+  ATTRIBUTE_KINDS,
+  K_CANDIDATE,
+  K_DIRECTION,
+  K_END_OF_CANDIDATES,
+  K_EXTMAP,
+  K_FINGERPRINT,
+  K_ICE_OPTIONS,
+  K_ICE_PWD,
+  K_ICE_UFRAG,
+  K_SETUP,
+  TOKEN_CHAR,
+} from './attribute-kinds.js';
 import type {
   Attribute,
   Bandwidth,
@@ -37,58 +50,30 @@ export interface SdpLine {
   readonly line: number;
 }
 
-/** Typed state derived from the lines of a section; rebuilt after every change. */
-export interface CommonState {
-  attributes: Attribute[];
-  connection: Connection | undefined;
-  bandwidths: Bandwidth[];
-  directions: LocatedValue<Direction>[];
-  iceUfrag: LocatedValue<string> | undefined;
-  icePwd: LocatedValue<string> | undefined;
-  iceOptions: LocatedValue<readonly string[]> | undefined;
-  fingerprints: Fingerprint[];
-  setup: LocatedValue<SetupRole | (string & {})> | undefined;
-  extmaps: Extmap[];
-  candidates: CandidateView[];
-  endOfCandidates: boolean;
-}
-
-export function newCommonState(): CommonState {
-  return {
-    attributes: [],
-    connection: undefined,
-    bandwidths: [],
-    directions: [],
-    iceUfrag: undefined,
-    icePwd: undefined,
-    iceOptions: undefined,
-    fingerprints: [],
-    setup: undefined,
-    extmaps: [],
-    candidates: [],
-    endOfCandidates: false,
-  };
-}
-
 /**
- * RFC 8866 section 9: att-field = token; token-char is any visible ASCII character except
- * the specials `"(),/:;<=>?@[\]{}` and space. Returns the 0-based index of the first bad
- * character, or -1.
+ * Typed state derived from the lines of a section; rebuilt after every change. A class (not a
+ * spread object literal) so every state has one stable shape, which keeps parsing fast.
  */
+export class CommonState {
+  attributes: Attribute[] = [];
+  connection: Connection | undefined = undefined;
+  bandwidths: Bandwidth[] = [];
+  directions: LocatedValue<Direction>[] = [];
+  iceUfrag: LocatedValue<string> | undefined = undefined;
+  icePwd: LocatedValue<string> | undefined = undefined;
+  iceOptions: LocatedValue<readonly string[]> | undefined = undefined;
+  fingerprints: Fingerprint[] = [];
+  setup: LocatedValue<SetupRole | (string & {})> | undefined = undefined;
+  extmaps: Extmap[] = [];
+  candidates: CandidateView[] = [];
+  endOfCandidates = false;
+}
+
+/** Index of the first character of `name` outside token-char (RFC 8866 section 9), or -1. */
 function badTokenChar(name: string): number {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    const ok =
-      c === 0x21 ||
-      (c >= 0x23 && c <= 0x27) ||
-      c === 0x2a ||
-      c === 0x2b ||
-      c === 0x2d ||
-      c === 0x2e ||
-      (c >= 0x30 && c <= 0x39) ||
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x5e && c <= 0x7e);
-    if (!ok) return i;
+    if (c >= 128 || TOKEN_CHAR[c] === 0) return i;
   }
   return -1;
 }
@@ -111,8 +96,11 @@ export abstract class Section<S extends CommonState> {
   /** Index a line that is not a shared attribute, c= or b=. */
   protected abstract indexLine(line: SdpLine, state: S): void;
 
-  /** Index an attribute the base does not know. `colon` is the index of ':' in raw or -1. */
-  protected abstract indexAttribute(name: string, line: SdpLine, colon: number, state: S): void;
+  /**
+   * Index an attribute of a kind the base does not handle (see attribute-kinds.ts; 0 for a
+   * name no kind lists). `at` is the index in `line.raw` where the value starts.
+   */
+  protected abstract indexAttribute(kind: number, line: SdpLine, at: number, state: S): void;
 
   /** Rebuild every typed view from the lines. Throws `SdpParseError` for a malformed line. */
   protected reindex(): void {
@@ -146,39 +134,37 @@ export abstract class Section<S extends CommonState> {
     const value = colon === -1 ? undefined : raw.slice(colon + 1);
     state.attributes.push({ line: line.line, name, value });
     const at = colon === -1 ? raw.length : colon + 1;
-    switch (name) {
-      case 'sendrecv':
-      case 'sendonly':
-      case 'recvonly':
-      case 'inactive':
-        state.directions.push({ line: line.line, value: name });
+    const kind = ATTRIBUTE_KINDS.get(name) ?? 0;
+    switch (kind) {
+      case K_DIRECTION:
+        state.directions.push({ line: line.line, value: name as Direction });
         return;
-      case 'ice-ufrag':
+      case K_ICE_UFRAG:
         state.iceUfrag ??= { line: line.line, value: new Cursor(raw, line.line, at).token('ice-ufrag') };
         return;
-      case 'ice-pwd':
+      case K_ICE_PWD:
         state.icePwd ??= { line: line.line, value: new Cursor(raw, line.line, at).token('ice-pwd') };
         return;
-      case 'ice-options':
+      case K_ICE_OPTIONS:
         state.iceOptions ??= { line: line.line, value: readIceOptions(new Cursor(raw, line.line, at)) };
         return;
-      case 'fingerprint':
+      case K_FINGERPRINT:
         state.fingerprints.push(readFingerprint(new Cursor(raw, line.line, at)));
         return;
-      case 'setup':
+      case K_SETUP:
         state.setup ??= { line: line.line, value: new Cursor(raw, line.line, at).token('setup role') };
         return;
-      case 'extmap':
+      case K_EXTMAP:
         state.extmaps.push(readExtmap(new Cursor(raw, line.line, at)));
         return;
-      case 'candidate':
+      case K_CANDIDATE:
         state.candidates.push(readCandidate(new Cursor(raw, line.line, at)));
         return;
-      case 'end-of-candidates':
+      case K_END_OF_CANDIDATES:
         state.endOfCandidates = true;
         return;
       default:
-        this.indexAttribute(name, line, colon, state);
+        this.indexAttribute(kind, line, at, state);
     }
   }
 

@@ -6,17 +6,18 @@
 import { formatOrigin } from './format.js';
 import { readGroup, readOrigin, readTiming } from './readers.js';
 import { Cursor } from './scan.js';
-import { Section, newCommonState, type CommonState, type SdpLine } from './section.js';
+import { K_GROUP, K_ICE_LITE } from './attribute-kinds.js';
+import { CommonState, Section, type SdpLine } from './section.js';
 import { serialize } from './serialize.js';
 import type { MediaSection } from './media.js';
 import type { Direction, Fingerprint, Group, LineEnding, LocatedValue, Origin, SetupRole, Timing } from './types.js';
 
-interface SessionState extends CommonState {
-  origin: Origin | undefined;
-  sessionName: LocatedValue<string> | undefined;
-  timings: Timing[];
-  groups: Group[];
-  iceLite: boolean;
+class SessionState extends CommonState {
+  origin: Origin | undefined = undefined;
+  sessionName: LocatedValue<string> | undefined = undefined;
+  timings: Timing[] = [];
+  groups: Group[] = [];
+  iceLite = false;
 }
 
 /** Transport attributes that apply to a media section, from its own level or the session's. */
@@ -41,7 +42,7 @@ export class SessionDescription extends Section<SessionState> {
   }
 
   protected newState(): SessionState {
-    return { ...newCommonState(), origin: undefined, sessionName: undefined, timings: [], groups: [], iceLite: false };
+    return new SessionState();
   }
 
   protected indexLine(line: SdpLine, state: SessionState): void {
@@ -60,9 +61,9 @@ export class SessionDescription extends Section<SessionState> {
     }
   }
 
-  protected indexAttribute(name: string, line: SdpLine, colon: number, state: SessionState): void {
-    if (name === 'group') state.groups.push(readGroup(new Cursor(line.raw, line.line, colon === -1 ? line.raw.length : colon + 1)));
-    else if (name === 'ice-lite') state.iceLite = true;
+  protected indexAttribute(kind: number, line: SdpLine, at: number, state: SessionState): void {
+    if (kind === K_GROUP) state.groups.push(readGroup(new Cursor(line.raw, line.line, at)));
+    else if (kind === K_ICE_LITE) state.iceLite = true;
   }
 
   /** v= (always 0: RFC 8866 section 5.1). */
