@@ -29,3 +29,8 @@ export const CHROMA_AC_MIN_COST = 4;
 export const INTRA_TRY_MAD = 4;
 /** Extra cost (in multiples of the motion lambda) charged to intra in P slices. */
 export const INTRA_BIAS_LAMBDAS = 24;
+/** Rate control: QP range, largest QP change between frames, and the bucket size in seconds of bitrate. */
+export const RC_MIN_QP = 12;
+export const RC_MAX_QP = 51;
+export const RC_MAX_STEP = 3;
+export const RC_BUCKET_SECONDS = 1;

@@ -9,6 +9,7 @@ import { BitWriter } from './bitwriter.js';
 import { CHROMA_PAD, DEFAULT_FPS, DEFAULT_KEY_INTERVAL, DEFAULT_QP, DEFAULT_SEARCH_RANGE, LUMA_PAD } from './constants.js';
 import { createI420Frame, type I420Frame } from './frame.js';
 import { chooseLevel, LEVELS } from './levels.js';
+import { RateController } from './ratecontrol.js';
 import { extendEdges } from './motion.js';
 import { AnnexBWriter, NalType } from './nal.js';
 import { CONSTRAINT_FLAGS, LOG2_MAX_FRAME_NUM, PROFILE_IDC, writePps, writeSps } from './params.js';
@@ -35,6 +36,11 @@ export interface H264EncoderOptions {
    * NAL unit, and predicts nothing from the other slices of the picture.
    */
   slices?: number;
+  /**
+   * Target bitrate in bits per second. When set, a RateController picks each frame's QP
+   * (starting from `qp`) instead of keeping it fixed.
+   */
+  bitrate?: number;
 }
 
 export interface EncodedFrame {
@@ -74,6 +80,8 @@ export abstract class EncoderBase {
   /** Bank holding the last finished picture (the reference for the next one). */
   private lastBank = 1;
   private readonly recon: I420Frame;
+  /** Present when a target bitrate was given. */
+  readonly rateControl: RateController | undefined;
 
   protected constructor(opts: H264EncoderOptions, shared: boolean) {
     const { width, height } = opts;
@@ -102,6 +110,7 @@ export abstract class EncoderBase {
     this.layout = planeLayout(this.widthMbs, this.heightMbs);
     this.buffers = allocatePictureBuffers(this.layout, shared);
     this.recon = createI420Frame(width, height);
+    this.rateControl = opts.bitrate !== undefined ? new RateController({ bitrate: opts.bitrate, fps: this.fps, initialQp: this.qpValue }) : undefined;
   }
 
   get qp(): number {
@@ -180,6 +189,7 @@ export abstract class EncoderBase {
       mbs,
     };
     this.frameIndex++;
+    if (this.rateControl) this.qpValue = this.rateControl.update(result.data.length, result.keyframe);
     return result;
   }
 

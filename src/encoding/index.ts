@@ -3,6 +3,7 @@
  * I420 capture source. Public API only; no side effects.
  */
 export { H264Encoder, EncoderBase, type H264EncoderOptions, type EncodedFrame, type MacroblockStats } from './encoder.js';
+export { RateController, type RateControlOptions } from './ratecontrol.js';
 export { ParallelH264Encoder, type ParallelH264EncoderOptions } from './parallel.js';
 export { SyntheticSource, readStamp, drawStamp, stampCellSize, type SyntheticSourceOptions, type SyntheticPattern, type CapturedFrame, type Stamp } from './synthetic.js';
 export { createI420Frame, copyI420Frame, psnr, type I420Frame, type Psnr } from './frame.js';

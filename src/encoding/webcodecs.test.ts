@@ -28,16 +28,18 @@ interface Run {
   source: I420Frame[];
   keyframes: boolean[];
   intraInP: number[];
+  qps?: number[];
 }
 
 function encode(pattern: SyntheticPattern, frames: number, opts: Omit<H264EncoderOptions, 'width' | 'height'> & { width: number; height: number; sceneLength?: number }): Run {
   let t = 1_000_000;
   const source = new SyntheticSource({ width: opts.width, height: opts.height, pattern, sceneLength: opts.sceneLength, clock: () => (t += 33) });
   const encoder = new H264Encoder(opts);
-  const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [] };
+  const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [], qps: [] };
   for (let i = 0; i < frames; i++) {
     const f = source.next();
     const out = encoder.encode(f);
+    run.qps?.push(out.qp);
     run.units.push(out.data);
     run.keyframes.push(out.keyframe);
     run.intraInP.push(out.keyframe ? 0 : out.mbs.intra);
@@ -147,6 +149,12 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
   it('640x360 noisy pictures in 3 slices decode bit-exact in Chromium', async () => {
     const run = encode('noisy', 4, { width: 640, height: 360, qp: 20, slices: 3 });
     await decodeAndCompare('3 slices noisy 640x360 qp20', run);
+  });
+
+  it('a rate-controlled stream whose QP changes between frames decodes bit-exact in Chromium', async () => {
+    const run = encode('scenecut', 12, { width: 320, height: 240, qp: 30, bitrate: 250_000, sceneLength: 6 });
+    expect(new Set(run.qps).size).toBeGreaterThan(2);
+    await decodeAndCompare('rate control 250 kbit/s scenecut 320x240', run);
   });
 
   it('an IDR-every-frame stream decodes bit-exact in Chromium', async () => {

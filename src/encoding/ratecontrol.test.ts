@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { H264Encoder } from './encoder.js';
+import { RateController } from './ratecontrol.js';
+import { SyntheticSource } from './synthetic.js';
+
+function run(pattern: 'moving' | 'noisy', bitrate: number, frames: number) {
+  const src = new SyntheticSource({ width: 320, height: 240, pattern, clock: () => 0 });
+  const enc = new H264Encoder({ width: 320, height: 240, bitrate, keyInterval: 60 });
+  const sizes: number[] = [];
+  const qps: number[] = [];
+  for (let i = 0; i < frames; i++) {
+    const e = enc.encode(src.next());
+    sizes.push(e.data.length);
+    qps.push(e.qp);
+  }
+  const rate = (a: number, b: number) => (sizes.slice(a, b).reduce((x, y) => x + y, 0) * 8 * 30) / (b - a);
+  return { rate, qps };
+}
+
+describe('RateController', () => {
+  it('holds a 300 kbit/s target within 15% on moving content', () => {
+    const { rate, qps } = run('moving', 300_000, 75);
+    expect(Math.abs(rate(15, 75) / 300_000 - 1)).toBeLessThan(0.15);
+    expect(new Set(qps).size).toBeGreaterThan(1);
+  });
+
+  it('spends a higher QP on noise than on clean content at the same bitrate', () => {
+    const clean = run('moving', 400_000, 30).qps.at(-1) ?? 0;
+    const noisy = run('noisy', 400_000, 30).qps.at(-1) ?? 0;
+    expect(noisy).toBeGreaterThan(clean + 3);
+  });
+
+  it('moves QP by at most 3 per frame and stays in range', () => {
+    const rc = new RateController({ bitrate: 100_000, fps: 30, initialQp: 30 });
+    let last = rc.qp;
+    for (const bytes of [50_000, 50_000, 50_000, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]) {
+      const q = rc.update(bytes, false);
+      expect(Math.abs(q - last)).toBeLessThanOrEqual(3);
+      expect(q).toBeGreaterThanOrEqual(12);
+      expect(q).toBeLessThanOrEqual(51);
+      last = q;
+    }
+    expect(() => new RateController({ bitrate: 0, fps: 30 })).toThrow(RangeError);
+  });
+});
