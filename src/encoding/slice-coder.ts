@@ -631,23 +631,11 @@ export class SliceCoder {
     for (let b = 0; b < 16; b++) {
       const bx = (b & 3) * 4;
       const by = (b >> 2) * 4;
-      let sad = 0;
-      let sum = 0;
-      for (let y = 0; y < 4; y++) {
-        const s = so + (by + y) * sw + bx;
-        const p = (by + y) * 16 + bx;
-        for (let x = 0; x < 4; x++) {
-          const v = src[s + x] - pred[p + x];
-          r[y * 4 + x] = v;
-          sad += v < 0 ? -v : v;
-          sum += v;
-        }
-      }
-      if (sad <= zeroBound) {
+      if (residual4x4(src, so + by * sw + bx, sw, pred, by * 16 + bx, 16, r) <= zeroBound) {
         // every level is zero; the DC term of the forward transform is the plain sum
         if (this.nzY[b]) this.levY[b].fill(0);
         this.nzY[b] = 0;
-        if (intra16) this.dcY[b] = sum;
+        if (intra16) this.dcY[b] = sum16(r);
         continue;
       }
       const c = this.coefY[b];
@@ -713,22 +701,10 @@ export class SliceCoder {
       for (let b = 0; b < 4; b++) {
         const bx = (b & 1) * 4;
         const by = (b >> 1) * 4;
-        let sad = 0;
-        let sum = 0;
-        for (let y = 0; y < 4; y++) {
-          const s = so + (by + y) * cw + bx;
-          const p = (by + y) * 8 + bx;
-          for (let x = 0; x < 4; x++) {
-            const v = src[s + x] - pred[p + x];
-            r[y * 4 + x] = v;
-            sad += v < 0 ? -v : v;
-            sum += v;
-          }
-        }
-        if (sad <= zeroBound) {
+        if (residual4x4(src, so + by * cw + bx, cw, pred, by * 8 + bx, 8, r) <= zeroBound) {
           if (this.nzC[c * 4 + b]) this.levC[c * 4 + b].fill(0);
           this.nzC[c * 4 + b] = 0;
-          dc[b] = sum;
+          dc[b] = sum16(r);
           continue;
         }
         const co = this.coefC[c * 4 + b];
@@ -819,6 +795,27 @@ function nC(grid: Uint8Array, gw: number, gx: number, gy: number, top: number): 
   }
   if (gy > top) return grid[(gy - 1) * gw + gx];
   return 0;
+}
+
+/** Residual of a 4x4 block (source minus prediction) into `r` (raster); returns its SAD. */
+function residual4x4(src: Uint8Array, so: number, ss: number, pred: Uint8Array, po: number, ps: number, r: Int32Array): number {
+  let sad = 0;
+  for (let y = 0; y < 4; y++) {
+    const s = so + y * ss;
+    const p = po + y * ps;
+    for (let x = 0; x < 4; x++) {
+      const v = src[s + x] - pred[p + x];
+      r[y * 4 + x] = v;
+      sad += v < 0 ? -v : v;
+    }
+  }
+  return sad;
+}
+
+function sum16(r: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < 16; i++) s += r[i];
+  return s;
 }
 
 /** Inverse-transform scaled coefficients `d` (in place), add to the prediction and clip into `out`. */

@@ -158,8 +158,11 @@ export function dequant4x4(levels: Int32Array, d: Int32Array, qp: number, start:
   }
 }
 
-/** Forward 4x4 Hadamard of the 16 luma DC terms, halved (JM), in place (raster). */
-export function forwardLumaDc(c: Int32Array): void {
+/**
+ * 4x4 Hadamard with the matrix [[1,1,1,1],[1,1,-1,-1],[1,-1,-1,1],[1,-1,1,-1]] on both sides
+ * (8.5.10), in place (raster). Symmetric, so the forward and inverse luma DC transforms share it.
+ */
+function hadamard4x4(c: Int32Array): void {
   for (let i = 0; i < 16; i += 4) {
     const s03 = c[i] + c[i + 3];
     const d03 = c[i] - c[i + 3];
@@ -171,19 +174,21 @@ export function forwardLumaDc(c: Int32Array): void {
     c[i + 3] = d03 - d12;
   }
   for (let j = 0; j < 4; j++) {
-    const a = c[j];
-    const b = c[4 + j];
-    const e = c[8 + j];
-    const d = c[12 + j];
-    const s03 = a + d;
-    const d03 = a - d;
-    const s12 = b + e;
-    const d12 = b - e;
-    c[j] = (s03 + s12) >> 1;
-    c[4 + j] = (d03 + d12) >> 1;
-    c[8 + j] = (s03 - s12) >> 1;
-    c[12 + j] = (d03 - d12) >> 1;
+    const s03 = c[j] + c[12 + j];
+    const d03 = c[j] - c[12 + j];
+    const s12 = c[4 + j] + c[8 + j];
+    const d12 = c[4 + j] - c[8 + j];
+    c[j] = s03 + s12;
+    c[4 + j] = d03 + d12;
+    c[8 + j] = s03 - s12;
+    c[12 + j] = d03 - d12;
   }
+}
+
+/** Forward 4x4 Hadamard of the 16 luma DC terms, halved (JM), in place (raster). */
+export function forwardLumaDc(c: Int32Array): void {
+  hadamard4x4(c);
+  for (let i = 0; i < 16; i++) c[i] >>= 1;
 }
 
 /** Quantise DC terms (luma 16 or chroma 4) with doubled rounding and qbits + 1. Returns non-zero count. */
@@ -209,27 +214,7 @@ export function quantDc(c: Int32Array, levels: Int32Array, n: number, qp: number
  * (raster: row = 4x4 block row in the macroblock); the result dcY replaces `c`.
  */
 export function inverseLumaDc(c: Int32Array, qp: number): void {
-  for (let i = 0; i < 16; i += 4) {
-    const s03 = c[i] + c[i + 3];
-    const d03 = c[i] - c[i + 3];
-    const s12 = c[i + 1] + c[i + 2];
-    const d12 = c[i + 1] - c[i + 2];
-    c[i] = s03 + s12;
-    c[i + 1] = d03 + d12;
-    c[i + 2] = s03 - s12;
-    c[i + 3] = d03 - d12;
-  }
-  // The matrix [[1,1,1,1],[1,1,-1,-1],[1,-1,-1,1],[1,-1,1,-1]] of 8.5.10 on both sides.
-  for (let j = 0; j < 4; j++) {
-    const a = c[j];
-    const b = c[4 + j];
-    const e = c[8 + j];
-    const d = c[12 + j];
-    c[j] = a + b + e + d;
-    c[4 + j] = a + b - e - d;
-    c[8 + j] = a - b - e + d;
-    c[12 + j] = a - b + e - d;
-  }
+  hadamard4x4(c);
   const ls = LEVEL_SCALE[qp % 6][0];
   const q6 = (qp / 6) | 0;
   if (qp >= 36) {
