@@ -9,7 +9,7 @@
  * - data channel sections carry sctp-port and max-message-size (RFC 8841 section 6);
  * - every accepted section carries ice-ufrag/ice-pwd/ice-options (RFC 8839 section 5.4),
  *   fingerprint (RFC 8122 section 5) and setup (active unless the offer forces another,
- *   RFC 8842 section 5.3);
+ *   RFC 8842 section 5);
  * - BUNDLE (RFC 8843 section 7.3): one group per offered group, listing the accepted mids in
  *   the offer's order; candidates go in the section that carries each transport.
  */
@@ -52,7 +52,7 @@ export interface AnswerOptions {
   readonly iceOptions?: readonly string[];
   /** Candidate attribute values (without `candidate:`), placed in each transport's section. */
   readonly candidates?: readonly string[];
-  /** Add a=end-of-candidates after the candidates (RFC 8840 section 8.2). */
+  /** Add a=end-of-candidates after the candidates (RFC 8840). */
   readonly endOfCandidates?: boolean;
   readonly audio?: MediaCapabilities;
   readonly video?: MediaCapabilities;
@@ -87,7 +87,7 @@ function randomSessionId(): string {
   return (randomBytes(8).readBigUInt64BE() >> 1n).toString();
 }
 
-/** Our DTLS role: the offer may force one side (RFC 8842 section 5.3); else our preference. */
+/** Our DTLS role: the offer may force one side (RFC 8842 section 5); else our preference. */
 function answerSetup(offered: string | undefined, preferred: 'active' | 'passive'): 'active' | 'passive' {
   if (offered === 'active') return 'passive';
   if (offered === 'passive') return 'active';

@@ -3,7 +3,7 @@
  * next m= line, with typed views of the RTP attributes (RFC 8866 section 6, RFC 4585, RFC 5576,
  * RFC 8830, RFC 8843, RFC 8841) on top of the attributes shared with the session level.
  */
-import { PORT_MAX, STATIC_PAYLOAD_TYPES } from './constants.js';
+import { DEFAULT_MAX_MESSAGE_SIZE, PORT_MAX, STATIC_PAYLOAD_TYPES } from './constants.js';
 import { readFmtp } from './fmtp.js';
 import { formatMediaLine } from './format.js';
 import { readMediaLine, readMsid, readRtcp, readRtcpFeedback, readRtpmap, readSsrc, readSsrcGroup, isRtpProtocol } from './readers.js';
@@ -50,7 +50,7 @@ class MediaState extends CommonState {
   maxMessageSize: LocatedValue<number> | undefined = undefined;
 }
 
-/** RFC 8841 section 6.1 allows max-message-size up to 2^32 - 1 ... and more; cap at 2^53 - 1. */
+/** RFC 8841 section 6: max-message-size is 1*DIGIT without a bound; above 2^53 - 1 it cannot be held exactly. */
 const SIZE_MAX = Number.MAX_SAFE_INTEGER;
 
 export class MediaSection extends Section<MediaState> {
@@ -201,6 +201,10 @@ export class MediaSection extends Section<MediaState> {
   }
   get maxMessageSize(): number | undefined {
     return this.state.maxMessageSize?.value;
+  }
+  /** max-message-size, or the 64 KiB RFC 8841 section 6.1 implies when it is absent (0 means no limit). */
+  get effectiveMaxMessageSize(): number {
+    return this.state.maxMessageSize?.value ?? DEFAULT_MAX_MESSAGE_SIZE;
   }
 
   rtpmap(payloadType: number): Rtpmap | undefined {

@@ -7,7 +7,7 @@
  *   (absent means 0).
  * - The answer keeps the offer's payload type numbers (RFC 3264 section 6.1: the answerer uses
  *   the offerer's mapping for the formats it accepts) and the offer's order.
- * - RTX (RFC 4588 section 8.6) follows its primary codec: accepted when the primary is and the
+ * - RTX (RFC 4588 section 8) follows its primary codec: accepted when the primary is and the
  *   local codec does RTX, with `apt` naming the offer's primary payload type.
  * - RED (RFC 2198) is accepted when every payload type it names was accepted.
  * - rtcp-fb (RFC 4585 section 4.2) is the intersection of the offered and local lists.

@@ -108,7 +108,9 @@ describe('typed access', () => {
     const [audio, video, data] = offer.media;
     expect([audio.rtcpMux, audio.rtcpRsize, video.rtcpRsize]).toEqual([true, false, true]);
     expect([video.port, video.bundleOnly, video.isRejected]).toEqual([0, true, false]);
-    expect([data.isDataChannel, data.sctpPort, data.maxMessageSize]).toEqual([true, 5000, 1073741823]);
+    expect([data.isDataChannel, data.sctpPort, data.maxMessageSize, data.effectiveMaxMessageSize]).toEqual([true, 5000, 1073741823, 1073741823]);
+    const bare = parse('v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n').media[0];
+    expect([bare.maxMessageSize, bare.effectiveMaxMessageSize]).toEqual([undefined, 65536]);
     const plain = fixture('rfc8866-lines-lf.sdp');
     expect(plain.bandwidth('CT')).toBe(256);
     expect(plain.media[0].bandwidths.map((b) => [b.type, b.value])).toEqual([

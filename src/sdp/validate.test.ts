@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSdpFixtures } from './fixtures.js';
+import { REPOSITORY_ROOT, loadSdpFixtures } from './fixtures.js';
 import { VALIDATION_CODES, parse, validate, type ValidateOptions, type ValidationCode } from './index.js';
 
 const FP = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
@@ -124,6 +126,13 @@ describe('validate', () => {
       expect(hit!.severity, c.code).toBe(VALIDATION_CODES[c.code][0]);
       expect(hit!.message.startsWith(VALIDATION_CODES[c.code][1]), c.code).toBe(true);
       expect(codes(build(...c.pass), c.options), `near miss of ${c.code}`).not.toContain(c.code);
+    }
+  });
+
+  it('documents every validation code with its severity in docs/sdp.md', () => {
+    const docs = readFileSync(join(REPOSITORY_ROOT, 'docs', 'sdp.md'), 'utf8');
+    for (const [code, [severity, description]] of Object.entries(VALIDATION_CODES)) {
+      expect(docs, code).toContain(`| \`${code}\` | ${severity} | ${description} |`);
     }
   });
 
