@@ -64,6 +64,20 @@ describe('H264Encoder', () => {
     expect(results[1].bytes).toBeGreaterThan(results[2].bytes);
   });
 
+  it('resize switches size and level at the next frame, which is an IDR', () => {
+    const enc = new H264Encoder({ width: 1280, height: 720, keyInterval: 0 });
+    expect(enc.codec).toBe('avc1.42e01f');
+    enc.encode(createI420Frame(1280, 720));
+    enc.resize(176, 144);
+    expect([enc.width, enc.height, enc.widthMbs, enc.heightMbs, enc.codec]).toEqual([176, 144, 11, 9, 'avc1.42e00b']);
+    expect(() => enc.encode(createI420Frame(1280, 720))).toThrow(RangeError);
+    const out = enc.encode(createI420Frame(176, 144));
+    expect(out.keyframe).toBe(true);
+    expect(splitAnnexB(out.data).map((n) => n.type)).toEqual([NalType.Sps, NalType.Pps, NalType.IdrSlice]);
+    expect(enc.encode(createI420Frame(176, 144)).keyframe).toBe(false);
+    expect(() => enc.resize(175, 144)).toThrow(RangeError);
+  });
+
   it('names its codec from profile, constraints and chosen level', () => {
     expect(new H264Encoder({ width: 1280, height: 720 }).codec).toBe('avc1.42e01f');
     expect(new H264Encoder({ width: 1280, height: 720, fps: 60 }).codec).toBe('avc1.42e020');

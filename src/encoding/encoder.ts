@@ -60,57 +60,95 @@ export interface EncodedFrame {
  * parameter sets, IDR cadence, frame_num / idr_pic_id, source loading, reference handling.
  */
 export abstract class EncoderBase {
-  readonly width: number;
-  readonly height: number;
-  readonly widthMbs: number;
-  readonly heightMbs: number;
   readonly fps: number;
-  readonly levelIdc: number;
   readonly keyInterval: number;
   readonly searchRange: number;
-  readonly slices: number;
-  protected readonly layout: PlaneLayout;
-  protected readonly buffers: PictureBuffers;
+  protected layout: PlaneLayout;
+  protected buffers: PictureBuffers;
   protected readonly out = new AnnexBWriter(1 << 18);
   private readonly bw = new BitWriter(256);
+  private readonly shared: boolean;
+  private readonly requestedSlices: number | undefined;
+  private readonly requestedLevel: number | undefined;
+  private size: { width: number; height: number; widthMbs: number; heightMbs: number; levelIdc: number; slices: number };
   private qpValue: number;
   private frameIndex = 0;
   private frameNum = 0;
   private idrPicId = 1;
+  private forceIdr = false;
   /** Bank holding the last finished picture (the reference for the next one). */
   private lastBank = 1;
-  private readonly recon: I420Frame;
+  private recon: I420Frame;
   /** Present when a target bitrate was given. */
   readonly rateControl: RateController | undefined;
 
   protected constructor(opts: H264EncoderOptions, shared: boolean) {
-    const { width, height } = opts;
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 2 || height < 2 || width % 2 || height % 2) {
-      throw new RangeError(`width and height must be even integers >= 2, got ${width}x${height}`);
-    }
-    this.width = width;
-    this.height = height;
-    this.widthMbs = (width + 15) >> 4;
-    this.heightMbs = (height + 15) >> 4;
     this.fps = opts.fps ?? DEFAULT_FPS;
     if (!(this.fps > 0)) throw new RangeError(`fps must be positive, got ${this.fps}`);
     this.qpValue = checkQp(opts.qp ?? DEFAULT_QP);
     this.keyInterval = opts.keyInterval ?? DEFAULT_KEY_INTERVAL;
     this.searchRange = opts.searchRange ?? DEFAULT_SEARCH_RANGE;
-    this.slices = opts.slices ?? 1;
-    if (!Number.isInteger(this.slices) || this.slices < 1 || this.slices > this.heightMbs) {
-      throw new RangeError(`slices must be an integer 1..${this.heightMbs} (macroblock rows), got ${opts.slices}`);
-    }
-    if (opts.levelIdc !== undefined) {
-      if (!LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);
-      this.levelIdc = opts.levelIdc;
-    } else {
-      this.levelIdc = chooseLevel(this.widthMbs, this.heightMbs, this.fps).levelIdc;
-    }
-    this.layout = planeLayout(this.widthMbs, this.heightMbs);
+    this.shared = shared;
+    this.requestedSlices = opts.slices;
+    if (opts.levelIdc !== undefined && !LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);
+    this.requestedLevel = opts.levelIdc;
+    this.size = this.checkSize(opts.width, opts.height);
+    this.layout = planeLayout(this.size.widthMbs, this.size.heightMbs);
     this.buffers = allocatePictureBuffers(this.layout, shared);
-    this.recon = createI420Frame(width, height);
+    this.recon = createI420Frame(opts.width, opts.height);
     this.rateControl = opts.bitrate !== undefined ? new RateController({ bitrate: opts.bitrate, fps: this.fps, initialQp: this.qpValue }) : undefined;
+  }
+
+  private checkSize(width: number, height: number): EncoderBase['size'] {
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 2 || height < 2 || width % 2 || height % 2) {
+      throw new RangeError(`width and height must be even integers >= 2, got ${width}x${height}`);
+    }
+    const widthMbs = (width + 15) >> 4;
+    const heightMbs = (height + 15) >> 4;
+    const slices = this.requestedSlices ?? 1;
+    if (!Number.isInteger(slices) || slices < 1 || slices > heightMbs) {
+      throw new RangeError(`slices must be an integer 1..${heightMbs} (macroblock rows), got ${slices}`);
+    }
+    const levelIdc = this.requestedLevel ?? chooseLevel(widthMbs, heightMbs, this.fps).levelIdc;
+    return { width, height, widthMbs, heightMbs, levelIdc, slices };
+  }
+
+  /**
+   * Switch to a new picture size: the next frame is an IDR with a new SPS (and a level chosen
+   * for the new size, unless one was forced). Subclasses rebuild what depends on the buffers.
+   */
+  protected resizeTo(width: number, height: number): void {
+    const size = this.checkSize(width, height);
+    this.size = size;
+    this.layout = planeLayout(size.widthMbs, size.heightMbs);
+    this.buffers = allocatePictureBuffers(this.layout, this.shared);
+    this.recon = createI420Frame(width, height);
+    this.lastBank = 1;
+    this.forceIdr = true;
+  }
+
+  get width(): number {
+    return this.size.width;
+  }
+
+  get height(): number {
+    return this.size.height;
+  }
+
+  get widthMbs(): number {
+    return this.size.widthMbs;
+  }
+
+  get heightMbs(): number {
+    return this.size.heightMbs;
+  }
+
+  get levelIdc(): number {
+    return this.size.levelIdc;
+  }
+
+  get slices(): number {
+    return this.size.slices;
   }
 
   get qp(): number {
@@ -141,7 +179,8 @@ export abstract class EncoderBase {
     copyPlane(frame.y, frame.width, frame.height, b.srcY, w16, h16);
     copyPlane(frame.u, frame.width >> 1, frame.height >> 1, b.srcU, w16 >> 1, h16 >> 1);
     copyPlane(frame.v, frame.width >> 1, frame.height >> 1, b.srcV, w16 >> 1, h16 >> 1);
-    const idr = this.frameIndex === 0 || keyframe || (this.keyInterval > 0 && this.frameIndex % this.keyInterval === 0);
+    const idr = this.frameIndex === 0 || keyframe || this.forceIdr || (this.keyInterval > 0 && this.frameIndex % this.keyInterval === 0);
+    this.forceIdr = false;
     this.out.reset();
     if (idr) {
       this.frameNum = 0;
@@ -215,10 +254,16 @@ export abstract class EncoderBase {
 
 /** Pure-TypeScript H.264 Constrained Baseline encoder on the calling thread. One instance encodes one stream. */
 export class H264Encoder extends EncoderBase {
-  private readonly coder: SliceCoder;
+  private coder: SliceCoder;
 
   constructor(opts: H264EncoderOptions) {
     super(opts, false);
+    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange);
+  }
+
+  /** Change the picture size; the next frame is an IDR carrying the new SPS. */
+  resize(width: number, height: number): void {
+    this.resizeTo(width, height);
     this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange);
   }
 

@@ -25,6 +25,25 @@ describe('ParallelH264Encoder', () => {
     }
   });
 
+  it('resizes by restarting its workers over new buffers', async () => {
+    const enc = await ParallelH264Encoder.create({ width: 96, height: 64, threads: 2 });
+    const ref = new H264Encoder({ width: 96, height: 64, slices: 2 });
+    try {
+      const a = new SyntheticSource({ width: 96, height: 64, stamp: false });
+      const f0 = a.next();
+      expect((await enc.encode(f0)).data).toEqual(ref.encode(f0).data);
+      await enc.resize(64, 96);
+      ref.resize(64, 96);
+      const b = new SyntheticSource({ width: 64, height: 96, stamp: false });
+      const f = b.next();
+      const x = await enc.encode(f);
+      expect(x.keyframe).toBe(true);
+      expect(x.data).toEqual(ref.encode(f).data);
+    } finally {
+      await enc.close();
+    }
+  });
+
   it('uses one slice per thread by default and refuses overlapping or closed use', async () => {
     const enc = await ParallelH264Encoder.create({ width: 64, height: 64, threads: 2 });
     expect([enc.threads, enc.slices]).toEqual([2, 2]);

@@ -41,25 +41,37 @@ export class ParallelH264Encoder extends EncoderBase {
     this.threads = threads;
   }
 
-  /** Start the worker threads and wait until they are ready. */
-  static async create(opts: ParallelH264EncoderOptions): Promise<ParallelH264Encoder> {
-    const threads = opts.threads ?? 2;
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-    const enc = new ParallelH264Encoder(opts, threads);
-    const init: SliceWorkerInit = { layout: enc.layout, buffers: enc.buffers, searchRange: enc.searchRange };
+  private async startWorkers(): Promise<void> {
+    const init: SliceWorkerInit = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange };
     try {
-      for (let t = 0; t < Math.min(threads, enc.slices); t++) {
+      for (let t = 0; t < Math.min(this.threads, this.slices); t++) {
         const w = startWorker(init);
-        enc.workers.push(w);
+        this.workers.push(w);
         await new Promise<void>((resolve, reject) => {
           w.once('online', () => resolve());
           w.once('error', reject);
         });
       }
     } catch (e) {
-      await enc.close();
+      await this.close();
       throw e;
     }
+  }
+
+  /** Change the picture size (restarts the workers over new buffers); the next frame is an IDR with the new SPS. */
+  async resize(width: number, height: number): Promise<void> {
+    if (this.busy) throw new Error('ParallelH264Encoder.resize called while a frame is being encoded');
+    await this.close();
+    this.resizeTo(width, height);
+    await this.startWorkers();
+  }
+
+  /** Start the worker threads and wait until they are ready. */
+  static async create(opts: ParallelH264EncoderOptions): Promise<ParallelH264Encoder> {
+    const threads = opts.threads ?? 2;
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+    const enc = new ParallelH264Encoder(opts, threads);
+    await enc.startWorkers();
     return enc;
   }
 

@@ -67,7 +67,7 @@ async function decodeAndCompare(label: string, run: Run): Promise<DecodedPicture
   let ySum = 0;
   for (let i = 0; i < pictures.length; i++) {
     const p = pictures[i];
-    expect([p.width, p.height]).toEqual([run.encoder.width, run.encoder.height]);
+    expect([p.width, p.height]).toEqual([run.recon[i].width, run.recon[i].height]);
     expect(mismatches(run.recon[i], p), `${label} frame ${i}`).toEqual({ y: 0, u: 0, v: 0 });
     bytes += run.units[i].length;
     ySum += Math.min(99, psnr(run.source[i], run.recon[i]).y);
@@ -155,6 +155,26 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     const run = encode('scenecut', 12, { width: 320, height: 240, qp: 30, bitrate: 250_000, sceneLength: 6 });
     expect(new Set(run.qps).size).toBeGreaterThan(2);
     await decodeAndCompare('rate control 250 kbit/s scenecut 320x240', run);
+  });
+
+  it('resolution changes at IDRs decode bit-exact in Chromium', async () => {
+    const encoder = new H264Encoder({ width: 320, height: 240, qp: 28 });
+    const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [] };
+    for (const [w, h] of [[320, 240], [176, 144], [200, 120], [320, 240]] as const) {
+      if (w !== encoder.width || h !== encoder.height) encoder.resize(w, h);
+      const source = new SyntheticSource({ width: w, height: h, clock: () => 0 });
+      for (let i = 0; i < 3; i++) {
+        const f = source.next();
+        const out = encoder.encode(f);
+        run.units.push(out.data);
+        run.keyframes.push(out.keyframe);
+        run.source.push(copyI420Frame(f));
+        run.recon.push(copyI420Frame(encoder.reconstruction()));
+      }
+    }
+    expect(run.keyframes.map((k, i) => (k ? i : -1)).filter((i) => i >= 0)).toEqual([0, 3, 6, 9]);
+    const pictures = await decodeAndCompare('resize 320x240 -> 176x144 -> 200x120 -> 320x240 qp28', run);
+    expect(pictures.map((p) => p.width)).toEqual([320, 320, 320, 176, 176, 176, 200, 200, 200, 320, 320, 320]);
   });
 
   it('an IDR-every-frame stream decodes bit-exact in Chromium', async () => {
