@@ -4,7 +4,7 @@
  * which library gives the input back byte for byte on every fixture.
  */
 import * as sdpTransform from 'sdp-transform';
-import { loadSdpFixtures } from '../src/sdp/fixtures.js';
+import { loadSdpFixtures } from '../src/sdp/__fixtures__/load.js';
 import { parse, validate } from '../src/sdp/index.js';
 import { measure, printComparison, printFigure } from './lib.js';
 

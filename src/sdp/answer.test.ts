@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadSdpFixtures } from './fixtures.js';
+import { loadSdpFixtures } from './__fixtures__/load.js';
 import { createAnswer, parse, planAnswer, validate, type AnswerOptions } from './index.js';
-import { H264_CONSTRAINED_BASELINE, OPUS, TEST_TRANSPORT, VP8 } from './test-support.js';
+import { H264_CONSTRAINED_BASELINE, OPUS, TEST_TRANSPORT, VP8 } from './__fixtures__/capabilities.js';
 
 const fixtures = loadSdpFixtures();
 const text = (suffix: string) => fixtures.find((f) => f.name.endsWith(suffix))!.text;

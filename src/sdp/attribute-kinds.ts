@@ -65,9 +65,10 @@ export const ATTRIBUTE_KINDS: ReadonlyMap<string, number> = new Map([
 ]);
 
 /**
- * RFC 8866 section 9: att-field = token; token-char is any visible ASCII character except
- * the specials `"(),/:;<=>?@[\]{}` and space. 1 marks a token-char.
+ * RFC 8866 section 9: att-field = token; token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E /
+ * %x30-39 / %x41-5A / %x5E-7E. 1 marks a token-char.
  */
 export const TOKEN_CHAR = new Uint8Array(128);
-for (let c = 0x21; c <= 0x7e; c++) TOKEN_CHAR[c] = 1;
-for (const special of '"(),/:;<=>?@[\\]{}') TOKEN_CHAR[special.charCodeAt(0)] = 0;
+for (const [from, to] of [[0x21, 0x21], [0x23, 0x27], [0x2a, 0x2b], [0x2d, 0x2e], [0x30, 0x39], [0x41, 0x5a], [0x5e, 0x7e]]) {
+  for (let c = from; c <= to; c++) TOKEN_CHAR[c] = 1;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSdpFixtures } from './fixtures.js';
+import { loadSdpFixtures } from './__fixtures__/load.js';
 import { isLevel1b, levelRank, negotiateH264, parse, parseProfileLevelId, sameProfile } from './index.js';
 
 const params = (text: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSdpFixtures } from './fixtures.js';
+import { loadSdpFixtures } from './__fixtures__/load.js';
 import { SdpParseError, parse } from './index.js';
 
 const fixtures = loadSdpFixtures();

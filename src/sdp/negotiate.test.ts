@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadSdpFixtures } from './fixtures.js';
+import { loadSdpFixtures } from './__fixtures__/load.js';
 import { negotiateCodecs, parse, type CodecCapability } from './index.js';
-import { H264_CONSTRAINED_BASELINE } from './test-support.js';
+import { H264_CONSTRAINED_BASELINE } from './__fixtures__/capabilities.js';
 
 const fixtures = loadSdpFixtures();
 const media = (suffix: string, kind: string) => parse(fixtures.find((f) => f.name.endsWith(suffix))!.text).media.find((m) => m.kind === kind)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSdpFixtures } from './fixtures.js';
+import { loadSdpFixtures } from './__fixtures__/load.js';
 import { SdpParseError, parse, serialize } from './index.js';
 
 const fixtures = loadSdpFixtures();
@@ -187,6 +187,9 @@ describe('parse errors', () => {
   it('rejects an attribute whose name has a character outside token-char', () => {
     expectParseError(`${MINIMAL}a=bad name:1\r\n`, 5, 6);
     expectParseError(`${MINIMAL}a=:1\r\n`, 5, 3);
+    for (const bad of '"(),/;<=>?@[\\]') expectParseError(`${MINIMAL}a=x${bad}y\r\n`, 5, 4);
+    // RFC 8866 section 9 token-char includes these (unlike the HTTP token).
+    expect(parse(`${MINIMAL}a=x{|}~!#$%&'*+-.^_\`y:1\r\n`).attributes[0].name).toBe("x{|}~!#$%&'*+-.^_`y");
   });
 
   it('rejects a non-numeric sctp-port and max-message-size', () => {

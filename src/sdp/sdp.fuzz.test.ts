@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runFuzz } from '../../fuzz/engine.js';
-import { loadSdpFixtures } from './fixtures.js';
+import { loadSdpFixtures } from './__fixtures__/load.js';
 import { targets } from './sdp.fuzz.js';
 
 /** 2,000 cases of one target: no failure, and both parsed and rejected inputs occur. */

@@ -8,8 +8,8 @@
  * The only error a target may throw is `SdpParseError` from parsing the input itself.
  */
 import type { FuzzTarget } from '../../fuzz/engine.js';
-import { loadSdpFixtures } from './fixtures.js';
-import { H264_CONSTRAINED_BASELINE, OPUS, TEST_TRANSPORT, VP8 } from './test-support.js';
+import { loadSdpFixtures } from './__fixtures__/load.js';
+import { H264_CONSTRAINED_BASELINE, OPUS, TEST_TRANSPORT, VP8 } from './__fixtures__/capabilities.js';
 import {
   SdpParseError,
   createAnswer,

@@ -248,8 +248,9 @@ export abstract class Section<S extends CommonState> {
     }
   }
 
-  protected newLine(type: string, value: string): SdpLine {
-    return { type, raw: `${type}=${value}`, eol: this.lineEnding, line: 0 };
+  /** A line created through the API: line number 0 and the document's line ending. */
+  private newAttributeLine(raw: string): SdpLine {
+    return { type: 'a', raw, eol: this.lineEnding, line: 0 };
   }
 
   private attributeIndexes(name: string): number[] {
@@ -266,14 +267,14 @@ export abstract class Section<S extends CommonState> {
     this.change((lines) => {
       const [first] = this.attributeIndexes(name);
       const raw = formatAttribute(name, value);
-      if (first === undefined) lines.push({ type: 'a', raw, eol: this.lineEnding, line: 0 });
+      if (first === undefined) lines.push(this.newAttributeLine(raw));
       else lines[first].raw = raw;
     });
   }
 
   /** Append an attribute line at the end of this section. */
   addAttribute(name: string, value?: string): void {
-    this.change((lines) => lines.push({ type: 'a', raw: formatAttribute(name, value), eol: this.lineEnding, line: 0 }));
+    this.change((lines) => lines.push(this.newAttributeLine(formatAttribute(name, value))));
   }
 
   /** Remove the attributes named `name` (those `where` accepts, if given); returns how many. */
@@ -305,7 +306,7 @@ export abstract class Section<S extends CommonState> {
       const indexes = names.flatMap((n) => this.attributeIndexes(n)).sort((a, b) => a - b);
       const raw = formatAttribute(name, value);
       if (indexes.length === 0) {
-        lines.push({ type: 'a', raw, eol: this.lineEnding, line: 0 });
+        lines.push(this.newAttributeLine(raw));
         return;
       }
       lines[indexes[0]].raw = raw;

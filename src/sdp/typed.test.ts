@@ -1,6 +1,6 @@
 import * as sdpTransform from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
-import { loadSdpFixtures } from './fixtures.js';
+import { loadSdpFixtures } from './__fixtures__/load.js';
 import { parse } from './index.js';
 
 const fixtures = loadSdpFixtures();

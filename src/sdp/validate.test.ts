@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPOSITORY_ROOT, loadSdpFixtures } from './fixtures.js';
+import { REPOSITORY_ROOT, loadSdpFixtures } from './__fixtures__/load.js';
 import { VALIDATION_CODES, parse, validate, type ValidateOptions, type ValidationCode } from './index.js';
 
 const FP = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');

@@ -1,7 +1,8 @@
 /**
  * The SDP fixtures of the repository, for tests, fuzz seeds and the benchmark: the hand-made
  * Firefox/Safari-style files in `fixtures/sdp/` and the real captures under `fixtures/chrome/`
- * (Chrome and node-datachannel), whichever exist. Not part of the public API.
+ * (Chrome and node-datachannel), whichever exist. Not part of the public API (and not built:
+ * `__fixtures__` is excluded from the package).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,7 +17,7 @@ export interface SdpFixture {
   readonly captured: boolean;
 }
 
-export const REPOSITORY_ROOT = join(import.meta.dirname, '..', '..');
+export const REPOSITORY_ROOT = join(import.meta.dirname, '..', '..', '..');
 
 function sdpFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

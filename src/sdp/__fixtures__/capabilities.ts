@@ -2,7 +2,7 @@
  * Local capabilities shared by the SDP tests and fuzz targets: what a typical WebRTC endpoint
  * (like Chrome) can receive. Not part of the public API.
  */
-import type { AnswerOptions, CodecCapability } from './index.js';
+import type { AnswerOptions, CodecCapability } from '../index.js';
 
 /** rtcp-fb libwebrtc supports for video codecs. */
 export const VIDEO_FEEDBACK = ['nack', 'nack pli', 'ccm fir', 'goog-remb', 'transport-cc'];
