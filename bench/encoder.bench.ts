@@ -1,12 +1,15 @@
 /**
  * H.264 encoder throughput: encode N frames of the synthetic 1280x720 source at a fixed QP,
- * on one thread, then on worker threads (one slice each). Prints fps, bitrate, Y-PSNR,
- * per-frame encode time (median, p99) and peak RSS.
+ * on one thread, then on worker threads (one slice each), then with Chromium's own WebCodecs
+ * VideoEncoder (OpenH264) at the bitrate we reached, its output decoded back to measure PSNR.
+ * Prints fps, bitrate, Y-PSNR, per-frame encode time (median, p99) and peak RSS.
+ * ENCODER_COMPARE=0 skips the Chromium comparison.
  *   npm run bench -- encoder            (N = 90)
  *   ENCODER_FRAMES=300 ENCODER_QP=32 npm run bench -- encoder
  */
 import { loadavg } from 'node:os';
-import { H264Encoder, ParallelH264Encoder, SyntheticSource, psnr } from '../src/encoding/index.js';
+import { WebCodecsDecoder } from '../harness/webcodecs/index.js';
+import { H264Encoder, ParallelH264Encoder, SyntheticSource, copyI420Frame, psnr, type I420Frame } from '../src/encoding/index.js';
 
 const frames = Number(process.env.ENCODER_FRAMES ?? 90);
 const qp = Number(process.env.ENCODER_QP ?? 28);
@@ -88,4 +91,31 @@ console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MiB`);
   const ps = [...ptimes].sort((a, b) => a - b);
   const ptotal = ptimes.reduce((a, b) => a + b, 0);
   console.log(`  ${threads} worker threads  ${((frames * 1000) / ptotal).toFixed(1)} fps wall (median ${ps[Math.floor(ps.length / 2)].toFixed(1)} ms, p99 ${ps[Math.min(ps.length - 1, Math.floor(0.99 * ps.length))].toFixed(1)} ms), ${((pbytes * 8 * fps) / frames / 1000).toFixed(0)} kbit/s, Y-PSNR ${(py / frames).toFixed(2)} dB, load ${loadavg()[0].toFixed(1)}`);
+}
+
+// Chromium's WebCodecs VideoEncoder on the same pictures, at the bitrate we reached
+if (process.env.ENCODER_COMPARE !== '0') {
+  const n = Math.min(frames, 60);
+  const src = new SyntheticSource({ width, height, fps });
+  const pictures: I420Frame[] = [];
+  for (let i = 0; i < n; i++) pictures.push(copyI420Frame(src.next()));
+  const packed = pictures.map((p) => {
+    const b = new Uint8Array(p.y.length + p.u.length + p.v.length);
+    b.set(p.y);
+    b.set(p.u, p.y.length);
+    b.set(p.v, p.y.length + p.u.length);
+    return b;
+  });
+  const chrome = await WebCodecsDecoder.launch();
+  try {
+    const target = Math.round((bytes * 8 * fps) / frames);
+    const { chunks, encodeMs } = await chrome.encode(packed, { width, height, codec: encoder.codec, bitrate: target, framerate: fps, keyInterval: 60 });
+    const cbytes = chunks.reduce((a, c) => a + c.data.length, 0);
+    const decoded = await chrome.decode(chunks.map((c) => c.data), { codec: encoder.codec });
+    let cy = 0;
+    decoded.forEach((d, i) => (cy += psnr(pictures[i], { width: d.width, height: d.height, y: d.y, u: d.u, v: d.v }).y));
+    console.log(`  Chromium WebCodecs ${((n * 1000) / encodeMs).toFixed(1)} fps wall (${n} frames, OpenH264 in ${await chrome.version()}), ${((cbytes * 8 * fps) / n / 1000).toFixed(0)} kbit/s for a ${Math.round(target / 1000)} kbit/s target, Y-PSNR ${(cy / decoded.length).toFixed(2)} dB`);
+  } finally {
+    await chrome.close();
+  }
 }

@@ -41,8 +41,36 @@ export interface DecodeOptions {
 
 interface Job {
   data: Uint8Array;
-  meta: { codec: string; sizes: number[]; keys: boolean[]; hardwareAcceleration: string };
+  meta: unknown;
   frames: Map<number, DecodedPicture>;
+  /** Encode jobs: raw I420 input pictures, and the chunks Chromium produced. */
+  inputs?: Uint8Array[];
+  chunks?: Map<number, EncodedChunk>;
+}
+
+/** One chunk from Chromium's VideoEncoder. */
+export interface EncodedChunk {
+  key: boolean;
+  data: Uint8Array;
+}
+
+export interface EncodeOptions {
+  width: number;
+  height: number;
+  /** Codec string, e.g. "avc1.42e01f". */
+  codec: string;
+  bitrate: number;
+  framerate: number;
+  /** Frames from one requested key frame to the next. */
+  keyInterval: number;
+  bitrateMode?: 'constant' | 'variable';
+  hardwareAcceleration?: 'no-preference' | 'prefer-hardware' | 'prefer-software';
+}
+
+export interface EncodeResult {
+  chunks: EncodedChunk[];
+  /** Time from the first encode() call to the end of flush(), measured in the page. */
+  encodeMs: number;
 }
 
 /** True when the access unit holds an IDR slice (nal_unit_type 5). */
@@ -139,6 +167,45 @@ export class WebCodecsDecoder {
     }
   }
 
+  /**
+   * Encode I420 pictures (tightly packed, `width` x `height`) with Chromium's WebCodecs
+   * VideoEncoder (realtime latency mode, Annex B output). Pictures are all loaded into the page
+   * before the timed encode loop starts.
+   */
+  async encode(pictures: Uint8Array[], opts: EncodeOptions): Promise<EncodeResult> {
+    const id = this.nextJob++;
+    const config = {
+      codec: opts.codec,
+      width: opts.width,
+      height: opts.height,
+      bitrate: opts.bitrate,
+      framerate: opts.framerate,
+      latencyMode: 'realtime',
+      bitrateMode: opts.bitrateMode ?? 'variable',
+      hardwareAcceleration: opts.hardwareAcceleration ?? 'prefer-software',
+      avc: { format: 'annexb' },
+    };
+    const job: Job = { data: new Uint8Array(0), meta: { frames: pictures.length, keyInterval: opts.keyInterval, config }, frames: new Map(), inputs: pictures, chunks: new Map() };
+    this.jobs.set(id, job);
+    try {
+      const result = (await this.page.evaluate((jobId: number) => (window as unknown as { encodeJob(id: number): Promise<unknown> }).encodeJob(jobId), id)) as {
+        count: number;
+        error: string | null;
+        encodeMs: number;
+      };
+      if (result.error) throw new Error(`WebCodecs encode failed: ${result.error}`);
+      const chunks: EncodedChunk[] = [];
+      for (let i = 0; i < result.count; i++) {
+        const c = job.chunks?.get(i);
+        if (!c) throw new Error(`encoded chunk ${i} was not received`);
+        chunks.push(c);
+      }
+      return { chunks, encodeMs: result.encodeMs };
+    } finally {
+      this.jobs.delete(id);
+    }
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -150,7 +217,7 @@ export class WebCodecsDecoder {
       res.writeHead(200, { 'content-type': 'text/html' }).end(DECODER_PAGE);
       return;
     }
-    const m = /^\/job\/(\d+)\/(meta|data|frame\/(\d+))$/.exec(url.pathname);
+    const m = /^\/job\/(\d+)\/(meta|data|frame\/(\d+)|input\/(\d+)|chunk\/(\d+))$/.exec(url.pathname);
     const job = m ? this.jobs.get(Number(m[1])) : undefined;
     if (!m || !job) {
       res.writeHead(404).end();
@@ -160,6 +227,15 @@ export class WebCodecsDecoder {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(job.meta));
     } else if (m[2] === 'data') {
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(job.data);
+    } else if (m[4] !== undefined) {
+      const input = job.inputs?.[Number(m[4])];
+      if (!input) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(input);
+    } else if (m[5] !== undefined) {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      job.chunks?.set(Number(m[5]), { key: url.searchParams.get('key') === '1', data: new Uint8Array(Buffer.concat(chunks)) });
+      res.writeHead(204).end();
     } else {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);

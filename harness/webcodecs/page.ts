@@ -51,4 +51,35 @@ window.decodeJob = async function (id) {
   if (decoder.state !== 'closed') decoder.close();
   return { count, error };
 };
+
+window.encodeJob = async function (id) {
+  const meta = await (await fetch('/job/' + id + '/meta')).json();
+  const frames = [];
+  for (let i = 0; i < meta.frames; i++) frames.push(new Uint8Array(await (await fetch('/job/' + id + '/input/' + i)).arrayBuffer()));
+  const support = await VideoEncoder.isConfigSupported(meta.config);
+  if (!support.supported) return { count: 0, error: 'VideoEncoder does not support ' + JSON.stringify(meta.config) };
+  let error = null;
+  let count = 0;
+  const chunks = [];
+  const encoder = new VideoEncoder({
+    output: (chunk) => {
+      const buf = new Uint8Array(chunk.byteLength);
+      chunk.copyTo(buf);
+      chunks.push({ index: count++, key: chunk.type === 'key', buf });
+    },
+    error: (e) => { error = error || String(e); },
+  });
+  encoder.configure(meta.config);
+  const t0 = performance.now();
+  for (let i = 0; i < frames.length; i++) {
+    const frame = new VideoFrame(frames[i], { format: 'I420', codedWidth: meta.config.width, codedHeight: meta.config.height, timestamp: Math.round(i * 1e6 / meta.config.framerate) });
+    encoder.encode(frame, { keyFrame: i % meta.keyInterval === 0 });
+    frame.close();
+  }
+  try { await encoder.flush(); } catch (e) { error = error || ('flush: ' + e); }
+  const encodeMs = performance.now() - t0;
+  if (encoder.state !== 'closed') encoder.close();
+  for (const c of chunks) await fetch('/job/' + id + '/chunk/' + c.index + '?key=' + (c.key ? 1 : 0), { method: 'POST', body: c.buf });
+  return { count, error, encodeMs };
+};
 </script></body></html>`;
