@@ -10,3 +10,6 @@ export { createI420Frame, copyI420Frame, psnr, type I420Frame, type Psnr } from 
 export { chooseLevel, LEVELS, type LevelLimits } from './levels.js';
 export { BitWriter } from './bitwriter.js';
 export { AnnexBWriter, splitAnnexB, unescapeRbsp, NalType, type NalUnit } from './nal.js';
+export { MediaParseError } from './errors.js';
+export { Y4mReader, parseY4mHeader, writeY4m, type Y4mHeader } from './y4m.js';
+export { parseWav, writeWav, type WavAudio } from './wav.js';

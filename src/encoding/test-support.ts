@@ -2,6 +2,7 @@
  * Test-only helpers: an RBSP bit reader and parsers for the few headers the tests inspect
  * (SPS fields, slice header prefix). Not exported from the module's index.
  */
+import { MediaParseError } from './errors.js';
 import { splitAnnexB, unescapeRbsp } from './nal.js';
 
 export class RbspReader {
@@ -113,4 +114,15 @@ export function parseSliceHeader(accessUnit: Uint8Array, log2MaxFrameNum: number
   const sliceQp = 26 + r.se();
   const disableDeblockingFilterIdc = r.ue();
   return { nalType: nal.type, firstMb, sliceType, frameNum, idrPicId, sliceQp, disableDeblockingFilterIdc };
+}
+
+/** The byte offset of the MediaParseError `fn` throws (fails if it throws nothing or something else). */
+export function offsetOf(fn: () => unknown): number {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof MediaParseError) return e.offset;
+    throw e;
+  }
+  throw new Error('did not throw');
 }
