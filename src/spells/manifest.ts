@@ -101,7 +101,7 @@ export function addManifestEntry(manifestPath: string, spell: string, module: st
   if (!doc.has('spells')) doc.set('spells', doc.createNode({}));
   doc.setIn(['spells', spell, 'module'], module);
   doc.setIn(['spells', spell, 'tests'], doc.createNode([`${module}/**/*.test.ts`], { flow: true }));
-  writeFileSync(manifestPath, doc.toString({ lineWidth: 0 }));
+  writeFileSync(manifestPath, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
 }
 
 /** Record (or replace) a spell's seal in the manifest, keeping comments and layout. */
@@ -109,5 +109,5 @@ export function writeSeal(manifestPath: string, spell: string, seal: string): vo
   const doc = parseDocument(readFileSync(manifestPath, 'utf8'));
   if (!doc.has('spells')) doc.set('spells', doc.createNode({}));
   doc.setIn(['spells', spell, 'seal'], seal);
-  writeFileSync(manifestPath, doc.toString({ lineWidth: 0 }));
+  writeFileSync(manifestPath, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
 }
