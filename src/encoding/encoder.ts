@@ -29,6 +29,8 @@ export interface H264EncoderOptions {
   keyInterval?: number;
   /** Integer-sample motion search radius around the predicted vector. Default 16. */
   searchRange?: number;
+  /** Refine motion vectors to half and quarter samples (8.4.2.2 interpolation). Default true. */
+  subpixel?: boolean;
   /** Force a level_idc (e.g. 31); by default the lowest level of Table A-1 that fits. */
   levelIdc?: number;
   /**
@@ -63,6 +65,7 @@ export abstract class EncoderBase {
   readonly fps: number;
   readonly keyInterval: number;
   readonly searchRange: number;
+  readonly subpixel: boolean;
   protected layout: PlaneLayout;
   protected buffers: PictureBuffers;
   protected readonly out = new AnnexBWriter(1 << 18);
@@ -88,6 +91,7 @@ export abstract class EncoderBase {
     this.qpValue = checkQp(opts.qp ?? DEFAULT_QP);
     this.keyInterval = opts.keyInterval ?? DEFAULT_KEY_INTERVAL;
     this.searchRange = opts.searchRange ?? DEFAULT_SEARCH_RANGE;
+    this.subpixel = opts.subpixel ?? true;
     this.shared = shared;
     this.requestedSlices = opts.slices;
     if (opts.levelIdc !== undefined && !LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);
@@ -258,13 +262,13 @@ export class H264Encoder extends EncoderBase {
 
   constructor(opts: H264EncoderOptions) {
     super(opts, false);
-    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange);
+    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange, this.subpixel);
   }
 
   /** Change the picture size; the next frame is an IDR carrying the new SPS. */
   resize(width: number, height: number): void {
     this.resizeTo(width, height);
-    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange);
+    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange, this.subpixel);
   }
 
   /** Encode one frame (same size as configured). `keyframe` forces an IDR. */

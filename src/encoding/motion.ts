@@ -147,3 +147,96 @@ export function extendEdges(plane: Uint8Array, origin: number, stride: number, w
     plane.copyWithin(last + y * stride, last, last + w + 2 * pad);
   }
 }
+
+function clip1(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** Unrounded 6-tap (1, -5, 20, 20, -5, 1) value between samples q and q + d (8.4.2.2.1, b1 / h1). */
+function tap6(r: Uint8Array, q: number, d: number): number {
+  return r[q - 2 * d] - 5 * r[q - d] + 20 * r[q] + 20 * r[q + d] - 5 * r[q + 2 * d] + r[q + 3 * d];
+}
+
+/** Half sample between q and q + 1 (b). */
+function halfH(r: Uint8Array, q: number): number {
+  return clip1((tap6(r, q, 1) + 16) >> 5);
+}
+
+/** Half sample between q and q + stride (h). */
+function halfV(r: Uint8Array, q: number, s: number): number {
+  return clip1((tap6(r, q, s) + 16) >> 5);
+}
+
+/** Centre half sample j: the 6-tap filter down the unrounded horizontal half values b1. */
+function halfC(r: Uint8Array, q: number, s: number): number {
+  const j1 = tap6(r, q - 2 * s, 1) - 5 * tap6(r, q - s, 1) + 20 * tap6(r, q, 1) + 20 * tap6(r, q + s, 1) - 5 * tap6(r, q + 2 * s, 1) + tap6(r, q + 3 * s, 1);
+  return clip1((j1 + 512) >> 10);
+}
+
+/**
+ * 16x16 luma prediction at a quarter-sample position (8.4.2.2.1, Table 8-12). `off` addresses
+ * the integer sample G of the block's top-left (vector's integer part applied); xFrac and
+ * yFrac are the vector's low two bits. The reference must extend 3 samples past the block.
+ */
+export function predictLuma16(ref: Uint8Array, off: number, stride: number, xFrac: number, yFrac: number, out: Uint8Array): void {
+  const s = stride;
+  const mode = yFrac * 4 + xFrac;
+  if (mode === 0) {
+    copyLuma16(ref, off, stride, out);
+    return;
+  }
+  for (let y = 0; y < 16; y++) {
+    for (let x = 0; x < 16; x++) {
+      const q = off + y * s + x;
+      let v: number;
+      switch (mode) {
+        case 1: // a
+          v = (ref[q] + halfH(ref, q) + 1) >> 1;
+          break;
+        case 2: // b
+          v = halfH(ref, q);
+          break;
+        case 3: // c
+          v = (ref[q + 1] + halfH(ref, q) + 1) >> 1;
+          break;
+        case 4: // d
+          v = (ref[q] + halfV(ref, q, s) + 1) >> 1;
+          break;
+        case 5: // e
+          v = (halfH(ref, q) + halfV(ref, q, s) + 1) >> 1;
+          break;
+        case 6: // f
+          v = (halfH(ref, q) + halfC(ref, q, s) + 1) >> 1;
+          break;
+        case 7: // g
+          v = (halfH(ref, q) + halfV(ref, q + 1, s) + 1) >> 1;
+          break;
+        case 8: // h
+          v = halfV(ref, q, s);
+          break;
+        case 9: // i
+          v = (halfV(ref, q, s) + halfC(ref, q, s) + 1) >> 1;
+          break;
+        case 10: // j
+          v = halfC(ref, q, s);
+          break;
+        case 11: // k
+          v = (halfC(ref, q, s) + halfV(ref, q + 1, s) + 1) >> 1;
+          break;
+        case 12: // n
+          v = (ref[q + s] + halfV(ref, q, s) + 1) >> 1;
+          break;
+        case 13: // p
+          v = (halfV(ref, q, s) + halfH(ref, q + s) + 1) >> 1;
+          break;
+        case 14: // q
+          v = (halfC(ref, q, s) + halfH(ref, q + s) + 1) >> 1;
+          break;
+        default: // 15: r
+          v = (halfV(ref, q + 1, s) + halfH(ref, q + s) + 1) >> 1;
+          break;
+      }
+      out[y * 16 + x] = v;
+    }
+  }
+}

@@ -42,7 +42,7 @@ export class ParallelH264Encoder extends EncoderBase {
   }
 
   private async startWorkers(): Promise<void> {
-    const init: SliceWorkerInit = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange };
+    const init: SliceWorkerInit = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange, subpixel: this.subpixel };
     try {
       for (let t = 0; t < Math.min(this.threads, this.slices); t++) {
         const w = startWorker(init);

@@ -23,7 +23,7 @@ import {
   MV_MARGIN,
 } from './constants.js';
 import { predictChroma, predictIntra16, satd } from './intra.js';
-import { copyLuma16, extendEdges, predictChroma8, predictMv, predictSkipMv, sad16, type MotionField } from './motion.js';
+import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, type MotionField } from './motion.js';
 import { AnnexBWriter, NalType } from './nal.js';
 import { SliceType, writeSliceHeader } from './params.js';
 import {
@@ -152,6 +152,10 @@ function blockCost(lev: Int32Array, start: number): number {
   return cost;
 }
 
+/** The 8 neighbours of a search position. */
+const NEIGHBOUR_X = Int8Array.of(-1, 0, 1, -1, 1, -1, 0, 1);
+const NEIGHBOUR_Y = Int8Array.of(-1, -1, -1, 0, 0, 1, 1, 1);
+
 function make16(n: number): Int32Array[] {
   return Array.from({ length: n }, () => new Int32Array(16));
 }
@@ -218,7 +222,7 @@ export class SliceCoder {
   private zeroChromaIntra = 0;
   private readonly banks: [Uint8Array, Uint8Array, Uint8Array][];
 
-  constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number) {
+  constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true) {
     this.widthMbs = layout.widthMbs;
     this.heightMbs = layout.heightMbs;
     this.w16 = layout.w16;
@@ -372,12 +376,18 @@ export class SliceCoder {
     const mvpx = this.mvp[0];
     const mvpy = this.mvp[1];
 
-    // 1. P_Skip candidate
-    const skx = this.mvSkip[0] >> 2;
-    const sky = this.mvSkip[1] >> 2;
-    const skipOk = this.inMargin(x0, y0, skx, sky);
+    // 1. P_Skip candidate (quarter-sample vector)
+    const skx = this.mvSkip[0];
+    const sky = this.mvSkip[1];
+    const skipOk = this.inMargin(x0, y0, skx >> 2, sky >> 2);
     let skipSad = Infinity;
-    if (skipOk) skipSad = sad16(this.srcY, so, this.w16, this.refY, rbase + sky * this.ls + skx, this.ls, Infinity);
+    if (skipOk) {
+      if (((skx | sky) & 3) === 0) skipSad = sad16(this.srcY, so, this.w16, this.refY, rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls, Infinity);
+      else {
+        this.lumaPrediction(mbx, mby, skx, sky, this.predY);
+        skipSad = sad16(this.srcY, so, this.w16, this.predY, 0, 16, Infinity);
+      }
+    }
 
     // 2. early P_Skip: a small residual at the skip vector often quantises away entirely
     let skipTried = false;
@@ -389,10 +399,11 @@ export class SliceCoder {
       }
     }
 
-    // 3. motion search
-    const best = this.search(mbx, mby, so, rbase, mvpx, mvpy);
-    const bmx = this.bestMx;
-    const bmy = this.bestMy;
+    // 3. motion search: integer samples, then half and quarter samples
+    let best = this.search(mbx, mby, so, rbase, mvpx, mvpy);
+    if (this.subpixel) best = this.refineSubpel(mbx, mby, so, mvpx, mvpy);
+    const bmx = this.bestQx;
+    const bmy = this.bestQy;
     const bestSad = this.bestSad;
 
     // 4. skip if its residual vanishes
@@ -405,8 +416,8 @@ export class SliceCoder {
 
     // 5. intra?
     if (bestSad > INTRA_TRY_MAD * 256) {
-      copyLuma16(this.refY, rbase + bmy * this.ls + bmx, this.ls, this.predY);
-      const interSatd = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16) + lam * (seBits(bmx * 4 - mvpx) + seBits(bmy * 4 - mvpy));
+      this.lumaPrediction(mbx, mby, bmx, bmy, this.predY);
+      const interSatd = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16) + lam * (seBits(bmx - mvpx) + seBits(bmy - mvpy));
       const mode = this.bestIntra16(mbx, mby);
       if (this.intraCost + INTRA_BIAS_LAMBDAS * lam < interSatd) {
         this.encodeIntraMb(mbx, mby, true, mode);
@@ -418,8 +429,8 @@ export class SliceCoder {
     const cbp = this.tryInter(mbx, mby, bmx, bmy);
     this.commitInter(mbx, mby, cbp);
     m.ref[i] = 0;
-    m.mvx[i] = bmx * 4;
-    m.mvy[i] = bmy * 4;
+    m.mvx[i] = bmx;
+    m.mvy[i] = bmy;
     if (cbp === 0 && skipOk && bmx === skx && bmy === sky) {
       this.skipRun++;
       this.clearNnz(mbx, mby);
@@ -430,8 +441,8 @@ export class SliceCoder {
     bw.ue(this.skipRun);
     this.skipRun = 0;
     bw.ue(0); // mb_type P_L0_16x16
-    bw.se(bmx * 4 - mvpx);
-    bw.se(bmy * 4 - mvpy);
+    bw.se(bmx - mvpx);
+    bw.se(bmy - mvpy);
     bw.ue(INTER_CBP_CODE[cbp]);
     const cbpL = cbp & 15;
     const cbpC = cbp >> 4;
@@ -461,8 +472,8 @@ export class SliceCoder {
     this.skipRun++;
     const i = mby * this.widthMbs + mbx;
     this.motion.ref[i] = 0;
-    this.motion.mvx[i] = skx * 4;
-    this.motion.mvy[i] = sky * 4;
+    this.motion.mvx[i] = skx;
+    this.motion.mvy[i] = sky;
     this.clearNnz(mbx, mby);
     this.stats.skip++;
   }
@@ -473,6 +484,52 @@ export class SliceCoder {
 
   private bestMx = 0;
   private bestMy = 0;
+  /** Best vector after sub-sample refinement, quarter samples. */
+  private bestQx = 0;
+  private bestQy = 0;
+  private readonly subPred = new Uint8Array(256);
+
+  /** Luma prediction of the macroblock for a quarter-sample vector. */
+  private lumaPrediction(mbx: number, mby: number, qx: number, qy: number, out: Uint8Array): void {
+    predictLuma16(this.refY, this.lo + (mby * 16 + (qy >> 2)) * this.ls + mbx * 16 + (qx >> 2), this.ls, qx & 3, qy & 3, out);
+  }
+
+  /**
+   * Refine the integer search result to half, then quarter samples (8 neighbours each),
+   * by SAD + lambda x mvd bits. Returns the best cost; sets bestQx/bestQy/bestSad.
+   */
+  private refineSubpel(mbx: number, mby: number, so: number, mvpx: number, mvpy: number): number {
+    let bx = this.bestMx * 4;
+    let by = this.bestMy * 4;
+    let bestCost = this.sBest;
+    let bestSad = this.sSad;
+    const lam = this.lambda;
+    const x0 = mbx * 16;
+    const y0 = mby * 16;
+    for (let step = 2; step >= 1; step >>= 1) {
+      const cx = bx;
+      const cy = by;
+      for (let k = 0; k < 8; k++) {
+        const qx = cx + step * NEIGHBOUR_X[k];
+        const qy = cy + step * NEIGHBOUR_Y[k];
+        if (!this.inMargin(x0, y0, qx >> 2, qy >> 2) || !this.inMargin(x0, y0, (qx + 3) >> 2, (qy + 3) >> 2)) continue;
+        const mvCost = lam * (seBits(qx - mvpx) + seBits(qy - mvpy));
+        if (mvCost >= bestCost) continue;
+        this.lumaPrediction(mbx, mby, qx, qy, this.subPred);
+        const sad = sad16(this.srcY, so, this.w16, this.subPred, 0, 16, bestCost - mvCost);
+        if (sad + mvCost < bestCost) {
+          bestCost = sad + mvCost;
+          bestSad = sad;
+          bx = qx;
+          by = qy;
+        }
+      }
+    }
+    this.bestQx = bx;
+    this.bestQy = by;
+    this.bestSad = bestSad;
+    return bestCost;
+  }
   private bestSad = 0;
 
   // motion search state (fields rather than a closure: no per-macroblock allocation)
@@ -550,16 +607,18 @@ export class SliceCoder {
     this.tryMv(cx - 1, cy - 1);
     this.bestMx = this.sBx;
     this.bestMy = this.sBy;
+    this.bestQx = this.sBx * 4;
+    this.bestQy = this.sBy * 4;
     this.bestSad = this.sSad;
     return this.sBest;
   }
 
-  /** Predict with an integer vector, transform and quantise the residual; returns coded_block_pattern. */
-  private tryInter(mbx: number, mby: number, mx: number, my: number): number {
-    copyLuma16(this.refY, this.lo + (mby * 16 + my) * this.ls + mbx * 16 + mx, this.ls, this.predY);
+  /** Predict with a quarter-sample vector, transform and quantise the residual; returns coded_block_pattern. */
+  private tryInter(mbx: number, mby: number, qx: number, qy: number): number {
+    this.lumaPrediction(mbx, mby, qx, qy, this.predY);
     const coff = this.co + mby * 8 * this.cs + mbx * 8;
-    predictChroma8(this.refU, coff, this.cs, mx * 4, my * 4, this.predU);
-    predictChroma8(this.refV, coff, this.cs, mx * 4, my * 4, this.predV);
+    predictChroma8(this.refU, coff, this.cs, qx, qy, this.predU);
+    predictChroma8(this.refV, coff, this.cs, qx, qy, this.predV);
     this.transformLuma(mbx, mby, this.predY, false);
     // drop 8x8 blocks (and whole macroblocks) holding only a few isolated +/-1 levels
     let cbpL = 0;

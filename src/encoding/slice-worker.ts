@@ -10,6 +10,7 @@ export interface SliceWorkerInit {
   layout: PlaneLayout;
   buffers: PictureBuffers;
   searchRange: number;
+  subpixel: boolean;
 }
 
 export interface SliceWorkerRequest {
@@ -28,7 +29,7 @@ export interface SliceWorkerReply {
 const port = parentPort;
 if (port) {
   const init = workerData as SliceWorkerInit;
-  const coder = new SliceCoder(init.layout, init.buffers, init.searchRange);
+  const coder = new SliceCoder(init.layout, init.buffers, init.searchRange, init.subpixel);
   const out = new AnnexBWriter(1 << 18);
   port.on('message', (req: SliceWorkerRequest) => {
     const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };
