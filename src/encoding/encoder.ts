@@ -237,6 +237,14 @@ export abstract class EncoderBase {
   }
 
   /**
+   * Motion of the last encoded picture, per macroblock in raster order: quarter-sample vectors
+   * and refIdx (-1 for intra). Views on live buffers: copy before the next encode.
+   */
+  motionField(): { mvx: Int16Array; mvy: Int16Array; ref: Int8Array } {
+    return { mvx: this.buffers.mvx, mvy: this.buffers.mvy, ref: this.buffers.ref };
+  }
+
+  /**
    * The decoded picture of the last encoded frame (cropped to width x height), as any
    * conforming decoder outputs it. Copied into `into` when given, else into a buffer reused by
    * every call.

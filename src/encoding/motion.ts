@@ -240,3 +240,77 @@ export function predictLuma16(ref: Uint8Array, off: number, stride: number, xFra
     }
   }
 }
+
+/** Window side: block samples -1..16 around the integer position. */
+const WIN = 18;
+
+/**
+ * The full, half (b, h, j) samples of 8.4.2.2.1 around one integer position of a 16x16 block,
+ * computed once so that motion search can try the 48 quarter-sample positions within +/-3/4
+ * sample of it cheaply. `predict` equals predictLuma16 at those positions.
+ */
+export class SubpelWindow {
+  private readonly g = new Uint8Array(WIN * WIN);
+  private readonly b = new Uint8Array(WIN * WIN);
+  private readonly h = new Uint8Array(WIN * WIN);
+  private readonly j = new Uint8Array(WIN * WIN);
+  /** Unrounded horizontal half values b1 for rows -3..19 (for j). */
+  private readonly b1 = new Int32Array((WIN + 5) * WIN);
+
+  /** Fill the window for the block whose integer top-left sample is `ref[off]`. */
+  load(ref: Uint8Array, off: number, stride: number): void {
+    const s = stride;
+    for (let r = 0; r < WIN + 5; r++) {
+      const row = off + (r - 3) * s - 1;
+      for (let c = 0; c < WIN; c++) this.b1[r * WIN + c] = tap6(ref, row + c, 1);
+    }
+    for (let y = 0; y < WIN; y++) {
+      const row = off + (y - 1) * s - 1;
+      for (let x = 0; x < WIN; x++) {
+        const q = row + x;
+        const i = y * WIN + x;
+        this.g[i] = ref[q];
+        this.h[i] = clip1((tap6(ref, q, s) + 16) >> 5);
+        const k = (y + 2) * WIN + x; // b1 row of this sample (rows start at -3)
+        const b1 = this.b1;
+        this.b[i] = clip1((b1[k] + 16) >> 5);
+        const j1 = b1[k - 2 * WIN] - 5 * b1[k - WIN] + 20 * b1[k] + 20 * b1[k + WIN] - 5 * b1[k + 2 * WIN] + b1[k + 3 * WIN];
+        this.j[i] = clip1((j1 + 512) >> 10);
+      }
+    }
+  }
+
+  /** 16x16 prediction at quarter-sample offset (dx, dy), each in -3..3, from the loaded position. */
+  predict(dx: number, dy: number, out: Uint8Array): void {
+    const X = dx >> 2;
+    const Y = dy >> 2;
+    const mode = (dy & 3) * 4 + (dx & 3);
+    const { g, b, h, j } = this;
+    for (let y = 0; y < 16; y++) {
+      const base = (y + Y + 1) * WIN + X + 1;
+      for (let x = 0; x < 16; x++) {
+        const i = base + x;
+        let v: number;
+        switch (mode) {
+          case 0: v = g[i]; break;
+          case 1: v = (g[i] + b[i] + 1) >> 1; break;
+          case 2: v = b[i]; break;
+          case 3: v = (g[i + 1] + b[i] + 1) >> 1; break;
+          case 4: v = (g[i] + h[i] + 1) >> 1; break;
+          case 5: v = (b[i] + h[i] + 1) >> 1; break;
+          case 6: v = (b[i] + j[i] + 1) >> 1; break;
+          case 7: v = (b[i] + h[i + 1] + 1) >> 1; break;
+          case 8: v = h[i]; break;
+          case 9: v = (h[i] + j[i] + 1) >> 1; break;
+          case 10: v = j[i]; break;
+          case 11: v = (j[i] + h[i + 1] + 1) >> 1; break;
+          case 12: v = (g[i + WIN] + h[i] + 1) >> 1; break;
+          case 13: v = (h[i] + b[i + WIN] + 1) >> 1; break;
+          case 14: v = (j[i] + b[i + WIN] + 1) >> 1; break;
+          default: v = (h[i + 1] + b[i + WIN] + 1) >> 1; break;
+        }
+        out[y * 16 + x] = v;
+      }
+    }
+  }
+}

@@ -23,7 +23,7 @@ import {
   MV_MARGIN,
 } from './constants.js';
 import { predictChroma, predictIntra16, satd } from './intra.js';
-import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, type MotionField } from './motion.js';
+import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
 import { AnnexBWriter, NalType } from './nal.js';
 import { SliceType, writeSliceHeader } from './params.js';
 import {
@@ -488,6 +488,7 @@ export class SliceCoder {
   private bestQx = 0;
   private bestQy = 0;
   private readonly subPred = new Uint8Array(256);
+  private readonly window = new SubpelWindow();
 
   /** Luma prediction of the macroblock for a quarter-sample vector. */
   private lumaPrediction(mbx: number, mby: number, qx: number, qy: number, out: Uint8Array): void {
@@ -504,18 +505,19 @@ export class SliceCoder {
     let bestCost = this.sBest;
     let bestSad = this.sSad;
     const lam = this.lambda;
-    const x0 = mbx * 16;
-    const y0 = mby * 16;
+    const ix = bx;
+    const iy = by;
+    // the integer position lies inside the search margin, so its window stays inside the padding
+    this.window.load(this.refY, this.lo + (mby * 16 + this.bestMy) * this.ls + mbx * 16 + this.bestMx, this.ls);
     for (let step = 2; step >= 1; step >>= 1) {
       const cx = bx;
       const cy = by;
       for (let k = 0; k < 8; k++) {
         const qx = cx + step * NEIGHBOUR_X[k];
         const qy = cy + step * NEIGHBOUR_Y[k];
-        if (!this.inMargin(x0, y0, qx >> 2, qy >> 2) || !this.inMargin(x0, y0, (qx + 3) >> 2, (qy + 3) >> 2)) continue;
         const mvCost = lam * (seBits(qx - mvpx) + seBits(qy - mvpy));
         if (mvCost >= bestCost) continue;
-        this.lumaPrediction(mbx, mby, qx, qy, this.subPred);
+        this.window.predict(qx - ix, qy - iy, this.subPred);
         const sad = sad16(this.srcY, so, this.w16, this.subPred, 0, 16, bestCost - mvCost);
         if (sad + mvCost < bestCost) {
           bestCost = sad + mvCost;
