@@ -33,6 +33,11 @@ describe('luma interpolation (8.4.2.2.1)', () => {
         win.predict(dx, dy, a);
         predictLuma16(ref, origin + (dy >> 2) * stride + (dx >> 2), stride, dx & 3, dy & 3, b);
         expect(a, `${dx},${dy}`).toEqual(b);
+        // the fused SAD agrees with the SAD of the prediction
+        const src = ref.subarray(0, 16 * 16);
+        let sad = 0;
+        for (let i = 0; i < 256; i++) sad += Math.abs(src[i] - b[i]);
+        expect(win.sad(dx, dy, src, 0, 16, Infinity)).toBe(sad);
       }
     }
   });

@@ -280,37 +280,59 @@ export class SubpelWindow {
     }
   }
 
+  /**
+   * Table 8-12 as (first plane, offset, second plane, offset): a quarter sample is one plane's
+   * value or the rounded average of two. Planes: 0 g, 1 b, 2 h, 3 j; -1 = none.
+   */
+  private static readonly MODES: readonly (readonly [number, number, number, number])[] = [
+    [0, 0, -1, 0], [0, 0, 1, 0], [1, 0, -1, 0], [0, 1, 1, 0],
+    [0, 0, 2, 0], [1, 0, 2, 0], [1, 0, 3, 0], [1, 0, 2, 1],
+    [2, 0, -1, 0], [2, 0, 3, 0], [3, 0, -1, 0], [3, 0, 2, 1],
+    [0, WIN, 2, 0], [2, 0, 1, WIN], [3, 0, 1, WIN], [2, 1, 1, WIN],
+  ];
+
+  private plane(k: number): Uint8Array {
+    return k === 0 ? this.g : k === 1 ? this.b : k === 2 ? this.h : this.j;
+  }
+
   /** 16x16 prediction at quarter-sample offset (dx, dy), each in -3..3, from the loaded position. */
   predict(dx: number, dy: number, out: Uint8Array): void {
-    const X = dx >> 2;
-    const Y = dy >> 2;
-    const mode = (dy & 3) * 4 + (dx & 3);
-    const { g, b, h, j } = this;
-    for (let y = 0; y < 16; y++) {
-      const base = (y + Y + 1) * WIN + X + 1;
-      for (let x = 0; x < 16; x++) {
-        const i = base + x;
-        let v: number;
-        switch (mode) {
-          case 0: v = g[i]; break;
-          case 1: v = (g[i] + b[i] + 1) >> 1; break;
-          case 2: v = b[i]; break;
-          case 3: v = (g[i + 1] + b[i] + 1) >> 1; break;
-          case 4: v = (g[i] + h[i] + 1) >> 1; break;
-          case 5: v = (b[i] + h[i] + 1) >> 1; break;
-          case 6: v = (b[i] + j[i] + 1) >> 1; break;
-          case 7: v = (b[i] + h[i + 1] + 1) >> 1; break;
-          case 8: v = h[i]; break;
-          case 9: v = (h[i] + j[i] + 1) >> 1; break;
-          case 10: v = j[i]; break;
-          case 11: v = (j[i] + h[i + 1] + 1) >> 1; break;
-          case 12: v = (g[i + WIN] + h[i] + 1) >> 1; break;
-          case 13: v = (h[i] + b[i + WIN] + 1) >> 1; break;
-          case 14: v = (j[i] + b[i + WIN] + 1) >> 1; break;
-          default: v = (h[i + 1] + b[i + WIN] + 1) >> 1; break;
-        }
-        out[y * 16 + x] = v;
+    const [pa, oa, pb, ob] = SubpelWindow.MODES[(dy & 3) * 4 + (dx & 3)];
+    const A = this.plane(pa);
+    const start = ((dy >> 2) + 1) * WIN + (dx >> 2) + 1;
+    if (pb < 0) {
+      for (let y = 0; y < 16; y++) {
+        const i = start + y * WIN + oa;
+        for (let x = 0; x < 16; x++) out[y * 16 + x] = A[i + x];
       }
+      return;
     }
+    const B = this.plane(pb);
+    for (let y = 0; y < 16; y++) {
+      const ia = start + y * WIN + oa;
+      const ib = start + y * WIN + ob;
+      for (let x = 0; x < 16; x++) out[y * 16 + x] = (A[ia + x] + B[ib + x] + 1) >> 1;
+    }
+  }
+
+  /** SAD of `src` (offset, stride) against the prediction at (dx, dy); stops early past `limit`. */
+  sad(dx: number, dy: number, src: Uint8Array, so: number, ss: number, limit: number): number {
+    const [pa, oa, pb, ob] = SubpelWindow.MODES[(dy & 3) * 4 + (dx & 3)];
+    const A = this.plane(pa);
+    const B = this.plane(pb < 0 ? pa : pb);
+    const start = ((dy >> 2) + 1) * WIN + (dx >> 2) + 1;
+    const off2 = pb < 0 ? oa : ob;
+    let sum = 0;
+    for (let y = 0; y < 16; y++) {
+      const ia = start + y * WIN + oa;
+      const ib = start + y * WIN + off2;
+      const r = so + y * ss;
+      for (let x = 0; x < 16; x++) {
+        const d = src[r + x] - ((A[ia + x] + B[ib + x] + 1) >> 1);
+        sum += d < 0 ? -d : d;
+      }
+      if (sum >= limit) return sum;
+    }
+    return sum;
   }
 }

@@ -487,7 +487,6 @@ export class SliceCoder {
   /** Best vector after sub-sample refinement, quarter samples. */
   private bestQx = 0;
   private bestQy = 0;
-  private readonly subPred = new Uint8Array(256);
   private readonly window = new SubpelWindow();
 
   /** Luma prediction of the macroblock for a quarter-sample vector. */
@@ -517,8 +516,7 @@ export class SliceCoder {
         const qy = cy + step * NEIGHBOUR_Y[k];
         const mvCost = lam * (seBits(qx - mvpx) + seBits(qy - mvpy));
         if (mvCost >= bestCost) continue;
-        this.window.predict(qx - ix, qy - iy, this.subPred);
-        const sad = sad16(this.srcY, so, this.w16, this.subPred, 0, 16, bestCost - mvCost);
+        const sad = this.window.sad(qx - ix, qy - iy, this.srcY, so, this.w16, bestCost - mvCost);
         if (sad + mvCost < bestCost) {
           bestCost = sad + mvCost;
           bestSad = sad;
