@@ -79,6 +79,8 @@ describe('Channel over real node-datachannel peers on loopback', () => {
     expect(got.every((m) => typeof m === 'string')).toBe(true);
     expect(sha256(got)).toBe(sha256(sent));
     expect(got).toEqual(sent);
+    // Descriptions and candidates crossed without node-datachannel complaining.
+    expect(pair.errors).toEqual([]);
   });
 
   it('echoes 1,000 binary messages in order, verified by SHA-256', async () => {

@@ -50,6 +50,8 @@ export class LoopbackPair {
   /** Every native channel handed out, kept alive for the life of the pair. */
   readonly #retained: DataChannel[] = [];
   #closed = false;
+  /** Signalling errors node-datachannel raised while descriptions and candidates were handed across. */
+  readonly errors: Error[] = [];
 
   constructor(options: LoopbackOptions = {}) {
     const base: RtcConfig = { iceServers: [], bindAddress: '127.0.0.1' };
@@ -57,12 +59,29 @@ export class LoopbackPair {
     this.offerer = new PeerConnection('spellbook-offerer', { ...base, ...options.offerer });
     this.answerer = new PeerConnection('spellbook-answerer', { ...base, ...options.answerer });
     const rewrite = options.rewriteDescription ?? ((sdp: string) => sdp);
+    // Candidates can reach us before the description they belong to has been applied on
+    // the other peer; libdatachannel then throws ("remote candidate without ICE transport")
+    // from inside a native callback, which aborts the process. So hold them until then.
     const link = (from: PeerConnection, to: PeerConnection, side: LoopbackSide) => {
+      let described = false;
+      let pending: [string, string][] = [];
+      const guarded = (what: string, fn: () => void) => {
+        if (this.#closed) return;
+        try {
+          fn();
+        } catch (error) {
+          this.errors.push(new Error(`${side} ${what}: ${error instanceof Error ? error.message : String(error)}`));
+        }
+      };
       from.onLocalDescription((sdp, type) => {
-        if (!this.#closed) to.setRemoteDescription(rewrite(sdp, type, side), type);
+        guarded('description', () => to.setRemoteDescription(rewrite(sdp, type, side), type));
+        described = true;
+        for (const [candidate, mid] of pending) guarded('candidate', () => to.addRemoteCandidate(candidate, mid));
+        pending = [];
       });
       from.onLocalCandidate((candidate, mid) => {
-        if (!this.#closed) to.addRemoteCandidate(candidate, mid);
+        if (described) guarded('candidate', () => to.addRemoteCandidate(candidate, mid));
+        else pending.push([candidate, mid]);
       });
     };
     link(this.offerer, this.answerer, 'offerer');
