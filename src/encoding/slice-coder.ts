@@ -320,9 +320,13 @@ export class SliceCoder {
     // luma
     const acNz = this.transformLuma(mbx, mby, this.bestPredY, true);
     const cbpL = acNz > 0 ? 15 : 0;
-    this.reconLumaIntra16(mbx, mby, cbpL);
     // chroma
     const cbpC = this.transformChroma(mbx, mby, this.bestPredU, this.bestPredV, true);
+    if (this.saturated()) {
+      this.encodePcmMb(mbx, mby, inPSlice);
+      return;
+    }
+    this.reconLumaIntra16(mbx, mby, cbpL);
     this.reconChroma(mbx, mby, this.bestPredU, this.bestPredV, cbpC);
 
     const bw = this.bw;
@@ -354,6 +358,70 @@ export class SliceCoder {
     }
     this.writeChromaResidual(mbx, mby, cbpC);
     void qp;
+    const i = mby * this.widthMbs + mbx;
+    this.motion.ref[i] = -1;
+    this.motion.mvx[i] = 0;
+    this.motion.mvy[i] = 0;
+    this.stats.intra++;
+  }
+
+  /**
+   * True when a level of the macroblock reached MAX_CAVLC_LEVEL (clamped, so the residual is
+   * not represented faithfully). Only possible below QP 12.
+   */
+  private saturated(): boolean {
+    if (this.qpValue >= 12) return false;
+    const max = MAX_CAVLC_LEVEL;
+    const hit = (a: Int32Array) => {
+      for (let i = 0; i < a.length; i++) if (a[i] >= max || a[i] <= -max) return true;
+      return false;
+    };
+    if (hit(this.dcLevY) || hit(this.dcLevC[0]) || hit(this.dcLevC[1])) return true;
+    for (let b = 0; b < 16; b++) if (this.nzY[b] && hit(this.levY[b])) return true;
+    for (let b = 0; b < 8; b++) if (this.nzC[b] && hit(this.levC[b])) return true;
+    return false;
+  }
+
+  /** I_PCM (7.3.5): the samples themselves; the reconstruction is the source. nC counts it as 16 (9.2.1). */
+  private encodePcmMb(mbx: number, mby: number, inPSlice: boolean): void {
+    const bw = this.bw;
+    if (inPSlice) {
+      bw.ue(this.skipRun);
+      this.skipRun = 0;
+    }
+    bw.ue(inPSlice ? 30 : 25);
+    while (!bw.byteAligned) bw.u(1, 0); // pcm_alignment_zero_bit
+    const sw = this.w16;
+    for (let y = 0; y < 16; y++) {
+      const s = (mby * 16 + y) * sw + mbx * 16;
+      const r = this.lo + (mby * 16 + y) * this.ls + mbx * 16;
+      for (let x = 0; x < 16; x++) {
+        const v = this.srcY[s + x] || 1; // older editions forbid pcm_sample 0
+        bw.u(8, v);
+        this.recY[r + x] = v;
+      }
+    }
+    const cw = sw >> 1;
+    for (let c = 0; c < 2; c++) {
+      const src = c ? this.srcV : this.srcU;
+      const rec = c ? this.recV : this.recU;
+      for (let y = 0; y < 8; y++) {
+        const s = (mby * 8 + y) * cw + mbx * 8;
+        const r = this.co + (mby * 8 + y) * this.cs + mbx * 8;
+        for (let x = 0; x < 8; x++) {
+          const v = src[s + x] || 1;
+          bw.u(8, v);
+          rec[r + x] = v;
+        }
+      }
+    }
+    const gw = this.widthMbs * 4;
+    for (let y = 0; y < 4; y++) this.nnzY.fill(16, (mby * 4 + y) * gw + mbx * 4, (mby * 4 + y) * gw + mbx * 4 + 4);
+    const gc = this.widthMbs * 2;
+    for (let y = 0; y < 2; y++) {
+      this.nnzU.fill(16, (mby * 2 + y) * gc + mbx * 2, (mby * 2 + y) * gc + mbx * 2 + 2);
+      this.nnzV.fill(16, (mby * 2 + y) * gc + mbx * 2, (mby * 2 + y) * gc + mbx * 2 + 2);
+    }
     const i = mby * this.widthMbs + mbx;
     this.motion.ref[i] = -1;
     this.motion.mvx[i] = 0;
@@ -427,6 +495,11 @@ export class SliceCoder {
 
     // 6. P_L0_16x16 (or P_Skip when it lands on the skip vector without residual)
     const cbp = this.tryInter(mbx, mby, bmx, bmy);
+    if (cbp < 0) {
+      // levels saturated (QP < 12): intra, or I_PCM, represents the macroblock faithfully
+      this.encodeIntraMb(mbx, mby, true);
+      return;
+    }
     this.commitInter(mbx, mby, cbp);
     m.ref[i] = 0;
     m.mvx[i] = bmx;
@@ -613,7 +686,10 @@ export class SliceCoder {
     return this.sBest;
   }
 
-  /** Predict with a quarter-sample vector, transform and quantise the residual; returns coded_block_pattern. */
+  /**
+   * Predict with a quarter-sample vector, transform and quantise the residual; returns
+   * coded_block_pattern, or -1 when levels saturated (the residual cannot be coded faithfully).
+   */
   private tryInter(mbx: number, mby: number, qx: number, qy: number): number {
     this.lumaPrediction(mbx, mby, qx, qy, this.predY);
     const coff = this.co + mby * 8 * this.cs + mbx * 8;
@@ -647,6 +723,7 @@ export class SliceCoder {
       cbpL = 0;
     }
     const cbpC = this.transformChroma(mbx, mby, this.predU, this.predV, false);
+    if (this.saturated()) return -1;
     return cbpL | (cbpC << 4);
   }
 

@@ -94,6 +94,12 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     });
   }
 
+  it('I_PCM keeps QP 0 near-lossless where levels would saturate, bit-exact in Chromium', async () => {
+    const run = encode('noisy', 3, { width: 176, height: 144, qp: 0 });
+    await decodeAndCompare('I_PCM noisy 176x144 qp0', run);
+    for (let i = 0; i < 3; i++) expect(psnr(run.source[i], run.recon[i]).y).toBeGreaterThan(48);
+  });
+
   it('scene cuts switch P macroblocks to intra and decode bit-exact in Chromium', async () => {
     const run = encode('scenecut', 10, { width: 176, height: 144, qp: 28, sceneLength: 4 });
     await decodeAndCompare('scenecut 176x144 qp28', run);
