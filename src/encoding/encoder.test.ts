@@ -12,6 +12,8 @@ describe('H264Encoder', () => {
     const enc = new H264Encoder({ width: 176, height: 144 });
     expect(() => enc.encode(createI420Frame(160, 144))).toThrow(RangeError);
     expect(() => (enc.qp = -1)).toThrow(RangeError);
+    const short = createI420Frame(176, 144);
+    expect(() => enc.encode({ ...short, u: short.u.subarray(1) })).toThrow(/too short/);
   });
 
   it('sends SPS and PPS with every IDR and one P slice per other frame', () => {

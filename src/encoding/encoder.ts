@@ -73,6 +73,7 @@ export abstract class EncoderBase {
   private readonly shared: boolean;
   private readonly requestedSlices: number | undefined;
   private readonly requestedLevel: number | undefined;
+  private readonly requestedBitrate: number;
   private size: { width: number; height: number; widthMbs: number; heightMbs: number; levelIdc: number; slices: number };
   private qpValue: number;
   private frameIndex = 0;
@@ -96,6 +97,7 @@ export abstract class EncoderBase {
     this.requestedSlices = opts.slices;
     if (opts.levelIdc !== undefined && !LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);
     this.requestedLevel = opts.levelIdc;
+    this.requestedBitrate = opts.bitrate ?? 0;
     this.size = this.checkSize(opts.width, opts.height);
     this.layout = planeLayout(this.size.widthMbs, this.size.heightMbs);
     this.buffers = allocatePictureBuffers(this.layout, shared);
@@ -113,7 +115,7 @@ export abstract class EncoderBase {
     if (!Number.isInteger(slices) || slices < 1 || slices > heightMbs) {
       throw new RangeError(`slices must be an integer 1..${heightMbs} (macroblock rows), got ${slices}`);
     }
-    const levelIdc = this.requestedLevel ?? chooseLevel(widthMbs, heightMbs, this.fps).levelIdc;
+    const levelIdc = this.requestedLevel ?? chooseLevel(widthMbs, heightMbs, this.fps, this.requestedBitrate).levelIdc;
     return { width, height, widthMbs, heightMbs, levelIdc, slices };
   }
 
@@ -177,6 +179,10 @@ export abstract class EncoderBase {
   protected beginPicture(frame: I420Frame, keyframe: boolean): SliceJob[] {
     if (frame.width !== this.width || frame.height !== this.height) {
       throw new RangeError(`frame is ${frame.width}x${frame.height}, encoder expects ${this.width}x${this.height}`);
+    }
+    const chroma = ((frame.width + 1) >> 1) * ((frame.height + 1) >> 1);
+    if (frame.y.length < frame.width * frame.height || frame.u.length < chroma || frame.v.length < chroma) {
+      throw new RangeError(`frame planes too short for ${frame.width}x${frame.height} I420 (${frame.y.length}/${frame.u.length}/${frame.v.length} bytes)`);
     }
     const { w16, h16 } = this.layout;
     const b = this.buffers;

@@ -15,6 +15,12 @@ describe('chooseLevel (Table A-1)', () => {
     expect(level(1920, 1080, 60)).toBe(42);
   });
 
+  it('raises the level when the target bitrate exceeds MaxBR', () => {
+    expect(chooseLevel(80, 45, 30, 10_000_000).levelIdc).toBe(31);
+    expect(chooseLevel(80, 45, 30, 15_000_000).levelIdc).toBe(32);
+    expect(chooseLevel(11, 9, 30, 500_000).levelIdc).toBe(13);
+  });
+
   it('respects the sqrt(8 * MaxFS) dimension limit and rejects what no level admits', () => {
     // 99 macroblocks, but 33 wide > sqrt(8 * 99) = 28.1 for level 1
     expect(level(33 * 16, 3 * 16, 1)).toBe(11);

@@ -35,14 +35,15 @@ export const LEVELS: readonly LevelLimits[] = [
 
 /**
  * Lowest level whose MaxFS, MaxMBPS and frame dimension limits (A.3.1: width and height in
- * macroblocks at most sqrt(8 * MaxFS)) admit `widthMbs x heightMbs` at `fps`.
- * Throws RangeError when even level 5.2 does not.
+ * macroblocks at most sqrt(8 * MaxFS)) admit `widthMbs x heightMbs` at `fps`, and, when a
+ * target `bitrate` (bits/s) is given, whose Baseline MaxBR (A.3.1 item i, cpbBrVclFactor
+ * 1000) admits it. Throws RangeError when even level 5.2 does not.
  */
-export function chooseLevel(widthMbs: number, heightMbs: number, fps: number): LevelLimits {
+export function chooseLevel(widthMbs: number, heightMbs: number, fps: number, bitrate = 0): LevelLimits {
   const fs = widthMbs * heightMbs;
   for (const l of LEVELS) {
     const side = Math.sqrt(8 * l.maxFs);
-    if (fs <= l.maxFs && fs * fps <= l.maxMbps && widthMbs <= side && heightMbs <= side) return l;
+    if (fs <= l.maxFs && fs * fps <= l.maxMbps && widthMbs <= side && heightMbs <= side && bitrate <= l.maxBrKbps * 1000) return l;
   }
-  throw new RangeError(`no H.264 level admits ${widthMbs * 16}x${heightMbs * 16} at ${fps} fps`);
+  throw new RangeError(`no H.264 level admits ${widthMbs * 16}x${heightMbs * 16} at ${fps} fps${bitrate ? ` and ${bitrate} bit/s` : ''}`);
 }
