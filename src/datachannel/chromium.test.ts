@@ -8,20 +8,13 @@ import { existsSync } from 'node:fs';
 import { cleanup, PeerConnection } from 'node-datachannel';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../harness/webcodecs/decoder.js';
 import { Channel } from './channel.js';
 import type { Reliability } from './reliability.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  // Real host candidates instead of mDNS names libjuice cannot resolve.
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+const CHROMIUM = CHROMIUM_PATH;
+// Real host candidates instead of mDNS names libjuice cannot resolve.
+const ARGS = [...CHROMIUM_ARGS, '--disable-features=WebRtcHideLocalIpsWithMdns'];
 
 /** What Chromium's RTCDataChannel reports for a channel the remote peer opened. */
 interface SeenByChromium {
