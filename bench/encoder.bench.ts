@@ -77,6 +77,8 @@ console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MiB`);
   const par = await ParallelH264Encoder.create({ width, height, fps, qp, keyInterval: 60, threads });
   await par.encode(src.next()); // warm-up
   const ptimes: number[] = [];
+  const critical: number[] = [];
+  const workerSum: number[] = [];
   let pbytes = 0;
   let py = 0;
   for (let i = 0; i < frames; i++) {
@@ -84,13 +86,17 @@ console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MiB`);
     const t0 = performance.now();
     const out = await par.encode(frame);
     ptimes.push(performance.now() - t0);
+    critical.push(Math.max(...par.lastWorkerMs));
+    workerSum.push(par.lastWorkerMs.reduce((a, b) => a + b, 0));
     pbytes += out.data.length;
     py += psnr(frame, par.reconstruction()).y;
   }
   await par.close();
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
   const ps = [...ptimes].sort((a, b) => a - b);
   const ptotal = ptimes.reduce((a, b) => a + b, 0);
   console.log(`  ${threads} worker threads  ${((frames * 1000) / ptotal).toFixed(1)} fps wall (median ${ps[Math.floor(ps.length / 2)].toFixed(1)} ms, p99 ${ps[Math.min(ps.length - 1, Math.floor(0.99 * ps.length))].toFixed(1)} ms), ${((pbytes * 8 * fps) / frames / 1000).toFixed(0)} kbit/s, Y-PSNR ${(py / frames).toFixed(2)} dB, load ${loadavg()[0].toFixed(1)}`);
+  console.log(`                    slowest worker ${mean(critical).toFixed(1)} ms/frame, all workers ${mean(workerSum).toFixed(1)} ms/frame, main thread and messaging ${(mean(ptimes) - mean(critical)).toFixed(1)} ms/frame`);
 }
 
 // Chromium's WebCodecs VideoEncoder on the same pictures, at the bitrate we reached

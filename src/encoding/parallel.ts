@@ -34,6 +34,8 @@ export class ParallelH264Encoder extends EncoderBase {
   readonly threads: number;
   private readonly workers: Worker[] = [];
   private busy = false;
+  /** Per worker, the time it spent coding its slices of the last frame (ms): for balancing and benchmarks. */
+  lastWorkerMs: number[] = [];
   private nextId = 1;
 
   private constructor(opts: ParallelH264EncoderOptions, threads: number) {
@@ -90,6 +92,7 @@ export class ParallelH264Encoder extends EncoderBase {
         }),
       );
       const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };
+      this.lastWorkerMs = replies.map((r) => r.codeMs);
       for (const r of replies) {
         this.out.append(r.data);
         mbs.intra += r.mbs.intra;

@@ -23,6 +23,8 @@ export interface SliceWorkerReply {
   /** The slices' NAL units, Annex B, in job order. */
   data: Uint8Array;
   mbs: MacroblockStats;
+  /** Wall time the worker spent coding its slices, ms. */
+  codeMs: number;
   error?: string;
 }
 
@@ -33,14 +35,15 @@ if (port) {
   const out = new AnnexBWriter(1 << 18);
   port.on('message', (req: SliceWorkerRequest) => {
     const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };
+    const t0 = performance.now();
     try {
       out.reset();
       for (const job of req.jobs) coder.codeSlice(job, out, mbs);
       const data = out.toBytes();
-      const reply: SliceWorkerReply = { id: req.id, data, mbs };
+      const reply: SliceWorkerReply = { id: req.id, data, mbs, codeMs: performance.now() - t0 };
       port.postMessage(reply, [data.buffer as ArrayBuffer]);
     } catch (e) {
-      const reply: SliceWorkerReply = { id: req.id, data: new Uint8Array(0), mbs, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      const reply: SliceWorkerReply = { id: req.id, data: new Uint8Array(0), mbs, codeMs: performance.now() - t0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
       port.postMessage(reply);
     }
   });
