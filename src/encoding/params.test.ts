@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { H264Encoder } from './encoder.js';
 import { createI420Frame } from './frame.js';
 import { NalType, splitAnnexB, unescapeRbsp } from './nal.js';
-import { parseSliceHeader, parseSps } from './test-support.js';
+import { parseSliceHeader, parseSps } from './__fixtures__/test-support.js';
 
 function spsOf(enc: H264Encoder) {
   const au = enc.encode(createI420Frame(enc.width, enc.height)).data;

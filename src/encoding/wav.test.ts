@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offsetOf } from './test-support.js';
+import { offsetOf } from './__fixtures__/test-support.js';
 import { parseWav, writeWav } from './wav.js';
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offsetOf } from './test-support.js';
+import { offsetOf } from './__fixtures__/test-support.js';
 import { copyI420Frame } from './frame.js';
 import { SyntheticSource } from './synthetic.js';
 import { Y4mReader, parseY4mHeader, writeY4m } from './y4m.js';

@@ -2,8 +2,8 @@
  * Test-only helpers: an RBSP bit reader and parsers for the few headers the tests inspect
  * (SPS fields, slice header prefix). Not exported from the module's index.
  */
-import { MediaParseError } from './errors.js';
-import { splitAnnexB, unescapeRbsp } from './nal.js';
+import { MediaParseError } from '../errors.js';
+import { splitAnnexB, unescapeRbsp } from '../nal.js';
 
 export class RbspReader {
   pos = 0;
