@@ -13,3 +13,4 @@ export { AnnexBWriter, splitAnnexB, unescapeRbsp, NalType, type NalUnit } from '
 export { MediaParseError } from './errors.js';
 export { Y4mReader, parseY4mHeader, writeY4m, type Y4mHeader } from './y4m.js';
 export { parseWav, writeWav, type WavAudio } from './wav.js';
+export { encodeClip, type FrameSource, type EncodeClipOptions, type EncodeClipResult } from './pipeline.js';
