@@ -432,6 +432,7 @@ export class SliceCoder {
   // ---------------------------------------------------------------- inter
 
   private encodePMb(mbx: number, mby: number): void {
+    this.windowMb = -1; // the window belongs to one macroblock's search in one picture
     const m = this.motion;
     const i = mby * this.widthMbs + mbx;
     predictMv(m, mbx, mby, this.sliceTop, this.mvp);
@@ -562,8 +563,19 @@ export class SliceCoder {
   private bestQy = 0;
   private readonly window = new SubpelWindow();
 
-  /** Luma prediction of the macroblock for a quarter-sample vector. */
+  /** Macroblock whose integer best position the window holds (-1: none), and that position (quarter samples). */
+  private windowMb = -1;
+  private windowQx = 0;
+  private windowQy = 0;
+
+  /** Luma prediction of the macroblock for a quarter-sample vector (from the search window when it covers it). */
   private lumaPrediction(mbx: number, mby: number, qx: number, qy: number, out: Uint8Array): void {
+    const dx = qx - this.windowQx;
+    const dy = qy - this.windowQy;
+    if (this.windowMb === mby * this.widthMbs + mbx && dx >= -3 && dx <= 3 && dy >= -3 && dy <= 3) {
+      this.window.predict(dx, dy, out);
+      return;
+    }
     predictLuma16(this.refY, this.lo + (mby * 16 + (qy >> 2)) * this.ls + mbx * 16 + (qx >> 2), this.ls, qx & 3, qy & 3, out);
   }
 
@@ -581,6 +593,9 @@ export class SliceCoder {
     const iy = by;
     // the integer position lies inside the search margin, so its window stays inside the padding
     this.window.load(this.refY, this.lo + (mby * 16 + this.bestMy) * this.ls + mbx * 16 + this.bestMx, this.ls);
+    this.windowMb = mby * this.widthMbs + mbx;
+    this.windowQx = ix;
+    this.windowQy = iy;
     for (let step = 2; step >= 1; step >>= 1) {
       const cx = bx;
       const cy = by;
