@@ -13,6 +13,8 @@ import {
   addManifestEntry, sealOf, writeSeal, type CheckReport, type ReportFormat,
 } from '../src/spells/index.js';
 
+import { EncodeUsageError, registerEncode } from './encode.js';
+
 class UsageError extends Error {}
 
 function packageVersion(): string {
@@ -229,6 +231,8 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = result.bound ? 0 : 1;
     });
 
+  registerEncode(program, { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -237,7 +241,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       return 2;
     }
-    if (error instanceof UsageError || error instanceof BindError) { err(`spell: ${error.message}\n`); return 2; }
+    if (error instanceof UsageError || error instanceof BindError || error instanceof EncodeUsageError) { err(`spell: ${error.message}\n`); return 2; }
     if (error instanceof Error && 'code' in error && typeof (error as NodeJS.ErrnoException).code === 'string') {
       err(`spell: ${error.message}\n`);
       return 2;

@@ -18,6 +18,18 @@ export interface EncodeClipOptions extends Omit<H264EncoderOptions, 'width' | 'h
   threads?: number;
   /** Measure Y-PSNR of every reconstruction against its source (default true). */
   measurePsnr?: boolean;
+  /** Called after each frame with its figures and the encoder's reconstruction (valid during the call). */
+  onFrame?: (info: EncodedFrameInfo) => void;
+}
+
+export interface EncodedFrameInfo {
+  index: number;
+  bytes: number;
+  keyframe: boolean;
+  /** Y-PSNR of this frame's reconstruction (NaN when not measured). */
+  psnrY: number;
+  encodeMs: number;
+  reconstruction: I420Frame;
 }
 
 export interface EncodeClipResult {
@@ -53,10 +65,14 @@ export async function encodeClip(source: FrameSource, opts: EncodeClipOptions = 
     for (let frame: I420Frame | null = first; frame && units.length < max; frame = source.next()) {
       const t0 = performance.now();
       const out: EncodedFrame = parallel ? await parallel.encode(frame) : (single as H264Encoder).encode(frame);
-      encodeMs += performance.now() - t0;
+      const took = performance.now() - t0;
+      encodeMs += took;
       units.push(out.data);
       if (out.keyframe) keyframes++;
-      if (opts.measurePsnr !== false) ySum += Math.min(99, psnr(frame, (parallel ?? (single as H264Encoder)).reconstruction()).y);
+      const reconstruction = (parallel ?? (single as H264Encoder)).reconstruction();
+      const frameY = opts.measurePsnr !== false ? Math.min(99, psnr(frame, reconstruction).y) : NaN;
+      if (opts.measurePsnr !== false) ySum += frameY;
+      opts.onFrame?.({ index: units.length - 1, bytes: out.data.length, keyframe: out.keyframe, psnrY: frameY, encodeMs: took, reconstruction });
     }
   } finally {
     await parallel?.close();

@@ -132,26 +132,39 @@ export class Y4mReader {
   }
 }
 
-/** Serialise frames as a .y4m stream (progressive, C420jpeg). */
+/** Writes a .y4m stream frame by frame (progressive, C420jpeg), so a long clip never sits in memory. */
+export class Y4mWriter {
+  private static readonly FRAME = new TextEncoder().encode('FRAME\n');
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly fpsNum: number,
+    readonly fpsDen = 1,
+  ) {}
+
+  /** The stream header, written once before the first frame. */
+  header(): Uint8Array {
+    return new TextEncoder().encode(`${MAGIC} W${this.width} H${this.height} F${this.fpsNum}:${this.fpsDen} Ip A1:1 C420jpeg\n`);
+  }
+
+  /** One frame's bytes, in order (no copy of the planes). */
+  frame(f: I420Frame): Uint8Array[] {
+    if (f.width !== this.width || f.height !== this.height) throw new RangeError(`frame is ${f.width}x${f.height}; the stream is ${this.width}x${this.height}`);
+    return [Y4mWriter.FRAME, f.y, f.u, f.v];
+  }
+}
+
+/** Serialise frames as one in-memory .y4m stream. */
 export function writeY4m(frames: I420Frame[], fpsNum: number, fpsDen = 1): Uint8Array {
   if (frames.length === 0) throw new RangeError('no frames');
-  const { width, height } = frames[0];
-  const head = new TextEncoder().encode(`${MAGIC} W${width} H${height} F${fpsNum}:${fpsDen} Ip A1:1 C420jpeg\n`);
-  const frameHead = new TextEncoder().encode('FRAME\n');
-  const size = frames[0].y.length + frames[0].u.length + frames[0].v.length;
-  const out = new Uint8Array(head.length + frames.length * (frameHead.length + size));
-  out.set(head);
-  let p = head.length;
-  for (const f of frames) {
-    if (f.width !== width || f.height !== height) throw new RangeError('all frames must have the same size');
-    out.set(frameHead, p);
-    p += frameHead.length;
-    out.set(f.y, p);
-    p += f.y.length;
-    out.set(f.u, p);
-    p += f.u.length;
-    out.set(f.v, p);
-    p += f.v.length;
+  const writer = new Y4mWriter(frames[0].width, frames[0].height, fpsNum, fpsDen);
+  const chunks = [writer.header(), ...frames.flatMap((f) => writer.frame(f))];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
   }
   return out;
 }
