@@ -41,11 +41,12 @@ for (const file of [...findFuzzFiles(join(root, 'src')), ...findFuzzFiles(join(r
     const result = runFuzz(target, {
       cases,
       progressEvery: Math.max(1, Math.floor(cases / 10)),
-      onProgress: (done, total) => process.stdout.write(`\r  ${Math.round((done / total) * 100)}%`),
+      // Progress only on a terminal; CI logs get the one result line.
+      onProgress: process.stdout.isTTY ? (done, total) => process.stdout.write(`\r  ${Math.round((done / total) * 100)}%`) : undefined,
     });
     const rate = Math.round(result.cases / (result.elapsedMs / 1000));
     process.stdout.write(
-      `\r  ${result.cases} cases, ${result.accepted} parsed, ${result.rejected} rejected with typed errors, ` +
+      `${process.stdout.isTTY ? '\r' : ''}  ${result.cases} cases, ${result.accepted} parsed, ${result.rejected} rejected with typed errors, ` +
         `${rate}/s, heap ${(result.heapGrowthBytes / 1048576).toFixed(1)} MiB: ${result.failures.length ? 'FAIL' : 'ok'}\n`,
     );
     for (const f of result.failures) {
