@@ -12,6 +12,7 @@ import {
   exitCodeFor, findManifest, formatReport, formatSpellSource, indexSpells, loadSpellbook, newSpellText, renderGraph,
   addManifestEntry, sealOf, writeSeal, type CheckReport, type ReportFormat,
 } from '../src/spells/index.js';
+import { registerConform } from './conform.js';
 
 import { EncodeUsageError, registerEncode } from './encode.js';
 
@@ -232,6 +233,8 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerEncode(program, { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) });
+
+  registerConform(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,164 @@
+/**
+ * The conformance harness's browser launcher and page server.
+ *
+ * `findChromium()` picks puppeteer's own browser when it is on disk, else the system's
+ * Chromium (`/usr/bin/chromium`, then `chromium` / `chromium-browser` on PATH), else throws
+ * `ChromiumNotFoundError` naming the install command. `launchChromium()` starts it headless
+ * with the flags WebRTC conformance needs and a fresh profile that `close()` removes.
+ * `servePage()` serves one HTML page on http://localhost (a secure context, which
+ * getUserMedia and WebCodecs require).
+ */
+import { accessSync, constants as fsConstants, existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { MESSAGES } from './constants.js';
+
+/** Flags for every conformance browser (see docs/conformance.md for why each is there). */
+export const CONFORMANCE_CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  // Real host candidates instead of mDNS `.local` names libjuice cannot resolve.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** System locations tried after puppeteer's own browser. */
+export const SYSTEM_CHROMIUM_PATHS: readonly string[] = ['/usr/bin/chromium'];
+export const SYSTEM_CHROMIUM_NAMES: readonly string[] = ['chromium', 'chromium-browser'];
+
+/** No usable Chromium: the message names how to install one. */
+export class ChromiumNotFoundError extends Error {
+  override readonly name = 'ChromiumNotFoundError';
+  readonly code = 'chromium-not-found';
+  constructor(readonly tried: string[]) {
+    super(MESSAGES.chromiumNotFound(tried));
+  }
+}
+
+export interface ChromiumLocation {
+  path: string;
+  source: 'puppeteer' | 'system';
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where Chromium is, in the order described in the module comment. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): ChromiumLocation {
+  const tried: string[] = [];
+  let bundled: string | undefined;
+  try {
+    bundled = puppeteer.executablePath();
+  } catch {
+    bundled = undefined;
+  }
+  if (bundled) {
+    tried.push(bundled);
+    if (existsSync(bundled) && isExecutable(bundled)) return { path: bundled, source: 'puppeteer' };
+  }
+  for (const p of SYSTEM_CHROMIUM_PATHS) {
+    tried.push(p);
+    if (isExecutable(p)) return { path: p, source: 'system' };
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of SYSTEM_CHROMIUM_NAMES) {
+      const p = join(dir, name);
+      if (isExecutable(p)) return { path: p, source: 'system' };
+    }
+  }
+  tried.push(...SYSTEM_CHROMIUM_NAMES.map((n) => `${n} on PATH`));
+  throw new ChromiumNotFoundError(tried);
+}
+
+/** A running headless Chromium with its own throw-away profile. */
+export interface ChromiumSession {
+  browser: Browser;
+  location: ChromiumLocation;
+  /** `browser.version()`, e.g. "Chrome/150.0.7871.100". */
+  version: string;
+  newPage(): Promise<Page>;
+  /** Closes the browser and removes the profile directory; idempotent. */
+  close(): Promise<void>;
+}
+
+export async function launchChromium(options: { location?: ChromiumLocation; extraArgs?: string[] } = {}): Promise<ChromiumSession> {
+  const location = options.location ?? findChromium();
+  const userDataDir = await mkdtemp(join(tmpdir(), 'spell-conform-'));
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: location.path,
+      headless: true,
+      userDataDir,
+      args: [...CONFORMANCE_CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+    });
+  } catch (error) {
+    await rm(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const version = await browser.version();
+  let closing: Promise<void> | undefined;
+  return {
+    browser,
+    location,
+    version,
+    newPage: () => browser.newPage(),
+    close() {
+      closing ??= (async () => {
+        try {
+          await browser.close();
+        } finally {
+          await rm(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/** One HTML page served at http://localhost:<port>/ until `close()`. */
+export interface PageServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function servePage(html: string): Promise<PageServer> {
+  const body = Buffer.from(html, 'utf8');
+  const server = createServer((req, res) => {
+    if (req.url === '/' || req.url?.startsWith('/?')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' });
+      res.end(body);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
