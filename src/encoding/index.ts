@@ -15,3 +15,5 @@ export { Y4mReader, Y4mWriter, parseY4mHeader, writeY4m, type Y4mHeader } from '
 export { parseWav, writeWav, type WavAudio } from './wav.js';
 export { encodeClip, type FrameSource, type EncodeClipOptions, type EncodeClipResult, type EncodedFrameInfo } from './pipeline.js';
 export { openFrameSource, parseSize, parseBitrate, type OpenedSource, type SourceRequest } from './source-spec.js';
+export { SyntheticAudioSource, instantaneousFrequency, AUDIO_SAMPLE_RATE, AUDIO_FRAME_SAMPLES, type SyntheticAudioOptions, type AudioSignal, type ToneSignal, type SweepSignal, type SilenceSignal } from './audio-synthetic.js';
+export { OpusEncoder, OpusDecoder, OpusError, parseOpusToc, OPUS_RTP_CLOCK_RATE, OPUS_RTP_TIMESTAMP_STEP, OPUS_SAMPLE_RATES, type OpusEncoderOptions, type OpusCodecOptions, type OpusSampleRate, type OpusApplication, type OpusErrorCode, type OpusToc, type OpusMode, type OpusBandwidth } from './opus.js';
