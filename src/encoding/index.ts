@@ -17,3 +17,4 @@ export { encodeClip, type FrameSource, type EncodeClipOptions, type EncodeClipRe
 export { openFrameSource, parseSize, parseBitrate, type OpenedSource, type SourceRequest } from './source-spec.js';
 export { SyntheticAudioSource, instantaneousFrequency, AUDIO_SAMPLE_RATE, AUDIO_FRAME_SAMPLES, type SyntheticAudioOptions, type AudioSignal, type ToneSignal, type SweepSignal, type SilenceSignal } from './audio-synthetic.js';
 export { OpusEncoder, OpusDecoder, OpusError, parseOpusToc, OPUS_RTP_CLOCK_RATE, OPUS_RTP_TIMESTAMP_STEP, OPUS_SAMPLE_RATES, type OpusEncoderOptions, type OpusCodecOptions, type OpusSampleRate, type OpusApplication, type OpusErrorCode, type OpusToc, type OpusMode, type OpusBandwidth } from './opus.js';
+export { PacedClock, realTime, type PacedClockOptions, type PacedClockStats, type Tick, type TimeSource, type RunOptions } from './clock.js';

@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Encoder } from '@evan/opus';
+import type { Encoder } from '@evan/opus';
 
 /** Sample rates libopus accepts as input or output (RFC 6716 2). */
 export const OPUS_SAMPLE_RATES = [8000, 12000, 16000, 24000, 48000] as const;
@@ -100,6 +100,14 @@ export interface OpusEncoderOptions extends OpusCodecOptions {
   complexity?: number;
 }
 
+const requireFromHere = createRequire(import.meta.url);
+let EncoderClass: typeof Encoder | undefined;
+
+/** Load `@evan/opus` (its native addon or WebAssembly build) on first use, not on import. */
+function encoderClass(): typeof Encoder {
+  return (EncoderClass ??= (requireFromHere('@evan/opus') as { Encoder: typeof Encoder }).Encoder);
+}
+
 function checkCommon(options: OpusCodecOptions): { channels: 1 | 2; sampleRate: OpusSampleRate } {
   const channels = options.channels ?? 1;
   if (channels !== 1 && channels !== 2) throw new OpusError(`channels must be 1 or 2, not ${String(channels)}`, 'bad-channels');
@@ -152,7 +160,7 @@ export class OpusEncoder {
     this.application = options.application ?? 'voip';
     if (!(this.application in APPLICATION)) throw new OpusError(`application must be 'voip' or 'audio', not ${String(this.application)}`, 'bad-option');
     try {
-      this.encoder = new Encoder({ channels, sample_rate: sampleRate, application: this.application });
+      this.encoder = new (encoderClass())({ channels, sample_rate: sampleRate, application: this.application });
     } catch (e) {
       throw codecError('creating the encoder', e);
     }
@@ -254,7 +262,7 @@ let wasmInstance: OpusWasm | undefined;
 /** Instantiate the package's libopus WebAssembly build once per process (SIMD build when the engine has it). */
 function opusWasm(): OpusWasm {
   if (wasmInstance) return wasmInstance;
-  const dir = join(dirname(createRequire(import.meta.url).resolve('@evan/opus/package.json')), 'wasm');
+  const dir = join(dirname(requireFromHere.resolve('@evan/opus/package.json')), 'wasm');
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(readFileSync(join(dir, 'simd.wasm')));
