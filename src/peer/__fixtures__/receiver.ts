@@ -1,0 +1,120 @@
+/**
+ * A plain node-datachannel receiver on loopback for tests that need no browser: it offers
+ * receive-only H.264 and Opus (as a browser's recvonly transceivers would), hands RTP to our
+ * depacketizer and sends RTCP we build with src/rtp back on the same tracks.
+ */
+import { Audio, PeerConnection, Video, type Track } from 'node-datachannel';
+import { H264Depacketizer, parseRtcp, ReceiverStatistics, RtpPacket, serializeRtcp, type H264Frame, type RtcpPacket } from '../../rtp/index.js';
+import { TRANSPORT_CC_URI } from '../constants.js';
+import type { Peer } from '../peer.js';
+
+export class NodeReceiver {
+  readonly pc: PeerConnection;
+  readonly videoTrack: Track;
+  readonly audioTrack: Track;
+  private readonly retained: unknown[] = [];
+  readonly depacketizer = new H264Depacketizer({ reorderWindow: 16 });
+  readonly frames: H264Frame[] = [];
+  readonly videoPackets: RtpPacket[] = [];
+  readonly audioPackets: RtpPacket[] = [];
+  readonly rtcpSeen: number[] = [];
+  videoSsrc: number | undefined;
+  /** RFC 3550 A.1 statistics of the video stream, fed with every packet and SR (to write real RRs). */
+  videoStats: ReceiverStatistics | undefined;
+  /** Sender reports seen on the video track (ours, forwarded by node-datachannel). */
+  senderReports = 0;
+  private described = false;
+  private pending: [string, string][] = [];
+
+  constructor(options: { videoCodec?: 'H264' | 'VP8' } = {}) {
+    this.pc = new PeerConnection('spellbook-test-receiver', { iceServers: [], bindAddress: '127.0.0.1', disableAutoNegotiation: true });
+    const video = new Video('v0', 'RecvOnly');
+    if (options.videoCodec === 'VP8') video.addVP8Codec(97);
+    else {
+      video.addH264Codec(102);
+      video.parseSdpLine('a=rtcp-fb:102 transport-cc');
+      video.parseSdpLine(`a=extmap:5 ${TRANSPORT_CC_URI}`);
+    }
+    const audio = new Audio('a0', 'RecvOnly');
+    audio.addOpusCodec(109);
+    this.videoTrack = this.pc.addTrack(video);
+    this.audioTrack = this.pc.addTrack(audio);
+    this.retained.push(video, audio);
+    // Without these two callbacks node-datachannel never releases its native callbacks and the process cannot exit.
+    this.pc.onStateChange(() => undefined);
+    this.videoTrack.onClosed(() => undefined);
+    this.audioTrack.onClosed(() => undefined);
+    this.videoTrack.onMessage((m) => {
+      if (m.length > 1 && m[1]! >= 192 && m[1]! <= 223) {
+        this.rtcpSeen.push(m[1]!);
+        for (const p of parseRtcp(new Uint8Array(m))) {
+          if (p.kind !== 'sr') continue;
+          this.senderReports++;
+          this.videoStats?.onSenderReport(p, Date.now());
+        }
+        return;
+      }
+      const p = RtpPacket.parse(new Uint8Array(m));
+      this.videoSsrc = p.ssrc;
+      this.videoStats ??= new ReceiverStatistics({ ssrc: p.ssrc, clockRate: 90_000 });
+      this.videoStats.onPacket(p.sequenceNumber, p.timestamp, Date.now());
+      this.videoPackets.push(RtpPacket.parse(new Uint8Array(m).slice()));
+      this.frames.push(...this.depacketizer.push(new Uint8Array(m)));
+    });
+    this.audioTrack.onMessage((m) => {
+      if (m.length > 1 && m[1]! >= 192 && m[1]! <= 223) return void this.rtcpSeen.push(m[1]!);
+      this.audioPackets.push(RtpPacket.parse(new Uint8Array(m).slice()));
+    });
+  }
+
+  /** Offers to `peer`, trickles both ways, applies its answer. */
+  async connect(peer: Peer): Promise<void> {
+    this.pc.onLocalCandidate((candidate, mid) => {
+      try {
+        peer.addRemoteCandidate(candidate, mid);
+      } catch {
+        // the peer closed
+      }
+    });
+    peer.on('candidate', ({ candidate, mid }) => {
+      if (this.described) this.pc.addRemoteCandidate(candidate, mid);
+      else this.pending.push([candidate, mid]);
+    });
+    const offer = await new Promise<string>((resolve) => {
+      this.pc.onLocalDescription((sdp) => resolve(sdp));
+      this.pc.setLocalDescription('offer');
+    });
+    const answer = await peer.acceptOffer(offer);
+    this.pc.setRemoteDescription(answer.sdp, 'answer');
+    this.described = true;
+    for (const [c, m] of this.pending) this.pc.addRemoteCandidate(c, m);
+    this.pending = [];
+  }
+
+  /** Offer text only (for negotiation tests that never connect). */
+  offer(): Promise<string> {
+    return new Promise<string>((resolve) => {
+      this.pc.onLocalDescription((sdp) => resolve(sdp));
+      this.pc.setLocalDescription('offer');
+    });
+  }
+
+  sendRtcp(track: Track, packets: RtcpPacket[]): void {
+    track.sendMessageBinary(Buffer.from(serializeRtcp(packets)));
+  }
+
+  close(): void {
+    // Tracks first: closing only the peer leaves their message callbacks holding the event loop.
+    this.videoTrack.close();
+    this.audioTrack.close();
+    this.pc.close();
+  }
+}
+
+export async function until(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

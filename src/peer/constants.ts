@@ -1,0 +1,59 @@
+/**
+ * Every default, threshold and user-facing message of the peer module, in one place.
+ */
+
+/** Payload types our own offers use (dynamic range, RFC 3551 section 6). */
+export const DEFAULT_H264_PAYLOAD_TYPE = 96;
+export const DEFAULT_OPUS_PAYLOAD_TYPE = 111;
+
+/**
+ * What we send as H.264: Constrained Baseline level 3.1, non-interleaved mode
+ * (RFC 6184 section 8.1), which Chrome receives.
+ */
+export const H264_PARAMETERS: Readonly<Record<string, string>> = {
+  'level-asymmetry-allowed': '1',
+  'packetization-mode': '1',
+  'profile-level-id': '42e01f',
+};
+/** Opus as browsers offer it (RFC 7587 section 7). */
+export const OPUS_PARAMETERS: Readonly<Record<string, string>> = { minptime: '10', useinbandfec: '1' };
+
+/** RTCP feedback our senders act on (RFC 4585 section 4.2, RFC 5104 section 7.1). */
+export const VIDEO_FEEDBACK = ['nack', 'nack pli', 'ccm fir', 'goog-remb', 'transport-cc'] as const;
+export const AUDIO_FEEDBACK = ['transport-cc'] as const;
+
+/** Transport-wide sequence number header extension (draft-holmer-rmcat-transport-wide-cc-extensions-01). */
+export const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+
+/** Interval between RTCP sender reports per stream (RFC 3550 section 6.2 allows 5 s minimum; browsers use about 1 s). */
+export const DEFAULT_SR_INTERVAL_MS = 1000;
+/** Packets kept per stream for NACK answers (power of two; RetransmissionBuffer). */
+export const DEFAULT_RETRANSMISSION_CAPACITY = 1024;
+/** Largest RTP packet we build (webrtc-facts: keep at or below about 1,200 bytes). */
+export const DEFAULT_PEER_MTU = 1200;
+
+/** Leaky-bucket pacer defaults: drain rate and the burst sent without waiting. */
+export const DEFAULT_PACING_RATE_BPS = 20_000_000;
+export const DEFAULT_PACING_BURST_BYTES = 4 * 1200;
+/** Packets queued in a pacer before it drops the oldest (a stalled transport must not grow memory). */
+export const DEFAULT_PACER_QUEUE_LIMIT = 4096;
+
+/** How long `createOffer`/`acceptOffer` wait for node-datachannel's local description. */
+export const DESCRIPTION_TIMEOUT_MS = 10_000;
+
+/** Messages of the typed errors. */
+export const Messages = {
+  closed: 'the peer connection is closed',
+  noOffer: 'acceptAnswer() needs a local offer first (createOffer)',
+  offerAlreadySet: 'a remote offer was already accepted',
+  invalidDescription: (type: string, codes: string) => `the ${type} does not validate: ${codes}`,
+  noAcceptableCodec: (kind: string, mid: string) =>
+    `no acceptable ${kind} codec offered in mid ${mid} (need ${kind === 'video' ? 'H264 packetization-mode=1 profile 42e01f' : 'opus/48000/2'})`,
+  nothingToOffer: 'nothing to offer: video and audio are off and no data channel was created',
+  nothingAcceptable: 'the offer has no audio or video section we can send to',
+  answerDropped: (mid: string) => `the answer rejected or does not receive our mid ${mid}`,
+  answerCodec: (mid: string, pt: number) => `the answer for mid ${mid} does not keep our payload type ${pt}`,
+  descriptionTimeout: (ms: number) => `node-datachannel gave no local description within ${ms} ms`,
+  trackNotOpen: (mid: string) => `track ${mid} is not open`,
+  nativeRefused: (what: string, reason: string) => `node-datachannel refused ${what}: ${reason}`,
+} as const;

@@ -1,0 +1,24 @@
+/**
+ * `spellbook/peer`: a WebRTC peer over node-datachannel that sends our own H.264 and Opus RTP
+ * (src/rtp), negotiates with src/sdp, checks candidates with src/ice and carries data
+ * channels (src/datachannel). No side effects.
+ */
+export { Peer, type PeerOptions, type PeerDescription, type PeerEvents, type PeerStats, type LocalCandidate, type PeerConnectionState, type IceConnectionState, type IceGatheringState, type SignalingState } from './peer.js';
+export {
+  MediaSender,
+  VideoSender,
+  AudioSender,
+  type MediaKind,
+  type KeyframeRequest,
+  type BitrateEstimate,
+  type SenderEvents,
+  type SenderStats,
+  type SenderOptions,
+  type VideoSenderOptions,
+  type AudioSenderOptions,
+  type RtcpCounters,
+  type RemoteReceptionStats,
+} from './sender.js';
+export { Pacer, LeakyBucket, type PacerOptions, type PacerStats } from './pacer.js';
+export { PeerError, InvalidDescriptionError, NoAcceptableCodecError, SignalingError, NativePeerError, type PeerErrorCode } from './errors.js';
+export { DEFAULT_SR_INTERVAL_MS, DEFAULT_PACING_RATE_BPS, DEFAULT_PACING_BURST_BYTES, TRANSPORT_CC_URI } from './constants.js';

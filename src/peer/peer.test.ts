@@ -1,0 +1,256 @@
+/**
+ * Peer against a plain node-datachannel receiver on loopback: real ICE, DTLS and SRTP on
+ * 127.0.0.1, RTCP built with src/rtp by the receiver and sent back on its tracks.
+ */
+import { cleanup, PeerConnection, Video } from 'node-datachannel';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FullIntraRequest, GenericNack, PictureLossIndication, ReceiverEstimatedMaxBitrate, ReceiverReport, RtpPacket } from '../rtp/index.js';
+import { parse } from '../sdp/index.js';
+import { loadChromeH264, loadChromeOpus } from './__fixtures__/media.js';
+import { NodeReceiver, until } from './__fixtures__/receiver.js';
+import { InvalidDescriptionError, NoAcceptableCodecError } from './errors.js';
+import { Peer } from './peer.js';
+
+const media = loadChromeH264();
+const opus = loadChromeOpus();
+const open: { close(): void }[] = [];
+const RECEIVER_SSRC = 0x5eed;
+/** Native objects held until the end of the file (node-datachannel closes what is collected). */
+const keep: unknown[] = [];
+
+afterAll(async () => {
+  for (const o of open) o.close();
+  await new Promise((r) => setTimeout(r, 100));
+  cleanup();
+});
+
+function pair(): { peer: Peer; receiver: NodeReceiver } {
+  const peer = new Peer({ bindAddress: '127.0.0.1', srIntervalMs: 100 });
+  const receiver = new NodeReceiver();
+  open.push(peer, receiver);
+  return { peer, receiver };
+}
+
+async function connected(): Promise<{ peer: Peer; receiver: NodeReceiver }> {
+  const p = pair();
+  await p.receiver.connect(p.peer);
+  await until(() => p.peer.connectionState === 'connected' && p.peer.video!.isOpen && p.peer.audio!.isOpen, 5000, 'connected');
+  return p;
+}
+
+/** An RR naming `ssrc`: starts a compound as RFC 3550 6.1 asks, and makes libdatachannel route it to our track. */
+function rr(ssrc: number): ReceiverReport {
+  return new ReceiverReport(RECEIVER_SSRC, [{ ssrc, fractionLost: 0, cumulativeLost: 0, extendedHighestSequence: 0, jitter: 0, lastSenderReport: 0, delaySinceLastSenderReport: 0 }]);
+}
+
+function sendUnits(peer: Peer, from: number, count: number): void {
+  for (const unit of media.units.slice(from, from + count)) peer.video!.sendAccessUnit(unit.nalUnits, Math.round(unit.atMs * 90));
+}
+
+describe('Peer over loopback against a plain node-datachannel receiver', () => {
+  it('answers a receive-only offer with its payload types and sends H.264 that depacketizes into the same access units', async () => {
+    const { peer, receiver } = pair();
+    const signaling: string[] = [];
+    const gathering: string[] = [];
+    peer.on('signalingstatechange', (s) => signaling.push(s));
+    peer.on('icegatheringstatechange', (s) => gathering.push(s));
+    await receiver.connect(peer);
+    await until(() => peer.connectionState === 'connected' && peer.video!.isOpen, 5000, 'connected');
+    expect(peer.video!.payloadType).toBe(102);
+    expect(peer.audio!.payloadType).toBe(109);
+    expect(peer.video!.mid).toBe('v0');
+    sendUnits(peer, 0, 10);
+    await until(() => receiver.frames.length >= 9, 5000, 'frames');
+    receiver.frames.push(...receiver.depacketizer.flush());
+    expect(receiver.frames.length).toBe(10);
+    receiver.frames.forEach((f, i) => {
+      expect(f.complete).toBe(true);
+      expect(f.nalUnits.map((n) => Buffer.from(n).toString('hex'))).toEqual(media.units[i]!.nalUnits.map((n) => Buffer.from(n).toString('hex')));
+    });
+    expect(signaling).toEqual(['have-remote-offer', 'stable']);
+    expect(gathering).toContain('complete');
+    const stats = peer.getStats().senders.find((s) => s.kind === 'video')!;
+    expect(stats.framesSent).toBe(10);
+    expect(stats.keyframesSent).toBe(1);
+    expect(stats.packetsSent).toBe(receiver.videoPackets.length);
+  });
+
+  it('sends Opus with a 48 kHz timestamp per packet and the marker only on the first', async () => {
+    const { peer, receiver } = await connected();
+    for (const f of opus.frames.slice(0, 20)) peer.audio!.sendOpus(f.packet, 1000 + Math.round(f.atMs * 48));
+    await until(() => receiver.audioPackets.length === 20, 5000, 'audio');
+    expect(receiver.audioPackets.map((p) => p.marker)).toEqual([true, ...Array(19).fill(false)]);
+    expect(receiver.audioPackets.map((p) => p.timestamp)).toEqual(opus.frames.slice(0, 20).map((f) => 1000 + Math.round(f.atMs * 48)));
+    expect(receiver.audioPackets.map((p) => Buffer.from(p.payload).toString('hex'))).toEqual(opus.frames.slice(0, 20).map((f) => Buffer.from(f.packet).toString('hex')));
+  });
+
+  it('PLI and a new FIR raise keyframeRequested; a repeated FIR sequence number does not', async () => {
+    const { peer, receiver } = await connected();
+    const requests: string[] = [];
+    peer.on('keyframeRequested', (r) => requests.push(`${r.mid}:${r.cause}`));
+    sendUnits(peer, 0, 2);
+    await until(() => receiver.videoSsrc !== undefined, 5000, 'rtp');
+    const ssrc = receiver.videoSsrc!;
+    receiver.sendRtcp(receiver.videoTrack, [new PictureLossIndication(RECEIVER_SSRC, ssrc)]);
+    // A FIR's header names no media source (RFC 5104 4.3.1.2): libdatachannel routes RTCP by
+    // header SSRCs, so a FIR reaches the track inside a compound whose RR names our stream.
+    receiver.sendRtcp(receiver.videoTrack, [rr(ssrc), new FullIntraRequest(RECEIVER_SSRC, [{ ssrc, sequenceNumber: 7 }])]);
+    receiver.sendRtcp(receiver.videoTrack, [rr(ssrc), new FullIntraRequest(RECEIVER_SSRC, [{ ssrc, sequenceNumber: 7 }])]);
+    receiver.sendRtcp(receiver.videoTrack, [rr(ssrc), new PictureLossIndication(RECEIVER_SSRC, ssrc ^ 1)]);
+    await until(() => peer.video!.rtcp.compounds >= 4, 5000, 'rtcp');
+    expect(requests).toEqual(['v0:pli', 'v0:fir']);
+    expect(peer.video!.rtcp.pli).toBe(1);
+    expect(peer.video!.rtcp.fir).toBe(1);
+  });
+
+  it('answers a NACK for a packet the test hook dropped from the retransmission buffer, so every sequence number arrives', async () => {
+    const { peer, receiver } = await connected();
+    sendUnits(peer, 0, 1);
+    const dropped = peer.video!.sequenceNumber;
+    peer.video!.dropNextPackets(1);
+    sendUnits(peer, 1, 3);
+    const total = peer.video!.getStats().packetsSent;
+    await until(() => receiver.videoPackets.length === total - 1, 5000, 'packets');
+    expect(receiver.videoPackets.some((p) => p.sequenceNumber === dropped)).toBe(false);
+    receiver.sendRtcp(receiver.videoTrack, [GenericNack.fromSequenceNumbers(RECEIVER_SSRC, receiver.videoSsrc!, [dropped, (dropped + 5000) & 0xffff])]);
+    await until(() => receiver.videoPackets.length === total, 5000, 'retransmission');
+    const stats = peer.video!.getStats();
+    expect(stats.packetsDroppedByHook).toBe(1);
+    expect(stats.rtcp.nack).toBe(1);
+    expect(stats.rtcp.retransmitted).toBe(1);
+    expect(stats.rtcp.retransmitMissing).toBe(1);
+    const resent = receiver.videoPackets[receiver.videoPackets.length - 1]!;
+    expect(resent.sequenceNumber).toBe(dropped);
+    receiver.frames.push(...receiver.depacketizer.flush());
+    expect(receiver.frames.length).toBe(4);
+    expect(receiver.frames.every((f) => f.complete)).toBe(true);
+  });
+
+  it('node-datachannel forwards our RTCP sender reports, and an RR echoing one gives loss, jitter and a round-trip time', async () => {
+    const { peer, receiver } = await connected();
+    sendUnits(peer, 0, 5);
+    await until(() => receiver.senderReports > 0, 5000, 'a sender report');
+    expect(receiver.rtcpSeen).toContain(200);
+    const block = receiver.videoStats!.makeReportBlock(Date.now());
+    expect(block.lastSenderReport).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    receiver.sendRtcp(receiver.videoTrack, [new ReceiverReport(RECEIVER_SSRC, [{ ...receiver.videoStats!.makeReportBlock(Date.now()), jitter: 900 }])]);
+    await until(() => peer.video!.remote.reports > 0, 5000, 'the report');
+    const remote = peer.video!.getStats().remote;
+    expect(remote.roundTripTimeMs).toBeGreaterThanOrEqual(0);
+    expect(remote.roundTripTimeMs).toBeLessThan(100);
+    expect(remote.jitterMs).toBeCloseTo(10, 6);
+    expect(remote.cumulativeLost).toBe(0);
+    expect(peer.video!.rtcp.senderReportsSent).toBeGreaterThan(0);
+  });
+
+  it('a FIR alone (media source SSRC 0) is not forwarded by node-datachannel', async () => {
+    const { peer, receiver } = await connected();
+    sendUnits(peer, 0, 1);
+    await until(() => receiver.videoSsrc !== undefined, 5000, 'rtp');
+    receiver.sendRtcp(receiver.videoTrack, [new FullIntraRequest(RECEIVER_SSRC, [{ ssrc: receiver.videoSsrc!, sequenceNumber: 1 }])]);
+    receiver.sendRtcp(receiver.videoTrack, [new PictureLossIndication(RECEIVER_SSRC, receiver.videoSsrc!)]);
+    await until(() => peer.video!.rtcp.pli === 1, 5000, 'the PLI sent after the FIR');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(peer.video!.rtcp.fir).toBe(0);
+    expect(peer.video!.rtcp.compounds).toBe(1);
+  });
+
+  it('a REMB naming our SSRC raises bitrateEstimate', async () => {
+    const { peer, receiver } = await connected();
+    sendUnits(peer, 0, 1);
+    await until(() => receiver.videoSsrc !== undefined, 5000, 'rtp');
+    const estimates: number[] = [];
+    peer.on('bitrateEstimate', (e) => estimates.push(e.bitrate));
+    receiver.sendRtcp(receiver.videoTrack, [new ReceiverEstimatedMaxBitrate(RECEIVER_SSRC, 1_500_000, [receiver.videoSsrc!])]);
+    receiver.sendRtcp(receiver.videoTrack, [rr(receiver.videoSsrc!), new ReceiverEstimatedMaxBitrate(RECEIVER_SSRC, 9_000_000, [receiver.videoSsrc! ^ 1])]);
+    await until(() => peer.video!.rtcp.compounds >= 2, 5000, 'rtcp');
+    // 1,500,000 = 187,500 x 2^3: exactly representable, so it comes back unchanged.
+    expect(estimates).toEqual([1_500_000]);
+    expect(peer.video!.rtcp.remb).toBe(1);
+  });
+});
+
+describe('Peer signaling checks', () => {
+  it('rejects an offer with no H.264 packetization-mode 1 or Opus with NoAcceptableCodecError', async () => {
+    const vp8 = new PeerConnection('spellbook-vp8-only', { iceServers: [], bindAddress: '127.0.0.1', disableAutoNegotiation: true });
+    open.push(vp8);
+    const video = new Video('only-vp8', 'RecvOnly');
+    video.addVP8Codec(97);
+    keep.push(video, vp8.addTrack(video));
+    const offer = await new Promise<string>((resolve) => {
+      vp8.onLocalDescription((sdp) => resolve(sdp));
+      vp8.setLocalDescription('offer');
+    });
+    const peer = new Peer({ bindAddress: '127.0.0.1' });
+    open.push(peer);
+    const error = await peer.acceptOffer(offer).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoAcceptableCodecError);
+    expect((error as NoAcceptableCodecError).code).toBe('no-acceptable-codec');
+    expect((error as NoAcceptableCodecError).rejected).toEqual([{ mid: 'only-vp8', kind: 'video' }]);
+    expect(peer.getStats().senders).toEqual([]);
+  });
+
+  it('rejects an offer that fails SDP validation with InvalidDescriptionError carrying the issues', async () => {
+    const receiver = new NodeReceiver();
+    open.push(receiver);
+    const offer = parse(await receiver.offer());
+    offer.removeAttributes('fingerprint');
+    for (const m of offer.media) m.removeAttributes('fingerprint');
+    const peer = new Peer({ bindAddress: '127.0.0.1' });
+    open.push(peer);
+    const error = await peer.acceptOffer(offer.toString()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidDescriptionError);
+    expect((error as InvalidDescriptionError).issues.map((i) => i.code)).toContain('missing-fingerprint');
+  });
+
+  it('holds trickled candidates until the remote description is applied, then connects', async () => {
+    const receiver = new NodeReceiver();
+    const peer = new Peer({ bindAddress: '127.0.0.1' });
+    open.push(receiver, peer);
+    const candidates: string[] = [];
+    receiver.pc.onLocalCandidate((c) => candidates.push(c));
+    const offer = await receiver.offer();
+    await until(() => candidates.length > 0, 5000, 'receiver candidates');
+    for (const c of candidates) peer.addRemoteCandidate(c, 'v0');
+    expect(peer.getStats().candidates.remoteQueued).toBe(candidates.length);
+    const local: string[] = [];
+    peer.on('candidate', (c) => {
+      expect(c.parsed?.address).toBe('127.0.0.1');
+      local.push(c.candidate);
+    });
+    const answer = await peer.acceptOffer(offer);
+    expect(peer.getStats().candidates.remoteQueued).toBe(0);
+    receiver.pc.setRemoteDescription(answer.sdp, 'answer');
+    await until(() => local.length > 0, 5000, 'our candidates');
+    for (const c of local) receiver.pc.addRemoteCandidate(c, 'v0');
+    await until(() => peer.connectionState === 'connected', 5000, 'connected');
+    expect(peer.getStats().transport.selectedPair?.local).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('creates a send-only offer that validates, and refuses an answer that does not receive our video', async () => {
+    const peer = new Peer({ bindAddress: '127.0.0.1' });
+    open.push(peer);
+    const offer = await peer.createOffer();
+    const video = offer.parsed.mediaByMid('video')!;
+    expect(offer.parsed.directionOf(video)).toBe('sendonly');
+    expect(video.codecs.map((c) => [c.payloadType, c.name, c.parameters.get('profile-level-id'), c.parameters.get('packetization-mode')])).toEqual([[96, 'H264', '42e01f', '1']]);
+    expect(video.ssrcIds).toEqual([peer.video!.ssrc]);
+    const audio = offer.parsed.mediaByMid('audio')!;
+    expect(audio.codecs.map((c) => [c.payloadType, c.name, c.clockRate, c.channels])).toEqual([[111, 'opus', 48000, 2]]);
+    // A plain node-datachannel receiver answers; we then change its video payload type.
+    const receiver = new PeerConnection('spellbook-answerer', { iceServers: [], bindAddress: '127.0.0.1' });
+    open.push(receiver);
+    receiver.onTrack((track) => keep.push(track)); // a collected native track crashes on close
+    const answerText = await new Promise<string>((resolve) => {
+      receiver.onLocalDescription((sdp, type) => type === 'answer' && resolve(sdp));
+      receiver.setRemoteDescription(offer.sdp, 'offer');
+    });
+    const wrong = parse(answerText);
+    wrong.mediaByMid('video')!.setDirection('inactive');
+    const error = await peer.acceptAnswer(wrong.toString()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoAcceptableCodecError);
+    const accepted = await peer.acceptAnswer(answerText);
+    expect(accepted.parsed.mediaByMid('video')!.payloadTypes).toEqual([96]);
+  });
+});

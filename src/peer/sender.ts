@@ -1,0 +1,417 @@
+/**
+ * Send-only media tracks over node-datachannel with NO media handler: we build every RTP
+ * packet (src/rtp), node-datachannel only protects it (SRTP, RFC 3711) and sends it. The
+ * remote's RTCP arrives raw on `track.onMessage` and is parsed and acted on here:
+ *
+ * | RTCP | standard | action |
+ * | --- | --- | --- |
+ * | PLI | RFC 4585 section 6.3.1 | `keyframeRequested` |
+ * | FIR | RFC 5104 section 4.3.1 | `keyframeRequested` (once per new command sequence number) |
+ * | Generic NACK | RFC 4585 section 6.2.1 | resend stored packets from the RetransmissionBuffer |
+ * | RR / SR report blocks | RFC 3550 section 6.4 | loss, jitter, RTT = A - LSR - DLSR |
+ * | REMB | draft-alvestrand-rmcat-remb-03 | `bitrateEstimate` |
+ * | transport-cc | draft-holmer-rmcat-transport-wide-cc-extensions-01 | parsed and counted |
+ */
+import type { Track } from 'node-datachannel';
+import { TypedEmitter } from '../datachannel/emitter.js';
+import {
+  H264Packetizer,
+  OpusPacketizer,
+  parseRtcp,
+  RetransmissionBuffer,
+  SenderStatistics,
+  serializeRtcp,
+  SourceDescription,
+  containsIdr,
+  splitAnnexB,
+  type RtcpPacket,
+  type TransportSequenceCounter,
+} from '../rtp/index.js';
+import { DEFAULT_PEER_MTU, DEFAULT_RETRANSMISSION_CAPACITY, DEFAULT_SR_INTERVAL_MS } from './constants.js';
+import { Pacer, type PacerOptions, type PacerStats } from './pacer.js';
+
+export type MediaKind = 'video' | 'audio';
+
+export interface KeyframeRequest {
+  mid: string;
+  ssrc: number;
+  /** Which RTCP message asked: PLI (RFC 4585 6.3.1) or FIR (RFC 5104 4.3.1). */
+  cause: 'pli' | 'fir';
+}
+
+export interface BitrateEstimate {
+  mid: string;
+  /** Bits per second the receiver estimates it can take (REMB). */
+  bitrate: number;
+  ssrcs: number[];
+}
+
+export interface SenderEvents {
+  keyframeRequested: KeyframeRequest;
+  bitrateEstimate: BitrateEstimate;
+  /** A report block about this stream arrived (after the statistics were updated). */
+  report: RemoteReceptionStats;
+}
+
+/** What the remote receiver reported about this stream (RFC 3550 section 6.4.1). */
+export interface RemoteReceptionStats {
+  /** Fraction of packets lost in the last interval, 0..1. */
+  fractionLost: number;
+  /** Packets lost since the start (signed 24-bit in the report). */
+  cumulativeLost: number;
+  /** Interarrival jitter in milliseconds (RFC 3550 A.8 value / clock rate). */
+  jitterMs: number;
+  /** Extended highest sequence number received. */
+  extendedHighestSequence: number;
+  /** Last round-trip time from LSR/DLSR, ms; undefined until the receiver echoes an SR. */
+  roundTripTimeMs: number | undefined;
+  /** Report blocks received about this stream. */
+  reports: number;
+}
+
+export interface RtcpCounters {
+  compounds: number;
+  malformed: number;
+  senderReportsSent: number;
+  receiverReports: number;
+  pli: number;
+  fir: number;
+  nack: number;
+  /** Sequence numbers the NACKs asked for. */
+  nackedPackets: number;
+  /** Packets resent in answer to NACKs. */
+  retransmitted: number;
+  /** NACKed sequence numbers no longer in the buffer. */
+  retransmitMissing: number;
+  remb: number;
+  lastRembBps: number | undefined;
+  twcc: number;
+  /** Packets the transport-cc feedback covered (received or not). */
+  twccPacketStatuses: number;
+  other: number;
+}
+
+export interface SenderStats {
+  mid: string;
+  kind: MediaKind;
+  ssrc: number;
+  payloadType: number;
+  packetsSent: number;
+  /** Payload octets (RFC 3550 6.4.1 sender's octet count). */
+  octetsSent: number;
+  framesSent: number;
+  keyframesSent: number;
+  /** Packets left out by the test hook `dropNextPackets`. */
+  packetsDroppedByHook: number;
+  /** Packets not sent because the track was not open, or node-datachannel refused them. */
+  sendFailures: number;
+  rtcp: RtcpCounters;
+  remote: RemoteReceptionStats;
+  pacer: PacerStats | undefined;
+}
+
+export interface SenderOptions {
+  mid: string;
+  ssrc: number;
+  payloadType: number;
+  cname: string;
+  mtu?: number;
+  /** `false` sends every packet at once; default: a leaky-bucket pacer. */
+  pacing?: PacerOptions | false;
+  srIntervalMs?: number;
+  retransmissionCapacity?: number;
+  /** transport-cc header extension id and the transport's counter, when negotiated. */
+  transportCc?: { id: number; counter: TransportSequenceCounter };
+}
+
+/** Common part of the video and audio senders: transmission, history, RTCP in and out. */
+export abstract class MediaSender extends TypedEmitter<SenderEvents> {
+  abstract readonly kind: MediaKind;
+  abstract readonly clockRate: number;
+  readonly mid: string;
+  readonly ssrc: number;
+  readonly payloadType: number;
+  readonly cname: string;
+  /** The native track. Held for the sender's life: a collected native object crashes on close. */
+  readonly track: Track;
+  protected readonly history: RetransmissionBuffer;
+  protected readonly senderStats: SenderStatistics;
+  private readonly pacer: Pacer | undefined;
+  private readonly srIntervalMs: number;
+  private srTimer: NodeJS.Timeout | undefined;
+  private dropBudget = 0;
+  private closed = false;
+  private lastFirSeq = new Map<number, number>();
+  protected frames = 0;
+  protected keyframes = 0;
+  private hookDrops = 0;
+  private failures = 0;
+  /** The most recent error node-datachannel raised while sending (kept, never thrown into a native callback). */
+  lastSendError: unknown;
+  readonly rtcp: RtcpCounters = {
+    compounds: 0, malformed: 0, senderReportsSent: 0, receiverReports: 0, pli: 0, fir: 0, nack: 0, nackedPackets: 0,
+    retransmitted: 0, retransmitMissing: 0, remb: 0, lastRembBps: undefined, twcc: 0, twccPacketStatuses: 0, other: 0,
+  };
+  readonly remote: RemoteReceptionStats = {
+    fractionLost: 0, cumulativeLost: 0, jitterMs: 0, extendedHighestSequence: 0, roundTripTimeMs: undefined, reports: 0,
+  };
+
+  protected constructor(track: Track, options: SenderOptions, clockRate: number) {
+    super();
+    this.track = track;
+    this.mid = options.mid;
+    this.ssrc = options.ssrc >>> 0;
+    this.payloadType = options.payloadType;
+    this.cname = options.cname;
+    this.history = new RetransmissionBuffer({ capacity: options.retransmissionCapacity ?? DEFAULT_RETRANSMISSION_CAPACITY, slotSize: Math.max(1500, options.mtu ?? DEFAULT_PEER_MTU) });
+    this.senderStats = new SenderStatistics({ ssrc: this.ssrc, clockRate });
+    this.pacer = options.pacing === false ? undefined : new Pacer((p) => this.sendNative(p), options.pacing ?? {});
+    this.srIntervalMs = options.srIntervalMs ?? DEFAULT_SR_INTERVAL_MS;
+    // Everything node-datachannel calls back must never throw into it (that aborts the process).
+    track.onMessage((message) => this.guard(() => this.onRtcp(message)));
+    track.onOpen(() => this.guard(() => this.startReports()));
+    // node-datachannel releases a track's native callbacks (which keep Node's event loop
+    // alive) only from the closed callback, and only hooks that callback when one is set.
+    track.onClosed(() => this.guard(() => this.stopTimers()));
+  }
+
+  /** Test hook: store the next `n` packets for retransmission but do not send them. */
+  dropNextPackets(n: number): void {
+    this.dropBudget = n;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.track.isOpen();
+  }
+
+  /** One packet built by our packetizer (borrowed view): keep, count, pace, send. */
+  protected transmit(packet: Uint8Array, headerSize: number, rtpTimestamp: number, captureUnixMs: number): void {
+    this.history.store(packet);
+    this.senderStats.onPacketSent(packet.length - headerSize, rtpTimestamp, captureUnixMs);
+    if (this.dropBudget > 0) {
+      this.dropBudget--;
+      this.hookDrops++;
+      return;
+    }
+    this.send(packet);
+  }
+
+  private send(packet: Uint8Array): void {
+    if (this.pacer) this.pacer.enqueue(packet);
+    else this.sendNative(packet);
+  }
+
+  private sendNative(packet: Uint8Array): void {
+    if (!this.isOpen) {
+      this.failures++;
+      return;
+    }
+    try {
+      if (!this.track.sendMessageBinary(Buffer.from(packet.buffer, packet.byteOffset, packet.length))) this.failures++;
+    } catch (error) {
+      this.failures++;
+      this.lastSendError = error;
+    }
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.lastSendError = error;
+    }
+  }
+
+  /** RTCP SR + SDES CNAME every interval (RFC 3550 sections 6.4.1 and 6.1: a compound starts with a report and carries CNAME). */
+  private startReports(): void {
+    if (this.srTimer !== undefined || this.closed) return;
+    this.srTimer = setInterval(() => this.sendSenderReport(), this.srIntervalMs);
+  }
+
+  /** Send one SR now (also done every `srIntervalMs` once the track is open). */
+  sendSenderReport(): void {
+    if (!this.isOpen || this.senderStats.packetCount === 0) return;
+    const compound = serializeRtcp([this.senderStats.makeSenderReport(Date.now()), SourceDescription.cname(this.ssrc, this.cname)]);
+    this.sendNative(compound);
+    this.rtcp.senderReportsSent++;
+  }
+
+  /** Handle one RTCP compound node-datachannel delivered on this track. */
+  onRtcp(message: Uint8Array): void {
+    if (this.closed) return;
+    const arrival = Date.now();
+    let packets: RtcpPacket[];
+    try {
+      packets = parseRtcp(message);
+    } catch {
+      this.rtcp.malformed++;
+      return;
+    }
+    this.rtcp.compounds++;
+    for (const p of packets) this.onRtcpPacket(p, arrival);
+  }
+
+  private onRtcpPacket(p: RtcpPacket, arrival: number): void {
+    switch (p.kind) {
+      case 'rr':
+      case 'sr':
+        for (const block of p.reports) {
+          if (block.ssrc !== this.ssrc) continue;
+          if (p.kind === 'rr') this.rtcp.receiverReports++;
+          const rtt = this.senderStats.onReportBlock(block, arrival);
+          const r = this.remote;
+          r.fractionLost = block.fractionLost / 256;
+          r.cumulativeLost = block.cumulativeLost;
+          r.jitterMs = (block.jitter / this.clockRate) * 1000;
+          r.extendedHighestSequence = block.extendedHighestSequence;
+          if (rtt !== undefined) r.roundTripTimeMs = rtt;
+          r.reports++;
+          this.emit('report', { ...r });
+        }
+        break;
+      case 'pli':
+        if (p.mediaSsrc !== this.ssrc) break;
+        this.rtcp.pli++;
+        this.emit('keyframeRequested', { mid: this.mid, ssrc: this.ssrc, cause: 'pli' });
+        break;
+      case 'fir':
+        for (const entry of p.entries) {
+          if (entry.ssrc !== this.ssrc) continue;
+          // RFC 5104 4.3.1.2: a repeated command sequence number is a retransmitted request.
+          if (this.lastFirSeq.get(p.senderSsrc) === entry.sequenceNumber) continue;
+          this.lastFirSeq.set(p.senderSsrc, entry.sequenceNumber);
+          this.rtcp.fir++;
+          this.emit('keyframeRequested', { mid: this.mid, ssrc: this.ssrc, cause: 'fir' });
+        }
+        break;
+      case 'nack': {
+        if (p.mediaSsrc !== this.ssrc) break;
+        this.rtcp.nack++;
+        const answer = this.history.answerNack(p, (packet) => this.send(packet));
+        this.rtcp.nackedPackets += answer.resent + answer.missing.length;
+        this.rtcp.retransmitted += answer.resent;
+        this.rtcp.retransmitMissing += answer.missing.length;
+        break;
+      }
+      case 'remb':
+        if (!p.ssrcs.includes(this.ssrc)) break;
+        this.rtcp.remb++;
+        this.rtcp.lastRembBps = p.bitrate;
+        this.emit('bitrateEstimate', { mid: this.mid, bitrate: p.bitrate, ssrcs: [...p.ssrcs] });
+        break;
+      case 'twcc':
+        if (p.mediaSsrc !== this.ssrc) break;
+        this.rtcp.twcc++;
+        this.rtcp.twccPacketStatuses += p.packets.length;
+        break;
+      default:
+        this.rtcp.other++;
+    }
+  }
+
+  getStats(): SenderStats {
+    return {
+      mid: this.mid,
+      kind: this.kind,
+      ssrc: this.ssrc,
+      payloadType: this.payloadType,
+      packetsSent: this.senderStats.packetCount,
+      octetsSent: this.senderStats.octetCount,
+      framesSent: this.frames,
+      keyframesSent: this.keyframes,
+      packetsDroppedByHook: this.hookDrops,
+      sendFailures: this.failures,
+      rtcp: { ...this.rtcp },
+      remote: { ...this.remote },
+      pacer: this.pacer ? { ...this.pacer.stats } : undefined,
+    };
+  }
+
+  private stopTimers(): void {
+    if (this.srTimer !== undefined) clearInterval(this.srTimer);
+    this.srTimer = undefined;
+    this.pacer?.stop();
+  }
+
+  /** Stop the SR timer and the pacer, then close the native track. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTimers();
+    try {
+      this.track.close();
+    } catch {
+      // already closed with its peer
+    }
+  }
+}
+
+export interface VideoSenderOptions extends SenderOptions {}
+
+/** H.264 (RFC 6184, packetization-mode 1) from encoded access units, 90 kHz clock. */
+export class VideoSender extends MediaSender {
+  readonly kind = 'video';
+  readonly clockRate = 90_000;
+  private readonly packetizer: H264Packetizer;
+
+  constructor(track: Track, options: VideoSenderOptions) {
+    super(track, options, 90_000);
+    this.packetizer = new H264Packetizer({
+      ssrc: this.ssrc,
+      payloadType: options.payloadType,
+      mtu: options.mtu ?? DEFAULT_PEER_MTU,
+      transportCc: options.transportCc,
+    });
+  }
+
+  /** Sequence number the next packet will carry. */
+  get sequenceNumber(): number {
+    return this.packetizer.sequenceNumber;
+  }
+
+  /**
+   * Send one access unit (Annex B bytes or its NAL units) with its 90 kHz timestamp; every
+   * packet shares it and the last one carries the marker (RFC 6184 section 5.1). Returns the
+   * number of RTP packets.
+   */
+  sendAccessUnit(accessUnit: Uint8Array | readonly Uint8Array[], timestamp: number, captureUnixMs = Date.now()): number {
+    if (!this.isOpen) return 0;
+    const idr = containsIdr(accessUnit instanceof Uint8Array ? splitAnnexB(accessUnit) : accessUnit);
+    const headerSize = this.packetizer.headerSize;
+    const count = this.packetizer.packetize(accessUnit, timestamp, (packet) => this.transmit(packet, headerSize, timestamp, captureUnixMs));
+    this.frames++;
+    if (idr) this.keyframes++;
+    return count;
+  }
+}
+
+export interface AudioSenderOptions extends SenderOptions {
+  /** RTP timestamp of the first packet (default random, RFC 3550 5.1). */
+  initialTimestamp?: number;
+}
+
+/** Opus (RFC 7587): one Opus packet per RTP packet, 48 kHz clock. */
+export class AudioSender extends MediaSender {
+  readonly kind = 'audio';
+  readonly clockRate = 48_000;
+  private readonly packetizer: OpusPacketizer;
+
+  constructor(track: Track, options: AudioSenderOptions) {
+    super(track, options, 48_000);
+    this.packetizer = new OpusPacketizer({
+      ssrc: this.ssrc,
+      payloadType: options.payloadType,
+      mtu: options.mtu ?? DEFAULT_PEER_MTU,
+      initialTimestamp: options.initialTimestamp,
+      transportCc: options.transportCc,
+    });
+  }
+
+  /** Send one Opus packet; `timestamp` (48 kHz) defaults to the previous one plus its duration. */
+  sendOpus(packet: Uint8Array, timestamp?: number, captureUnixMs = Date.now()): void {
+    if (!this.isOpen) return;
+    const headerSize = this.packetizer.headerSize;
+    this.packetizer.packetize(packet, (rtp) => this.transmit(rtp, headerSize, (rtp[4] << 24 | rtp[5] << 16 | rtp[6] << 8 | rtp[7]) >>> 0, captureUnixMs), timestamp);
+    this.frames++;
+  }
+}
