@@ -198,6 +198,30 @@ describe('OpusEncoder and OpusDecoder', () => {
     expect(decoder.decode(one).length).toBe(960); // still usable after an error
   });
 
+  it('2,000 random packets each decode to 960 samples or throw OpusError, and the decoder goes on', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    const decoder = new OpusDecoder({ channels: 2 });
+    const outcomes = { decoded: 0, rejected: 0 };
+    for (let i = 0; i < 2000; i++) {
+      const packet = new Uint8Array(1 + Math.floor(random() * 300));
+      for (let k = 0; k < packet.length; k++) packet[k] = Math.floor(random() * 256);
+      try {
+        expect(decoder.decode(packet).length).toBe(960 * 2);
+        outcomes.decoded++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(OpusError);
+        expect(['bad-packet', 'codec']).toContain((e as OpusError).code);
+        outcomes.rejected++;
+      }
+    }
+    console.log(`random packets: ${outcomes.decoded} decoded as 20 ms, ${outcomes.rejected} rejected with OpusError`);
+    expect(outcomes.decoded).toBeGreaterThan(0);
+    expect(outcomes.rejected).toBeGreaterThan(0);
+    const packet = new OpusEncoder({ channels: 2 }).encode(new Int16Array(1920));
+    expect(decoder.decode(packet).length).toBe(1920);
+  });
+
   it('16 kHz input still gives 20 ms packets that advance the 48 kHz RTP clock by 960', () => {
     const encoder = new OpusEncoder({ sampleRate: 16_000, bitrate: 24_000 });
     expect(encoder.frameSize).toBe(320);
