@@ -74,8 +74,12 @@ class BitReader {
   }
 
   checkRange(value: number, max: number, what: string): number {
-    if (value > max) throw new SpsParseError(`${what} ${value} out of range (max ${max})`, this.offset());
+    if (value > max) this.fail(`${what} ${value} out of range (max ${max})`);
     return value;
+  }
+
+  fail(message: string): never {
+    throw new SpsParseError(message, this.offset());
   }
 }
 
@@ -105,7 +109,7 @@ function skipScalingList(r: BitReader, size: number): void {
   for (let j = 0; j < size; j++) {
     if (next !== 0) {
       const delta = r.se();
-      if (delta < -128 || delta > 127) throw new SpsParseError(`delta_scale ${delta} out of range`, 0);
+      if (delta < -128 || delta > 127) r.fail(`delta_scale ${delta} out of range`);
       next = (last + delta + 256) % 256;
     }
     last = next === 0 ? last : next;

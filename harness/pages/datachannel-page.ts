@@ -40,6 +40,9 @@ function onChannel(channel) {
 }
 window.conform = {
   async answer(offer) {
+    if (state.pc) state.pc.close();
+    state.channels = [];
+    state.bulkBytes = 0;
     const pc = state.pc = new RTCPeerConnection();
     pc.ondatachannel = ({ channel }) => onChannel(channel);
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });

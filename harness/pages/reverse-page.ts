@@ -24,6 +24,8 @@ function h264Preferences() {
 }
 window.conform = {
   async answer(offer, width, height) {
+    if (state.pc) state.pc.close();
+    if (state.stream) for (const t of state.stream.getTracks()) t.stop();
     const pc = state.pc = new RTCPeerConnection();
     const stream = state.stream = await navigator.mediaDevices.getUserMedia({
       audio: false,

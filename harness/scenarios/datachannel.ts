@@ -13,9 +13,11 @@ import { Channel, MessageTooLargeError, type ChannelMessage, type Reliability } 
 import { atLeast, atMost, isTrue, percentile, round } from '../checks.js';
 import { servePage } from '../chromium.js';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
+import { closePeer } from '../native.js';
 import { DATACHANNEL_PAGE } from '../pages/datachannel-page.js';
 import type { Check, Scenario, ScenarioContext } from '../types.js';
 import { Inbox } from './inbox.js';
+import { negotiateWithRetry } from './negotiate.js';
 
 /** Messages per functional phase. */
 const ECHO_MESSAGES = 200;
@@ -80,23 +82,30 @@ async function connect(ctx: ScenarioContext): Promise<{ pc: PeerConnection; chan
     page.evaluate((name: string, a: unknown[]) => (window as unknown as { conform: Record<string, (...x: unknown[]) => unknown> }).conform[name]!(...a), fn, args) as Promise<T>;
   ctx.defer(() => evaluate('close').catch(() => undefined));
 
-  const pc = new PeerConnection('conform-datachannel', { iceServers: [] });
-  ctx.defer(() => pc.close());
-  const gathered = new Promise<void>((resolve) => pc.onGatheringStateChange((s) => { if (s === 'complete') resolve(); }));
-  const modes: Record<string, Reliability> = {
-    reliable: { kind: 'reliable', ordered: true },
-    unordered: { kind: 'reliable', ordered: false },
-    unreliable: { kind: 'max-retransmits', maxRetransmits: 0, ordered: false },
-    bulk: { kind: 'reliable', ordered: true },
+  // One explicit offer once every channel exists: with automatic negotiation each
+  // Channel.create may start an offer of its own.
+  const attempt = async (n: number) => {
+    const pc = new PeerConnection(`conform-datachannel-${n}`, { iceServers: [], disableAutoNegotiation: true });
+    ctx.defer(() => closePeer(pc));
+    const gathered = new Promise<void>((resolve) => pc.onGatheringStateChange((s) => { if (s === 'complete') resolve(); }));
+    const modes: Record<string, Reliability> = {
+      reliable: { kind: 'reliable', ordered: true },
+      unordered: { kind: 'reliable', ordered: false },
+      unreliable: { kind: 'max-retransmits', maxRetransmits: 0, ordered: false },
+      bulk: { kind: 'reliable', ordered: true },
+    };
+    const channels: Record<string, Channel> = {};
+    for (const [label, reliability] of Object.entries(modes)) channels[label] = Channel.create(pc, { label, reliability });
+    pc.setLocalDescription();
+    ctx.progress('gathering');
+    await withTimeout(gathered, CONNECT_TIMEOUT_MS, 'ICE gathering');
+    const answer = await evaluate<string>('answer', pc.localDescription()!.sdp);
+    pc.setRemoteDescription(answer, 'answer');
+    ctx.progress('connecting');
+    await withTimeout(Promise.all(Object.values(channels).map((c) => c.opened())), CONNECT_TIMEOUT_MS, 'data channels open');
+    return { pc, channels };
   };
-  const channels: Record<string, Channel> = {};
-  for (const [label, reliability] of Object.entries(modes)) channels[label] = Channel.create(pc, { label, reliability });
-  ctx.progress('gathering');
-  await withTimeout(gathered, CONNECT_TIMEOUT_MS, 'ICE gathering');
-  const answer = await evaluate<string>('answer', pc.localDescription()!.sdp);
-  pc.setRemoteDescription(answer, 'answer');
-  ctx.progress('connecting');
-  await withTimeout(Promise.all(Object.values(channels).map((c) => c.opened())), CONNECT_TIMEOUT_MS, 'data channels open');
+  const { pc, channels } = await negotiateWithRetry(ctx, attempt);
   return { pc, channels, evaluate };
 }
 

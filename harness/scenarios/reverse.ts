@@ -12,8 +12,10 @@ import { atLeast, atMost, equals, isTrue, round } from '../checks.js';
 import { servePage } from '../chromium.js';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
 import { parseSps, type SpsInfo } from '../h264-sps.js';
+import { closePeer } from '../native.js';
 import { REVERSE_PAGE } from '../pages/reverse-page.js';
 import type { Check, Scenario } from '../types.js';
+import { negotiateWithRetry } from './negotiate.js';
 
 const H264_PT = 96;
 /**
@@ -79,44 +81,42 @@ export const reverseScenario: Scenario = {
       page.evaluate((name: string, a: unknown[]) => (window as unknown as { conform: Record<string, (...x: unknown[]) => unknown> }).conform[name]!(...a), fn, args) as Promise<T>;
     ctx.defer(() => evaluate('close').catch(() => undefined));
 
-    const pc = new PeerConnection('conform-reverse', { iceServers: [] });
-    ctx.defer(() => pc.close());
-    const video = new Video('video', 'RecvOnly');
-    video.addH264Codec(H264_PT, H264_FMTP);
-    const track: Track = pc.addTrack(video);
-    ctx.defer(() => track.close());
-
-    // Everything below runs inside a node-datachannel callback: nothing may throw out of it.
-    const depacketizer = new H264Depacketizer();
-    const frames: { at: number; frame: H264Frame }[] = [];
-    let rtpBytes = 0;
-    let rtcpPackets = 0;
-    const callbackErrors: string[] = [];
-    track.onMessage((msg) => {
-      try {
-        if (isRtcp(msg)) {
-          rtcpPackets++;
-          return;
+    // Everything in onMessage runs inside a node-datachannel callback: nothing may throw out of it.
+    const attempt = async (n: number) => {
+      const pc = new PeerConnection(`conform-reverse-${n}`, { iceServers: [] });
+      const video = new Video('video', 'RecvOnly');
+      video.addH264Codec(H264_PT, H264_FMTP);
+      const track: Track = pc.addTrack(video);
+      ctx.defer(() => closePeer(pc, [track]));
+      const rx = { depacketizer: new H264Depacketizer(), frames: [] as { at: number; frame: H264Frame }[], rtpBytes: 0, rtcpPackets: 0, errors: [] as string[] };
+      track.onMessage((msg) => {
+        try {
+          if (isRtcp(msg)) {
+            rx.rtcpPackets++;
+            return;
+          }
+          rx.rtpBytes += msg.length;
+          const at = performance.now();
+          for (const frame of rx.depacketizer.push(new Uint8Array(msg.buffer, msg.byteOffset, msg.length))) rx.frames.push({ at, frame });
+        } catch (e) {
+          if (rx.errors.length < 10) rx.errors.push(e instanceof Error ? e.message : String(e));
         }
-        rtpBytes += msg.length;
-        const at = performance.now();
-        for (const frame of depacketizer.push(new Uint8Array(msg.buffer, msg.byteOffset, msg.length))) frames.push({ at, frame });
-      } catch (e) {
-        if (callbackErrors.length < 10) callbackErrors.push(e instanceof Error ? e.message : String(e));
-      }
-    });
-
-    const gathered = new Promise<void>((resolve) => pc.onGatheringStateChange((s) => { if (s === 'complete') resolve(); }));
-    pc.setLocalDescription();
-    ctx.progress('gathering');
-    await Promise.race([gathered, sleep(CONNECT_TIMEOUT_MS)]);
-    const answer = await evaluate<{ answer: string; width: number; height: number; frameRate: number }>('answer', pc.localDescription()!.sdp, width, height);
-    ctx.note(`camera ${answer.width}x${answer.height} at ${answer.frameRate} fps as Chromium reported its settings`);
-    pc.setRemoteDescription(answer.answer, 'answer');
+      });
+      const gathered = new Promise<void>((resolve) => pc.onGatheringStateChange((s) => { if (s === 'complete') resolve(); }));
+      pc.setLocalDescription();
+      ctx.progress('gathering');
+      await Promise.race([gathered, sleep(CONNECT_TIMEOUT_MS)]);
+      const answer = await evaluate<{ answer: string; width: number; height: number; frameRate: number }>('answer', pc.localDescription()!.sdp, width, height);
+      pc.setRemoteDescription(answer.answer, 'answer');
+      ctx.note(`camera ${answer.width}x${answer.height} at ${answer.frameRate} fps as Chromium reported its settings`);
+      return { pc, rx };
+    };
+    const { pc, rx } = await negotiateWithRetry(ctx, attempt);
+    const { depacketizer, frames, errors: callbackErrors } = rx;
     ctx.progress('connecting');
     const deadline = performance.now() + CONNECT_TIMEOUT_MS;
     while (frames.length === 0 && performance.now() < deadline) await sleep(20);
-    if (frames.length === 0) throw new Error(`no access unit arrived within ${CONNECT_TIMEOUT_MS} ms (${rtpBytes} RTP bytes, state ${pc.state()})`);
+    if (frames.length === 0) throw new Error(`no access unit arrived within ${CONNECT_TIMEOUT_MS} ms (${rx.rtpBytes} RTP bytes, state ${pc.state()})`);
     ctx.note(`first access unit after ${ctx.elapsed().toFixed(2)} s`);
 
     // Measurement window: from the first stats poll after the first unit to the last poll.
@@ -129,7 +129,7 @@ export const reverseScenario: Scenario = {
     let last = first;
     let lastT = t0;
     let lastC = c0;
-    let lastBytes = rtpBytes;
+    let lastBytes = rx.rtpBytes;
     while (performance.now() - t0 < measureMs) {
       await sleep(Math.min(STATS_INTERVAL_MS, measureMs - (performance.now() - t0)));
       const now = performance.now();
@@ -138,7 +138,7 @@ export const reverseScenario: Scenario = {
       const dt = (now - lastT) / 1000;
       if (dt > 0) {
         ctx.sample('fps', (c - lastC) / dt);
-        ctx.sample('bitrate', ((rtpBytes - lastBytes) * 8) / 1000 / dt);
+        ctx.sample('bitrate', ((rx.rtpBytes - lastBytes) * 8) / 1000 / dt);
       }
       if (s) {
         ctx.sample('chrome_fps', s.framesPerSecond);
@@ -147,7 +147,7 @@ export const reverseScenario: Scenario = {
       ctx.progress('receiving', { fps: dt > 0 ? ((c - lastC) / dt).toFixed(1) : '-', 'chrome fps': String(s?.framesPerSecond ?? '-'), units: String(c) });
       lastT = now;
       lastC = c;
-      lastBytes = rtpBytes;
+      lastBytes = rx.rtpBytes;
     }
     const seconds = (lastT - t0) / 1000;
     const ours = (lastC - c0) / seconds;
@@ -178,7 +178,7 @@ export const reverseScenario: Scenario = {
     checks.push(equals('SPS picture size', size, `${width}x${height}`, sps ? `profile-level-id ${sps.profileLevelId}; Chromium encodes ${last.frameWidth}x${last.frameHeight}` : undefined));
     checks.push(isTrue('no errors while receiving', callbackErrors.length === 0, callbackErrors.slice(0, 3).join('; ') || undefined));
     ctx.note(`Chromium encoder ${last.encoderImplementation || 'unknown'}, codec ${last.codec ?? 'unknown'}, quality limitation ${last.qualityLimitationReason || 'none'}, ${last.keyFramesEncoded} key frames`);
-    ctx.note(`${stats.packets} RTP packets (${stats.duplicates} duplicate, ${stats.late} late), ${rtcpPackets} RTCP packets from Chromium`);
+    ctx.note(`${stats.packets} RTP packets (${stats.duplicates} duplicate, ${stats.late} late), ${rx.rtcpPackets} RTCP packets from Chromium`);
     return checks;
   },
 };
