@@ -29,8 +29,14 @@ export const CHROMA_AC_MIN_COST = 4;
 export const INTRA_TRY_MAD = 4;
 /** Extra cost (in multiples of the motion lambda) charged to intra in P slices. */
 export const INTRA_BIAS_LAMBDAS = 24;
-/** Rate control: QP range, largest QP change between frames, and the bucket size in seconds of bitrate. */
+/**
+ * Rate control: QP range; largest QP change between frames; seconds over which a virtual
+ * buffer debt (an IDR) is repaid; fraction of the way to the model's QP taken per frame;
+ * weight of the newest picture in the smoothed complexity.
+ */
 export const RC_MIN_QP = 12;
 export const RC_MAX_QP = 51;
 export const RC_MAX_STEP = 3;
-export const RC_BUCKET_SECONDS = 1;
+export const RC_HORIZON_SECONDS = 1;
+export const RC_GAIN = 0.6;
+export const RC_SMOOTHING = 0.4;

@@ -42,4 +42,32 @@ describe('RateController', () => {
     }
     expect(() => new RateController({ bitrate: 0, fps: 30 })).toThrow(RangeError);
   });
+
+  it('raises QP after an IDR fills the virtual buffer, then brings the buffer back to empty', () => {
+    // 100 kbit/s at 30 fps: 3,333 bits per picture; P pictures of exactly the allowance at QP 30
+    const rc = new RateController({ bitrate: 100_000, fps: 30, initialQp: 30 });
+    for (let i = 0; i < 10; i++) rc.update(3_333 / 8, false);
+    expect(rc.qp).toBe(30);
+    const before = rc.qp;
+    rc.update((10 * 3_333) / 8, true); // an IDR ten times the allowance
+    expect(rc.bufferBits).toBeGreaterThan(8 * 3_333);
+    expect(rc.qp).toBeGreaterThan(before);
+    // P pictures that follow the model (size halves every 6 QP) repay the debt within 3 s
+    for (let i = 0; i < 90; i++) rc.update((3_333 * Math.pow(2, -(rc.qp - 30) / 6)) / 8, false);
+    expect(Math.abs(rc.bufferBits)).toBeLessThan(3_333);
+    expect(Math.abs(rc.qp - 30)).toBeLessThanOrEqual(1);
+  });
+
+  it('setBitrate halving the target raises QP by about 6 and rejects a non-positive rate', () => {
+    const rc = new RateController({ bitrate: 200_000, fps: 30, initialQp: 30 });
+    const size = (qp: number) => (200_000 / 30 / 8) * Math.pow(2, -(qp - 30) / 6);
+    for (let i = 0; i < 30; i++) rc.update(size(rc.qp), false);
+    expect(rc.qp).toBe(30);
+    rc.setBitrate(100_000);
+    expect(rc.bitrate).toBe(100_000);
+    for (let i = 0; i < 60; i++) rc.update(size(rc.qp), false);
+    expect(Math.abs(rc.qp - 36)).toBeLessThanOrEqual(1);
+    expect(() => rc.setBitrate(0)).toThrow(RangeError);
+    expect(() => rc.setBitrate(Number.NaN)).toThrow(RangeError);
+  });
 });

@@ -1,10 +1,23 @@
 /**
- * Frame-level rate control: picks the QP of the next picture from the bits the previous
- * pictures took, to hold a target bitrate. A leaky-bucket model: each frame drains
- * bitrate / fps from the bucket and adds its own size; the QP moves by at most
- * RC_MAX_STEP per frame towards keeping the bucket near empty. Not HRD-exact.
+ * Frame-level rate control: picks the QP of the next picture so that the stream holds a
+ * target bitrate over any few seconds. A virtual-buffer model:
+ *
+ * - Each picture is given `bitrate / fps` bits; the virtual buffer holds the bits spent above
+ *   that allowance so far (negative when under budget). An IDR, several times a P picture's
+ *   size, fills it at once.
+ * - The next picture's target is the allowance minus the buffer spread over
+ *   RC_HORIZON_SECONDS of pictures, so a debt (an IDR) is repaid by the following P pictures
+ *   and the buffer returns to empty with a time constant of that horizon.
+ * - Complexity of P and of IDR pictures is kept apart: X = bits x 2^(QP/6) (the size of a
+ *   picture halves about every 6 QP steps, since Qstep doubles every 6, ITU-T H.264 8.5.9),
+ *   smoothed over recent pictures of the same kind in the log domain.
+ * - The next QP is the one at which the P complexity meets the target, at most RC_MAX_STEP
+ *   away from the current QP, within minQp..maxQp.
+ *
+ * The buffer is virtual: nothing is delayed or dropped, and this is not an HRD (Annex C)
+ * conformance model. `setBitrate` changes the target while running.
  */
-import { RC_BUCKET_SECONDS, RC_MAX_QP, RC_MAX_STEP, RC_MIN_QP } from './constants.js';
+import { RC_GAIN, RC_HORIZON_SECONDS, RC_MAX_QP, RC_MAX_STEP, RC_MIN_QP, RC_SMOOTHING } from './constants.js';
 
 export interface RateControlOptions {
   /** Target bitrate, bits per second. */
@@ -17,23 +30,39 @@ export interface RateControlOptions {
 }
 
 export class RateController {
-  readonly bitrate: number;
   readonly fps: number;
+  private target: number;
   private readonly minQp: number;
   private readonly maxQp: number;
   private qpValue: number;
-  /** Bits above the target spent so far (negative: under budget), bounded. */
-  private bucket = 0;
-  /** Smoothed size of recent non-IDR frames, bits. */
-  private avgP = 0;
+  /** Bits spent above the per-picture allowance so far (negative: under budget). */
+  private buffer = 0;
+  /** log2 of the smoothed P and IDR complexities (bits x 2^(QP/6)); NaN until seen. */
+  private logP = NaN;
+  private logI = NaN;
 
   constructor(opts: RateControlOptions) {
-    if (!(opts.bitrate > 0) || !(opts.fps > 0)) throw new RangeError(`bitrate and fps must be positive, got ${opts.bitrate} and ${opts.fps}`);
-    this.bitrate = opts.bitrate;
+    this.target = checkBitrate(opts.bitrate);
+    if (!(opts.fps > 0)) throw new RangeError(`bitrate and fps must be positive, got ${opts.bitrate} and ${opts.fps}`);
     this.fps = opts.fps;
     this.minQp = opts.minQp ?? RC_MIN_QP;
     this.maxQp = opts.maxQp ?? RC_MAX_QP;
     this.qpValue = Math.min(this.maxQp, Math.max(this.minQp, opts.initialQp ?? 30));
+  }
+
+  /** Target bitrate, bits per second. */
+  get bitrate(): number {
+    return this.target;
+  }
+
+  /**
+   * Change the target (e.g. from a bandwidth estimate); applies from the next picture. The
+   * buffer keeps its debt measured in seconds of the old rate, bounded by the new one.
+   */
+  setBitrate(bitrate: number): void {
+    const next = checkBitrate(bitrate);
+    this.buffer = this.clampBuffer((this.buffer * next) / this.target, next);
+    this.target = next;
   }
 
   /** QP for the next picture. */
@@ -41,22 +70,75 @@ export class RateController {
     return this.qpValue;
   }
 
-  /** Account for a coded picture of `bytes` and choose the next QP. */
+  /** Bits the virtual buffer holds above the allowance (negative when under budget). */
+  get bufferBits(): number {
+    return this.buffer;
+  }
+
+  /** Account for a coded picture of `bytes` (coded at the current QP) and choose the next QP. */
   update(bytes: number, keyframe: boolean): number {
-    const budget = this.bitrate / this.fps;
-    const bits = bytes * 8;
-    const limit = this.bitrate * RC_BUCKET_SECONDS;
-    this.bucket = Math.max(-limit, Math.min(limit, this.bucket + bits - budget));
-    if (!keyframe) this.avgP = this.avgP === 0 ? bits : 0.7 * this.avgP + 0.3 * bits;
-    // expected size of the next frame against what the budget allows after repaying the bucket
-    const allowed = Math.max(budget * 0.25, budget - this.bucket / (this.fps * RC_BUCKET_SECONDS));
-    const expected = this.avgP || bits;
-    const ratio = expected / allowed;
-    // about 6 QP steps halve the size: step = 6 * log2(ratio), limited
-    let step = Math.round(6 * Math.log2(ratio) * 0.5);
+    const allowance = this.target / this.fps;
+    const bits = Math.max(8, bytes * 8);
+    this.buffer = this.clampBuffer(this.buffer + bits - allowance, this.target);
+    const complexity = Math.log2(bits) + this.qpValue / 6;
+    if (keyframe) this.logI = Number.isNaN(this.logI) ? complexity : mix(this.logI, complexity);
+    else this.logP = Number.isNaN(this.logP) ? complexity : mix(this.logP, complexity);
+    // before the first P picture, guess P pictures at a sixth of the IDR
+    const logP = Number.isNaN(this.logP) ? this.logI - Math.log2(6) : this.logP;
+    const want = Math.max(allowance * 0.2, allowance - this.buffer / (this.fps * RC_HORIZON_SECONDS));
+    const ideal = 6 * (logP - Math.log2(want));
+    let step = Math.round(RC_GAIN * (ideal - this.qpValue));
     step = Math.max(-RC_MAX_STEP, Math.min(RC_MAX_STEP, step));
     this.qpValue = Math.min(this.maxQp, Math.max(this.minQp, this.qpValue + step));
-    if (step !== 0 && !keyframe) this.avgP *= Math.pow(2, -step / 6); // expectation at the new QP
     return this.qpValue;
   }
+
+  private clampBuffer(b: number, bitrate: number): number {
+    return Math.max(-bitrate, Math.min(2 * bitrate, b));
+  }
+}
+
+function mix(old: number, now: number): number {
+  return old + RC_SMOOTHING * (now - old);
+}
+
+function checkBitrate(bitrate: number): number {
+  if (!(bitrate > 0) || !Number.isFinite(bitrate)) throw new RangeError(`bitrate and fps must be positive, got ${bitrate}`);
+  return bitrate;
+}
+
+/** Bitrates of every sliding window over a sequence of picture sizes, and the worst deviation from a target. */
+export interface WindowFigures {
+  /** Lowest and highest window bitrate, bits/s. */
+  min: number;
+  max: number;
+  /** Largest |window / target - 1|. */
+  worst: number;
+  /** Number of windows (one per starting picture). */
+  windows: number;
+}
+
+/**
+ * Bitrate of every `windowSeconds` window of pictures (`bits[i]` bits each at `fps`),
+ * starting at each picture from `skipSeconds` on, against `target`. Throws when no whole
+ * window fits.
+ */
+export function windowDeviation(bits: readonly number[], fps: number, target: number, windowSeconds = 5, skipSeconds = 0): WindowFigures {
+  const len = Math.round(windowSeconds * fps);
+  const start = Math.round(skipSeconds * fps);
+  if (len < 1 || start + len > bits.length) throw new RangeError(`${bits.length} pictures hold no ${windowSeconds} s window after ${skipSeconds} s at ${fps} fps`);
+  let sum = 0;
+  for (let i = start; i < start + len; i++) sum += bits[i];
+  let min = Infinity;
+  let max = -Infinity;
+  let windows = 0;
+  for (let s = start; ; s++) {
+    const rate = sum / windowSeconds;
+    min = Math.min(min, rate);
+    max = Math.max(max, rate);
+    windows++;
+    if (s + len >= bits.length) break;
+    sum += bits[s + len] - bits[s];
+  }
+  return { min, max, worst: Math.max(Math.abs(min / target - 1), Math.abs(max / target - 1)), windows };
 }

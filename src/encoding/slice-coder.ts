@@ -470,7 +470,8 @@ export class SliceCoder {
 
     // 3. motion search: integer samples, then half and quarter samples
     let best = this.search(mbx, mby, so, rbase, mvpx, mvpy);
-    if (this.subpixel) best = this.refineSubpel(mbx, mby, so, mvpx, mvpy);
+    // refine only when the integer vector leaves a residual that can survive quantisation
+    if (this.subpixel && this.sSad >= 16 * this.zeroLumaInter) best = this.refineSubpel(mbx, mby, so, mvpx, mvpy);
     const bmx = this.bestQx;
     const bmy = this.bestQy;
     const bestSad = this.bestSad;
