@@ -59,24 +59,37 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** Where Chromium is, in the order described in the module comment. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): ChromiumLocation {
-  const tried: string[] = [];
-  let bundled: string | undefined;
+/** Where to look; the defaults are the real places (tests narrow them). */
+export interface ChromiumSearch {
+  /** Environment whose PATH is searched (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** puppeteer's browser path; default `puppeteer.executablePath()`, `null` to skip it. */
+  bundledPath?: string | null;
+  /** Absolute paths tried before PATH (default SYSTEM_CHROMIUM_PATHS). */
+  systemPaths?: readonly string[];
+}
+
+function puppeteerPath(): string | null {
   try {
-    bundled = puppeteer.executablePath();
+    return puppeteer.executablePath() || null;
   } catch {
-    bundled = undefined;
+    return null;
   }
+}
+
+/** Where Chromium is, in the order described in the module comment. */
+export function findChromium(search: ChromiumSearch = {}): ChromiumLocation {
+  const tried: string[] = [];
+  const bundled = search.bundledPath === undefined ? puppeteerPath() : search.bundledPath;
   if (bundled) {
     tried.push(bundled);
     if (existsSync(bundled) && isExecutable(bundled)) return { path: bundled, source: 'puppeteer' };
   }
-  for (const p of SYSTEM_CHROMIUM_PATHS) {
+  for (const p of search.systemPaths ?? SYSTEM_CHROMIUM_PATHS) {
     tried.push(p);
     if (isExecutable(p)) return { path: p, source: 'system' };
   }
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+  for (const dir of ((search.env ?? process.env).PATH ?? '').split(delimiter).filter(Boolean)) {
     for (const name of SYSTEM_CHROMIUM_NAMES) {
       const p = join(dir, name);
       if (isExecutable(p)) return { path: p, source: 'system' };

@@ -11,13 +11,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { PeerConnection } from 'node-datachannel';
 import { Channel, MessageTooLargeError, type ChannelMessage, type Reliability } from '../../src/datachannel/index.js';
 import { atLeast, atMost, isTrue, percentile, round } from '../checks.js';
-import { servePage } from '../chromium.js';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
 import { closePeer } from '../native.js';
 import { DATACHANNEL_PAGE } from '../pages/datachannel-page.js';
 import type { Check, Scenario, ScenarioContext } from '../types.js';
 import { Inbox } from './inbox.js';
 import { negotiateWithRetry } from './negotiate.js';
+import { openScenarioPage, type PageCall } from './page.js';
 
 /** Messages per functional phase. */
 const ECHO_MESSAGES = 200;
@@ -72,15 +72,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
-async function connect(ctx: ScenarioContext): Promise<{ pc: PeerConnection; channels: Record<string, Channel>; evaluate: <T>(fn: string, ...args: unknown[]) => Promise<T> }> {
-  const browser = await ctx.chromium();
-  const server = await servePage(DATACHANNEL_PAGE);
-  ctx.defer(() => server.close());
-  const page = await browser.newPage();
-  await page.goto(server.url);
-  const evaluate = <T>(fn: string, ...args: unknown[]): Promise<T> =>
-    page.evaluate((name: string, a: unknown[]) => (window as unknown as { conform: Record<string, (...x: unknown[]) => unknown> }).conform[name]!(...a), fn, args) as Promise<T>;
-  ctx.defer(() => evaluate('close').catch(() => undefined));
+async function connect(ctx: ScenarioContext): Promise<{ pc: PeerConnection; channels: Record<string, Channel>; evaluate: PageCall }> {
+  const evaluate = await openScenarioPage(ctx, DATACHANNEL_PAGE);
 
   // One explicit offer once every channel exists: with automatic negotiation each
   // Channel.create may start an offer of its own.

@@ -9,13 +9,13 @@
 import { PeerConnection, Video, type Track } from 'node-datachannel';
 import { H264Depacketizer, type H264Frame } from '../../src/rtp/index.js';
 import { atLeast, atMost, equals, isTrue, round } from '../checks.js';
-import { servePage } from '../chromium.js';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
 import { parseSps, type SpsInfo } from '../h264-sps.js';
 import { closePeer } from '../native.js';
 import { REVERSE_PAGE } from '../pages/reverse-page.js';
 import type { Check, Scenario } from '../types.js';
 import { negotiateWithRetry } from './negotiate.js';
+import { openScenarioPage } from './page.js';
 
 const H264_PT = 96;
 /**
@@ -72,14 +72,7 @@ export const reverseScenario: Scenario = {
     ctx.series('chrome_fps', 'frames/s', "Chromium outbound framesPerSecond");
     ctx.series('bitrate', 'kbit/s', 'RTP bitrate received (Node)');
 
-    const browser = await ctx.chromium();
-    const server = await servePage(REVERSE_PAGE);
-    ctx.defer(() => server.close());
-    const page = await browser.newPage();
-    await page.goto(server.url);
-    const evaluate = <T>(fn: string, ...args: unknown[]): Promise<T> =>
-      page.evaluate((name: string, a: unknown[]) => (window as unknown as { conform: Record<string, (...x: unknown[]) => unknown> }).conform[name]!(...a), fn, args) as Promise<T>;
-    ctx.defer(() => evaluate('close').catch(() => undefined));
+    const evaluate = await openScenarioPage(ctx, REVERSE_PAGE);
 
     // Everything in onMessage runs inside a node-datachannel callback: nothing may throw out of it.
     const attempt = async (n: number) => {
