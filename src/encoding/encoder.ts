@@ -83,6 +83,8 @@ export abstract class EncoderBase {
   /** Bank holding the last finished picture (the reference for the next one). */
   private lastBank = 1;
   private recon: I420Frame;
+  /** Work units per macroblock row of the last P picture (slice balancing); undefined until one is coded. */
+  private rowWork: Float64Array | undefined;
   /** Present when a target bitrate was given. */
   readonly rateControl: RateController | undefined;
 
@@ -131,6 +133,7 @@ export abstract class EncoderBase {
     this.recon = createI420Frame(width, height);
     this.lastBank = 1;
     this.forceIdr = true;
+    this.rowWork = undefined;
   }
 
   get width(): number {
@@ -206,6 +209,7 @@ export abstract class EncoderBase {
       this.frameNum = (this.frameNum + 1) % (1 << LOG2_MAX_FRAME_NUM);
     }
     const jobs: SliceJob[] = [];
+    const rows = sliceRows(this.slices, this.heightMbs, idr ? undefined : this.rowWork);
     for (let k = 0; k < this.slices; k++) {
       jobs.push({
         idr,
@@ -213,8 +217,8 @@ export abstract class EncoderBase {
         frameNum: this.frameNum,
         idrPicId: this.idrPicId,
         bank: this.lastBank ^ 1,
-        top: Math.floor((k * this.heightMbs) / this.slices),
-        bottom: Math.floor(((k + 1) * this.heightMbs) / this.slices),
+        top: rows[k],
+        bottom: rows[k + 1],
       });
     }
     return jobs;
@@ -229,6 +233,16 @@ export abstract class EncoderBase {
     extendEdges(u, co, cs, w16 / 2, h16 / 2, CHROMA_PAD);
     extendEdges(v, co, cs, w16 / 2, h16 / 2, CHROMA_PAD);
     this.lastBank = bank;
+    if (!jobs[0].idr && jobs.length > 1) {
+      const rw = (this.rowWork ??= new Float64Array(this.heightMbs));
+      const w = this.buffers.work;
+      const n = this.widthMbs;
+      for (let r = 0; r < this.heightMbs; r++) {
+        let sum = 0;
+        for (let i = r * n; i < (r + 1) * n; i++) sum += w[i];
+        rw[r] = sum;
+      }
+    }
     const result: EncodedFrame = {
       data: this.out.toBytes(),
       keyframe: jobs[0].idr,
@@ -292,6 +306,39 @@ export class H264Encoder extends EncoderBase {
     for (const job of jobs) this.coder.codeSlice(job, this.out, mbs);
     return this.endPicture(jobs, mbs);
   }
+}
+
+/**
+ * First macroblock row of each slice, and the row count at the end: equal bands of rows, or,
+ * given the work of each row in the last P picture, bands of about equal work (each boundary
+ * at the row whose cumulative work is nearest its share, ties to the upper band; at least one
+ * row per slice).
+ */
+function sliceRows(slices: number, heightMbs: number, rowWork: Float64Array | undefined): number[] {
+  const rows = [0];
+  let total = 0;
+  if (rowWork) for (let r = 0; r < heightMbs; r++) total += rowWork[r];
+  if (!rowWork || !(total > 0)) {
+    for (let k = 1; k <= slices; k++) rows.push(Math.floor((k * heightMbs) / slices));
+    return rows;
+  }
+  let r = 0;
+  let cum = 0; // work of rows < r
+  for (let k = 1; k < slices; k++) {
+    const target = (k * total) / slices;
+    const last = heightMbs - (slices - k); // leave a row for each later slice
+    if (r < rows[k - 1] + 1) {
+      cum += rowWork[r];
+      r++;
+    }
+    while (r < last && Math.abs(cum + rowWork[r] - target) < Math.abs(cum - target)) {
+      cum += rowWork[r];
+      r++;
+    }
+    rows.push(r);
+  }
+  rows.push(heightMbs);
+  return rows;
 }
 
 function checkQp(qp: number): number {

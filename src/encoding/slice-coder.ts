@@ -21,6 +21,12 @@ import {
   LUMA_MB_MIN_COST,
   LUMA_PAD,
   MV_MARGIN,
+  WORK_CODE_INTER,
+  WORK_INTRA_MB,
+  WORK_INTRA_TRY,
+  WORK_SEARCH,
+  WORK_SUBPEL,
+  WORK_TRY_INTER,
 } from './constants.js';
 import { predictChroma, predictIntra16, satd } from './intra.js';
 import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
@@ -87,6 +93,11 @@ export interface PictureBuffers {
   mvx: Int16Array;
   mvy: Int16Array;
   ref: Int8Array;
+  /**
+   * Work units each macroblock of the last picture took (a deterministic proxy for coding
+   * time: search, sub-sample refinement, residual trials), for balancing slices.
+   */
+  work: Uint16Array;
 }
 
 export function allocatePictureBuffers(layout: PlaneLayout, shared: boolean): PictureBuffers {
@@ -109,6 +120,7 @@ export function allocatePictureBuffers(layout: PlaneLayout, shared: boolean): Pi
     mvx: new Int16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
     mvy: new Int16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
     ref: new Int8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n)),
+    work: new Uint16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
   };
 }
 
@@ -221,6 +233,9 @@ export class SliceCoder {
   private zeroChromaInter = 0;
   private zeroChromaIntra = 0;
   private readonly banks: [Uint8Array, Uint8Array, Uint8Array][];
+  private readonly work: Uint16Array;
+  /** Work units of the macroblock being coded (see PictureBuffers.work). */
+  private mbWork = 0;
 
   constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true) {
     this.widthMbs = layout.widthMbs;
@@ -240,6 +255,7 @@ export class SliceCoder {
     this.nnzU = buffers.nnzU;
     this.nnzV = buffers.nnzV;
     this.motion = { mvx: buffers.mvx, mvy: buffers.mvy, ref: buffers.ref, widthMbs: this.widthMbs };
+    this.work = buffers.work;
   }
 
   /** Code one slice and append its NAL unit to `out`; macroblock counts are added to `stats`. */
@@ -263,8 +279,10 @@ export class SliceCoder {
     writeSliceHeader(bw, { idr: job.idr, sliceType: job.idr ? SliceType.I : SliceType.P, frameNum: job.frameNum, idrPicId: job.idrPicId, qp, firstMb: job.top * this.widthMbs });
     for (let mby = job.top; mby < job.bottom; mby++) {
       for (let mbx = 0; mbx < this.widthMbs; mbx++) {
+        this.mbWork = 0;
         if (job.idr) this.encodeIntraMb(mbx, mby, false);
         else this.encodePMb(mbx, mby);
+        this.work[mby * this.widthMbs + mbx] = this.mbWork;
       }
     }
     if (this.skipRun > 0) bw.ue(this.skipRun);
@@ -276,6 +294,7 @@ export class SliceCoder {
 
   /** Choose and predict Intra_16x16 luma into bestPredY; returns [mode, SATD]. */
   private bestIntra16(mbx: number, mby: number): number {
+    this.mbWork += WORK_INTRA_TRY;
     const off = this.lo + mby * 16 * this.ls + mbx * 16;
     const so = mby * 16 * this.w16 + mbx * 16;
     let best = -1;
@@ -314,6 +333,7 @@ export class SliceCoder {
   }
 
   private encodeIntraMb(mbx: number, mby: number, inPSlice: boolean, knownMode = -1): void {
+    this.mbWork += WORK_INTRA_MB;
     const mode = knownMode >= 0 ? knownMode : this.bestIntra16(mbx, mby);
     const cmode = this.bestChromaMode(mbx, mby);
     const qp = this.qpValue;
@@ -516,6 +536,7 @@ export class SliceCoder {
     bw.ue(this.skipRun);
     this.skipRun = 0;
     bw.ue(0); // mb_type P_L0_16x16
+    this.mbWork += WORK_CODE_INTER;
     bw.se(bmx - mvpx);
     bw.se(bmy - mvpy);
     bw.ue(INTER_CBP_CODE[cbp]);
@@ -585,6 +606,7 @@ export class SliceCoder {
    * by SAD + lambda x mvd bits. Returns the best cost; sets bestQx/bestQy/bestSad.
    */
   private refineSubpel(mbx: number, mby: number, so: number, mvpx: number, mvpy: number): number {
+    this.mbWork += WORK_SUBPEL;
     let bx = this.bestMx * 4;
     let by = this.bestMy * 4;
     let bestCost = this.sBest;
@@ -666,6 +688,7 @@ export class SliceCoder {
     this.sMvpx = mvpx;
     this.sMvpy = mvpy;
     this.sBest = Infinity;
+    this.mbWork += WORK_SEARCH;
     this.sBx = 0;
     this.sBy = 0;
     this.sSad = 0;
@@ -707,6 +730,7 @@ export class SliceCoder {
    * coded_block_pattern, or -1 when levels saturated (the residual cannot be coded faithfully).
    */
   private tryInter(mbx: number, mby: number, qx: number, qy: number): number {
+    this.mbWork += WORK_TRY_INTER;
     this.lumaPrediction(mbx, mby, qx, qy, this.predY);
     const coff = this.co + mby * 8 * this.cs + mbx * 8;
     predictChroma8(this.refU, coff, this.cs, qx, qy, this.predU);
