@@ -30,7 +30,8 @@ export class ProgressDisplay {
     this.last = t;
     const line = ProgressDisplay.format(scenario, elapsed, duration, phase, figures);
     if (this.output.isTTY) {
-      const width = Math.max(20, (this.output.columns ?? 100) - 1);
+      // A pseudo-terminal may report 0 columns: treat as unknown.
+      const width = Math.max(40, (this.output.columns || 100) - 1);
       this.output.write(`\r\x1b[2K${line.length > width ? line.slice(0, width - 1) + '…' : line}`);
       this.drawn = true;
     } else {

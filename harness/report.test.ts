@@ -46,6 +46,9 @@ describe('report pieces', () => {
     a.update('reverse', 1.4, 10, 'receiving', { fps: '19.9' });
     a.done('PASS  reverse (10.2 s)');
     expect(tty).toEqual(['\r\x1b[2Kreverse  1.3/10s  receiving  fps 20.0', '\r\x1b[2Kreverse  1.4/10s  receiving  fps 19.9', '\r\x1b[2K', 'PASS  reverse (10.2 s)\n']);
+    const narrow: string[] = [];
+    new ProgressDisplay({ write: (t) => void narrow.push(t), isTTY: true, columns: 0 }).update('datachannel', 2, 10, 'throughput', { 'MB/s': '20.1', sent: '41 MB' }, true);
+    expect(narrow).toEqual(['\r\x1b[2Kdatachannel  2.0/10s  throughput  MB/s 20.1  sent 41 MB']);
     const plain: string[] = [];
     now = 0;
     const b = new ProgressDisplay({ write: (t) => void plain.push(t), isTTY: false }, () => now);

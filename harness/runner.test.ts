@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findChromium } from './chromium.js';
+import { parseConfig } from './config.js';
 import { atLeast } from './checks.js';
 import { seriesOf } from './report-html.js';
 import { releaseNative } from './native.js';
@@ -67,7 +68,8 @@ export function checkWellFormed(xml: string): void {
 
 describe.skipIf(!hasChromium())('conformance runner against Chromium', () => {
   it('runs datachannel and reverse for 3 s each and writes a valid report.json, a chart per series in report.html and well-formed junit.xml', async () => {
-    const result = await runConformance({ duration: 3, outDir: out, runId: 'e2e', output: quiet });
+    const config = parseConfig('scenarios:\n  datachannel:\n    thresholds:\n      maxRttP95Ms: 50\n');
+    const result = await runConformance({ duration: 3, config, configFile: 'conform.yaml', outDir: out, runId: 'e2e', output: quiet });
     const report = JSON.parse(readFileSync(join(result.dir, 'report.json'), 'utf8')) as ConformanceReport;
     expect(validateReport(report)).toEqual([]);
     const failed = (s: ConformanceReport['scenarios'][number]) => s.error ?? s.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${String(c.value)} ${c.detail ?? ''}`).join('; ');
@@ -79,6 +81,9 @@ describe.skipIf(!hasChromium())('conformance runner against Chromium', () => {
     const check = (name: string) => dc.checks.find((c) => c.name === name)!;
     expect(check('throughput Node to Chromium').value as number).toBeGreaterThan(0);
     expect(check('maximum-size message round-trips').detail).toMatch(/^\d+ bytes/);
+    expect(dc.thresholds.maxRttP95Ms).toBe(50);
+    expect(check('round trip p95').threshold).toBe('<= 50');
+    expect(report.config).toBe('conform.yaml');
     expect(dc.samples.some((s) => s.metric === 'throughput')).toBe(true);
     expect(dc.samples.some((s) => s.metric === 'rtt_p50')).toBe(true);
     const rev = report.scenarios[1]!;
@@ -99,6 +104,19 @@ describe.skipIf(!hasChromium())('conformance runner against Chromium', () => {
     expect(junit.match(/<testcase /g)?.length).toBe(checks);
     expect(junit).not.toContain('<failure');
     expect(written.join('')).toContain('2/2 scenarios passed');
+  }, 60_000);
+
+  it('fails a real scenario whose threshold is out of reach: exit 1, one junit failure naming the measured value', async () => {
+    const config = parseConfig('scenarios:\n  datachannel:\n    thresholds:\n      minThroughputMBps: 100000\n');
+    const result = await runConformance({ scenarios: ['datachannel'], duration: 1.5, config, outDir: out, runId: 'unreachable', output: quiet });
+    expect(result.exitCode).toBe(1);
+    const dc = result.report.scenarios[0]!;
+    expect(dc.status).toBe('fail');
+    expect(dc.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual(['throughput Node to Chromium']);
+    const junit = readFileSync(join(result.dir, 'junit.xml'), 'utf8');
+    checkWellFormed(junit);
+    expect(junit.match(/<failure /g)?.length).toBe(1);
+    expect(junit).toMatch(/<testcase classname="conformance.datachannel" name="throughput Node to Chromium" time="0"><failure message="measured [\d.]+ MB\/s, required &gt;= 100000/);
   }, 60_000);
 });
 
