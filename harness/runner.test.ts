@@ -68,7 +68,8 @@ export function checkWellFormed(xml: string): void {
 
 describe.skipIf(!hasChromium())('conformance runner against Chromium', () => {
   it('runs datachannel and reverse for 3 s each and writes a valid report.json, a chart per series in report.html and well-formed junit.xml', async () => {
-    const config = parseConfig('scenarios:\n  datachannel:\n    thresholds:\n      maxRttP95Ms: 50\n');
+    // Loose performance thresholds: this test is about the pipeline, not this machine's speed.
+    const config = parseConfig('scenarios:\n  datachannel:\n    thresholds:\n      minThroughputMBps: 0.5\n      maxRttP50Ms: 50\n      maxRttP95Ms: 200\n');
     const result = await runConformance({ duration: 3, config, configFile: 'conform.yaml', outDir: out, runId: 'e2e', output: quiet });
     const report = JSON.parse(readFileSync(join(result.dir, 'report.json'), 'utf8')) as ConformanceReport;
     expect(validateReport(report)).toEqual([]);
@@ -81,8 +82,8 @@ describe.skipIf(!hasChromium())('conformance runner against Chromium', () => {
     const check = (name: string) => dc.checks.find((c) => c.name === name)!;
     expect(check('throughput Node to Chromium').value as number).toBeGreaterThan(0);
     expect(check('maximum-size message round-trips').detail).toMatch(/^\d+ bytes/);
-    expect(dc.thresholds.maxRttP95Ms).toBe(50);
-    expect(check('round trip p95').threshold).toBe('<= 50');
+    expect(dc.thresholds.maxRttP95Ms).toBe(200);
+    expect(check('round trip p95').threshold).toBe('<= 200');
     expect(report.config).toBe('conform.yaml');
     expect(dc.samples.some((s) => s.metric === 'throughput')).toBe(true);
     expect(dc.samples.some((s) => s.metric === 'rtt_p50')).toBe(true);
