@@ -41,6 +41,10 @@ export const DEFAULT_PACER_QUEUE_LIMIT = 4096;
 /** How long `createOffer`/`acceptOffer` wait for node-datachannel's local description. */
 export const DESCRIPTION_TIMEOUT_MS = 10_000;
 
+/** Retries of a remote candidate libdatachannel refused for want of an ICE transport. */
+export const CANDIDATE_RETRY_MS = 20;
+export const CANDIDATE_RETRY_LIMIT = 50;
+
 /** Messages of the typed errors. */
 export const Messages = {
   closed: 'the peer connection is closed',
@@ -56,4 +60,6 @@ export const Messages = {
   descriptionTimeout: (ms: number) => `node-datachannel gave no local description within ${ms} ms`,
   trackNotOpen: (mid: string) => `track ${mid} is not open`,
   nativeRefused: (what: string, reason: string) => `node-datachannel refused ${what}: ${reason}`,
+  /** libdatachannel's words when a candidate comes before its ICE transport exists. */
+  isTransportNotReady: (message: string) => message.includes('without ICE transport'),
 } as const;

@@ -15,6 +15,8 @@ const media = loadChromeH264();
 const opus = loadChromeOpus();
 const open: { close(): void }[] = [];
 const RECEIVER_SSRC = 0x5eed;
+/** ICE on loopback takes 15 ms to 1 s here; the 2-core machine is shared, so allow more. */
+const CONNECT_MS = 8_000;
 /** Native objects held until the end of the file (node-datachannel closes what is collected). */
 const keep: unknown[] = [];
 
@@ -31,11 +33,25 @@ function pair(): { peer: Peer; receiver: NodeReceiver } {
   return { peer, receiver };
 }
 
+/**
+ * A connected pair. libdatachannel 0.24.5 now and then fails the DTLS handshake between two
+ * peers of one process ("DTLS alert: unknown CA", certificate verify failed: about 1 in 30-60
+ * connections on this loaded machine, see docs/peer.md); the state then goes to `failed` and
+ * we try once more with a new pair. Both ends' tracks must be open: a packet sent before the
+ * receiver's track opened may be dropped there.
+ */
 async function connected(): Promise<{ peer: Peer; receiver: NodeReceiver }> {
-  const p = pair();
-  await p.receiver.connect(p.peer);
-  await until(() => p.peer.connectionState === 'connected' && p.peer.video!.isOpen && p.peer.audio!.isOpen, 5000, 'connected');
-  return p;
+  for (let attempt = 1; ; attempt++) {
+    const p = pair();
+    await p.receiver.connect(p.peer);
+    const ready = () => p.peer.connectionState === 'connected' && p.peer.video!.isOpen && p.peer.audio!.isOpen && p.receiver.videoTrack.isOpen() && p.receiver.audioTrack.isOpen();
+    const failed = () => ['failed', 'closed'].includes(p.peer.connectionState) || ['failed', 'closed'].includes(p.receiver.pc.state());
+    await until(() => ready() || failed(), CONNECT_MS, 'connected').catch(() => undefined);
+    if (ready()) return p;
+    const states = `peer ${p.peer.connectionState}/${p.peer.iceConnectionState}, receiver ${p.receiver.pc.state()}/${p.receiver.pc.iceState()}`;
+    if (attempt === 2) throw new Error(`no connection twice in a row (${states})`);
+    console.warn(`[peer.test] no connection (${states}); libdatachannel's DTLS failure? retrying with a new pair`);
+  }
 }
 
 /** An RR naming `ssrc`: starts a compound as RFC 3550 6.1 asks, and makes libdatachannel route it to our track. */
@@ -49,26 +65,23 @@ function sendUnits(peer: Peer, from: number, count: number): void {
 
 describe('Peer over loopback against a plain node-datachannel receiver', () => {
   it('answers a receive-only offer with its payload types and sends H.264 that depacketizes into the same access units', async () => {
-    const { peer, receiver } = pair();
-    const signaling: string[] = [];
-    const gathering: string[] = [];
-    peer.on('signalingstatechange', (s) => signaling.push(s));
-    peer.on('icegatheringstatechange', (s) => gathering.push(s));
-    await receiver.connect(peer);
-    await until(() => peer.connectionState === 'connected' && peer.video!.isOpen, 5000, 'connected');
+    const { peer, receiver } = await connected();
+    const signaling = peer.signalingState;
+    const gathering = peer.iceGatheringState;
     expect(peer.video!.payloadType).toBe(102);
     expect(peer.audio!.payloadType).toBe(109);
     expect(peer.video!.mid).toBe('v0');
     sendUnits(peer, 0, 10);
-    await until(() => receiver.frames.length >= 9, 5000, 'frames');
+    // The pacer may still hold the last packets: wait for all of them before flushing.
+    await until(() => receiver.videoPackets.length === peer.video!.getStats().packetsSent, 10_000, 'every packet');
     receiver.frames.push(...receiver.depacketizer.flush());
     expect(receiver.frames.length).toBe(10);
     receiver.frames.forEach((f, i) => {
       expect(f.complete).toBe(true);
       expect(f.nalUnits.map((n) => Buffer.from(n).toString('hex'))).toEqual(media.units[i]!.nalUnits.map((n) => Buffer.from(n).toString('hex')));
     });
-    expect(signaling).toEqual(['have-remote-offer', 'stable']);
-    expect(gathering).toContain('complete');
+    expect(signaling).toBe('stable');
+    expect(gathering).toBe('complete');
     const stats = peer.getStats().senders.find((s) => s.kind === 'video')!;
     expect(stats.framesSent).toBe(10);
     expect(stats.keyframesSent).toBe(1);
@@ -78,7 +91,7 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
   it('sends Opus with a 48 kHz timestamp per packet and the marker only on the first', async () => {
     const { peer, receiver } = await connected();
     for (const f of opus.frames.slice(0, 20)) peer.audio!.sendOpus(f.packet, 1000 + Math.round(f.atMs * 48));
-    await until(() => receiver.audioPackets.length === 20, 5000, 'audio');
+    await until(() => receiver.audioPackets.length === 20, 10_000, 'audio');
     expect(receiver.audioPackets.map((p) => p.marker)).toEqual([true, ...Array(19).fill(false)]);
     expect(receiver.audioPackets.map((p) => p.timestamp)).toEqual(opus.frames.slice(0, 20).map((f) => 1000 + Math.round(f.atMs * 48)));
     expect(receiver.audioPackets.map((p) => Buffer.from(p.payload).toString('hex'))).toEqual(opus.frames.slice(0, 20).map((f) => Buffer.from(f.packet).toString('hex')));
@@ -89,7 +102,7 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     const requests: string[] = [];
     peer.on('keyframeRequested', (r) => requests.push(`${r.mid}:${r.cause}`));
     sendUnits(peer, 0, 2);
-    await until(() => receiver.videoSsrc !== undefined, 5000, 'rtp');
+    await until(() => receiver.videoSsrc !== undefined, 10_000, 'rtp');
     const ssrc = receiver.videoSsrc!;
     receiver.sendRtcp(receiver.videoTrack, [new PictureLossIndication(RECEIVER_SSRC, ssrc)]);
     // A FIR's header names no media source (RFC 5104 4.3.1.2): libdatachannel routes RTCP by
@@ -97,7 +110,7 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     receiver.sendRtcp(receiver.videoTrack, [rr(ssrc), new FullIntraRequest(RECEIVER_SSRC, [{ ssrc, sequenceNumber: 7 }])]);
     receiver.sendRtcp(receiver.videoTrack, [rr(ssrc), new FullIntraRequest(RECEIVER_SSRC, [{ ssrc, sequenceNumber: 7 }])]);
     receiver.sendRtcp(receiver.videoTrack, [rr(ssrc), new PictureLossIndication(RECEIVER_SSRC, ssrc ^ 1)]);
-    await until(() => peer.video!.rtcp.compounds >= 4, 5000, 'rtcp');
+    await until(() => peer.video!.rtcp.compounds >= 4, 10_000, 'rtcp');
     expect(requests).toEqual(['v0:pli', 'v0:fir']);
     expect(peer.video!.rtcp.pli).toBe(1);
     expect(peer.video!.rtcp.fir).toBe(1);
@@ -110,10 +123,10 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     peer.video!.dropNextPackets(1);
     sendUnits(peer, 1, 3);
     const total = peer.video!.getStats().packetsSent;
-    await until(() => receiver.videoPackets.length === total - 1, 5000, 'packets');
+    await until(() => receiver.videoPackets.length === total - 1, 10_000, 'packets');
     expect(receiver.videoPackets.some((p) => p.sequenceNumber === dropped)).toBe(false);
     receiver.sendRtcp(receiver.videoTrack, [GenericNack.fromSequenceNumbers(RECEIVER_SSRC, receiver.videoSsrc!, [dropped, (dropped + 5000) & 0xffff])]);
-    await until(() => receiver.videoPackets.length === total, 5000, 'retransmission');
+    await until(() => receiver.videoPackets.length === total, 10_000, 'retransmission');
     const stats = peer.video!.getStats();
     expect(stats.packetsDroppedByHook).toBe(1);
     expect(stats.rtcp.nack).toBe(1);
@@ -129,16 +142,21 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
   it('node-datachannel forwards our RTCP sender reports, and an RR echoing one gives loss, jitter and a round-trip time', async () => {
     const { peer, receiver } = await connected();
     sendUnits(peer, 0, 5);
-    await until(() => receiver.senderReports > 0, 5000, 'a sender report');
+    await until(() => receiver.senderReports > 0, 10_000, 'a sender report');
     expect(receiver.rtcpSeen).toContain(200);
     const block = receiver.videoStats!.makeReportBlock(Date.now());
     expect(block.lastSenderReport).not.toBe(0);
     await new Promise((r) => setTimeout(r, 20));
-    receiver.sendRtcp(receiver.videoTrack, [new ReceiverReport(RECEIVER_SSRC, [{ ...receiver.videoStats!.makeReportBlock(Date.now()), jitter: 900 }])]);
-    await until(() => peer.video!.remote.reports > 0, 5000, 'the report');
+    // Loopback takes well under a millisecond, below what millisecond clocks resolve, so the
+    // report claims 300 ms less delay since our SR than really passed (DLSR in 1/65536 s):
+    // the RTT must come out at 300 ms plus the real (tiny, but load-dependent) delay.
+    const real = receiver.videoStats!.makeReportBlock(Date.now());
+    const dlsr = real.delaySinceLastSenderReport - Math.round(0.3 * 65536);
+    receiver.sendRtcp(receiver.videoTrack, [new ReceiverReport(RECEIVER_SSRC, [{ ...real, delaySinceLastSenderReport: dlsr, jitter: 900 }])]);
+    await until(() => peer.video!.remote.reports > 0, 10_000, 'the report');
     const remote = peer.video!.getStats().remote;
-    expect(remote.roundTripTimeMs).toBeGreaterThanOrEqual(0);
-    expect(remote.roundTripTimeMs).toBeLessThan(100);
+    expect(remote.roundTripTimeMs).toBeGreaterThan(299);
+    expect(remote.roundTripTimeMs).toBeLessThan(500);
     expect(remote.jitterMs).toBeCloseTo(10, 6);
     expect(remote.cumulativeLost).toBe(0);
     expect(peer.video!.rtcp.senderReportsSent).toBeGreaterThan(0);
@@ -147,10 +165,10 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
   it('a FIR alone (media source SSRC 0) is not forwarded by node-datachannel', async () => {
     const { peer, receiver } = await connected();
     sendUnits(peer, 0, 1);
-    await until(() => receiver.videoSsrc !== undefined, 5000, 'rtp');
+    await until(() => receiver.videoSsrc !== undefined, 10_000, 'rtp');
     receiver.sendRtcp(receiver.videoTrack, [new FullIntraRequest(RECEIVER_SSRC, [{ ssrc: receiver.videoSsrc!, sequenceNumber: 1 }])]);
     receiver.sendRtcp(receiver.videoTrack, [new PictureLossIndication(RECEIVER_SSRC, receiver.videoSsrc!)]);
-    await until(() => peer.video!.rtcp.pli === 1, 5000, 'the PLI sent after the FIR');
+    await until(() => peer.video!.rtcp.pli === 1, 10_000, 'the PLI sent after the FIR');
     await new Promise((r) => setTimeout(r, 50));
     expect(peer.video!.rtcp.fir).toBe(0);
     expect(peer.video!.rtcp.compounds).toBe(1);
@@ -159,12 +177,12 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
   it('a REMB naming our SSRC raises bitrateEstimate', async () => {
     const { peer, receiver } = await connected();
     sendUnits(peer, 0, 1);
-    await until(() => receiver.videoSsrc !== undefined, 5000, 'rtp');
+    await until(() => receiver.videoSsrc !== undefined, 10_000, 'rtp');
     const estimates: number[] = [];
     peer.on('bitrateEstimate', (e) => estimates.push(e.bitrate));
     receiver.sendRtcp(receiver.videoTrack, [new ReceiverEstimatedMaxBitrate(RECEIVER_SSRC, 1_500_000, [receiver.videoSsrc!])]);
     receiver.sendRtcp(receiver.videoTrack, [rr(receiver.videoSsrc!), new ReceiverEstimatedMaxBitrate(RECEIVER_SSRC, 9_000_000, [receiver.videoSsrc! ^ 1])]);
-    await until(() => peer.video!.rtcp.compounds >= 2, 5000, 'rtcp');
+    await until(() => peer.video!.rtcp.compounds >= 2, 10_000, 'rtcp');
     // 1,500,000 = 187,500 x 2^3: exactly representable, so it comes back unchanged.
     expect(estimates).toEqual([1_500_000]);
     expect(peer.video!.rtcp.remb).toBe(1);
@@ -204,28 +222,41 @@ describe('Peer signaling checks', () => {
     expect((error as InvalidDescriptionError).issues.map((i) => i.code)).toContain('missing-fingerprint');
   });
 
-  it('holds trickled candidates until the remote description is applied, then connects', async () => {
-    const receiver = new NodeReceiver();
-    const peer = new Peer({ bindAddress: '127.0.0.1' });
-    open.push(receiver, peer);
-    const candidates: string[] = [];
-    receiver.pc.onLocalCandidate((c) => candidates.push(c));
-    const offer = await receiver.offer();
-    await until(() => candidates.length > 0, 5000, 'receiver candidates');
-    for (const c of candidates) peer.addRemoteCandidate(c, 'v0');
-    expect(peer.getStats().candidates.remoteQueued).toBe(candidates.length);
-    const local: string[] = [];
-    peer.on('candidate', (c) => {
-      expect(c.parsed?.address).toBe('127.0.0.1');
-      local.push(c.candidate);
-    });
-    const answer = await peer.acceptOffer(offer);
-    expect(peer.getStats().candidates.remoteQueued).toBe(0);
-    receiver.pc.setRemoteDescription(answer.sdp, 'answer');
-    await until(() => local.length > 0, 5000, 'our candidates');
-    for (const c of local) receiver.pc.addRemoteCandidate(c, 'v0');
-    await until(() => peer.connectionState === 'connected', 5000, 'connected');
-    expect(peer.getStats().transport.selectedPair?.local).toMatch(/^127\.0\.0\.1:/);
+  it('holds trickled candidates until the remote description is applied, then connects, with typed state events', async () => {
+    for (let attempt = 1; ; attempt++) {
+      const receiver = new NodeReceiver();
+      const peer = new Peer({ bindAddress: '127.0.0.1' });
+      open.push(receiver, peer);
+      const events: string[] = [];
+      peer.on('signalingstatechange', (s) => events.push(`signaling:${s}`));
+      peer.on('icegatheringstatechange', (s) => events.push(`gathering:${s}`));
+      peer.on('connectionstatechange', (s) => events.push(`connection:${s}`));
+      const candidates: string[] = [];
+      receiver.pc.onLocalCandidate((c) => candidates.push(c));
+      const offer = await receiver.offer();
+      await until(() => candidates.length > 0, 10_000, 'receiver candidates');
+      for (const c of candidates) peer.addRemoteCandidate(c, 'v0');
+      expect(peer.getStats().candidates.remoteQueued).toBe(candidates.length);
+      const local: string[] = [];
+      peer.on('candidate', (c) => {
+        expect(c.parsed?.address).toBe('127.0.0.1');
+        local.push(c.candidate);
+      });
+      const answer = await peer.acceptOffer(offer);
+      expect(peer.getStats().candidates.remoteQueued).toBe(0);
+      receiver.pc.setRemoteDescription(answer.sdp, 'answer');
+      await until(() => local.length > 0, 10_000, 'our candidates');
+      for (const c of local) receiver.pc.addRemoteCandidate(c, 'v0');
+      const failed = () => ['failed', 'closed'].includes(peer.connectionState);
+      await until(() => peer.connectionState === 'connected' || failed(), CONNECT_MS, 'connected');
+      if (failed() && attempt === 1) continue; // libdatachannel's DTLS failure, see connected()
+      expect(peer.connectionState).toBe('connected');
+      expect(peer.getStats().transport.selectedPair?.local).toMatch(/^127\.0\.0\.1:/);
+      expect(events.filter((e) => e.startsWith('signaling:'))).toEqual(['signaling:have-remote-offer', 'signaling:stable']);
+      expect(events).toContain('gathering:complete');
+      expect(events.filter((e) => e.startsWith('connection:'))).toEqual(['connection:connecting', 'connection:connected']);
+      return;
+    }
   });
 
   it('creates a send-only offer that validates, and refuses an answer that does not receive our video', async () => {

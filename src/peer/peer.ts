@@ -28,6 +28,8 @@ import {
   AUDIO_FEEDBACK,
   DEFAULT_H264_PAYLOAD_TYPE,
   DEFAULT_OPUS_PAYLOAD_TYPE,
+  CANDIDATE_RETRY_LIMIT,
+  CANDIDATE_RETRY_MS,
   DESCRIPTION_TIMEOUT_MS,
   H264_PARAMETERS,
   Messages,
@@ -99,7 +101,8 @@ export interface PeerStats {
   iceConnectionState: IceConnectionState;
   /** node-datachannel's transport figures (bytes include SRTP, SRTCP and SCTP). */
   transport: { bytesSent: number; bytesReceived: number; rttMs: number | undefined; selectedPair: { local: string; remote: string } | undefined };
-  candidates: { local: number; remote: number; remoteQueued: number };
+  /** Trickled candidates: ours, the remote's, those held for the remote description, and retries after a transient refusal. */
+  candidates: { local: number; remote: number; remoteQueued: number; retries: number };
   senders: SenderStats[];
 }
 
@@ -142,11 +145,17 @@ export class Peer extends TypedEmitter<PeerEvents> {
   private readonly twcc: TransportSequenceCounter = createTransportSequenceCounter(1);
   private role: 'offerer' | 'answerer' | undefined;
   private localOffer: PeerDescription | undefined;
+  /** The remote answer, once `acceptAnswer` applied it. */
+  remoteAnswer: PeerDescription | undefined;
+  /** The remote offer, once `acceptOffer` applied it. */
+  remoteOffer: PeerDescription | undefined;
   private remoteApplied = false;
   private pendingRemote: [string, string][] = [];
   private waitingDescription: ((d: { sdp: string; type: string }) => void) | undefined;
   private localCandidates = 0;
   private remoteCandidates = 0;
+  private candidateRetries = 0;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closedFlag = false;
   connectionState: PeerConnectionState = 'new';
   iceConnectionState: IceConnectionState = 'new';
@@ -280,8 +289,9 @@ export class Peer extends TypedEmitter<PeerEvents> {
       if (!media.payloadTypes.includes(sender.payloadType)) throw new NoAcceptableCodecError([{ mid: sender.mid, kind: sender.kind }], Messages.answerCodec(sender.mid, sender.payloadType));
     }
     this.native('the answer', () => this.pc.setRemoteDescription(sdp, 'answer'));
+    this.remoteAnswer = { type: 'answer', sdp, parsed: answer };
     this.remoteAppliedNow();
-    return { type: 'answer', sdp, parsed: answer };
+    return this.remoteAnswer;
   }
 
   /**
@@ -299,6 +309,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     this.role = 'answerer';
     for (const plan of plans) this.addNativeTrack(plan);
     this.native('the offer', () => this.pc.setRemoteDescription(sdp, 'offer'));
+    this.remoteOffer = { type: 'offer', sdp, parsed: offer };
     this.remoteAppliedNow();
     const answer = await this.describe('answer', offer);
     return answer;
@@ -395,21 +406,45 @@ export class Peer extends TypedEmitter<PeerEvents> {
     this.remoteApplied = true;
     const pending = this.pendingRemote;
     this.pendingRemote = [];
-    for (const [candidate, mid] of pending) this.addNative(candidate, mid);
+    for (const [candidate, mid] of pending) this.addOrRetry(candidate, mid, 0);
+  }
+
+  /**
+   * libdatachannel sometimes refuses a candidate right after the remote description with
+   * "Got a remote candidate without ICE transport" (seen on the offering side, under load):
+   * such a candidate is tried again a little later; any other refusal is reported as `error`.
+   */
+  private addOrRetry(candidate: string, mid: string, attempt: number): void {
+    if (this.closedFlag) return;
+    try {
+      this.addNative(candidate, mid);
+    } catch (error) {
+      if (error instanceof NativePeerError && Messages.isTransportNotReady(error.message) && attempt < CANDIDATE_RETRY_LIMIT) {
+        this.candidateRetries++;
+        const timer = setTimeout(() => {
+          this.retryTimers.delete(timer);
+          this.addOrRetry(candidate, mid, attempt + 1);
+        }, CANDIDATE_RETRY_MS);
+        this.retryTimers.add(timer);
+      } else {
+        this.emit('error', error instanceof NativePeerError ? error : new NativePeerError(String(error), { cause: error }));
+      }
+    }
   }
 
   /**
    * A trickled remote candidate (RFC 8838). Checked by src/ice (CandidateParseError on bad
    * syntax); held until the remote description is applied, because libdatachannel throws
-   * "remote candidate without ICE transport" before that. An empty candidate (end of
-   * candidates) is ignored.
+   * "remote candidate without ICE transport" before that (and such a throw inside one of its
+   * callbacks aborts the process). An empty candidate (end of candidates) is ignored. A
+   * refusal by node-datachannel is reported as an `error` event.
    */
   addRemoteCandidate(candidate: string, mid: string): void {
     this.assertOpen();
     if (!candidate.trim()) return;
     parseCandidate(candidate);
     this.remoteCandidates++;
-    if (this.remoteApplied) this.addNative(candidate, mid);
+    if (this.remoteApplied) this.addOrRetry(candidate, mid, 0);
     else this.pendingRemote.push([candidate, mid]);
   }
 
@@ -446,7 +481,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
       connectionState: this.connectionState,
       iceConnectionState: this.iceConnectionState,
       transport: { bytesSent, bytesReceived, rttMs, selectedPair },
-      candidates: { local: this.localCandidates, remote: this.remoteCandidates, remoteQueued: this.pendingRemote.length },
+      candidates: { local: this.localCandidates, remote: this.remoteCandidates, remoteQueued: this.pendingRemote.length, retries: this.candidateRetries },
       senders: this.senders.map((s) => s.getStats()),
     };
   }
@@ -474,6 +509,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
       // already closed
     }
     this.pendingRemote = [];
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     this.connectionState = 'closed';
   }
 }

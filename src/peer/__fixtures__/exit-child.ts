@@ -10,10 +10,19 @@ import { NodeReceiver, until } from './receiver.js';
 
 const withCleanup = process.argv.includes('--cleanup');
 const media = loadChromeH264();
-const peer = new Peer({ bindAddress: '127.0.0.1', srIntervalMs: 50 });
-const receiver = new NodeReceiver();
-await receiver.connect(peer);
-await until(() => peer.connectionState === 'connected' && peer.video !== undefined && peer.video.isOpen, 5000, 'connected');
+let peer: Peer;
+let receiver: NodeReceiver;
+for (let attempt = 1; ; attempt++) {
+  peer = new Peer({ bindAddress: '127.0.0.1', srIntervalMs: 50 });
+  receiver = new NodeReceiver();
+  await receiver.connect(peer);
+  const p = peer;
+  await until(() => (p.connectionState === 'connected' && p.video !== undefined && p.video.isOpen) || ['failed', 'closed'].includes(p.connectionState), 10_000, 'connected');
+  if (!['failed', 'closed'].includes(peer.connectionState) || attempt === 2) break;
+  // libdatachannel's occasional DTLS failure (docs/peer.md): close this pair and try again.
+  peer.close();
+  receiver.close();
+}
 for (const unit of media.units.slice(0, 5)) peer.video!.sendAccessUnit(unit.nalUnits, Math.round(unit.atMs * 90));
 await until(() => receiver.senderReports > 0, 5000, 'a sender report');
 peer.close();

@@ -24,6 +24,8 @@ export class NodeReceiver {
   /** Sender reports seen on the video track (ours, forwarded by node-datachannel). */
   senderReports = 0;
   private described = false;
+  /** What node-datachannel refused while trickling (after a failed DTLS handshake its ICE transport is gone). */
+  readonly errors: unknown[] = [];
   private pending: [string, string][] = [];
 
   constructor(options: { videoCodec?: 'H264' | 'VP8' } = {}) {
@@ -77,7 +79,7 @@ export class NodeReceiver {
       }
     });
     peer.on('candidate', ({ candidate, mid }) => {
-      if (this.described) this.pc.addRemoteCandidate(candidate, mid);
+      if (this.described) this.add(candidate, mid, 0);
       else this.pending.push([candidate, mid]);
     });
     const offer = await new Promise<string>((resolve) => {
@@ -87,8 +89,19 @@ export class NodeReceiver {
     const answer = await peer.acceptOffer(offer);
     this.pc.setRemoteDescription(answer.sdp, 'answer');
     this.described = true;
-    for (const [c, m] of this.pending) this.pc.addRemoteCandidate(c, m);
+    for (const [c, m] of this.pending) this.add(c, m, 0);
     this.pending = [];
+  }
+
+  /** Same transient refusal as Peer handles ("without ICE transport"): try again shortly. */
+  private add(candidate: string, mid: string, attempt: number): void {
+    if (this.closed) return;
+    try {
+      this.pc.addRemoteCandidate(candidate, mid);
+    } catch (error) {
+      if (attempt < 50 && String(error).includes('without ICE transport')) setTimeout(() => this.add(candidate, mid, attempt + 1), 20);
+      else this.errors.push(error);
+    }
   }
 
   /** Offer text only (for negotiation tests that never connect). */
@@ -103,7 +116,10 @@ export class NodeReceiver {
     track.sendMessageBinary(Buffer.from(serializeRtcp(packets)));
   }
 
+  private closed = false;
+
   close(): void {
+    this.closed = true;
     // Tracks first: closing only the peer leaves their message callbacks holding the event loop.
     this.videoTrack.close();
     this.audioTrack.close();

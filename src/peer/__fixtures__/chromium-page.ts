@@ -1,0 +1,87 @@
+/**
+ * The receiving page Chromium loads (from http://localhost, a secure context). `window.rx`
+ * holds the steps the Node side drives with page.evaluate; Chrome's trickled candidates go
+ * out through the exposed `chromeCandidate` function.
+ */
+export const RECEIVER_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>spellbook peer receiver</title></head>
+<body><video id="v" autoplay muted playsinline></video><audio id="a" autoplay></audio>
+<script>
+let pc;
+const stream = new MediaStream();
+function watch() {
+  pc.onicecandidate = (e) => { if (e.candidate && e.candidate.candidate) window.chromeCandidate(e.candidate.candidate, e.candidate.sdpMid || ''); };
+  pc.ontrack = (e) => {
+    stream.addTrack(e.track);
+    const el = document.getElementById(e.track.kind === 'video' ? 'v' : 'a');
+    el.srcObject = new MediaStream([e.track]);
+    el.play().catch(() => {});
+  };
+}
+window.rx = {
+  /** Chrome offers: receive-only video and audio; codecs restricted to \`videoCodec\` (mime type) when given. */
+  async offer(videoCodec) {
+    pc = new RTCPeerConnection();
+    watch();
+    const video = pc.addTransceiver('video', { direction: 'recvonly' });
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    if (videoCodec) {
+      const codecs = RTCRtpReceiver.getCapabilities('video').codecs.filter((c) => c.mimeType === videoCodec);
+      video.setCodecPreferences(codecs);
+    }
+    await pc.setLocalDescription();
+    return pc.localDescription.sdp;
+  },
+  async answer(sdp) { await pc.setRemoteDescription({ type: 'answer', sdp }); },
+  /** Chrome answers an offer from us. */
+  async acceptOffer(sdp) {
+    pc = new RTCPeerConnection();
+    watch();
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription();
+    return pc.localDescription.sdp;
+  },
+  async addCandidate(candidate, mid) { await pc.addIceCandidate({ candidate, sdpMid: mid }); },
+  state() { return pc ? pc.connectionState : 'none'; },
+  async stats() {
+    const out = { inbound: {}, remoteOutbound: {}, transport: null };
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp') out.inbound[s.kind] = {
+        ssrc: s.ssrc, packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, framesDecoded: s.framesDecoded,
+        keyFramesDecoded: s.keyFramesDecoded, frameWidth: s.frameWidth, frameHeight: s.frameHeight, nackCount: s.nackCount,
+        pliCount: s.pliCount, firCount: s.firCount, jitter: s.jitter, framesPerSecond: s.framesPerSecond,
+        totalDecodeTime: s.totalDecodeTime, retransmittedPacketsReceived: s.retransmittedPacketsReceived, bytesReceived: s.bytesReceived,
+        decoderImplementation: s.decoderImplementation };
+      if (s.type === 'remote-outbound-rtp') out.remoteOutbound[s.kind] = { ssrc: s.ssrc, packetsSent: s.packetsSent, reportsSent: s.reportsSent, remoteTimestamp: s.remoteTimestamp };
+      if (s.type === 'transport') out.transport = { dtlsState: s.dtlsState, srtpCipher: s.srtpCipher, dtlsCipher: s.dtlsCipher };
+    });
+    return out;
+  },
+  close() { if (pc) pc.close(); pc = undefined; },
+};
+</script></body></html>`;
+
+export interface InboundStats {
+  ssrc: number;
+  packetsReceived: number;
+  packetsLost: number;
+  framesDecoded?: number;
+  keyFramesDecoded?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  nackCount?: number;
+  pliCount?: number;
+  firCount?: number;
+  jitter?: number;
+  framesPerSecond?: number;
+  totalDecodeTime?: number;
+  retransmittedPacketsReceived?: number;
+  bytesReceived?: number;
+  decoderImplementation?: string;
+}
+
+export interface ChromeStats {
+  inbound: { video?: InboundStats; audio?: InboundStats };
+  remoteOutbound: { video?: { ssrc: number; packetsSent: number; reportsSent: number; remoteTimestamp: number }; audio?: { ssrc: number; packetsSent: number; reportsSent: number } };
+  transport: { dtlsState: string; srtpCipher: string; dtlsCipher: string } | null;
+}

@@ -1,0 +1,202 @@
+/**
+ * Real headless Chromium as the remote peer. Media: Chrome's own captured H.264 (720p) and
+ * Opus, depacketized by src/rtp and sent again through our pipeline (new SSRCs, sequence
+ * numbers and timestamps, original timing, looped). What Chrome says comes from its
+ * getStats(); what Chrome sent back comes from our RTCP counters.
+ */
+import { cleanup } from 'node-datachannel';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../../harness/chromium.js';
+import { AudioReplay, loadChromeH264, loadChromeOpus, VideoReplay } from './__fixtures__/media.js';
+import { ChromiumReceiver } from './__fixtures__/chromium.js';
+import type { ChromeStats } from './__fixtures__/chromium-page.js';
+import { until } from './__fixtures__/receiver.js';
+import { NoAcceptableCodecError } from './errors.js';
+import { Peer } from './peer.js';
+import type { KeyframeRequest } from './sender.js';
+
+const video = loadChromeH264();
+const audio = loadChromeOpus();
+let chromium: ChromiumReceiver;
+const peers: Peer[] = [];
+const replays: { stop(): void }[] = [];
+
+let available = true;
+try {
+  findChromium();
+} catch {
+  available = false;
+}
+
+beforeAll(async () => {
+  if (available) chromium = await ChromiumReceiver.launch();
+}, 30_000);
+
+afterAll(async () => {
+  for (const r of replays) r.stop();
+  for (const p of peers) p.close();
+  await chromium?.close();
+  await new Promise((r) => setTimeout(r, 100));
+  cleanup();
+});
+
+async function chromeUntil(check: (s: ChromeStats) => boolean, timeoutMs: number, what: string): Promise<ChromeStats> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await chromium.stats();
+    if (check(stats)) return stats;
+    if (Date.now() > end) throw new Error(`timed out waiting for Chrome: ${what}; last ${JSON.stringify(stats)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Connects a new Peer to the page, as answerer or offerer. libdatachannel 0.24.5 now and then
+ * fails the DTLS handshake ("unknown CA", see docs/peer.md); then the call is torn down and
+ * made once more with a new Peer.
+ */
+async function connectToChromium(role: 'answerer' | 'offerer', setup: (peer: Peer) => void, options: ConstructorParameters<typeof Peer>[0] = {}): Promise<Peer> {
+  for (let attempt = 1; ; attempt++) {
+    const peer = new Peer(options);
+    peers.push(peer);
+    setup(peer);
+    if (role === 'answerer') await chromium.connectAsAnswerer(peer);
+    else await chromium.connectAsOfferer(peer);
+    const ready = () => peer.connectionState === 'connected' && !!peer.video?.isOpen && (options.audio === false || !!peer.audio?.isOpen);
+    await until(() => ready() || ['failed', 'closed'].includes(peer.connectionState), 20_000, 'connected to Chromium').catch(() => undefined);
+    if (ready()) return peer;
+    peer.close();
+    await chromium.hangUp();
+    if (attempt === 2) throw new Error('two DTLS failures in a row');
+    console.warn('[chromium.test] DTLS handshake failed (libdatachannel), retrying with a new peer');
+  }
+}
+
+describe.skipIf(!available)('Peer answering Chromium (Chrome offers receive-only video and audio)', () => {
+  let peer: Peer;
+  const requests: KeyframeRequest[] = [];
+  let videoReplay: VideoReplay;
+  let audioReplay: AudioReplay;
+
+  beforeAll(async () => {
+    peer = await connectToChromium('answerer', (p) => {
+      requests.length = 0;
+      p.on('keyframeRequested', (r) => requests.push(r));
+    }, { name: 'spellbook-to-chromium' });
+    // Start on the first delta frame: Chrome cannot decode it and must ask for a keyframe.
+    const firstDelta = video.units.findIndex((u, i) => i > 0 && !u.keyframe);
+    videoReplay = new VideoReplay(peer.video!, video, firstDelta);
+    audioReplay = new AudioReplay(peer.audio!, audio);
+    replays.push(videoReplay, audioReplay);
+  }, 30_000);
+
+  it('negotiates H.264 42e01f packetization-mode 1 and Opus at the payload types Chrome offered', () => {
+    const stats = peer.getStats();
+    expect(stats.connectionState).toBe('connected');
+    const v = peer.video!;
+    const a = peer.audio!;
+    expect(v.payloadType).toBeGreaterThanOrEqual(96);
+    expect(a.payloadType).toBeGreaterThanOrEqual(96);
+    expect(stats.candidates.remote).toBeGreaterThan(0);
+    expect(stats.candidates.local).toBeGreaterThan(0);
+  });
+
+  it("a stream that starts on a delta frame draws Chrome's PLI, which raises keyframeRequested and is answered with an IDR", async () => {
+    await until(() => requests.length > 0, 5000, 'a keyframe request');
+    expect(requests[0]).toMatchObject({ mid: peer.video!.mid, ssrc: peer.video!.ssrc, cause: 'pli' });
+    // The replay (our "encoder") jumps to the next IDR at its next frame time.
+    await until(() => videoReplay.keyframeJumps > 0, 1000, 'the jump to an IDR');
+    const chrome = await chromeUntil((s) => (s.inbound.video?.keyFramesDecoded ?? 0) > 0, 5000, 'a decoded keyframe');
+    expect(chrome.inbound.video!.pliCount).toBeGreaterThan(0);
+    expect(peer.video!.rtcp.pli).toBeGreaterThan(0);
+  });
+
+  it('Chrome decodes our H.264 at 1280x720, framesDecoded grows and nothing is lost on loopback', async () => {
+    const first = await chromeUntil((s) => (s.inbound.video?.framesDecoded ?? 0) > 0, 5000, 'decoded frames');
+    const later = await chromeUntil((s) => (s.inbound.video?.framesDecoded ?? 0) >= first.inbound.video!.framesDecoded! + 10, 5000, 'more decoded frames');
+    const v = later.inbound.video!;
+    expect(v.frameWidth).toBe(1280);
+    expect(v.frameHeight).toBe(720);
+    expect(v.packetsLost).toBe(0);
+    expect(v.ssrc).toBe(peer.video!.ssrc);
+    console.log('[chromium] inbound video', JSON.stringify(v));
+  });
+
+  it('Chrome NACKs a packet our sender dropped on purpose; we resend it from the retransmission buffer and Chrome loses nothing', async () => {
+    const before = peer.video!.getStats();
+    peer.video!.dropNextPackets(1);
+    await until(() => peer.video!.getStats().rtcp.retransmitted > before.rtcp.retransmitted, 5000, 'a retransmission');
+    const after = peer.video!.getStats();
+    expect(after.packetsDroppedByHook).toBe(before.packetsDroppedByHook + 1);
+    expect(after.rtcp.nack).toBeGreaterThan(before.rtcp.nack);
+    const chrome = await chromeUntil((s) => (s.inbound.video?.nackCount ?? 0) > 0, 3000, 'nackCount');
+    expect(chrome.inbound.video!.packetsLost).toBe(0);
+  });
+
+  it("Chrome's receiver reports echo our sender reports: RTT above 0, loss 0, and Chrome shows remote-outbound-rtp from our SRs", async () => {
+    await until(() => (peer.video!.remote.roundTripTimeMs ?? 0) > 0 && peer.video!.remote.reports > 1, 6000, 'an RTT from an RR');
+    const stats = peer.video!.getStats();
+    expect(stats.remote.roundTripTimeMs).toBeGreaterThan(0);
+    expect(stats.remote.roundTripTimeMs).toBeLessThan(200);
+    expect(stats.remote.cumulativeLost).toBe(0);
+    expect(stats.rtcp.senderReportsSent).toBeGreaterThan(0);
+    const chrome = await chromium.stats();
+    expect(chrome.remoteOutbound.video?.ssrc).toBe(peer.video!.ssrc);
+    expect(chrome.remoteOutbound.video!.reportsSent).toBeGreaterThan(0);
+    console.log('[chromium] our video sender', JSON.stringify(stats));
+  });
+
+  it("Chrome's transport-cc feedback on our transport-wide sequence numbers is parsed and counted", async () => {
+    await until(() => peer.getStats().senders.reduce((n, s) => n + s.rtcp.twcc, 0) > 0, 5000, 'transport-cc feedback');
+    const covered = peer.getStats().senders.reduce((n, s) => n + s.rtcp.twccPacketStatuses, 0);
+    expect(covered).toBeGreaterThan(0);
+  });
+
+  it('Chrome receives our Opus at about 50 packets per second', async () => {
+    const a = await chromeUntil((s) => (s.inbound.audio?.packetsReceived ?? 0) > 0, 5000, 'audio');
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = await chromium.stats();
+    const rate = ((b.inbound.audio!.packetsReceived - a.inbound.audio!.packetsReceived) * 1000) / (Date.now() - t0);
+    expect(rate).toBeGreaterThan(40);
+    expect(rate).toBeLessThan(60);
+    expect(b.inbound.audio!.packetsLost).toBe(0);
+    expect(b.inbound.audio!.ssrc).toBe(peer.audio!.ssrc);
+  });
+
+  it('close() ends the call: Chrome sees the peer go away and the senders stop', async () => {
+    videoReplay.stop();
+    audioReplay.stop();
+    peer.close();
+    expect(peer.getStats().connectionState).toBe('closed');
+    expect(peer.video!.isOpen).toBe(false);
+    await chromium.hangUp();
+  });
+});
+
+describe.skipIf(!available)('Peer offering to Chromium', () => {
+  it('Chrome answers our send-only offer (validated as an answer to it) and decodes the video', async () => {
+    const peer = await connectToChromium('offerer', () => undefined, { name: 'spellbook-offerer' });
+    const answer = peer.remoteAnswer!.sdp;
+    console.log('[chromium] answer to our offer', JSON.stringify(answer.split('\r\n').filter((l) => /^a=(rtcp-fb|fmtp|rtpmap|extmap|recvonly|sendrecv|inactive)/.test(l))));
+    expect(answer).toMatch(/a=recvonly/);
+    expect(peer.remoteAnswer!.parsed.mediaByMid('video')!.codecs[0]!.parameters.get('profile-level-id')).toBe('42e01f');
+    const replay = new VideoReplay(peer.video!, video, 0);
+    replays.push(replay);
+    const chrome = await chromeUntil((s) => (s.inbound.video?.framesDecoded ?? 0) > 5, 8000, 'decoded frames');
+    expect(chrome.inbound.video!.frameWidth).toBe(1280);
+    expect(chrome.inbound.video!.ssrc).toBe(peer.video!.ssrc);
+    replay.stop();
+    peer.close();
+    await chromium.hangUp();
+  }, 30_000);
+
+  it('rejects a Chrome offer restricted to VP8 with NoAcceptableCodecError naming the video section', async () => {
+    const peer = new Peer({ name: 'spellbook-vp8', audio: false });
+    peers.push(peer);
+    const error = await chromium.connectAsAnswerer(peer, 'video/VP8').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoAcceptableCodecError);
+    expect((error as NoAcceptableCodecError).rejected).toEqual([{ mid: '0', kind: 'video' }]);
+    await chromium.hangUp();
+  });
+});
