@@ -21,19 +21,9 @@ import { buildEmptyRr, buildPli, buildSenderReport, compound, listRtcp, nackedSe
 import { NAL_IDR, inspectH264Payload, profileLevelIdOfSps } from './h264-inspect.js';
 import { parseRtp } from './rtp-packet.js';
 import { isRtcpPacket, type RtpDumpPacket } from './rtpdump.js';
+import { CONFORMANCE_CHROMIUM_ARGS, findChromium } from '../chromium.js';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+const CHROMIUM_ARGS = [...CONFORMANCE_CHROMIUM_ARGS];
 
 /** Payload types node-datachannel offers (Chrome answers with the offerer's numbers). */
 const H264_PT = 96;
@@ -544,7 +534,7 @@ async function main(): Promise<void> {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'spellbook-chromium-'));
   let browser: Browser | undefined;
   try {
-    browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, userDataDir, args: CHROMIUM_ARGS });
+    browser = await puppeteer.launch({ executablePath: findChromium().path, headless: true, userDataDir, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
     let userAgent = '';
     await page.exposeFunction('capLog', (message: string) => {
@@ -567,7 +557,7 @@ async function main(): Promise<void> {
     const manifest = {
       capturedAt: new Date().toISOString(),
       command: `npx tsx harness/capture/capture-fixtures.ts --out ${args.out} --seconds ${args.seconds}`,
-      chromium: { version: await browser.version(), userAgent, executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+      chromium: { version: await browser.version(), userAgent, executablePath: findChromium().path, args: CHROMIUM_ARGS },
       nodeDataChannel: { package: ndcPackage.version, libdatachannel: getLibraryVersion() },
       node: process.version,
       files: out.written,

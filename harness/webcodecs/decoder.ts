@@ -8,17 +8,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { CONFORMANCE_CHROMIUM_ARGS, findChromium } from '../chromium.js';
 import { DECODER_PAGE } from './page.js';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** One decoded picture: visible size, I420 planes (tightly packed), chunk timestamp. */
 export interface DecodedPicture {
@@ -108,7 +100,7 @@ export class WebCodecsDecoder {
     const port = (server.address() as AddressInfo).port;
     let browser: Browser | undefined;
     try {
-      browser = await puppeteer.launch({ executablePath: opts.executablePath ?? CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+      browser = await puppeteer.launch({ executablePath: opts.executablePath ?? findChromium().path, headless: true, args: [...CONFORMANCE_CHROMIUM_ARGS] });
       const page = await browser.newPage();
       self = new WebCodecsDecoder(browser, page, server);
       await page.goto(`http://localhost:${port}/`);

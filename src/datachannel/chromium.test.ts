@@ -4,17 +4,16 @@
  * the DATA_CHANNEL_OPEN messages. node-datachannel 0.33 itself has no getter for the
  * reliability of a channel the peer opened, so this is the only way to see the far side.
  */
-import { existsSync } from 'node:fs';
 import { cleanup, PeerConnection } from 'node-datachannel';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../harness/webcodecs/decoder.js';
+import { CONFORMANCE_CHROMIUM_ARGS, findChromium } from '../../harness/chromium.js';
 import { Channel } from './channel.js';
 import type { Reliability } from './reliability.js';
 
-const CHROMIUM = CHROMIUM_PATH;
+const CHROMIUM = findChromium().path;
 // Real host candidates instead of mDNS names libjuice cannot resolve.
-const ARGS = [...CHROMIUM_ARGS, '--disable-features=WebRtcHideLocalIpsWithMdns'];
+const ARGS = [...CONFORMANCE_CHROMIUM_ARGS];
 
 /** What Chromium's RTCDataChannel reports for a channel the remote peer opened. */
 interface SeenByChromium {
@@ -73,7 +72,7 @@ async function answerInChromium(offer: string): Promise<string> {
   }, offer);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('DCEP seen by Chromium', () => {
+describe('DCEP seen by Chromium', () => {
   it('Chromium reads the reliability, label and protocol node-datachannel sent in DATA_CHANNEL_OPEN', async () => {
     const modes: { label: string; reliability: Reliability }[] = [
       { label: 'reliable-ordered', reliability: { kind: 'reliable', ordered: true } },
