@@ -21,6 +21,7 @@ import {
   LUMA_MB_MIN_COST,
   LUMA_PAD,
   MV_MARGIN,
+  SUBPEL_MIN_SAD_FACTOR,
   WORK_CODE_INTER,
   WORK_INTRA_MB,
   WORK_INTRA_TRY,
@@ -490,8 +491,8 @@ export class SliceCoder {
 
     // 3. motion search: integer samples, then half and quarter samples
     let best = this.search(mbx, mby, so, rbase, mvpx, mvpy);
-    // refine only when the integer vector leaves a residual that can survive quantisation
-    if (this.subpixel && this.sSad >= 16 * this.zeroLumaInter) best = this.refineSubpel(mbx, mby, so, mvpx, mvpy);
+    // refine only when the integer vector leaves a residual well above what quantises away
+    if (this.subpixel && this.sSad >= SUBPEL_MIN_SAD_FACTOR * 16 * this.zeroLumaInter) best = this.refineSubpel(mbx, mby, so, mvpx, mvpy);
     const bmx = this.bestQx;
     const bmy = this.bestQy;
     const bestSad = this.bestSad;
