@@ -50,6 +50,12 @@ async function chromeUntil(check: (s: ChromeStats) => boolean, timeoutMs: number
   }
 }
 
+/** The lines of our local answer that say what was negotiated. */
+function peerAnswerLines(peer: Peer): string[] {
+  const sdp = peer.pc.localDescription()?.sdp ?? '';
+  return sdp.split('\r\n').filter((l) => /^(m=|a=(rtcp-fb|fmtp|rtpmap|extmap|sendonly|recvonly|sendrecv|inactive|setup))/.test(l));
+}
+
 /**
  * Connects a new Peer to the page, as answerer or offerer. libdatachannel 0.24.5 now and then
  * fails the DTLS handshake ("unknown CA", see docs/peer.md); then the call is torn down and
@@ -98,6 +104,8 @@ describe.skipIf(!available)('Peer answering Chromium (Chrome offers receive-only
     expect([offeredVideo.name, offeredVideo.parameters.get('profile-level-id'), offeredVideo.parameters.get('packetization-mode')]).toEqual(['H264', '42e01f', '1']);
     const offeredAudio = offer.mediaByMid(peer.audio!.mid)!.codecs.find((c) => c.payloadType === peer.audio!.payloadType)!;
     expect([offeredAudio.name, offeredAudio.clockRate, offeredAudio.channels]).toEqual(['opus', 48000, 2]);
+    const ours = peer.getStats();
+    console.log(`[chromium] ${chromium.session.version}; our answer: ${JSON.stringify(peerAnswerLines(peer))}; candidates local ${ours.candidates.local}, remote ${ours.candidates.remote}, retries ${ours.candidates.retries}`);
     // Chrome offers several H.264 variants; 42e01f mode 1 is not the first it lists.
     expect(offer.mediaByMid(peer.video!.mid)!.codecs.filter((c) => c.name === 'H264').length).toBeGreaterThan(1);
     expect(stats.candidates.remote).toBeGreaterThan(0);
@@ -161,6 +169,7 @@ describe.skipIf(!available)('Peer answering Chromium (Chrome offers receive-only
     await new Promise((r) => setTimeout(r, 1000));
     const b = await chromium.stats();
     const rate = ((b.inbound.audio!.packetsReceived - a.inbound.audio!.packetsReceived) * 1000) / (Date.now() - t0);
+    console.log(`[chromium] inbound audio ${rate.toFixed(1)} packets/s; ${JSON.stringify(b.inbound.audio)}`);
     expect(rate).toBeGreaterThan(40);
     expect(rate).toBeLessThan(60);
     expect(b.inbound.audio!.packetsLost).toBe(0);
