@@ -259,6 +259,41 @@ describe('Peer signaling checks', () => {
     }
   });
 
+  it('carries a data channel next to the media, opened before the offer', async () => {
+    for (let attempt = 1; ; attempt++) {
+      const peer = new Peer({ bindAddress: '127.0.0.1' });
+      open.push(peer);
+      const channel = peer.createChannel({ label: 'control' });
+      const offer = await peer.createOffer();
+      expect(offer.parsed.media.map((m) => m.kind)).toEqual(['video', 'audio', 'application']);
+      const remote = new PeerConnection('spellbook-dc-answerer', { iceServers: [], bindAddress: '127.0.0.1' });
+      open.push(remote);
+      remote.onStateChange(() => undefined);
+      remote.onTrack((track) => {
+        track.onClosed(() => undefined);
+        keep.push(track);
+      });
+      const received = new Promise<string>((resolve) =>
+        remote.onDataChannel((dc) => {
+          keep.push(dc);
+          dc.onMessage((m) => resolve(String(m)));
+        }),
+      );
+      remote.onLocalCandidate((c, mid) => peer.addRemoteCandidate(c, mid));
+      const answer = await new Promise<string>((resolve) => {
+        remote.onLocalDescription((sdp, type) => type === 'answer' && resolve(sdp));
+        remote.setRemoteDescription(offer.sdp, 'offer');
+      });
+      peer.on('candidate', ({ candidate, mid }) => remote.addRemoteCandidate(candidate, mid));
+      await peer.acceptAnswer(answer);
+      await until(() => channel.state === 'open' || ['failed', 'closed'].includes(peer.connectionState), CONNECT_MS, 'the channel');
+      if (channel.state !== 'open' && attempt === 1) continue; // libdatachannel's DTLS failure, see connected()
+      await channel.send('hello over SCTP');
+      expect(await received).toBe('hello over SCTP');
+      return;
+    }
+  });
+
   it('creates a send-only offer that validates, and refuses an answer that does not receive our video', async () => {
     const peer = new Peer({ bindAddress: '127.0.0.1' });
     open.push(peer);
