@@ -23,6 +23,7 @@ import {
   MV_MARGIN,
   SUBPEL_MIN_SAD_FACTOR,
   WORK_CODE_INTER,
+  WORK_SAD,
   WORK_INTRA_MB,
   WORK_INTRA_TRY,
   WORK_SEARCH,
@@ -663,6 +664,7 @@ export class SliceCoder {
     const mvCost = this.lambda * (seBits(mx * 4 - this.sMvpx) + seBits(my * 4 - this.sMvpy));
     const best = this.sBest;
     if (mvCost >= best) return;
+    this.mbWork += WORK_SAD;
     const s = sad16(this.srcY, this.sSo, this.w16, this.refY, this.sRbase + my * this.ls + mx, this.ls, best - mvCost);
     const c = s + mvCost;
     if (c < best) {
