@@ -86,6 +86,13 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     expect(stats.framesSent).toBe(10);
     expect(stats.keyframesSent).toBe(1);
     expect(stats.packetsSent).toBe(receiver.videoPackets.length);
+    // transport-cc was offered with extmap id 5: every packet carries a transport-wide
+    // sequence number (draft-holmer-rmcat-transport-wide-cc-extensions-01 section 2), consecutive.
+    const twcc = receiver.videoPackets.map((p) => {
+      const ext = p.getExtension(5)!;
+      return (ext[0]! << 8) | ext[1]!;
+    });
+    twcc.forEach((n, i) => i > 0 && expect(n).toBe((twcc[i - 1]! + 1) & 0xffff));
   });
 
   it('sends Opus with a 48 kHz timestamp per packet and the marker only on the first', async () => {
