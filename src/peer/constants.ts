@@ -49,7 +49,8 @@ export const CANDIDATE_RETRY_LIMIT = 50;
 export const Messages = {
   closed: 'the peer connection is closed',
   noOffer: 'acceptAnswer() needs a local offer first (createOffer)',
-  offerAlreadySet: 'a remote offer was already accepted',
+  offerAlreadySet: 'this peer already has an offer (ours or the remote one); renegotiation is not supported',
+  answerAlreadySet: 'an answer was already applied; renegotiation is not supported',
   invalidDescription: (type: string, codes: string) => `the ${type} does not validate: ${codes}`,
   noAcceptableCodec: (kind: string, mid: string) =>
     `no acceptable ${kind} codec offered in mid ${mid} (need ${kind === 'video' ? 'H264 packetization-mode=1 profile 42e01f' : 'opus/48000/2'})`,

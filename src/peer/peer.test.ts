@@ -8,7 +8,7 @@ import { FullIntraRequest, GenericNack, PictureLossIndication, ReceiverEstimated
 import { parse } from '../sdp/index.js';
 import { loadChromeH264, loadChromeOpus } from './__fixtures__/media.js';
 import { NodeReceiver, until } from './__fixtures__/receiver.js';
-import { InvalidDescriptionError, NoAcceptableCodecError } from './errors.js';
+import { InvalidDescriptionError, NoAcceptableCodecError, SignalingError } from './errors.js';
 import { Peer } from './peer.js';
 
 const media = loadChromeH264();
@@ -325,5 +325,7 @@ describe('Peer signaling checks', () => {
     expect(error).toBeInstanceOf(NoAcceptableCodecError);
     const accepted = await peer.acceptAnswer(answerText);
     expect(accepted.parsed.mediaByMid('video')!.payloadTypes).toEqual([96]);
+    await expect(peer.acceptAnswer(answerText)).rejects.toBeInstanceOf(SignalingError);
+    await expect(peer.createOffer()).rejects.toBeInstanceOf(SignalingError);
   });
 });

@@ -264,7 +264,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
         kind: 'audio',
         mid: 'audio',
         payloadType: DEFAULT_OPUS_PAYLOAD_TYPE,
-        parameters: 'minptime=10;useinbandfec=1',
+        parameters: formatFmtpParameters(Object.entries(OPUS_PARAMETERS)),
         feedback: tcc ? ['transport-cc'] : [],
         transportCcId: tcc ? OFFER_TRANSPORT_CC_ID : undefined,
       });
@@ -282,6 +282,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     this.assertOpen();
     const offer = this.localOffer;
     if (this.role !== 'offerer' || !offer) throw new SignalingError(Messages.noOffer);
+    if (this.remoteAnswer) throw new SignalingError(Messages.answerAlreadySet);
     const answer = this.check('answer', sdp, offer.parsed);
     for (const sender of this.senders) {
       const media = answer.mediaByMid(sender.mid);
