@@ -174,6 +174,15 @@ describe.skipIf(!available)('Peer answering Chromium (Chrome offers receive-only
     expect(rate).toBeLessThan(60);
     expect(b.inbound.audio!.packetsLost).toBe(0);
     expect(b.inbound.audio!.ssrc).toBe(peer.audio!.ssrc);
+    // What we measured sending over the last second: 50 Opus packets, the recording's 20 fps.
+    const ours = peer.video!.getStats();
+    const audioSent = peer.audio!.getStats().framesPerSecond;
+    console.log(`[chromium] our send rates: video ${ours.framesPerSecond} fps, ${(ours.bitrateBps / 1000).toFixed(0)} kbit/s; audio ${audioSent} packets/s`);
+    expect(audioSent).toBeGreaterThanOrEqual(45);
+    expect(audioSent).toBeLessThanOrEqual(55);
+    expect(ours.framesPerSecond).toBeGreaterThanOrEqual(15);
+    expect(ours.framesPerSecond).toBeLessThanOrEqual(25);
+    expect(ours.bitrateBps).toBeGreaterThan(100_000);
   });
 
   it('close() stops the senders: nothing more reaches Chrome', async () => {

@@ -27,6 +27,8 @@ export const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-trans
 
 /** Interval between RTCP sender reports per stream (RFC 3550 section 6.2 allows 5 s minimum; browsers use about 1 s). */
 export const DEFAULT_SR_INTERVAL_MS = 1000;
+/** Window over which getStats() measures send bitrate and frame rate. */
+export const RATE_WINDOW_MS = 1000;
 /** Packets kept per stream for NACK answers (power of two; RetransmissionBuffer). */
 export const DEFAULT_RETRANSMISSION_CAPACITY = 1024;
 /** Largest RTP packet we build (webrtc-facts: keep at or below about 1,200 bytes). */

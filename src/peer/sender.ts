@@ -27,7 +27,7 @@ import {
   type RtcpPacket,
   type TransportSequenceCounter,
 } from '../rtp/index.js';
-import { DEFAULT_PEER_MTU, DEFAULT_RETRANSMISSION_CAPACITY, DEFAULT_SR_INTERVAL_MS } from './constants.js';
+import { DEFAULT_PEER_MTU, DEFAULT_RETRANSMISSION_CAPACITY, DEFAULT_SR_INTERVAL_MS, RATE_WINDOW_MS } from './constants.js';
 import { Pacer, type PacerOptions, type PacerStats } from './pacer.js';
 
 export type MediaKind = 'video' | 'audio';
@@ -103,6 +103,10 @@ export interface SenderStats {
   keyframesSent: number;
   /** Packets left out by the test hook `dropNextPackets`. */
   packetsDroppedByHook: number;
+  /** RTP bits per second (headers included) handed to the transport over the last second. */
+  bitrateBps: number;
+  /** Frames (access units or Opus packets) sent over the last second. */
+  framesPerSecond: number;
   /** Packets not sent because the track was not open, or node-datachannel refused them. */
   sendFailures: number;
   rtcp: RtcpCounters;
@@ -143,6 +147,9 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   private closed = false;
   private lastFirSeq = new Map<number, number>();
   protected frames = 0;
+  /** Send times and sizes of the last second's packets and frames, oldest first. */
+  private readonly recentPackets: { at: number; bytes: number }[] = [];
+  private readonly recentFrames: number[] = [];
   protected keyframes = 0;
   private hookDrops = 0;
   private failures = 0;
@@ -188,6 +195,7 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   protected transmit(packet: Uint8Array, headerSize: number, rtpTimestamp: number, captureUnixMs: number): void {
     this.history.store(packet);
     this.senderStats.onPacketSent(packet.length - headerSize, rtpTimestamp, captureUnixMs);
+    this.recentPackets.push({ at: performance.now(), bytes: packet.length });
     if (this.dropBudget > 0) {
       this.dropBudget--;
       this.hookDrops++;
@@ -309,6 +317,20 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
     }
   }
 
+  /** Count one frame for the frame rate (called by the subclasses once per frame). */
+  protected frameSent(): void {
+    this.frames++;
+    this.recentFrames.push(performance.now());
+  }
+
+  private rates(): { bitrateBps: number; framesPerSecond: number } {
+    const since = performance.now() - RATE_WINDOW_MS;
+    while (this.recentPackets.length && this.recentPackets[0]!.at < since) this.recentPackets.shift();
+    while (this.recentFrames.length && this.recentFrames[0]! < since) this.recentFrames.shift();
+    const bytes = this.recentPackets.reduce((n, p) => n + p.bytes, 0);
+    return { bitrateBps: (bytes * 8 * 1000) / RATE_WINDOW_MS, framesPerSecond: (this.recentFrames.length * 1000) / RATE_WINDOW_MS };
+  }
+
   getStats(): SenderStats {
     return {
       mid: this.mid,
@@ -318,6 +340,7 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
       packetsSent: this.senderStats.packetCount,
       octetsSent: this.senderStats.octetCount,
       framesSent: this.frames,
+      ...this.rates(),
       keyframesSent: this.keyframes,
       packetsDroppedByHook: this.hookDrops,
       sendFailures: this.failures,
@@ -379,7 +402,7 @@ export class VideoSender extends MediaSender {
     const idr = containsIdr(accessUnit instanceof Uint8Array ? splitAnnexB(accessUnit) : accessUnit);
     const headerSize = this.packetizer.headerSize;
     const count = this.packetizer.packetize(accessUnit, timestamp, (packet) => this.transmit(packet, headerSize, timestamp, captureUnixMs));
-    this.frames++;
+    this.frameSent();
     if (idr) this.keyframes++;
     return count;
   }
@@ -412,6 +435,6 @@ export class AudioSender extends MediaSender {
     if (!this.isOpen) return;
     const headerSize = this.packetizer.headerSize;
     this.packetizer.packetize(packet, (rtp) => this.transmit(rtp, headerSize, (rtp[4] << 24 | rtp[5] << 16 | rtp[6] << 8 | rtp[7]) >>> 0, captureUnixMs), timestamp);
-    this.frames++;
+    this.frameSent();
   }
 }
