@@ -11,6 +11,7 @@ import { AudioReplay, loadChromeH264, loadChromeOpus, VideoReplay } from './__fi
 import { ChromiumReceiver } from './__fixtures__/chromium.js';
 import type { ChromeStats } from './__fixtures__/chromium-page.js';
 import { until } from './__fixtures__/receiver.js';
+import { parse } from '../sdp/index.js';
 import { NoAcceptableCodecError } from './errors.js';
 import { Peer } from './peer.js';
 import type { KeyframeRequest } from './sender.js';
@@ -61,12 +62,13 @@ function peerAnswerLines(peer: Peer): string[] {
  * fails the DTLS handshake ("unknown CA", see docs/peer.md); then the call is torn down and
  * made once more with a new Peer.
  */
-async function connectToChromium(role: 'answerer' | 'offerer', setup: (peer: Peer) => void, options: ConstructorParameters<typeof Peer>[0] = {}): Promise<Peer> {
+async function connectToChromium(role: 'answerer' | 'offerer' | 'answerer-to-sendrecv', setup: (peer: Peer) => void, options: ConstructorParameters<typeof Peer>[0] = {}): Promise<Peer> {
   for (let attempt = 1; ; attempt++) {
     const peer = new Peer(options);
     peers.push(peer);
     setup(peer);
     if (role === 'answerer') await chromium.connectAsAnswerer(peer);
+    else if (role === 'answerer-to-sendrecv') await chromium.connectAsAnswerer(peer, 'sendrecv');
     else await chromium.connectAsOfferer(peer);
     const ready = () => peer.connectionState === 'connected' && !!peer.video?.isOpen && (options.audio === false || !!peer.audio?.isOpen);
     await until(() => ready() || ['failed', 'closed'].includes(peer.connectionState), 20_000, 'connected to Chromium').catch(() => undefined);
@@ -220,6 +222,22 @@ describe.skipIf(!available)('Peer offering to Chromium', () => {
     const chrome = await chromeUntil((s) => (s.inbound.video?.framesDecoded ?? 0) > 5, 8000, 'decoded frames');
     expect(chrome.inbound.video!.frameWidth).toBe(1280);
     expect(chrome.inbound.video!.ssrc).toBe(peer.video!.ssrc);
+    replay.stop();
+    peer.close();
+    await chromium.hangUp();
+  }, 30_000);
+
+  it("answers Chrome's send-and-receive offer (its fake camera) send-only: Chrome settles on recvonly and decodes our video", async () => {
+    const peer = await connectToChromium('answerer-to-sendrecv', () => undefined, { name: 'spellbook-sendrecv' });
+    const offer = peer.remoteOffer!.parsed;
+    expect(offer.media.filter((m) => m.kind !== 'application').map((m) => offer.directionOf(m))).toEqual(['sendrecv', 'sendrecv']);
+    const answer = parse(peer.pc.localDescription()!.sdp);
+    expect(answer.media.map((m) => answer.directionOf(m))).toEqual(['sendonly', 'sendonly']);
+    const replay = new VideoReplay(peer.video!, video, 0);
+    replays.push(replay);
+    await chromeUntil((s) => (s.inbound.video?.framesDecoded ?? 0) > 5, 8000, 'decoded frames');
+    const directions = await chromium.directions();
+    expect(directions.map((d) => d.currentDirection)).toEqual(['recvonly', 'recvonly']);
     replay.stop();
     peer.close();
     await chromium.hangUp();

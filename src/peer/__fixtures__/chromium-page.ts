@@ -32,6 +32,16 @@ window.rx = {
     await pc.setLocalDescription();
     return pc.localDescription.sdp;
   },
+  /** Chrome offers send-and-receive video and audio from its fake camera and microphone. */
+  async offerSendRecv() {
+    pc = new RTCPeerConnection();
+    watch();
+    const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
+    for (const track of media.getTracks()) pc.addTrack(track, media);
+    await pc.setLocalDescription();
+    return pc.localDescription.sdp;
+  },
+  directions() { return pc.getTransceivers().map((t) => ({ mid: t.mid, kind: t.receiver.track.kind, direction: t.direction, currentDirection: t.currentDirection })); },
   async answer(sdp) { await pc.setRemoteDescription({ type: 'answer', sdp }); },
   /** Chrome answers an offer from us. */
   async acceptOffer(sdp) {

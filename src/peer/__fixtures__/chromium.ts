@@ -56,10 +56,13 @@ export class ChromiumReceiver {
     };
   }
 
-  /** Chrome offers receive-only video and audio; the peer answers. Returns Chrome's offer. */
-  async connectAsAnswerer(peer: Peer, videoCodec?: string): Promise<string> {
+  /**
+   * Chrome offers receive-only video and audio (or, with `sendrecv`, sends its fake camera and
+   * microphone too); the peer answers. Returns Chrome's offer.
+   */
+  async connectAsAnswerer(peer: Peer, videoCodec?: string | 'sendrecv'): Promise<string> {
     const link = this.link(peer);
-    const offer = await this.call<string>('offer', videoCodec);
+    const offer = videoCodec === 'sendrecv' ? await this.call<string>('offerSendRecv') : await this.call<string>('offer', videoCodec);
     const answer = await peer.acceptOffer(offer);
     await this.call('answer', answer.sdp);
     await link.described();
@@ -78,6 +81,11 @@ export class ChromiumReceiver {
 
   stats(): Promise<ChromeStats> {
     return this.call<ChromeStats>('stats');
+  }
+
+  /** Chrome's transceivers: mid, kind, direction and the negotiated currentDirection. */
+  directions(): Promise<{ mid: string; kind: string; direction: string; currentDirection: string }[]> {
+    return this.call('directions');
   }
 
   state(): Promise<string> {
