@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['./vitest.global-setup.ts'],
     // The JSON report is the evidence `spell check --results` reads in CI.
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
   },

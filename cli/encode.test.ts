@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Y4mReader, splitAnnexB } from '../src/encoding/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -14,10 +14,7 @@ function spell(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { encoding: 'utf8' });
-  expect(build.status, build.stdout + build.stderr).toBe(0);
-}, 120_000);
+// dist/ is built once for the whole run by vitest.global-setup.ts.
 
 describe('spell encode', () => {
   it('encodes the synthetic source to an Annex B stream and its reconstruction, printing fps, bitrate and PSNR', () => {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'spell.js');
@@ -28,11 +28,7 @@ function copyOf(fixture: string): string {
   return dir;
 }
 
-beforeAll(() => {
-  // The executable runs the compiled CLI: build it so the test never runs a stale dist/.
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { encoding: 'utf8' });
-  expect(build.status, build.stdout + build.stderr).toBe(0);
-}, 120_000);
+// dist/ is built once for the whole run by vitest.global-setup.ts.
 
 describe('spell check', () => {
   it('exits 0 and says so on a clean sealed spellbook', () => {

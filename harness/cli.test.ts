@@ -1,10 +1,10 @@
 /** `spell conform` as users run it: the built CLI in a child process. */
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'conform-cli-'));
@@ -14,14 +14,7 @@ function spell(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
-  // Emits even when another module has type errors; the CLI only needs its own files built.
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere still leave dist/ written; the tests below show whether ours run.
-  }
-}, 120_000);
+// dist/ is built once for the whole run by vitest.global-setup.ts.
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
