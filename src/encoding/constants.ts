@@ -37,16 +37,20 @@ export const INTRA_TRY_MAD = 4;
 /** Extra cost (in multiples of the motion lambda) charged to intra in P slices. */
 export const INTRA_BIAS_LAMBDAS = 24;
 /**
- * Rate control: QP range; largest QP change between frames; seconds over which a virtual
+ * Rate control: QP range (down to 8: easy 720p content at 2.5 Mbit/s needs QP 8-12 to spend its
+ * budget; below 12 a macroblock whose levels would saturate becomes I_PCM); largest QP change between frames; seconds over which a virtual
  * buffer debt (an IDR) is repaid; fraction of the way to the model's QP taken per frame;
  * weight of the newest picture in the smoothed complexity.
  */
-export const RC_MIN_QP = 12;
+export const RC_MIN_QP = 8;
 export const RC_MAX_QP = 51;
 export const RC_MAX_STEP = 3;
 export const RC_HORIZON_SECONDS = 1;
 export const RC_GAIN = 0.6;
 export const RC_SMOOTHING = 0.4;
+/** Virtual buffer bounds, in seconds of the bitrate: bits owed (above target), bits saved (below). */
+export const RC_MAX_DEBT_SECONDS = 2;
+export const RC_MAX_CREDIT_SECONDS = 0.25;
 /**
  * Work units per step of coding a macroblock, in about 0.25 us each (CPU time per call measured
  * with --cpu-prof on 720p 'moving' content at 2.5 Mbit/s: a 16x16 SAD is one unit). Summed per

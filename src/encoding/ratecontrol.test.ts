@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { H264Encoder } from './encoder.js';
+import { RC_MAX_QP, RC_MIN_QP } from './constants.js';
 import { RateController } from './ratecontrol.js';
 import { SyntheticSource } from './synthetic.js';
 
@@ -36,8 +37,8 @@ describe('RateController', () => {
     for (const bytes of [50_000, 50_000, 50_000, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]) {
       const q = rc.update(bytes, false);
       expect(Math.abs(q - last)).toBeLessThanOrEqual(3);
-      expect(q).toBeGreaterThanOrEqual(12);
-      expect(q).toBeLessThanOrEqual(51);
+      expect(q).toBeGreaterThanOrEqual(RC_MIN_QP);
+      expect(q).toBeLessThanOrEqual(RC_MAX_QP);
       last = q;
     }
     expect(() => new RateController({ bitrate: 0, fps: 30 })).toThrow(RangeError);
@@ -56,6 +57,17 @@ describe('RateController', () => {
     for (let i = 0; i < 90; i++) rc.update((3_333 * Math.pow(2, -(rc.qp - 30) / 6)) / 8, false);
     expect(Math.abs(rc.bufferBits)).toBeLessThan(3_333);
     expect(Math.abs(rc.qp - 30)).toBeLessThanOrEqual(1);
+  });
+
+  it('banks at most 0.25 s of under-spending, so easy content at the lowest QP is not followed by a burst', () => {
+    const rc = new RateController({ bitrate: 100_000, fps: 30, initialQp: 20 });
+    for (let i = 0; i < 90; i++) rc.update(10, false); // 3 s of pictures far below the 3,333-bit allowance
+    expect(rc.qp).toBe(RC_MIN_QP);
+    expect(rc.bufferBits).toBeCloseTo(-25_000, 0);
+    // pictures at the allowance from here on: the target only exceeds it by the small credit
+    const qpBefore = rc.qp;
+    rc.update(3_333 / 8, false);
+    expect(rc.qp).toBeGreaterThanOrEqual(qpBefore);
   });
 
   it('setBitrate halving the target raises QP by about 6 and rejects a non-positive rate', () => {

@@ -17,7 +17,7 @@
  * The buffer is virtual: nothing is delayed or dropped, and this is not an HRD (Annex C)
  * conformance model. `setBitrate` changes the target while running.
  */
-import { RC_GAIN, RC_HORIZON_SECONDS, RC_MAX_QP, RC_MAX_STEP, RC_MIN_QP, RC_SMOOTHING } from './constants.js';
+import { RC_GAIN, RC_HORIZON_SECONDS, RC_MAX_CREDIT_SECONDS, RC_MAX_DEBT_SECONDS, RC_MAX_QP, RC_MAX_STEP, RC_MIN_QP, RC_SMOOTHING } from './constants.js';
 
 export interface RateControlOptions {
   /** Target bitrate, bits per second. */
@@ -93,8 +93,13 @@ export class RateController {
     return this.qpValue;
   }
 
+  /**
+   * Debt is bounded by RC_MAX_DEBT_SECONDS of the bitrate; credit (under-spending, e.g. at the
+   * lowest QP on easy content) by RC_MAX_CREDIT_SECONDS, so that it is not spent later in a
+   * burst above the target.
+   */
   private clampBuffer(b: number, bitrate: number): number {
-    return Math.max(-bitrate, Math.min(2 * bitrate, b));
+    return Math.max(-RC_MAX_CREDIT_SECONDS * bitrate, Math.min(RC_MAX_DEBT_SECONDS * bitrate, b));
   }
 }
 
