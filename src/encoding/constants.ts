@@ -51,6 +51,8 @@ export const RC_SMOOTHING = 0.4;
 /** Virtual buffer bounds, in seconds of the bitrate: bits owed (above target), bits saved (below). */
 export const RC_MAX_DEBT_SECONDS = 2;
 export const RC_MAX_CREDIT_SECONDS = 0.25;
+/** Largest predicted IDR, in seconds of the bitrate: its QP is raised above the P QP to fit. */
+export const RC_IDR_MAX_SECONDS = 0.25;
 /**
  * Work units per step of coding a macroblock, in about 0.25 us each (CPU time per call measured
  * with --cpu-prof on 720p 'moving' content at 2.5 Mbit/s: a 16x16 SAD is one unit). Summed per

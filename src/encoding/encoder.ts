@@ -210,10 +210,11 @@ export abstract class EncoderBase {
     }
     const jobs: SliceJob[] = [];
     const rows = sliceRows(this.slices, this.heightMbs, idr ? undefined : this.rowWork);
+    const qp = this.rateControl ? this.rateControl.qpFor(idr) : this.qpValue;
     for (let k = 0; k < this.slices; k++) {
       jobs.push({
         idr,
-        qp: this.qpValue,
+        qp,
         frameNum: this.frameNum,
         idrPicId: this.idrPicId,
         bank: this.lastBank ^ 1,

@@ -17,7 +17,7 @@
  * The buffer is virtual: nothing is delayed or dropped, and this is not an HRD (Annex C)
  * conformance model. `setBitrate` changes the target while running.
  */
-import { RC_GAIN, RC_HORIZON_SECONDS, RC_MAX_CREDIT_SECONDS, RC_MAX_DEBT_SECONDS, RC_MAX_QP, RC_MAX_STEP, RC_MIN_QP, RC_SMOOTHING } from './constants.js';
+import { RC_GAIN, RC_HORIZON_SECONDS, RC_IDR_MAX_SECONDS, RC_MAX_CREDIT_SECONDS, RC_MAX_DEBT_SECONDS, RC_MAX_QP, RC_MAX_STEP, RC_MIN_QP, RC_SMOOTHING } from './constants.js';
 
 export interface RateControlOptions {
   /** Target bitrate, bits per second. */
@@ -40,6 +40,8 @@ export class RateController {
   /** log2 of the smoothed P and IDR complexities (bits x 2^(QP/6)); NaN until seen. */
   private logP = NaN;
   private logI = NaN;
+  /** QP the picture being coded was given by qpFor (the P QP when qpFor was not called). */
+  private codedQp = NaN;
 
   constructor(opts: RateControlOptions) {
     this.target = checkBitrate(opts.bitrate);
@@ -65,9 +67,25 @@ export class RateController {
     this.target = next;
   }
 
-  /** QP for the next picture. */
+  /** QP for the next picture (when it is a P picture; see `qpFor`). */
   get qp(): number {
     return this.qpValue;
+  }
+
+  /**
+   * QP to code the next picture with: `qp` for a P picture; for an IDR, at least `qp` and high
+   * enough that the IDR complexity seen so far predicts at most RC_IDR_MAX_SECONDS of the
+   * bitrate (an IDR many times a P picture would otherwise swing every window holding one
+   * more or one fewer IDR). `update` then accounts the picture at this QP.
+   */
+  qpFor(keyframe: boolean): number {
+    let qp = this.qpValue;
+    if (keyframe && !Number.isNaN(this.logI)) {
+      const cap = 6 * (this.logI - Math.log2(this.target * RC_IDR_MAX_SECONDS));
+      qp = Math.min(this.maxQp, Math.max(qp, Math.ceil(cap)));
+    }
+    this.codedQp = qp;
+    return qp;
   }
 
   /** Bits the virtual buffer holds above the allowance (negative when under budget). */
@@ -80,7 +98,8 @@ export class RateController {
     const allowance = this.target / this.fps;
     const bits = Math.max(8, bytes * 8);
     this.buffer = this.clampBuffer(this.buffer + bits - allowance, this.target);
-    const complexity = Math.log2(bits) + this.qpValue / 6;
+    const complexity = Math.log2(bits) + (Number.isNaN(this.codedQp) ? this.qpValue : this.codedQp) / 6;
+    this.codedQp = NaN;
     if (keyframe) this.logI = Number.isNaN(this.logI) ? complexity : mix(this.logI, complexity);
     else this.logP = Number.isNaN(this.logP) ? complexity : mix(this.logP, complexity);
     // before the first P picture, guess P pictures at a sixth of the IDR
