@@ -70,11 +70,11 @@ describe('RateController', () => {
     expect(rc.qp).toBeGreaterThanOrEqual(qpBefore);
   });
 
-  it('codes an IDR at a QP that predicts at most 0.25 s of the bitrate, and P pictures at qp', () => {
+  it('codes an IDR at a QP that predicts at most 1 s of the bitrate, and P pictures at qp', () => {
     const rc = new RateController({ bitrate: 100_000, fps: 30, initialQp: 30 });
     expect(rc.qpFor(true)).toBe(30); // no IDR seen yet: the current QP
-    rc.update(50_000 / 8, true); // an IDR of 0.5 s of the bitrate at QP 30
-    for (let i = 0; i < 60; i++) rc.update((3_333 * Math.pow(2, -(rc.qpFor(false) - 30) / 6)) / 8, false);
+    rc.update(200_000 / 8, true); // an IDR of 2 s of the bitrate at QP 30
+    for (let i = 0; i < 300; i++) rc.update((3_333 * Math.pow(2, -(rc.qpFor(false) - 30) / 6)) / 8, false);
     expect(rc.qpFor(false)).toBe(rc.qp);
     expect(rc.qp).toBeLessThan(36);
     // half the size wanted: 6 QP steps above the QP the last IDR was coded at

@@ -75,8 +75,8 @@ export class RateController {
   /**
    * QP to code the next picture with: `qp` for a P picture; for an IDR, at least `qp` and high
    * enough that the IDR complexity seen so far predicts at most RC_IDR_MAX_SECONDS of the
-   * bitrate (an IDR many times a P picture would otherwise swing every window holding one
-   * more or one fewer IDR). `update` then accounts the picture at this QP.
+   * bitrate (a safety bound against huge IDRs, e.g. on noise). `update` then accounts the
+   * picture at this QP.
    */
   qpFor(keyframe: boolean): number {
     let qp = this.qpValue;
