@@ -7,6 +7,14 @@ import { createLoopbackPair, type LoopbackOptions, type LoopbackPair } from './l
 import type { Reliability } from './reliability.js';
 import type { ChannelState } from './state.js';
 
+/**
+ * Tests here connect real node-datachannel peers. libdatachannel 0.24.5 (node-datachannel
+ * 0.33.4) fails about 1 DTLS handshake in 30-60 on this machine with "certificate verify
+ * failed" (a corrupted fingerprint byte; upstream fix paullouisageneau/libdatachannel#1567),
+ * so each test may run once more. A second failure is a real one.
+ */
+const NATIVE_RETRY = { retry: 1 };
+
 const pairs: LoopbackPair[] = [];
 function newPair(options?: LoopbackOptions): LoopbackPair {
   const pair = createLoopbackPair(options);
@@ -68,7 +76,7 @@ function bytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
-describe('Channel over real node-datachannel peers on loopback', () => {
+describe('Channel over real node-datachannel peers on loopback', NATIVE_RETRY, () => {
   it('echoes 1,000 text messages in order, verified by SHA-256', async () => {
     const { local, remote } = await pair.openChannel({ label: 'text-echo' });
     echo(remote);
@@ -213,7 +221,7 @@ describe('Channel over real node-datachannel peers on loopback', () => {
   });
 });
 
-describe('maximum message size (RFC 8841 section 6)', () => {
+describe('maximum message size (RFC 8841 section 6)', NATIVE_RETRY, () => {
   it('a message exactly at the limit arrives; one byte above fails with MessageTooLargeError before anything is sent', async () => {
     const small = newPair({ answerer: { maxMessageSize: 20_000 } });
     const { local, remote } = await small.openChannel({ label: 'max-size' });
@@ -264,7 +272,7 @@ describe('maximum message size (RFC 8841 section 6)', () => {
   });
 });
 
-describe('backpressure', () => {
+describe('backpressure', NATIVE_RETRY, () => {
   it('sending 50 MB through send() never lets bufferedAmount exceed the high-water mark by more than one message', async () => {
     const highWaterMark = 1024 * 1024;
     const size = 64 * 1024;

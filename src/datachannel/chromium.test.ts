@@ -11,6 +11,14 @@ import { CONFORMANCE_CHROMIUM_ARGS, findChromium } from '../../harness/chromium.
 import { Channel } from './channel.js';
 import type { Reliability } from './reliability.js';
 
+/**
+ * Tests here connect real node-datachannel peers. libdatachannel 0.24.5 (node-datachannel
+ * 0.33.4) fails about 1 DTLS handshake in 30-60 on this machine with "certificate verify
+ * failed" (a corrupted fingerprint byte; upstream fix paullouisageneau/libdatachannel#1567),
+ * so each test may run once more. A second failure is a real one.
+ */
+const NATIVE_RETRY = { retry: 1 };
+
 const CHROMIUM = findChromium().path;
 // Real host candidates instead of mDNS names libjuice cannot resolve.
 const ARGS = [...CONFORMANCE_CHROMIUM_ARGS];
@@ -72,7 +80,7 @@ async function answerInChromium(offer: string): Promise<string> {
   }, offer);
 }
 
-describe('DCEP seen by Chromium', () => {
+describe('DCEP seen by Chromium', NATIVE_RETRY, () => {
   it('Chromium reads the reliability, label and protocol node-datachannel sent in DATA_CHANNEL_OPEN', async () => {
     const modes: { label: string; reliability: Reliability }[] = [
       { label: 'reliable-ordered', reliability: { kind: 'reliable', ordered: true } },

@@ -15,6 +15,14 @@ import { verifyFingerprint, verifyMessageIntegrity } from './stun-integrity.js';
 import { looksLikeStun, StunMessage } from './stun-message.js';
 import { StunServer } from './stun-server.js';
 
+/**
+ * Tests here connect real node-datachannel peers. libdatachannel 0.24.5 (node-datachannel
+ * 0.33.4) fails about 1 DTLS handshake in 30-60 on this machine with "certificate verify
+ * failed" (a corrupted fingerprint byte; upstream fix paullouisageneau/libdatachannel#1567),
+ * so each test may run once more. A second failure is a real one.
+ */
+const NATIVE_RETRY = { retry: 1 };
+
 /** Our side's ICE credentials (RFC 8839 section 5.4: ufrag 4+ ice-chars, password 22+). */
 const OUR_UFRAG = 'spbk';
 const OUR_PWD = 'spellbookIcePassword0123';
@@ -125,7 +133,7 @@ function checkOptions(p: Peer, host: IceCandidate, socket?: Socket) {
   };
 }
 
-describe('interop with node-datachannel (libjuice)', () => {
+describe('interop with node-datachannel (libjuice)', NATIVE_RETRY, () => {
   it('a node-datachannel peer gathers a srflx candidate from our STUN server', async () => {
     const server = new StunServer({ software: 'spellbook', mappedAddress: (from) => ({ family: 'IPv4', address: '203.0.113.77', port: from.port }) });
     const at = await server.listen(0, '127.0.0.1');

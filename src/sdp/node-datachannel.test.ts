@@ -8,6 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAnswer, parse, validate } from './index.js';
 import { H264_CONSTRAINED_BASELINE, OPUS, TEST_TRANSPORT } from './__fixtures__/capabilities.js';
 
+/**
+ * Tests here connect real node-datachannel peers. libdatachannel 0.24.5 (node-datachannel
+ * 0.33.4) fails about 1 DTLS handshake in 30-60 on this machine with "certificate verify
+ * failed" (a corrupted fingerprint byte; upstream fix paullouisageneau/libdatachannel#1567),
+ * so each test may run once more. A second failure is a real one.
+ */
+const NATIVE_RETRY = { retry: 1 };
+
 const { PeerConnection, Video, Audio, cleanup } = nodeDataChannel;
 type Peer = InstanceType<typeof PeerConnection>;
 
@@ -67,7 +75,7 @@ function avOfferer(name: string): Peer {
   return pc;
 }
 
-describe('node-datachannel SDP', () => {
+describe('node-datachannel SDP', NATIVE_RETRY, () => {
   it('round-trips and validates a generated data-only offer', async () => {
     const pc = peer('data-offer');
     keep(pc.createDataChannel('x'));
