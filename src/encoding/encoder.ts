@@ -62,7 +62,7 @@ export interface EncodedFrame {
  * parameter sets, IDR cadence, frame_num / idr_pic_id, source loading, reference handling.
  */
 export abstract class EncoderBase {
-  readonly fps: number;
+  private frameRate: number;
   readonly keyInterval: number;
   readonly searchRange: number;
   readonly subpixel: boolean;
@@ -89,8 +89,8 @@ export abstract class EncoderBase {
   readonly rateControl: RateController | undefined;
 
   protected constructor(opts: H264EncoderOptions, shared: boolean) {
-    this.fps = opts.fps ?? DEFAULT_FPS;
-    if (!(this.fps > 0)) throw new RangeError(`fps must be positive, got ${this.fps}`);
+    this.frameRate = opts.fps ?? DEFAULT_FPS;
+    if (!(this.frameRate > 0)) throw new RangeError(`fps must be positive, got ${this.frameRate}`);
     this.qpValue = checkQp(opts.qp ?? DEFAULT_QP);
     this.keyInterval = opts.keyInterval ?? DEFAULT_KEY_INTERVAL;
     this.searchRange = opts.searchRange ?? DEFAULT_SEARCH_RANGE;
@@ -134,6 +134,24 @@ export abstract class EncoderBase {
     this.lastBank = 1;
     this.forceIdr = true;
     this.rowWork = undefined;
+  }
+
+  /**
+   * Change the frame rate while running: the next frame is an IDR whose SPS carries the new
+   * VUI timing (and a level chosen for the new rate, unless one was forced), and the rate
+   * control budgets bitrate / fps per picture from then on.
+   */
+  setFrameRate(fps: number): void {
+    if (!(fps > 0) || !Number.isFinite(fps)) throw new RangeError(`fps must be positive, got ${fps}`);
+    this.frameRate = fps;
+    this.rateControl?.setFrameRate(fps);
+    this.size = { ...this.size, levelIdc: this.requestedLevel ?? chooseLevel(this.size.widthMbs, this.size.heightMbs, fps, this.requestedBitrate).levelIdc };
+    this.forceIdr = true;
+  }
+
+  /** Frames per second written in the VUI timing info and used by rate control. */
+  get fps(): number {
+    return this.frameRate;
   }
 
   get width(): number {

@@ -30,7 +30,7 @@ export interface RateControlOptions {
 }
 
 export class RateController {
-  readonly fps: number;
+  private rate: number;
   private target: number;
   private readonly minQp: number;
   private readonly maxQp: number;
@@ -46,10 +46,24 @@ export class RateController {
   constructor(opts: RateControlOptions) {
     this.target = checkBitrate(opts.bitrate);
     if (!(opts.fps > 0)) throw new RangeError(`bitrate and fps must be positive, got ${opts.bitrate} and ${opts.fps}`);
-    this.fps = opts.fps;
+    this.rate = opts.fps;
     this.minQp = opts.minQp ?? RC_MIN_QP;
     this.maxQp = opts.maxQp ?? RC_MAX_QP;
     this.qpValue = Math.min(this.maxQp, Math.max(this.minQp, opts.initialQp ?? 30));
+  }
+
+  /** Frames per second the per-picture budget (bitrate / fps) is computed with. */
+  get fps(): number {
+    return this.rate;
+  }
+
+  /**
+   * Change the frame rate (e.g. when the source slows down); applies from the next picture.
+   * The complexity estimates are per picture and stay valid; only the budget per picture moves.
+   */
+  setFrameRate(fps: number): void {
+    if (!(fps > 0) || !Number.isFinite(fps)) throw new RangeError(`fps must be positive, got ${fps}`);
+    this.rate = fps;
   }
 
   /** Target bitrate, bits per second. */

@@ -183,6 +183,25 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     expect(pictures.map((p) => p.width)).toEqual([320, 320, 320, 176, 176, 176, 200, 200, 200, 320, 320, 320]);
   });
 
+  it('frame rate changes at IDRs decode bit-exact in Chromium', async () => {
+    const encoder = new H264Encoder({ width: 176, height: 144, fps: 30, qp: 28 });
+    const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [] };
+    const source = new SyntheticSource({ width: 176, height: 144, clock: () => 0 });
+    for (const fps of [30, 15, 30]) {
+      if (fps !== encoder.fps) encoder.setFrameRate(fps);
+      for (let i = 0; i < 3; i++) {
+        const f = source.next();
+        const out = encoder.encode(f);
+        run.units.push(out.data);
+        run.keyframes.push(out.keyframe);
+        run.source.push(copyI420Frame(f));
+        run.recon.push(copyI420Frame(encoder.reconstruction()));
+      }
+    }
+    expect(run.keyframes.map((k, i) => (k ? i : -1)).filter((i) => i >= 0)).toEqual([0, 3, 6]);
+    await decodeAndCompare('fps 30 -> 15 -> 30 176x144 qp28', run);
+  });
+
   it('an IDR-every-frame stream decodes bit-exact in Chromium', async () => {
     const run = encode('moving', 6, { width: 176, height: 144, qp: 28, keyInterval: 1 });
     expect(run.keyframes.every(Boolean)).toBe(true);
