@@ -122,6 +122,14 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     expect(pictures.map((p) => readStamp(p)?.frame)).toEqual([0, 1, 2]);
   });
 
+  it('1920x1080 moving content (coded 1088 rows, cropped) decodes bit-exact in Chromium with level 4', async () => {
+    const run = encode('moving', 3, { width: 1920, height: 1080, qp: 28 });
+    expect(run.encoder.codec).toBe('avc1.42e028');
+    const pictures = await decodeAndCompare('moving 1920x1080 qp28', run);
+    expect(pictures.map((p) => [p.width, p.height])).toEqual([[1920, 1080], [1920, 1080], [1920, 1080]]);
+    expect(pictures.map((p) => readStamp(p)?.frame)).toEqual([0, 1, 2]);
+  });
+
   it('1280x720 encoded on 2 worker threads decodes bit-exact in Chromium', async () => {
     let t = 0;
     const source = new SyntheticSource({ width: 1280, height: 720, clock: () => (t += 33) });
