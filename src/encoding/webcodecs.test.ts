@@ -171,20 +171,24 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     await decodeAndCompare('rate control 250 kbit/s scenecut 320x240', run);
   });
 
+  /** Encode `n` frames of `source` on a single-thread encoder, recording what decodeAndCompare checks. */
+  function encodeInto(run: Run, encoder: H264Encoder, source: SyntheticSource, n: number): void {
+    for (let i = 0; i < n; i++) {
+      const f = source.next();
+      const out = encoder.encode(f);
+      run.units.push(out.data);
+      run.keyframes.push(out.keyframe);
+      run.source.push(copyI420Frame(f));
+      run.recon.push(copyI420Frame(encoder.reconstruction()));
+    }
+  }
+
   it('resolution changes at IDRs decode bit-exact in Chromium', async () => {
     const encoder = new H264Encoder({ width: 320, height: 240, qp: 28 });
     const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [] };
     for (const [w, h] of [[320, 240], [176, 144], [200, 120], [320, 240]] as const) {
       if (w !== encoder.width || h !== encoder.height) encoder.resize(w, h);
-      const source = new SyntheticSource({ width: w, height: h, clock: () => 0 });
-      for (let i = 0; i < 3; i++) {
-        const f = source.next();
-        const out = encoder.encode(f);
-        run.units.push(out.data);
-        run.keyframes.push(out.keyframe);
-        run.source.push(copyI420Frame(f));
-        run.recon.push(copyI420Frame(encoder.reconstruction()));
-      }
+      encodeInto(run, encoder, new SyntheticSource({ width: w, height: h, clock: () => 0 }), 3);
     }
     expect(run.keyframes.map((k, i) => (k ? i : -1)).filter((i) => i >= 0)).toEqual([0, 3, 6, 9]);
     const pictures = await decodeAndCompare('resize 320x240 -> 176x144 -> 200x120 -> 320x240 qp28', run);
@@ -197,14 +201,7 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     const source = new SyntheticSource({ width: 176, height: 144, clock: () => 0 });
     for (const fps of [30, 15, 30]) {
       if (fps !== encoder.fps) encoder.setFrameRate(fps);
-      for (let i = 0; i < 3; i++) {
-        const f = source.next();
-        const out = encoder.encode(f);
-        run.units.push(out.data);
-        run.keyframes.push(out.keyframe);
-        run.source.push(copyI420Frame(f));
-        run.recon.push(copyI420Frame(encoder.reconstruction()));
-      }
+      encodeInto(run, encoder, source, 3);
     }
     expect(run.keyframes.map((k, i) => (k ? i : -1)).filter((i) => i >= 0)).toEqual([0, 3, 6]);
     await decodeAndCompare('fps 30 -> 15 -> 30 176x144 qp28', run);
