@@ -120,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       out(`${rel(spell.location.file)}:${spell.location.line}-${spell.endLine}\n`);
       out(`module: ${entry?.modules.join(', ') || '(none)'}\nseal:   ${entry?.seal ? (entry.seal === sealOf(spell) ? 'sealed' : 'STALE (edited since sealing)') : 'draft'}\n\n`);
       out(lines.join('\n') + '\n');
-      const report = new Validator({ paths: list }).run();
+      const report = new Validator({ paths: list }).run(book);
       const own = report.diagnostics.filter((d) => d.spell === name);
       if (own.length) out('\n' + own.map((d) => `${rel(d.location.file)}:${d.location.line}:${d.location.column}  ${d.severity}  ${d.message}  ${d.rule}`).join('\n') + '\n');
     });
@@ -199,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
       const book = loadSpellbook(list);
       if (!book.manifest) throw new UsageError(`no spellbook.yaml manifest found near ${list.join(', ')}; seals are recorded there`);
       // A spell is sealed only when it passes every rule as if it were already sealed.
-      const report = new Validator({ paths: list, strict: true, results: opts.results }).run();
+      const report = new Validator({ paths: list, strict: true, results: opts.results }).run(book);
       for (const name of names) {
         const spell = book.spells.find((s) => s.name === name);
         if (!spell) throw new UsageError(`no spell named '${name}'`);

@@ -5,7 +5,7 @@
  */
 import { canonicalGlyphLine } from './fmt.js';
 import { spellFileKind } from './files.js';
-import { parseSpellText } from './parse-text.js';
+import { parseHeader, parseSpellText } from './parse-text.js';
 
 export interface BoundLine {
   line: number;
@@ -49,8 +49,7 @@ function spellLines(file: string, text: string): SpellLines[] {
   parsed.lines.forEach((info, i) => {
     const content = raw[i].trim();
     if (info.kind === 'header') {
-      const name = /#(?:Spell[ \t]*:[ \t]*)?(\S+)\s*$/i.exec(content)![1];
-      out.push((current = { name, lines: [] }));
+      out.push((current = { name: parseHeader(content)!.name, lines: [] }));
     } else if (info.kind === 'separator') current = undefined;
     else if (current && (info.kind === 'glyph' || info.kind === 'section' || info.kind === 'section-item' || info.kind === 'continuation')) {
       current.lines.push({ line: i + 1, text: lineKey(content) });

@@ -103,7 +103,6 @@ export const MESSAGES = {
   manifestInvalid: (detail: string) => `manifest is invalid: ${detail}`,
   manifestUnknownSpell: (name: string, suggestion?: string) => `manifest maps '${name}', which no spell declares${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
   noModule: (manifest: string) => `spell names no module; add it under 'spells:' in ${manifest}`,
-  noManifestEntry: () => `spell is not in a spellbook manifest (spellbook.yaml) naming its module`,
   moduleMissing: (module: string) => `module '${module}' does not exist (looked for ${module}/index.ts)`,
   entityNotExported: (entity: string, module: string) => `module '${module}' does not export '${entity}'`,
   contractDrift: (entity: string, expected: string, actual: string) => `contract of '${entity}' is '${expected}' but the export's signature is '${actual}'`,

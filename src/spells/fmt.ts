@@ -9,15 +9,7 @@
  */
 import { spellFileKind } from './files.js';
 import type { Diagnostic } from './model.js';
-import { parseSpellText, type LineInfo } from './parse-text.js';
-
-const LABELS: [string, RegExp, string][] = [
-  ['^', /^intent[ \t]*:[ \t]*/i, 'Intent: '],
-  ['!', /^guarantee[ \t]*:[ \t]*/i, 'Guarantee: '],
-  ['~', /^assumption[ \t]*:[ \t]*/i, 'Assumption: '],
-  ['-', /^exclusion[ \t]*:[ \t]*/i, 'Exclusion: '],
-  ['?', /^(?:open[ \t]+)?question[ \t]*:[ \t]*/i, 'Question: '],
-];
+import { GLYPH_LABELS, parseHeader, parseSpellText, type LineInfo } from './parse-text.js';
 
 function splitComment(text: string): [string, string] {
   const m = /[ \t]+#[ \t].*$/.exec(text);
@@ -30,9 +22,10 @@ export function canonicalGlyphLine(content: string, options: { labels?: boolean 
   const [bodyRaw, comment] = splitComment(content.slice(1));
   let body = bodyRaw.trim();
   const keepLabels = options.labels ?? true;
-  for (const [g, re, label] of LABELS) if (g === glyph && re.test(body)) body = (keepLabels ? label : '') + body.replace(re, '');
+  const label = GLYPH_LABELS[glyph];
+  if (label?.canonical && label.pattern.test(body)) body = (keepLabels ? label.canonical : '') + body.replace(label.pattern, '');
   if (glyph === ':') {
-    body = body.replace(/^contract[ \t]*:[ \t]*/i, '');
+    body = body.replace(GLYPH_LABELS[':'].pattern, '');
     const m = /^(.*?)[ \t]*(?:->|→)[ \t]*(.*)$/.exec(body);
     if (m && m[1] && m[2]) body = `${m[1]} -> ${m[2]}`;
   } else if (glyph === '$') {
@@ -56,8 +49,8 @@ export function canonicalGlyphLine(content: string, options: { labels?: boolean 
 }
 
 function canonicalHeader(content: string): string {
-  const m = /^(#{1,6}[ \t]+)?#(?:Spell[ \t]*:[ \t]*)?(\S+)[ \t]*$/i.exec(content)!;
-  return `${m[1] ? m[1].trim() + ' ' : ''}#Spell: ${m[2]}`;
+  const header = parseHeader(content)!; // only called on lines the parser classified as headers
+  return `${header.headingPrefix}#Spell: ${header.name}`;
 }
 
 /** Thrown when a file has syntax errors: formatting it could change its meaning. */

@@ -30,7 +30,13 @@ export interface LineInfo {
 
 const NAME = '[A-Za-z_][A-Za-z0-9_.-]*';
 /** `#Spell: Name`, `#Name`, `## #Spell: Name`, `## #Name` (trailing text after the name is not allowed). */
-const HEADER = new RegExp(`^(?:#{1,6}[ \\t]+)?#(?:Spell[ \\t]*:[ \\t]*)?(${NAME})[ \\t]*$`, 'i');
+const HEADER = new RegExp(`^(#{1,6}[ \\t]+)?#(?:Spell[ \\t]*:[ \\t]*)?(${NAME})[ \\t]*$`, 'i');
+
+/** A spell header's name and its Markdown heading prefix (`## `), or undefined when `content` is no header. */
+export function parseHeader(content: string): { headingPrefix: string; name: string } | undefined {
+  const m = HEADER.exec(content);
+  return m ? { headingPrefix: m[1] ? m[1].trim() + ' ' : '', name: m[2] } : undefined;
+}
 const HEADER_LIKE = /^(?:#{1,6}[ \t]+)?#(?:Spell[ \t]*:|[^#\s])/i;
 const MARKDOWN_HEADING = /^#{1,6}(?:[ \t]|$)/;
 const SEPARATOR = /^(?:-{3,}|\*{3,}|_{3,})$/;
@@ -40,14 +46,18 @@ const SECTION_ITEM = /^(?:[-*+]|\d+[.)])[ \t]+(.*)$/;
 const INLINE_COMMENT = /[ \t]+#[ \t].*$/;
 const ARROW = /->|→/;
 
-const LABELS: Record<string, RegExp> = {
-  '^': /^intent[ \t]*:[ \t]*/i,
-  '!': /^guarantee[ \t]*:[ \t]*/i,
-  '~': /^assumption[ \t]*:[ \t]*/i,
-  '-': /^exclusion[ \t]*:[ \t]*/i,
-  '?': /^(?:open[ \t]+)?question[ \t]*:[ \t]*/i,
-  '>': /^(?:depends(?:[ \t]+on)?|dependency)[ \t]*:[ \t]*/i,
-  ':': /^contract[ \t]*:[ \t]*/i,
+/**
+ * The optional label after each glyph (`! Guarantee:` ...), and how `spell fmt` spells it
+ * (labels without `canonical` are dropped by the parser and left as written by fmt).
+ */
+export const GLYPH_LABELS: Readonly<Record<string, { pattern: RegExp; canonical?: string }>> = {
+  '^': { pattern: /^intent[ \t]*:[ \t]*/i, canonical: 'Intent: ' },
+  '!': { pattern: /^guarantee[ \t]*:[ \t]*/i, canonical: 'Guarantee: ' },
+  '~': { pattern: /^assumption[ \t]*:[ \t]*/i, canonical: 'Assumption: ' },
+  '-': { pattern: /^exclusion[ \t]*:[ \t]*/i, canonical: 'Exclusion: ' },
+  '?': { pattern: /^(?:open[ \t]+)?question[ \t]*:[ \t]*/i, canonical: 'Question: ' },
+  '>': { pattern: /^(?:depends(?:[ \t]+on)?|dependency)[ \t]*:[ \t]*/i },
+  ':': { pattern: /^contract[ \t]*:[ \t]*/i },
 };
 
 const GLYPHS = new Set(['^', '@', ':', '!', '~', '-', '>', '?', '$']);
@@ -135,12 +145,12 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
 
     // Headers start spells; they are only recognised at the start of a line.
     if (indent === 0 && content[0] === '#') {
-      const header = HEADER.exec(content);
+      const header = parseHeader(content);
       if (header) {
         mark('header');
         closeSpell();
         spell = {
-          name: header[1], location: at(), endLine: lineNo, intents: [], entities: [], sections: [],
+          name: header.name, location: at(), endLine: lineNo, intents: [], entities: [], sections: [],
           ...emptyClauses(),
         };
         continue;
@@ -212,8 +222,8 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
     if (entity && indent <= entity.indent) entity = undefined;
     const owner: Clauses = entity ? entity.entity : spell;
     let body = content.slice(1).replace(INLINE_COMMENT, '').trim();
-    const label = LABELS[glyph];
-    if (label) body = body.replace(label, '');
+    const label = GLYPH_LABELS[glyph];
+    if (label) body = body.replace(label.pattern, '');
     const location = at();
     continuable = undefined;
     // Entities are always spell-level (an indented `@` starts a new entity, not a nested one).

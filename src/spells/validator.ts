@@ -76,10 +76,15 @@ export function loadSpellbook(paths: string[], manifestOption?: string | false):
 export class Validator {
   constructor(private readonly options: CheckOptions = {}) {}
 
-  run(): CheckReport {
+  /**
+   * Check the spellbook under `options.paths`. A caller that has already loaded it with the
+   * same paths and manifest (`spell show`, `spell seal`) passes it in so nothing is read twice;
+   * its diagnostics become the report's.
+   */
+  run(loaded?: LoadedSpellbook): CheckReport {
     const started = performance.now();
     const paths = this.options.paths?.length ? this.options.paths : [DEFAULT_SPELLBOOK_DIR];
-    const book = loadSpellbook(paths, this.options.manifest);
+    const book = loaded ?? loadSpellbook(paths, this.options.manifest);
     const diagnostics = book.diagnostics;
     const index = indexSpells(book.spells, diagnostics);
     diagnostics.push(...checkGraph(book.spells, index));

@@ -53,7 +53,7 @@ export function checkMapping(spell: Spell, manifest: Manifest, evidence: TestEvi
   const entry: ManifestEntry | undefined = manifest.entries.get(spell.name);
   const manifestName = relative(process.cwd(), manifest.path) || manifest.path;
   if (!entry || entry.modules.length === 0) {
-    push(RULES.noModule, entry ? MESSAGES.noModule(manifestName) : MESSAGES.noModule(manifestName), spell.location);
+    push(RULES.noModule, MESSAGES.noModule(manifestName), spell.location);
     return out;
   }
 
