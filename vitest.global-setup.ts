@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export default function setup(): void {
+  // For a quick run of one folder whose tests do not execute dist/ (never set in CI).
+  if (process.env.SPELLBOOK_SKIP_BUILD === '1') return;
   const root = import.meta.dirname;
   try {
     execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'pipe' });
