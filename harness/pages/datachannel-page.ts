@@ -34,8 +34,16 @@ function onChannel(channel) {
     };
     return;
   }
+  // Chromium can deliver a message before this channel's own state reads 'open' (seen once
+  // in CI on the maxRetransmits 0 channel): such echoes wait for 'open' instead of failing.
+  const waiting = [];
+  const echo = (data) => {
+    try { channel.send(data); } catch (e) { state.errors.push(channel.label + ': ' + e.message + ' (readyState ' + channel.readyState + ')'); }
+  };
+  channel.addEventListener('open', () => { for (const data of waiting.splice(0)) echo(data); });
   channel.onmessage = ({ data }) => {
-    try { channel.send(data); } catch (e) { state.errors.push(channel.label + ': ' + e.message); }
+    if (channel.readyState === 'connecting') waiting.push(data);
+    else echo(data);
   };
 }
 window.conform = {

@@ -39,6 +39,8 @@ const MIN_RTT_SECONDS = 0.5;
 const RTT_WINDOW_S = 0.25;
 
 const MB = 1e6;
+/** How often Chromium's channel states are read while waiting for them to open. */
+const CHANNEL_POLL_MS = 20;
 
 /** SHA-256 over messages, each framed as type byte, 4-byte length, bytes: order matters. */
 export function digestMessages(messages: readonly ChannelMessage[]): string {
@@ -72,6 +74,30 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
+interface PageInfo {
+  maxMessageSize: number | null;
+  channels: { label: string; readyState: string }[];
+  errors: string[];
+}
+
+/**
+ * Our side's `open` (RFC 8832 DATA_CHANNEL_ACK received) does not mean Chromium's
+ * RTCDataChannel objects already read 'open'; a phase starts only once both ends say so.
+ */
+async function chromiumChannelsOpen(evaluate: PageCall, labels: readonly string[]): Promise<void> {
+  const end = performance.now() + CONNECT_TIMEOUT_MS;
+  for (;;) {
+    const info = await evaluate<PageInfo>('info');
+    const open = new Set(info.channels.filter((c) => c.readyState === 'open').map((c) => c.label));
+    if (labels.every((l) => open.has(l))) return;
+    if (performance.now() > end) {
+      const states = info.channels.map((c) => `${c.label} ${c.readyState}`).join(', ') || 'none announced';
+      throw new Error(`Chromium's data channels not all open within ${CONNECT_TIMEOUT_MS} ms: ${states}`);
+    }
+    await new Promise((r) => setTimeout(r, CHANNEL_POLL_MS));
+  }
+}
+
 async function connect(ctx: ScenarioContext): Promise<{ pc: PeerConnection; channels: Record<string, Channel>; evaluate: PageCall }> {
   const evaluate = await openScenarioPage(ctx, DATACHANNEL_PAGE);
 
@@ -96,6 +122,7 @@ async function connect(ctx: ScenarioContext): Promise<{ pc: PeerConnection; chan
     pc.setRemoteDescription(answer, 'answer');
     ctx.progress('connecting');
     await withTimeout(Promise.all(Object.values(channels).map((c) => c.opened())), CONNECT_TIMEOUT_MS, 'data channels open');
+    await chromiumChannelsOpen(evaluate, Object.keys(modes));
     return { pc, channels };
   };
   const { pc, channels } = await negotiateWithRetry(ctx, attempt);
@@ -170,7 +197,7 @@ export const datachannelScenario: Scenario = {
 
     ctx.progress('maximum size');
     const limit = reliable.maxMessageSize;
-    const info = await evaluate<{ maxMessageSize: number | null }>('info');
+    const info = await evaluate<PageInfo>('info');
     const big = new Uint8Array(randomBytes(limit));
     const max = await echoPhase(reliable, inboxes.reliable!, [big]);
     checks.push(isTrue('maximum-size message round-trips', max.sent === max.received && max.count === 1, `${limit} bytes (Chromium's sctp.maxMessageSize ${info.maxMessageSize ?? 'unknown'})`));
@@ -256,7 +283,7 @@ export const datachannelScenario: Scenario = {
     const rttDetail = `${rtts.length} pings${lost ? `, ${lost} unanswered` : ''}, mean ${round(rtts.reduce((a, b) => a + b, 0) / Math.max(1, rtts.length), 3)} ms`;
     checks.push(atMost('round trip p50', p50, th.maxRttP50Ms!, 'ms', rttDetail));
     checks.push(atMost('round trip p95', p95, th.maxRttP95Ms!, 'ms', rttDetail));
-    const after = await evaluate<{ errors: string[] }>('info');
+    const after = await evaluate<PageInfo>('info');
     checks.push(isTrue('no data channel errors in Chromium', after.errors.length === 0, after.errors.slice(0, 3).join('; ') || undefined));
     return checks;
   },
