@@ -44,3 +44,4 @@ export {
   type LoopbackSide,
   type NativeChannelPair,
 } from './loopback.js';
+export { TypedEmitter, type Listener } from './emitter.js';

@@ -8,8 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Audio, PeerConnection, Video, type DataChannel, type Track } from 'node-datachannel';
-import { Channel, type ChannelOptions } from '../datachannel/index.js';
-import { TypedEmitter } from '../datachannel/emitter.js';
+import { Channel, TypedEmitter, type ChannelOptions } from '../datachannel/index.js';
 import { parseCandidate, type IceCandidate } from '../ice/index.js';
 import { createTransportSequenceCounter, type TransportSequenceCounter } from '../rtp/index.js';
 import {

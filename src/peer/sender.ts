@@ -13,7 +13,7 @@
  * | transport-cc | draft-holmer-rmcat-transport-wide-cc-extensions-01 | parsed and counted |
  */
 import type { Track } from 'node-datachannel';
-import { TypedEmitter } from '../datachannel/emitter.js';
+import { TypedEmitter } from '../datachannel/index.js';
 import {
   H264Packetizer,
   OpusPacketizer,
