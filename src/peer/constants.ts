@@ -40,6 +40,9 @@ export const DEFAULT_PACING_BURST_BYTES = 4 * 1200;
 /** Packets queued in a pacer before it drops the oldest (a stalled transport must not grow memory). */
 export const DEFAULT_PACER_QUEUE_LIMIT = 4096;
 
+/** Seed of the loss hook's pseudo-random sequence when `setLoss` names none. */
+export const DEFAULT_LOSS_SEED = 0x5eed;
+
 /** How long `createOffer`/`acceptOffer` wait for node-datachannel's local description. */
 export const DESCRIPTION_TIMEOUT_MS = 10_000;
 
@@ -63,6 +66,8 @@ export const Messages = {
   descriptionTimeout: (ms: number) => `node-datachannel gave no local description within ${ms} ms`,
   trackNotOpen: (mid: string) => `track ${mid} is not open`,
   nativeRefused: (what: string, reason: string) => `node-datachannel refused ${what}: ${reason}`,
+  lossRate: (rate: number) => `loss rate must be a number from 0 to 1, got ${rate}`,
+  lossSeed: (seed: number) => `loss seed must be an integer, got ${seed}`,
   /** libdatachannel's words when a candidate comes before its ICE transport exists. */
   isTransportNotReady: (message: string) => message.includes('without ICE transport'),
 } as const;

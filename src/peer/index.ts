@@ -19,6 +19,7 @@ export {
   type RtcpCounters,
   type RemoteReceptionStats,
 } from './sender.js';
+export { LossModel, Xorshift32, type LossOptions, type LossStats } from './loss.js';
 export { Pacer, LeakyBucket, type PacerOptions, type PacerStats } from './pacer.js';
 export { PeerError, InvalidDescriptionError, NoAcceptableCodecError, SignalingError, NativePeerError, type PeerErrorCode } from './errors.js';
-export { DEFAULT_SR_INTERVAL_MS, DEFAULT_PACING_RATE_BPS, DEFAULT_PACING_BURST_BYTES, TRANSPORT_CC_URI } from './constants.js';
+export { DEFAULT_SR_INTERVAL_MS, DEFAULT_PACING_RATE_BPS, DEFAULT_PACING_BURST_BYTES, DEFAULT_LOSS_SEED, TRANSPORT_CC_URI } from './constants.js';

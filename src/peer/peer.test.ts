@@ -4,11 +4,12 @@
  */
 import { cleanup, PeerConnection, Video } from 'node-datachannel';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FullIntraRequest, GenericNack, PictureLossIndication, ReceiverEstimatedMaxBitrate, ReceiverReport, RtpPacket } from '../rtp/index.js';
+import { FullIntraRequest, GenericNack, H264Depacketizer, PictureLossIndication, ReceiverEstimatedMaxBitrate, ReceiverReport, RtpPacket } from '../rtp/index.js';
 import { parse } from '../sdp/index.js';
 import { loadChromeH264, loadChromeOpus } from './__fixtures__/media.js';
 import { NodeReceiver, until } from './__fixtures__/receiver.js';
 import { InvalidDescriptionError, NoAcceptableCodecError, SignalingError } from './errors.js';
+import { LossModel } from './loss.js';
 import { Peer } from './peer.js';
 
 const media = loadChromeH264();
@@ -144,6 +145,78 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     receiver.frames.push(...receiver.depacketizer.flush());
     expect(receiver.frames.length).toBe(4);
     expect(receiver.frames.every((f) => f.complete)).toBe(true);
+  });
+
+  it('setLoss drops a seeded share of packets before node-datachannel, the same ones for the same seed, and NACKs repair every gap', async () => {
+    const { peer, receiver } = await connected();
+    const first = peer.video!.sequenceNumber;
+    peer.video!.setLoss({ rate: 0.1, seed: 7, retransmissions: false });
+    sendUnits(peer, 0, 40);
+    const stats = peer.video!.getStats();
+    const sent = stats.packetsSent;
+    // The pattern a fresh model with the same seed draws over the same packets.
+    const model = new LossModel({ rate: 0.1, seed: 7 });
+    const expected = Array.from({ length: sent }, (_, i) => (model.drop(false) ? (first + i) & 0xffff : -1)).filter((n) => n >= 0);
+    expect(stats.loss).toMatchObject({ rate: 0.1, seed: 7, retransmissions: false, considered: sent, dropped: expected.length });
+    expect(expected.length).toBeGreaterThan(0);
+    await until(() => receiver.videoPackets.length === sent - expected.length, 10_000, 'the packets not dropped');
+    const seen = new Set(receiver.videoPackets.map((p) => p.sequenceNumber));
+    const missing = Array.from({ length: sent }, (_, i) => (first + i) & 0xffff).filter((n) => !seen.has(n));
+    expect(missing).toEqual(expected);
+    receiver.sendRtcp(receiver.videoTrack, [GenericNack.fromSequenceNumbers(RECEIVER_SSRC, receiver.videoSsrc!, missing)]);
+    await until(() => receiver.videoPackets.length === sent, 10_000, 'every retransmission');
+    expect(peer.video!.getStats().rtcp.retransmitted).toBe(missing.length);
+    // The retransmissions came long after their neighbours: put every packet back in sequence
+    // order and depacketize again; the 40 access units must come out whole and unchanged.
+    const ordered = [...receiver.videoPackets].sort((x, y) => ((x.sequenceNumber - first) & 0xffff) - ((y.sequenceNumber - first) & 0xffff));
+    const depacketizer = new H264Depacketizer();
+    const units = [...ordered.flatMap((p) => depacketizer.push(p.bytes)), ...depacketizer.flush()];
+    expect(units.map((u) => u.nalUnits.map((n) => Buffer.from(n).toString('hex')))).toEqual(media.units.slice(0, 40).map((u) => u.nalUnits.map((n) => Buffer.from(n).toString('hex'))));
+  });
+
+  it('with retransmissions under the loss too, a NACKed packet is lost again until the loss stops; then the next NACK repairs it', async () => {
+    const { peer, receiver } = await connected();
+    sendUnits(peer, 0, 1);
+    const lost = peer.video!.sequenceNumber;
+    peer.video!.setLoss({ rate: 1 });
+    sendUnits(peer, 1, 1);
+    const sent = peer.video!.getStats().packetsSent;
+    const dropped = peer.video!.getStats().loss.dropped;
+    await until(() => receiver.videoPackets.length === sent - dropped, 10_000, 'the first access unit');
+    const nack = () => receiver.sendRtcp(receiver.videoTrack, [GenericNack.fromSequenceNumbers(RECEIVER_SSRC, receiver.videoSsrc!, [lost])]);
+    nack();
+    await until(() => peer.video!.rtcp.nack === 1, 10_000, 'the NACK');
+    expect(peer.video!.getStats().loss).toMatchObject({ rate: 1, retransmissions: true, retransmissionsConsidered: 1, retransmissionsDropped: 1 });
+    peer.video!.setLoss(undefined);
+    nack();
+    await until(() => receiver.videoPackets.some((p) => p.sequenceNumber === lost), 10_000, 'the retransmission');
+    const stats = peer.video!.getStats();
+    expect(stats.rtcp.retransmitted).toBe(2);
+    expect(stats.loss).toMatchObject({ rate: 0, dropped, retransmissionsDropped: 1 });
+  });
+
+  it('dropNextFrames leaves out every packet of a frame; unrecoverable ones are not stored, so a NACK for them finds nothing', async () => {
+    const { peer, receiver } = await connected();
+    sendUnits(peer, 0, 1);
+    const from = peer.video!.sequenceNumber;
+    peer.video!.dropNextFrames(1, { recoverable: false });
+    sendUnits(peer, 1, 1);
+    const to = peer.video!.sequenceNumber;
+    peer.video!.dropNextFrames(1);
+    sendUnits(peer, 2, 2);
+    const frameSize = (to - from) & 0xffff;
+    const stats = peer.video!.getStats();
+    expect(stats.framesDroppedByHook).toBe(2);
+    expect(stats.packetsUnrecoverableByHook).toBe(frameSize);
+    const recoverable = stats.packetsDroppedByHook - frameSize;
+    expect(recoverable).toBeGreaterThan(0);
+    await until(() => receiver.videoPackets.length === stats.packetsSent - stats.packetsDroppedByHook, 10_000, 'the frames sent');
+    const missing = Array.from({ length: frameSize + recoverable }, (_, i) => (from + i) & 0xffff);
+    receiver.sendRtcp(receiver.videoTrack, [GenericNack.fromSequenceNumbers(RECEIVER_SSRC, receiver.videoSsrc!, missing)]);
+    await until(() => receiver.videoPackets.length === stats.packetsSent - frameSize, 10_000, 'the recoverable frame');
+    const after = peer.video!.getStats().rtcp;
+    expect([after.retransmitted, after.retransmitMissing]).toEqual([recoverable, frameSize]);
+    expect(receiver.videoPackets.some((p) => ((p.sequenceNumber - from) & 0xffff) < frameSize)).toBe(false);
   });
 
   it('node-datachannel forwards our RTCP sender reports, and an RR echoing one gives loss, jitter and a round-trip time', async () => {

@@ -11,6 +11,11 @@
  * | RR / SR report blocks | RFC 3550 section 6.4 | loss, jitter, RTT = A - LSR - DLSR |
  * | REMB | draft-alvestrand-rmcat-remb-03 | `bitrateEstimate` |
  * | transport-cc | draft-holmer-rmcat-transport-wide-cc-extensions-01 | parsed and counted |
+ *
+ * Test hooks that make loss on purpose (the packets are counted as sent, as a real network's
+ * loss would leave them): `setLoss` drops a seeded pseudo-random share of packets (stored, so a
+ * NACK can repair them); `dropNextPackets` / `dropNextFrames` drop the next packets or whole
+ * frames, stored or, with `recoverable: false`, not (a NACK for them finds nothing).
  */
 import type { Track } from 'node-datachannel';
 import { TypedEmitter } from '../datachannel/index.js';
@@ -28,6 +33,7 @@ import {
   type TransportSequenceCounter,
 } from '../rtp/index.js';
 import { DEFAULT_PEER_MTU, DEFAULT_RETRANSMISSION_CAPACITY, DEFAULT_SR_INTERVAL_MS, RATE_WINDOW_MS } from './constants.js';
+import { LossModel, type LossOptions, type LossStats } from './loss.js';
 import { Pacer, type PacerOptions, type PacerStats } from './pacer.js';
 
 export type MediaKind = 'video' | 'audio';
@@ -79,7 +85,7 @@ export interface RtcpCounters {
   nack: number;
   /** Sequence numbers the NACKs asked for. */
   nackedPackets: number;
-  /** Packets resent in answer to NACKs. */
+  /** Packets taken from the buffer in answer to NACKs (the loss hook may still drop some: `loss.retransmissionsDropped`). */
   retransmitted: number;
   /** NACKed sequence numbers no longer in the buffer. */
   retransmitMissing: number;
@@ -101,8 +107,14 @@ export interface SenderStats {
   octetsSent: number;
   framesSent: number;
   keyframesSent: number;
-  /** Packets left out by the test hook `dropNextPackets`. */
+  /** Packets left out by the test hooks `dropNextPackets` and `dropNextFrames`. */
   packetsDroppedByHook: number;
+  /** Of those, the packets also kept out of the retransmission buffer (`recoverable: false`). */
+  packetsUnrecoverableByHook: number;
+  /** Frames whose every packet `dropNextFrames` left out. */
+  framesDroppedByHook: number;
+  /** The loss `setLoss` applies, and what it dropped (first transmissions and retransmissions). */
+  loss: LossStats;
   /** RTP bits per second (headers included) handed to the transport over the last second. */
   bitrateBps: number;
   /** Frames (access units or Opus packets) sent over the last second. */
@@ -144,6 +156,13 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   private readonly srIntervalMs: number;
   private srTimer: NodeJS.Timeout | undefined;
   private dropBudget = 0;
+  private dropRecoverable = true;
+  private frameDropBudget = 0;
+  private frameDropRecoverable = true;
+  /** What the hooks do with the packets of the frame being sent. */
+  private frameDrop: 'send' | 'recoverable' | 'unrecoverable' = 'send';
+  private lossModel: LossModel | undefined;
+  private readonly lossCounts = { considered: 0, dropped: 0, retransmissionsConsidered: 0, retransmissionsDropped: 0 };
   private closed = false;
   private lastFirSeq = new Map<number, number>();
   protected frames = 0;
@@ -152,6 +171,8 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   private readonly recentFrames: number[] = [];
   protected keyframes = 0;
   private hookDrops = 0;
+  private hookUnrecoverable = 0;
+  private hookFrames = 0;
   private failures = 0;
   /** The most recent error node-datachannel raised while sending (kept, never thrown into a native callback). */
   lastSendError: unknown;
@@ -182,24 +203,93 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
     track.onClosed(() => this.guard(() => this.stopTimers()));
   }
 
-  /** Test hook: store the next `n` packets for retransmission but do not send them. */
-  dropNextPackets(n: number): void {
+  /**
+   * Test hook: do not send the next `n` packets. They are stored for retransmission unless
+   * `recoverable` is false, in which case a NACK for them finds nothing (RFC 4585 section
+   * 6.2.1 leaves it to the receiver to give up and ask for a keyframe).
+   */
+  dropNextPackets(n: number, options: { recoverable?: boolean } = {}): void {
     this.dropBudget = n;
+    this.dropRecoverable = options.recoverable ?? true;
+  }
+
+  /**
+   * Test hook: do not send any packet of the next `n` frames (access units or Opus packets),
+   * stored for retransmission unless `recoverable` is false.
+   */
+  dropNextFrames(n: number, options: { recoverable?: boolean } = {}): void {
+    this.frameDropBudget = n;
+    this.frameDropRecoverable = options.recoverable ?? true;
+  }
+
+  /**
+   * Test and harness hook: from now on drop a seeded pseudo-random `rate` of the packets
+   * before they reach node-datachannel (see `LossOptions`: retransmissions are subject to it
+   * by default, as on a real lossy path). `undefined` stops the loss. Throws `RangeError` for
+   * a rate outside 0..1 or a seed that is not an integer.
+   */
+  setLoss(options: LossOptions | undefined): void {
+    this.lossModel = options === undefined ? undefined : new LossModel(options);
+  }
+
+  /** The loss in force and what the loss hook dropped so far. */
+  get loss(): LossStats {
+    const m = this.lossModel;
+    return { rate: m?.rate ?? 0, seed: m?.seed ?? 0, retransmissions: m?.retransmissions ?? false, ...this.lossCounts };
   }
 
   get isOpen(): boolean {
     return !this.closed && this.track.isOpen();
   }
 
-  /** One packet built by our packetizer (borrowed view): keep, count, pace, send. */
+  /** Called by the subclasses before the packets of one frame: applies `dropNextFrames`. */
+  protected beginFrame(): void {
+    if (this.frameDropBudget > 0) {
+      this.frameDropBudget--;
+      this.hookFrames++;
+      this.frameDrop = this.frameDropRecoverable ? 'recoverable' : 'unrecoverable';
+    } else {
+      this.frameDrop = 'send';
+    }
+  }
+
+  /** What the drop hooks decide for the next packet. */
+  private hookDecision(): 'send' | 'recoverable' | 'unrecoverable' {
+    if (this.frameDrop !== 'send') return this.frameDrop;
+    if (this.dropBudget === 0) return 'send';
+    this.dropBudget--;
+    return this.dropRecoverable ? 'recoverable' : 'unrecoverable';
+  }
+
+  /** One packet built by our packetizer (borrowed view): keep, count, then drop (hooks) or pace and send. */
   protected transmit(packet: Uint8Array, headerSize: number, rtpTimestamp: number, captureUnixMs: number): void {
-    this.history.store(packet);
+    const hook = this.hookDecision();
+    if (hook !== 'unrecoverable') this.history.store(packet);
     this.senderStats.onPacketSent(packet.length - headerSize, rtpTimestamp, captureUnixMs);
     this.recentPackets.push({ at: performance.now(), bytes: packet.length });
-    if (this.dropBudget > 0) {
-      this.dropBudget--;
+    if (hook !== 'send') {
       this.hookDrops++;
+      if (hook === 'unrecoverable') this.hookUnrecoverable++;
       return;
+    }
+    if (this.lossModel) {
+      this.lossCounts.considered++;
+      if (this.lossModel.drop(false)) {
+        this.lossCounts.dropped++;
+        return;
+      }
+    }
+    this.send(packet);
+  }
+
+  /** A stored packet a NACK asked for: subject to the loss hook when it covers retransmissions. */
+  private retransmit(packet: Uint8Array): void {
+    if (this.lossModel?.retransmissions) {
+      this.lossCounts.retransmissionsConsidered++;
+      if (this.lossModel.drop(true)) {
+        this.lossCounts.retransmissionsDropped++;
+        return;
+      }
     }
     this.send(packet);
   }
@@ -295,7 +385,7 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
       case 'nack': {
         if (p.mediaSsrc !== this.ssrc) break;
         this.rtcp.nack++;
-        const answer = this.history.answerNack(p, (packet) => this.send(packet));
+        const answer = this.history.answerNack(p, (packet) => this.retransmit(packet));
         this.rtcp.nackedPackets += answer.resent + answer.missing.length;
         this.rtcp.retransmitted += answer.resent;
         this.rtcp.retransmitMissing += answer.missing.length;
@@ -317,8 +407,9 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
     }
   }
 
-  /** Count one frame for the frame rate (called by the subclasses once per frame). */
+  /** Count one frame for the frame rate (called by the subclasses once per frame, after its packets). */
   protected frameSent(): void {
+    this.frameDrop = 'send';
     this.frames++;
     this.recentFrames.push(performance.now());
   }
@@ -343,6 +434,9 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
       ...this.rates(),
       keyframesSent: this.keyframes,
       packetsDroppedByHook: this.hookDrops,
+      packetsUnrecoverableByHook: this.hookUnrecoverable,
+      framesDroppedByHook: this.hookFrames,
+      loss: this.loss,
       sendFailures: this.failures,
       rtcp: { ...this.rtcp },
       remote: { ...this.remote },
@@ -401,6 +495,7 @@ export class VideoSender extends MediaSender {
     if (!this.isOpen) return 0;
     const idr = containsIdr(accessUnit instanceof Uint8Array ? splitAnnexB(accessUnit) : accessUnit);
     const headerSize = this.packetizer.headerSize;
+    this.beginFrame();
     const count = this.packetizer.packetize(accessUnit, timestamp, (packet) => this.transmit(packet, headerSize, timestamp, captureUnixMs));
     this.frameSent();
     if (idr) this.keyframes++;
@@ -434,6 +529,7 @@ export class AudioSender extends MediaSender {
   sendOpus(packet: Uint8Array, timestamp?: number, captureUnixMs = Date.now()): void {
     if (!this.isOpen) return;
     const headerSize = this.packetizer.headerSize;
+    this.beginFrame();
     this.packetizer.packetize(packet, (rtp) => this.transmit(rtp, headerSize, (rtp[4] << 24 | rtp[5] << 16 | rtp[6] << 8 | rtp[7]) >>> 0, captureUnixMs), timestamp);
     this.frameSent();
   }
