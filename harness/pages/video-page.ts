@@ -1,0 +1,185 @@
+/**
+ * The Chromium side of the video scenarios (`video-720p30`, `controls`, `recovery`): a
+ * receive-only page. Chromium offers recvonly video (and audio when asked), our Peer answers
+ * (JSEP, RFC 9429 section 5.2/5.3); candidates trickle both ways (RFC 8838), Chromium's through
+ * the exposed `conformCandidate` function.
+ *
+ * The received video plays in a <video> element. Every presented frame
+ * (`requestVideoFrameCallback`) has its top-left stamp region drawn to a canvas and read with
+ * `STAMP_READER_JS`, a port of src/encoding/synthetic.ts `readStamp` (8 x 8 cells of
+ * `stampCellSize(width)` samples, 24-bit frame number, 32-bit capture time, CRC-8, the central
+ * half of each cell averaged and compared with luma 128). That gives per frame: the frame
+ * number (skipped = gaps, repeated = the same number presented again, resets = the number
+ * going backwards), and capture-to-display latency (expected display time mapped to the wall
+ * clock, minus the stamped `Date.now() % 2^32` of the capture, both on this machine).
+ * `conform.frames()` drains what was seen since its last call; `conform.stats()` returns
+ * Chromium's inbound-rtp statistics (W3C webrtc-stats) for video and audio.
+ */
+
+/**
+ * The stamp reader, shared by the receiver page and its test page. Defines
+ * `readStampRgba(rgba, stride, cell)`: `rgba` the canvas ImageData bytes of at least the
+ * 8 x 8-cell region, `stride` its width in pixels. Luma is BT.601 limited range from RGB
+ * (Y = 16 + (65.738 R + 129.057 G + 25.064 B) / 256), the inverse of how Chromium draws a
+ * video frame. Returns `{ frame, captureTimeMs }` or null when the CRC fails.
+ */
+export const STAMP_READER_JS = `
+function stampCellSize(width) { return width >= 512 ? 16 : 8; }
+function stampCrc8(b, n) {
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    c ^= b[i];
+    for (let k = 0; k < 8; k++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
+  }
+  return c;
+}
+function readStampRgba(rgba, stride, cell) {
+  const b = new Uint8Array(8);
+  const q = cell >> 2;
+  for (let bit = 0; bit < 64; bit++) {
+    const x0 = (bit % 8) * cell + q;
+    const y0 = Math.floor(bit / 8) * cell + q;
+    let s = 0;
+    for (let y = 0; y < 2 * q; y++) {
+      for (let x = 0; x < 2 * q; x++) {
+        const o = ((y0 + y) * stride + x0 + x) * 4;
+        s += 16 + (65.738 * rgba[o] + 129.057 * rgba[o + 1] + 25.064 * rgba[o + 2]) / 256;
+      }
+    }
+    if (s / (4 * q * q) >= 128) b[bit >> 3] |= 1 << (7 - (bit & 7));
+  }
+  if (stampCrc8(b, 7) !== b[7]) return null;
+  return { frame: (b[0] << 16) | (b[1] << 8) | b[2], captureTimeMs: ((b[3] << 24) | (b[4] << 16) | (b[5] << 8) | b[6]) >>> 0 };
+}
+/** Reads the stamp of a drawable (video element, VideoFrame) of the given size through a 2D canvas context. */
+function readStampFrom(ctx2d, source, width, height) {
+  const cell = stampCellSize(width);
+  const size = cell * 8;
+  if (width < size || height < size) return null;
+  if (ctx2d.canvas.width < size) { ctx2d.canvas.width = size; ctx2d.canvas.height = size; }
+  ctx2d.drawImage(source, 0, 0, size, size, 0, 0, size, size);
+  return readStampRgba(ctx2d.getImageData(0, 0, size, size).data, size, cell);
+}
+`;
+
+export const VIDEO_PAGE = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>spell conform: video receiver</title></head>
+<body>
+<video id="v" autoplay muted playsinline></video><audio id="a" autoplay></audio>
+<canvas id="c" width="128" height="128"></canvas>
+<script>
+'use strict';
+${STAMP_READER_JS}
+const TWO32 = 4294967296;
+const state = { pc: null, video: document.getElementById('v'), audio: document.getElementById('a'), errors: [] };
+const ctx2d = document.getElementById('c').getContext('2d', { willReadFrequently: true });
+function freshFrames() {
+  return { callbacks: 0, missedCallbacks: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, latencies: [], lastFrame: null, width: 0, height: 0 };
+}
+let frames = freshFrames();
+let lastNumber = null;
+let lastPresented = null;
+let watching = false;
+
+function onFrame(now, meta) {
+  state.video.requestVideoFrameCallback(onFrame);
+  const f = frames;
+  f.callbacks++;
+  if (lastPresented !== null && meta.presentedFrames > lastPresented + 1) f.missedCallbacks += meta.presentedFrames - lastPresented - 1;
+  lastPresented = meta.presentedFrames;
+  f.width = meta.width;
+  f.height = meta.height;
+  let stamp = null;
+  try { stamp = readStampFrom(ctx2d, state.video, meta.width, meta.height); } catch (e) { if (state.errors.length < 10) state.errors.push('stamp: ' + e.message); }
+  if (!stamp) { f.unreadable++; return; }
+  f.read++;
+  // Wall-clock time of display: the page's Date.now() at performance.now(), moved to expectedDisplayTime.
+  const displayMs = Date.now() - performance.now() + meta.expectedDisplayTime;
+  let latency = (displayMs % TWO32) - stamp.captureTimeMs;
+  if (latency < -TWO32 / 2) latency += TWO32;
+  else if (latency > TWO32 / 2) latency -= TWO32;
+  f.latencies.push(Math.round(latency * 10) / 10);
+  const n = stamp.frame;
+  if (lastNumber !== null) {
+    if (n === lastNumber) f.repeated++;
+    else if (n > lastNumber) f.skipped += n - lastNumber - 1;
+    else f.resets++;
+  }
+  lastNumber = n;
+  f.lastFrame = n;
+}
+
+function watchVideo() {
+  if (watching) return;
+  watching = true;
+  state.video.requestVideoFrameCallback(onFrame);
+}
+
+function inboundVideo(s) {
+  return {
+    ssrc: s.ssrc, frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0, framesPerSecond: s.framesPerSecond || 0,
+    framesReceived: s.framesReceived || 0, framesDecoded: s.framesDecoded || 0, framesDropped: s.framesDropped || 0,
+    keyFramesDecoded: s.keyFramesDecoded || 0, freezeCount: s.freezeCount || 0, totalFreezesDuration: s.totalFreezesDuration || 0,
+    pauseCount: s.pauseCount || 0, packetsReceived: s.packetsReceived || 0, packetsLost: s.packetsLost || 0,
+    nackCount: s.nackCount || 0, pliCount: s.pliCount || 0, firCount: s.firCount || 0, jitter: s.jitter || 0,
+    bytesReceived: s.bytesReceived || 0, retransmittedPacketsReceived: s.retransmittedPacketsReceived || 0,
+    totalDecodeTime: s.totalDecodeTime || 0, jitterBufferDelay: s.jitterBufferDelay || 0,
+    jitterBufferEmittedCount: s.jitterBufferEmittedCount || 0, decoderImplementation: s.decoderImplementation || '',
+  };
+}
+function inboundAudio(s) {
+  return {
+    ssrc: s.ssrc, packetsReceived: s.packetsReceived || 0, packetsLost: s.packetsLost || 0, jitter: s.jitter || 0,
+    bytesReceived: s.bytesReceived || 0, totalSamplesReceived: s.totalSamplesReceived || 0, concealedSamples: s.concealedSamples || 0,
+    silentConcealedSamples: s.silentConcealedSamples || 0, concealmentEvents: s.concealmentEvents || 0,
+    nackCount: s.nackCount || 0, jitterBufferDelay: s.jitterBufferDelay || 0, jitterBufferEmittedCount: s.jitterBufferEmittedCount || 0,
+  };
+}
+
+window.conform = {
+  /** Chromium offers receive-only video, and audio when \`audio\` is true. */
+  async offer(audio) {
+    if (state.pc) state.pc.close();
+    frames = freshFrames();
+    lastNumber = null;
+    lastPresented = null;
+    const pc = state.pc = new RTCPeerConnection();
+    pc.onicecandidate = (e) => { if (e.candidate && e.candidate.candidate) window.conformCandidate(e.candidate.candidate, e.candidate.sdpMid || ''); };
+    pc.ontrack = (e) => {
+      const el = e.track.kind === 'video' ? state.video : state.audio;
+      el.srcObject = new MediaStream([e.track]);
+      el.play().catch((err) => { if (state.errors.length < 10) state.errors.push('play: ' + err.message); });
+      if (e.track.kind === 'video') watchVideo();
+    };
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    if (audio) pc.addTransceiver('audio', { direction: 'recvonly' });
+    await pc.setLocalDescription();
+    return pc.localDescription.sdp;
+  },
+  async answer(sdp) { await state.pc.setRemoteDescription({ type: 'answer', sdp }); },
+  async addCandidate(candidate, mid) { await state.pc.addIceCandidate({ candidate, sdpMid: mid }); },
+  state() { return state.pc ? state.pc.connectionState : 'none'; },
+  /** What the stamp reader saw since the last call (latencies in ms, one per read frame). */
+  frames() { const f = frames; frames = freshFrames(); f.width = f.width || state.video.videoWidth; f.height = f.height || state.video.videoHeight; return f; },
+  async stats() {
+    const out = { at: Date.now(), connectionState: state.pc ? state.pc.connectionState : 'none', video: null, audio: null, rttMs: null, errors: state.errors.slice() };
+    if (!state.pc) return out;
+    const report = await state.pc.getStats();
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') out.video = inboundVideo(s);
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') out.audio = inboundAudio(s);
+      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && s.currentRoundTripTime !== undefined) out.rttMs = s.currentRoundTripTime * 1000;
+    });
+    return out;
+  },
+  close() {
+    if (state.pc) state.pc.close();
+    state.pc = null;
+    state.video.srcObject = null;
+    state.audio.srcObject = null;
+    return true;
+  },
+};
+</script>
+</body></html>
+`;
