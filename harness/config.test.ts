@@ -1,7 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { stringify } from 'yaml';
+import { ConfigError, loadConfig, parseConfig } from './config.js';
 import { selectScenarios, settingsFor, UnknownScenarioError } from './runner.js';
+import { loadSchema } from './schemas.js';
 import { SCENARIOS } from './scenarios/index.js';
+
+/** The configuration CI runs after the unit tests. */
+const CI_CONFIG = fileURLToPath(new URL('../conformance/ci.yaml', import.meta.url));
+/** Longest duration CI may give a scenario, seconds (controls needs about 20 for its phases). */
+const CI_MAX_DURATION = 20;
+/** Every scenario of the plan, in the order `spell conform` runs them. */
+const PLANNED = ['video-720p30', 'audio-opus', 'datachannel', 'controls', 'recovery', 'reverse'];
 
 function errorOf(text: string): ConfigError {
   try {
@@ -76,8 +86,38 @@ describe('conformance config', () => {
   });
 
   it('lists only the built scenarios, and an unknown name is an error naming them', () => {
-    expect(SCENARIOS.map((s) => s.name)).toEqual(['datachannel', 'reverse']);
-    expect(() => selectScenarios(['video-720p30'])).toThrow(UnknownScenarioError);
-    expect(() => selectScenarios(['audio-opus'])).toThrow('available: datachannel, reverse');
+    const names = SCENARIOS.map((s) => s.name);
+    // Planned names only, in the planned order; audio-opus, datachannel and reverse are built.
+    expect(names).toEqual(PLANNED.filter((n) => names.includes(n)));
+    expect(names).toEqual(expect.arrayContaining(['audio-opus', 'datachannel', 'reverse']));
+    expect(() => selectScenarios(['no-such-scenario'])).toThrow(UnknownScenarioError);
+    expect(() => selectScenarios(['no-such-scenario'])).toThrow(`available: ${names.join(', ')}`);
+  });
+
+  it('the config schema describes exactly the thresholds of every registered scenario, and accepts their defaults', () => {
+    type Props = { properties: Record<string, { properties: { thresholds: { properties: Record<string, unknown> } } }> };
+    const described = (loadSchema('conformance-config.schema.json') as { properties: { scenarios: Props } }).properties.scenarios.properties;
+    for (const s of SCENARIOS) {
+      expect(Object.keys(described[s.name]?.properties.thresholds.properties ?? {}).sort(), s.name).toEqual(Object.keys(s.defaults.thresholds).sort());
+      expect(Object.keys(s.thresholdDocs).sort(), s.name).toEqual(Object.keys(s.defaults.thresholds).sort());
+    }
+    const defaults = { scenarios: Object.fromEntries(SCENARIOS.map((s) => [s.name, { duration: s.defaults.duration, thresholds: s.defaults.thresholds }])) };
+    expect(parseConfig(stringify(defaults))).toEqual(defaults);
+  });
+
+  it('conformance/ci.yaml validates and gives every registered scenario a short duration and only thresholds it has', () => {
+    const config = loadConfig(CI_CONFIG);
+    const names = SCENARIOS.map((s) => s.name);
+    const configured = Object.keys(config.scenarios ?? {});
+    expect(configured.filter((n) => !names.includes(n))).toEqual([]);
+    for (const s of SCENARIOS) {
+      const own = config.scenarios?.[s.name];
+      expect(own?.duration, `${s.name} has its own duration in ci.yaml`).toBeGreaterThan(0);
+      expect(own!.duration!).toBeLessThanOrEqual(CI_MAX_DURATION);
+      for (const key of Object.keys(own?.thresholds ?? {})) expect(s.defaults.thresholds, `${s.name}.${key}`).toHaveProperty(key);
+      expect(settingsFor(s, config, undefined).duration).toBe(own!.duration);
+    }
+    const audio = SCENARIOS.find((s) => s.name === 'audio-opus')!;
+    expect(settingsFor(audio, config, undefined)).toEqual({ duration: 5, thresholds: { ...audio.defaults.thresholds, minPacketRate: 45, maxPacketRate: 55, maxConcealedPercent: 1 } });
   });
 });

@@ -210,7 +210,7 @@ export const audioScenario: Scenario = {
     maxConcealedPercent: 'concealedSamples / totalSamplesReceived over the window, %, at most',
     maxPacketsLost: 'packetsLost reported by Chromium at the end (0 on loopback), at most',
     maxJitterMs: "largest interarrival jitter Chromium reported during the window, ms, at most",
-    toneHz: 'frequency of the sine sent, Hz (20..20000)',
+    toneHz: 'frequency of the sine sent, Hz (50..8000)',
     maxFrequencyErrorBins: "distance between the tone and the median dominant frequency of Chromium's decoded audio, analyser bins (about 5.9 Hz), at most",
     minToneShare: 'share of analyser readings whose dominant frequency is within maxFrequencyErrorBins of the tone, at least',
     minLevelDbfs: 'median RMS level of the decoded audio (the tone is sent at -9 dBFS), dBFS, at least',
