@@ -7,7 +7,7 @@
 import { cleanup } from 'node-datachannel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../../harness/chromium.js';
-import { AudioReplay, loadChromeH264, loadChromeOpus, VideoReplay } from './__fixtures__/media.js';
+import { AudioReplay, EncoderFeed, loadChromeH264, loadChromeOpus, VideoReplay } from './__fixtures__/media.js';
 import { ChromiumReceiver } from './__fixtures__/chromium.js';
 import type { ChromeStats } from './__fixtures__/chromium-page.js';
 import { until } from './__fixtures__/receiver.js';
@@ -251,4 +251,82 @@ describe.skipIf(!available)('Peer offering to Chromium', () => {
     expect((error as NoAcceptableCodecError).rejected).toEqual([{ mid: '0', kind: 'video' }]);
     await chromium.hangUp();
   });
+});
+
+/**
+ * Loss on purpose at our sender, with live frames from our encoder (640x360, 30 fps, 800
+ * kbit/s, no periodic IDR), so that only a keyframe request brings an IDR.
+ */
+describe.skipIf(!available)('Peer under deliberate loss to Chromium', () => {
+  let peer: Peer;
+  let feed: EncoderFeed;
+  const requests: { at: number; cause: string }[] = [];
+
+  beforeAll(async () => {
+    peer = await connectToChromium('answerer', (p) => {
+      requests.length = 0;
+      p.on('keyframeRequested', (r) => requests.push({ at: performance.now(), cause: r.cause }));
+    }, { name: 'spellbook-lossy' });
+    feed = new EncoderFeed(peer.video!, { width: 640, height: 360, fps: 30, bitrate: 800_000 });
+    replays.push(feed);
+    await chromeUntil((s) => (s.inbound.video?.framesDecoded ?? 0) > 5, 8000, 'decoded frames');
+  }, 30_000);
+
+  afterAll(async () => {
+    feed?.stop();
+    peer?.close();
+    await chromium?.hangUp();
+  });
+
+  it("under 5 % seeded loss Chrome NACKs, we retransmit, and Chrome's packetsLost returns to 0 with few frames dropped", async () => {
+    const before = await chromium.stats();
+    const ours0 = peer.video!.getStats();
+    peer.video!.setLoss({ rate: 0.05, seed: 0x10c5 });
+    await new Promise((r) => setTimeout(r, 4000));
+    peer.video!.setLoss(undefined);
+    // Let the last NACKs and retransmissions of the lossy stretch land (Chrome retries every 100 ms or so).
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await chromium.stats();
+    const ours = peer.video!.getStats();
+    const v0 = before.inbound.video!;
+    const v = after.inbound.video!;
+    const frames = v.framesReceived! - v0.framesReceived!;
+    const freezes = v.freezeCount! - v0.freezeCount!;
+    console.log(`[chromium] 5 % loss for 4 s: ${ours.packetsSent - ours0.packetsSent} packets sent, ${ours.loss.dropped} dropped, ${ours.loss.retransmissionsDropped} of ${ours.loss.retransmissionsConsidered} retransmissions dropped, ` +
+      `${ours.rtcp.nack - ours0.rtcp.nack} NACKs, ${ours.rtcp.retransmitted - ours0.rtcp.retransmitted} resent, ${ours.rtcp.retransmitMissing} missing; Chrome nackCount +${v.nackCount! - v0.nackCount!}, ` +
+      `packetsLost ${v.packetsLost}, frames received ${frames}, dropped ${v.framesDropped! - v0.framesDropped!}, freezes ${freezes} (${(v.totalFreezesDuration! - v0.totalFreezesDuration!).toFixed(3)} s), PLIs +${v.pliCount! - v0.pliCount!}`);
+    expect(ours.loss.dropped).toBeGreaterThan(0);
+    expect(v.nackCount! - v0.nackCount!).toBeGreaterThan(0);
+    // Every packet the loss took was resent at least once (some more than once: their retransmission was lost too).
+    expect(ours.rtcp.retransmitted - ours0.rtcp.retransmitted).toBeGreaterThanOrEqual(ours.loss.dropped);
+    expect(ours.rtcp.retransmitMissing).toBe(0);
+    expect(v.packetsLost).toBe(0);
+    expect(v.framesDropped! - v0.framesDropped!).toBeLessThanOrEqual(Math.ceil(frames * 0.02));
+    expect(v.pliCount! - v0.pliCount!).toBe(0);
+  }, 15_000);
+
+  it("a frame dropped beyond repair (not kept for retransmission) draws Chrome's PLI once its wait for a decodable frame runs out; our IDR answers it and Chrome decodes it", async () => {
+    const before = await chromium.stats();
+    const ours0 = peer.video!.getStats();
+    const requested = requests.length;
+    const idrs = feed.idrTimes.length;
+    const t0 = performance.now();
+    peer.video!.dropNextFrames(1, { recoverable: false });
+    await until(() => requests.length > requested, 8000, 'a keyframe request');
+    const request = requests[requested]!;
+    await until(() => feed.idrTimes.length > idrs, 2000, 'an IDR');
+    const after = await chromeUntil((s) => (s.inbound.video?.keyFramesDecoded ?? 0) > before.inbound.video!.keyFramesDecoded!, 3000, 'the IDR decoded');
+    const decodedMs = performance.now() - request.at;
+    const ours = peer.video!.getStats();
+    const v = after.inbound.video!;
+    console.log(`[chromium] unrecoverable frame: ${ours.packetsUnrecoverableByHook - ours0.packetsUnrecoverableByHook} packets; ${ours.rtcp.retransmitMissing - ours0.rtcp.retransmitMissing} NACKed sequence numbers missing; ` +
+      `keyframe request (${request.cause}) ${(request.at - t0).toFixed(0)} ms after the drop, IDR sent ${(feed.idrTimes[idrs]! - request.at).toFixed(1)} ms after it, decoded within ${decodedMs.toFixed(0)} ms (poll); ` +
+      `Chrome pliCount +${v.pliCount! - before.inbound.video!.pliCount!}, freezes +${v.freezeCount! - before.inbound.video!.freezeCount!} (${(v.totalFreezesDuration! - before.inbound.video!.totalFreezesDuration!).toFixed(3)} s)`);
+    expect(request.cause).toBe('pli');
+    expect(ours.rtcp.retransmitMissing - ours0.rtcp.retransmitMissing).toBeGreaterThan(0);
+    expect(v.pliCount!).toBeGreaterThan(before.inbound.video!.pliCount!);
+    expect(ours.keyframesSent).toBe(ours0.keyframesSent + 1);
+    // The IDR goes out with the next frame after the request (one frame interval at 30 fps).
+    expect(feed.idrTimes[idrs]! - request.at).toBeLessThan(100);
+  }, 20_000);
 });

@@ -61,7 +61,8 @@ window.rx = {
         keyFramesDecoded: s.keyFramesDecoded, frameWidth: s.frameWidth, frameHeight: s.frameHeight, nackCount: s.nackCount,
         pliCount: s.pliCount, firCount: s.firCount, jitter: s.jitter, framesPerSecond: s.framesPerSecond,
         totalDecodeTime: s.totalDecodeTime, retransmittedPacketsReceived: s.retransmittedPacketsReceived, bytesReceived: s.bytesReceived,
-        decoderImplementation: s.decoderImplementation };
+        decoderImplementation: s.decoderImplementation, framesReceived: s.framesReceived, framesDropped: s.framesDropped,
+        freezeCount: s.freezeCount, totalFreezesDuration: s.totalFreezesDuration };
       if (s.type === 'remote-outbound-rtp') out.remoteOutbound[s.kind] = { ssrc: s.ssrc, packetsSent: s.packetsSent, reportsSent: s.reportsSent, remoteTimestamp: s.remoteTimestamp };
       if (s.type === 'transport') out.transport = { dtlsState: s.dtlsState, srtpCipher: s.srtpCipher, dtlsCipher: s.dtlsCipher };
     });
@@ -88,6 +89,11 @@ export interface InboundStats {
   retransmittedPacketsReceived?: number;
   bytesReceived?: number;
   decoderImplementation?: string;
+  framesReceived?: number;
+  framesDropped?: number;
+  freezeCount?: number;
+  /** Seconds. */
+  totalFreezesDuration?: number;
 }
 
 export interface ChromeStats {

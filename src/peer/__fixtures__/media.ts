@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readRtpDump } from '../../../harness/capture/rtpdump.js';
+import { H264Encoder, SyntheticSource } from '../../encoding/index.js';
 import { H264Depacketizer, RtpPacket } from '../../rtp/index.js';
 import type { AudioSender, VideoSender } from '../sender.js';
 
@@ -144,5 +145,41 @@ export class AudioReplay {
 
   stop(): void {
     clearTimeout(this.timer);
+  }
+}
+
+/**
+ * Live frames from our own encoder (src/encoding): a SyntheticSource through an H264Encoder
+ * with no periodic IDR (`keyInterval` 0), so the only IDRs after the first are the ones a
+ * keyframe request asks for, as a real-time sender with a long keyframe interval does.
+ */
+export class EncoderFeed {
+  private readonly source: SyntheticSource;
+  private readonly encoder: H264Encoder;
+  private readonly timer: NodeJS.Timeout;
+  private forceIdr = false;
+  private frames = 0;
+  /** performance.now() of each IDR sent. */
+  readonly idrTimes: number[] = [];
+
+  constructor(
+    private readonly sender: VideoSender,
+    options: { width: number; height: number; fps: number; bitrate: number },
+  ) {
+    this.source = new SyntheticSource({ width: options.width, height: options.height, fps: options.fps });
+    this.encoder = new H264Encoder({ width: options.width, height: options.height, fps: options.fps, keyInterval: 0, bitrate: options.bitrate });
+    sender.on('keyframeRequested', () => (this.forceIdr = true));
+    this.timer = setInterval(() => this.tick(options.fps), 1000 / options.fps);
+  }
+
+  private tick(fps: number): void {
+    const frame = this.encoder.encode(this.source.next(), { keyframe: this.forceIdr });
+    this.forceIdr = false;
+    if (frame.keyframe) this.idrTimes.push(performance.now());
+    this.sender.sendAccessUnit(frame.data, Math.round((this.frames++ * 90_000) / fps) >>> 0);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 }
