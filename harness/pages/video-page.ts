@@ -21,7 +21,8 @@
  * `readStampRgba(rgba, stride, cell)`: `rgba` the canvas ImageData bytes of at least the
  * 8 x 8-cell region, `stride` its width in pixels. Luma is BT.601 limited range from RGB
  * (Y = 16 + (65.738 R + 129.057 G + 25.064 B) / 256), the inverse of how Chromium draws a
- * video frame. Returns `{ frame, captureTimeMs }` or null when the CRC fails.
+ * video frame. Returns `{ frame, captureTimeMs }`, or null when the CRC fails or all 64 cells
+ * read dark (readStamp accepts that as frame 0 at time 0; a live source never stamps it).
  */
 export const STAMP_READER_JS = `
 function stampCellSize(width) { return width >= 512 ? 16 : 8; }
@@ -49,6 +50,8 @@ function readStampRgba(rgba, stride, cell) {
     if (s / (4 * q * q) >= 128) b[bit >> 3] |= 1 << (7 - (bit & 7));
   }
   if (stampCrc8(b, 7) !== b[7]) return null;
+  // An all-dark region reads as eight zero bytes, whose CRC-8 is zero as well: no stamp.
+  if (b.every((x) => x === 0)) return null;
   return { frame: (b[0] << 16) | (b[1] << 8) | b[2], captureTimeMs: ((b[3] << 24) | (b[4] << 16) | (b[5] << 8) | b[6]) >>> 0 };
 }
 /** Reads the stamp of a drawable (video element, VideoFrame) of the given size through a 2D canvas context. */
