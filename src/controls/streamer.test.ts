@@ -98,7 +98,7 @@ describe('Streamer over loopback', () => {
     expect(s.getStats().renditions[0]!.subscribers.sort()).toEqual(['a', 'b']);
   });
 
-  it('removing a subscriber leaves the other undisturbed', async () => {
+  it('removing a subscriber leaves the other undisturbed; added back, it starts with an IDR and its RTP timeline goes on', async () => {
     const [a, b] = await pairs(2);
     const s = streamer();
     s.subscribe(a!.peer, { id: 'a' });
@@ -119,6 +119,16 @@ describe('Streamer over loopback', () => {
     expect(stats.encodes).toBe(1);
     expect(stats.subscribers.map((x) => x.id)).toEqual(['a']);
     expect(() => s.unsubscribe('b')).toThrow(expect.objectContaining({ name: 'ControlsError', code: 'unknown-subscriber' }));
+    // Added back: an IDR first, and its RTP timeline goes on forward by about the time it was away.
+    const lastB = frames(b!).at(-1)!;
+    const away = performance.now();
+    s.subscribe(b!.peer, { id: 'b' });
+    await until(() => frames(b!).length >= bAt + 3, 10_000, 'b again');
+    const back = frames(b!)[frames(b!).indexOf(lastB) + 1]!;
+    expect(back.keyframe).toBe(true);
+    const stepMs = ((back.timestamp - lastB.timestamp) >>> 0) / 90;
+    expect(stepMs).toBeGreaterThan(performance.now() - away - 1000);
+    expect(stepMs).toBeLessThan(performance.now() - away + 3000);
   });
 
   it('a joining subscriber starts with an IDR while the others see one extra IDR', async () => {

@@ -17,7 +17,7 @@ import { DEFAULT_AUDIO_BITRATE_BPS, DEFAULT_KEYFRAME_INTERVAL_S, DEFAULT_WORKERS
 import { ControlsError } from './errors.js';
 import { Rendition, type RenditionStats } from './rendition.js';
 import { DEFAULT_VIDEO_SETTINGS, mergeSettings, settingsKey, type VideoSettings } from './settings.js';
-import { Subscriber, type SubscriberHost, type SubscriberStats } from './subscriber.js';
+import { newTimeline, Subscriber, type RtpTimeline, type SubscriberHost, type SubscriberStats } from './subscriber.js';
 
 export interface StreamerOptions {
   /** Default 1280x720, 30 fps, 2,500,000 bit/s. */
@@ -108,6 +108,8 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
   private readonly renditions: Rendition[] = [];
   private readonly audio: AudioPipeline | undefined;
   private readonly host: SubscriberHost;
+  /** RTP timelines per Peer, kept across unsubscribe and subscribe again. */
+  private readonly timelines = new WeakMap<Peer, RtpTimeline>();
   private nextRenditionId = 1;
   private runningFlag = false;
   private closedFlag = false;
@@ -156,7 +158,9 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
     if (this.subscribers.has(id)) throw new ControlsError('duplicate-subscriber', Messages.duplicateSubscriber(id));
     for (const s of this.subscribers.values()) if (s.peer === peer) throw new ControlsError('duplicate-subscriber', Messages.peerSubscribed(s.id));
     const settings = mergeSettings(this.defaults, options.video);
-    const subscriber = new Subscriber(id, peer, settings, this.host);
+    let timeline = this.timelines.get(peer);
+    if (!timeline) this.timelines.set(peer, (timeline = newTimeline()));
+    const subscriber = new Subscriber(id, peer, settings, this.host, timeline);
     this.subscribers.set(id, subscriber);
     this.reconcile();
     this.emit('subscribed', { id });

@@ -105,8 +105,19 @@ function mediaStats(s: SenderStats): MediaStats {
   };
 }
 
-function randomTimestampOffset(): number {
-  return randomBytes(4).readUInt32BE();
+/**
+ * RTP timestamp state of one Peer's streams: random offsets (RFC 3550 section 5.1) and the
+ * last video timestamp sent. Kept per Peer by the Streamer, so a Peer that is unsubscribed
+ * and subscribed again continues its timeline instead of jumping to a new random origin.
+ */
+export interface RtpTimeline {
+  videoOffset: number;
+  audioOffset: number;
+  lastVideoTimestamp: number | undefined;
+}
+
+export function newTimeline(): RtpTimeline {
+  return { videoOffset: randomBytes(4).readUInt32BE(), audioOffset: randomBytes(4).readUInt32BE(), lastVideoTimestamp: undefined };
 }
 
 /** A subscribed Peer. Created by `Streamer.subscribe`. */
@@ -116,10 +127,6 @@ export class Subscriber {
   /** Rendition matching its settings (equal to `feeding` except while moving). */
   target: Rendition | undefined;
   private requestedSettings: VideoSettings;
-  /** Random RTP timestamp offsets (RFC 3550 section 5.1), one per stream. */
-  private readonly videoOffset = randomTimestampOffset();
-  private readonly audioOffset = randomTimestampOffset();
-  private lastVideoTimestamp: number | undefined;
   private needsKeyframe = true;
   private withheld = 0;
   private keyframeRequests = 0;
@@ -132,6 +139,7 @@ export class Subscriber {
     readonly peer: Peer,
     settings: VideoSettings,
     private readonly host: SubscriberHost,
+    private readonly timeline: RtpTimeline = newTimeline(),
   ) {
     this.requestedSettings = settings;
     this.offKeyframe = peer.on('keyframeRequested', (request) => {
@@ -195,9 +203,10 @@ export class Subscriber {
     this.needsKeyframe = false;
     // 90 kHz (RFC 6184 section 5.1) from the shared monotonic clock; kept increasing across a
     // move between renditions, whose capture instants differ by up to a frame.
-    let ts = (this.videoOffset + Math.round(timestampMs * 90)) >>> 0;
-    if (this.lastVideoTimestamp !== undefined && ((ts - this.lastVideoTimestamp) | 0) <= 0) ts = (this.lastVideoTimestamp + 90) >>> 0;
-    this.lastVideoTimestamp = ts;
+    const t = this.timeline;
+    let ts = (t.videoOffset + Math.round(timestampMs * 90)) >>> 0;
+    if (t.lastVideoTimestamp !== undefined && ((ts - t.lastVideoTimestamp) | 0) <= 0) ts = (t.lastVideoTimestamp + 90) >>> 0;
+    t.lastVideoTimestamp = ts;
     sender.sendAccessUnit(nalUnits, ts, captureUnixMs);
     this.captureToSend.add(performance.now() - capturedAt);
   }
@@ -206,7 +215,7 @@ export class Subscriber {
   deliverAudio(packet: Uint8Array, timestamp48k: number, captureUnixMs: number): void {
     const sender = this.peer.audio;
     if (!sender || this.peer.closed || !sender.isOpen) return;
-    sender.sendOpus(packet, (this.audioOffset + timestamp48k) >>> 0, captureUnixMs);
+    sender.sendOpus(packet, (this.timeline.audioOffset + timestamp48k) >>> 0, captureUnixMs);
   }
 
   getStats(): SubscriberStats {
