@@ -22,7 +22,7 @@
  */
 import { Streamer } from '../../src/controls/index.js';
 import type { KeyframeRequest, VideoSender } from '../../src/peer/index.js';
-import { atLeast, atMost, isTrue, round } from '../checks.js';
+import { atLeast, atMost, isTrue, percentile, round } from '../checks.js';
 import type { Check, Scenario, ScenarioContext } from '../types.js';
 import { VideoCall, type InboundVideoStats, type ReceiverSnapshot } from './video-call.js';
 
@@ -145,6 +145,7 @@ export const recoveryScenario: Scenario = {
     ctx.series('loss_dropped', 'packets/s', 'Packets dropped on purpose at our sender');
     ctx.series('nacks', 'NACKs/s', "Chromium's NACKs per second (nackCount)");
     ctx.series('retransmitted', 'packets/s', 'Packets we retransmitted per second');
+    ctx.series('repair_ms', 'ms', 'Packet lost on purpose: time from its drop to the retransmission that went out');
     ctx.series('freeze', 's', "Chromium's totalFreezesDuration");
     ctx.series('packets_lost', 'packets', "Chromium's packetsLost");
 
@@ -163,6 +164,11 @@ export const recoveryScenario: Scenario = {
     const sender = call.peer.video!;
     const requests: (KeyframeRequest & { at: number })[] = [];
     sender.on('keyframeRequested', (r) => requests.push({ ...r, at: performance.now() }));
+    const repairs: number[] = [];
+    sender.on('lossRepaired', (r) => {
+      repairs.push(r.afterMs);
+      ctx.sample('repair_ms', r.afterMs);
+    });
     await streamer.start();
     await call.waitFor((s) => video(s).framesDecoded > 0, FIRST_FRAME_TIMEOUT_MS, 'a decoded frame');
     ctx.note(`first frame decoded ${ctx.elapsed().toFixed(2)} s into the scenario (${call.browserVersion}, ${call.attempts} connection attempt(s))`);
@@ -234,6 +240,9 @@ export const recoveryScenario: Scenario = {
     checks.push(isTrue('loss injected at our sender', dropped > 0,
       `${dropped} of ${considered} packets dropped (${considered ? round((dropped / considered) * 100, 2) : 0} %), and ${retransmissionsDropped} retransmissions`));
     checks.push(atLeast('Chromium NACKs during the loss', nacks, th.minNacks!, 'NACKs', `nackCount ${l0.nackCount} -> ${l1.nackCount}; our sender received ${oursBeforeDrop.rtcp.nack - lossStartOurs.rtcp.nack} NACK packets asking for ${oursBeforeDrop.rtcp.nackedPackets - lossStartOurs.rtcp.nackedPackets} sequence numbers`));
+    const repaired = oursBeforeDrop.loss.repaired - lossStartOurs.loss.repaired;
+    checks.push(isTrue('every packet lost on purpose was resent and delivered', repaired === dropped,
+      `${repaired} of ${dropped} repaired; drop to retransmission p50 ${round(percentile(repairs, 50), 1)} ms, p95 ${round(percentile(repairs, 95), 1)} ms, max ${round(Math.max(...repairs, 0), 1)} ms`));
     checks.push(atLeast('packets we retransmitted', retransmitted, th.minRetransmitted!, 'packets',
       `${retransmitted} resent for ${dropped} lost first transmissions; ${oursBeforeDrop.rtcp.retransmitMissing - lossStartOurs.rtcp.retransmitMissing} asked for but no longer stored`));
     const lostRatio = l1.packetsLost / Math.max(1, l1.packetsReceived + l1.packetsLost);

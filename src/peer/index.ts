@@ -10,6 +10,7 @@ export {
   AudioSender,
   type MediaKind,
   type KeyframeRequest,
+  type LossRepair,
   type BitrateEstimate,
   type SenderEvents,
   type SenderStats,

@@ -35,6 +35,8 @@ export interface LossStats {
   /** Retransmissions the model decided on (only when `retransmissions` is on), and how many it dropped. */
   retransmissionsConsidered: number;
   retransmissionsDropped: number;
+  /** Packets the loss dropped that a retransmission has since delivered (see the `lossRepaired` event). */
+  repaired: number;
 }
 
 /**

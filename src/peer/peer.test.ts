@@ -11,6 +11,7 @@ import { NodeReceiver, until } from './__fixtures__/receiver.js';
 import { InvalidDescriptionError, NoAcceptableCodecError, SignalingError } from './errors.js';
 import { LossModel } from './loss.js';
 import { Peer } from './peer.js';
+import type { LossRepair } from './sender.js';
 
 const media = loadChromeH264();
 const opus = loadChromeOpus();
@@ -150,6 +151,8 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
   it('setLoss drops a seeded share of packets before node-datachannel, the same ones for the same seed, and NACKs repair every gap', async () => {
     const { peer, receiver } = await connected();
     const first = peer.video!.sequenceNumber;
+    const repairs: LossRepair[] = [];
+    peer.video!.on('lossRepaired', (r) => repairs.push(r));
     peer.video!.setLoss({ rate: 0.1, seed: 7, retransmissions: false });
     sendUnits(peer, 0, 40);
     const stats = peer.video!.getStats();
@@ -166,6 +169,9 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     receiver.sendRtcp(receiver.videoTrack, [GenericNack.fromSequenceNumbers(RECEIVER_SSRC, receiver.videoSsrc!, missing)]);
     await until(() => receiver.videoPackets.length === sent, 10_000, 'every retransmission');
     expect(peer.video!.getStats().rtcp.retransmitted).toBe(missing.length);
+    expect(repairs.map((r) => r.sequenceNumber)).toEqual(missing);
+    expect(repairs.every((r) => r.drops === 1 && r.afterMs > 0)).toBe(true);
+    expect(peer.video!.getStats().loss.repaired).toBe(missing.length);
     // The retransmissions came long after their neighbours: put every packet back in sequence
     // order and depacketize again; the 40 access units must come out whole and unchanged.
     const ordered = [...receiver.videoPackets].sort((x, y) => ((x.sequenceNumber - first) & 0xffff) - ((y.sequenceNumber - first) & 0xffff));
@@ -178,6 +184,8 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     const { peer, receiver } = await connected();
     sendUnits(peer, 0, 1);
     const lost = peer.video!.sequenceNumber;
+    const repairs: LossRepair[] = [];
+    peer.video!.on('lossRepaired', (r) => repairs.push(r));
     peer.video!.setLoss({ rate: 1 });
     sendUnits(peer, 1, 1);
     const sent = peer.video!.getStats().packetsSent;
@@ -192,7 +200,8 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     await until(() => receiver.videoPackets.some((p) => p.sequenceNumber === lost), 10_000, 'the retransmission');
     const stats = peer.video!.getStats();
     expect(stats.rtcp.retransmitted).toBe(2);
-    expect(stats.loss).toMatchObject({ rate: 0, dropped, retransmissionsDropped: 1 });
+    expect(stats.loss).toMatchObject({ rate: 0, dropped, retransmissionsDropped: 1, repaired: 1 });
+    expect(repairs).toMatchObject([{ sequenceNumber: lost, drops: 2 }]);
   });
 
   it('dropNextFrames leaves out every packet of a frame; unrecoverable ones are not stored, so a NACK for them finds nothing', async () => {

@@ -57,6 +57,17 @@ export interface SenderEvents {
   bitrateEstimate: BitrateEstimate;
   /** A report block about this stream arrived (after the statistics were updated). */
   report: RemoteReceptionStats;
+  /** A packet the loss hook dropped was resent in answer to a NACK (and not dropped again). */
+  lossRepaired: LossRepair;
+}
+
+/** One packet lost by `setLoss` and resent on request. */
+export interface LossRepair {
+  sequenceNumber: number;
+  /** Milliseconds from its first (dropped) transmission to the retransmission that went out. */
+  afterMs: number;
+  /** Times it was dropped (the first transmission, then retransmissions lost too). */
+  drops: number;
 }
 
 /** What the remote receiver reported about this stream (RFC 3550 section 6.4.1). */
@@ -151,6 +162,7 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   /** The native track. Held for the sender's life: a collected native object crashes on close. */
   readonly track: Track;
   protected readonly history: RetransmissionBuffer;
+  private readonly historyCapacity: number;
   protected readonly senderStats: SenderStatistics;
   private readonly pacer: Pacer | undefined;
   private readonly srIntervalMs: number;
@@ -162,7 +174,9 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   /** What the hooks do with the packets of the frame being sent. */
   private frameDrop: 'send' | 'recoverable' | 'unrecoverable' = 'send';
   private lossModel: LossModel | undefined;
-  private readonly lossCounts = { considered: 0, dropped: 0, retransmissionsConsidered: 0, retransmissionsDropped: 0 };
+  private readonly lossCounts = { considered: 0, dropped: 0, retransmissionsConsidered: 0, retransmissionsDropped: 0, repaired: 0 };
+  /** Packets the loss hook dropped and no retransmission has delivered yet: sequence number -> first drop time and drops. */
+  private readonly unrepaired = new Map<number, { at: number; drops: number }>();
   private closed = false;
   private lastFirSeq = new Map<number, number>();
   protected frames = 0;
@@ -191,7 +205,8 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
     this.ssrc = options.ssrc >>> 0;
     this.payloadType = options.payloadType;
     this.cname = options.cname;
-    this.history = new RetransmissionBuffer({ capacity: options.retransmissionCapacity ?? DEFAULT_RETRANSMISSION_CAPACITY, slotSize: Math.max(1500, options.mtu ?? DEFAULT_PEER_MTU) });
+    this.historyCapacity = options.retransmissionCapacity ?? DEFAULT_RETRANSMISSION_CAPACITY;
+    this.history = new RetransmissionBuffer({ capacity: this.historyCapacity, slotSize: Math.max(1500, options.mtu ?? DEFAULT_PEER_MTU) });
     this.senderStats = new SenderStatistics({ ssrc: this.ssrc, clockRate });
     this.pacer = options.pacing === false ? undefined : new Pacer((p) => this.sendNative(p), options.pacing ?? {});
     this.srIntervalMs = options.srIntervalMs ?? DEFAULT_SR_INTERVAL_MS;
@@ -276,10 +291,23 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
       this.lossCounts.considered++;
       if (this.lossModel.drop(false)) {
         this.lossCounts.dropped++;
+        this.noteLoss(packet);
         return;
       }
     }
     this.send(packet);
+  }
+
+  /** Remembers when a packet was first lost, for `lossRepaired`; as many as the retransmission buffer holds. */
+  private noteLoss(packet: Uint8Array): void {
+    const seq = (packet[2]! << 8) | packet[3]!;
+    const known = this.unrepaired.get(seq);
+    if (known) {
+      known.drops++;
+      return;
+    }
+    this.unrepaired.set(seq, { at: performance.now(), drops: 1 });
+    if (this.unrepaired.size > this.historyCapacity) this.unrepaired.delete(this.unrepaired.keys().next().value!);
   }
 
   /** A stored packet a NACK asked for: subject to the loss hook when it covers retransmissions. */
@@ -288,10 +316,18 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
       this.lossCounts.retransmissionsConsidered++;
       if (this.lossModel.drop(true)) {
         this.lossCounts.retransmissionsDropped++;
+        this.noteLoss(packet);
         return;
       }
     }
     this.send(packet);
+    if (this.unrepaired.size === 0) return;
+    const seq = (packet[2]! << 8) | packet[3]!;
+    const lost = this.unrepaired.get(seq);
+    if (!lost) return;
+    this.unrepaired.delete(seq);
+    this.lossCounts.repaired++;
+    this.emit('lossRepaired', { sequenceNumber: seq, afterMs: performance.now() - lost.at, drops: lost.drops });
   }
 
   private send(packet: Uint8Array): void {
