@@ -39,6 +39,14 @@ export const AUDIO_CLOCK_KHZ = 48;
 /** Opus frames of 20 ms: 50 per second. */
 export const AUDIO_FRAMES_PER_SECOND = 50;
 
+/**
+ * The rate control budgets bitrate / fps per picture. When encoding falls behind and the clock
+ * skips frames, the pictures actually coded over the last RC_RATE_WINDOW_MS become its fps, so
+ * the bitrate still meets the target; moved only when off by more than RC_RATE_HYSTERESIS.
+ */
+export const RC_RATE_WINDOW_MS = 1000;
+export const RC_RATE_HYSTERESIS = 0.05;
+
 /** Window of the latency percentiles and of the frame rates per rendition (ms). */
 export const STATS_WINDOW_MS = 5_000;
 /** At most this many latency samples are kept per subscriber (the window bounds them too). */

@@ -7,7 +7,7 @@
  */
 import { PacedClock, ParallelH264Encoder, SyntheticSource } from '../encoding/index.js';
 import { splitAnnexB } from '../rtp/index.js';
-import { LATENCY_SAMPLES_MAX, STATS_WINDOW_MS } from './constants.js';
+import { LATENCY_SAMPLES_MAX, MIN_FRAME_RATE, RC_RATE_HYSTERESIS, RC_RATE_WINDOW_MS, STATS_WINDOW_MS } from './constants.js';
 import { settingsKey, type VideoSettings } from './settings.js';
 import type { Subscriber } from './subscriber.js';
 import { SampleWindow } from './window.js';
@@ -29,6 +29,8 @@ export interface RenditionStats {
   /** Encode time of one picture (ms), median and 95th percentile over the window. */
   encodeP50Ms: number | undefined;
   encodeP95Ms: number | undefined;
+  /** Frames per second the rate control budgets for: the nominal rate, or the rate actually coded when frames are skipped. */
+  budgetFrameRate: number | undefined;
   /** IDRs by cause (a picture asked for by several causes at once counts under the first). */
   keyframeCauses: Partial<Record<KeyframeCause, number>>;
 }
@@ -61,6 +63,9 @@ export class Rendition {
   private readonly causes: Partial<Record<KeyframeCause, number>> = {};
   private readonly encodeMs = new SampleWindow(STATS_WINDOW_MS, LATENCY_SAMPLES_MAX);
   private readonly encodedAt = new SampleWindow(STATS_WINDOW_MS, 4 * LATENCY_SAMPLES_MAX);
+  /** Capture times of the pictures coded in the current clock run, for the rate control's budget. */
+  private readonly coded = new SampleWindow(RC_RATE_WINDOW_MS, 1000);
+  private runStartedAt = 0;
 
   constructor(
     readonly id: number,
@@ -183,6 +188,9 @@ export class Rendition {
         if (this.pending()) continue;
         const clock = new PacedClock({ rate: this.applied!.frameRate, whenBehind: 'skip' });
         this.clock = clock;
+        this.runStartedAt = performance.now();
+        this.coded.clear();
+        this.encoder!.rateControl?.setFrameRate(this.applied!.frameRate);
         const stats = await clock.run(() => this.frame());
         this.skipped += stats.skippedTicks;
       }
@@ -216,8 +224,23 @@ export class Rendition {
       const c = cause ?? 'first';
       this.causes[c] = (this.causes[c] ?? 0) + 1;
     }
+    this.budget(capturedAt);
     const nalUnits = splitAnnexB(encoded.data);
     for (const subscriber of [...this.members]) subscriber.deliverVideo(this, nalUnits, encoded.keyframe, capturedAt, captureUnixMs, capturedAt);
+  }
+
+  /**
+   * Once the clock has run a full window, budget the rate control for the pictures actually
+   * coded (at most the nominal rate): skipped frames would otherwise leave their share of the
+   * bitrate unspent.
+   */
+  private budget(capturedAt: number): void {
+    this.coded.add(0, capturedAt);
+    const rc = this.encoder?.rateControl;
+    if (!rc || capturedAt - this.runStartedAt < RC_RATE_WINDOW_MS) return;
+    const nominal = this.applied!.frameRate;
+    const actual = Math.min(nominal, Math.max(MIN_FRAME_RATE, this.coded.ratePerSecond(capturedAt)));
+    if (Math.abs(actual - rc.fps) > RC_RATE_HYSTERESIS * nominal) rc.setFrameRate(actual);
   }
 
   getStats(): RenditionStats {
@@ -232,6 +255,7 @@ export class Rendition {
       framesPerSecond: this.encodedAt.ratePerSecond(now),
       encodeP50Ms: this.encodeMs.percentile(50, now),
       encodeP95Ms: this.encodeMs.percentile(95, now),
+      budgetFrameRate: this.encoder?.rateControl?.fps,
       keyframeCauses: { ...this.causes },
     };
   }

@@ -27,6 +27,11 @@ export class SampleWindow {
     }
   }
 
+  clear(): void {
+    this.at.length = 0;
+    this.values.length = 0;
+  }
+
   /** Samples inside the window. */
   count(now = performance.now()): number {
     this.prune(now);
