@@ -1,0 +1,155 @@
+/**
+ * Scenario `video-720p30`: a src/controls Streamer (SyntheticSource -> ParallelH264Encoder ->
+ * src/rtp H.264 packetization, RFC 6184 -> src/peer) sends 1280x720 at 30 fps and 2.5 Mbit/s,
+ * with Opus, into Chromium's receiver page (harness/pages/video-page.ts) through VideoCall.
+ *
+ * Checks, over the measurement window after a warm-up (encoder JIT, first IDR): Chromium's
+ * inbound-rtp frameWidth x frameHeight; the median of its framesPerSecond samples (one per
+ * second); framesDropped / framesReceived; freezeCount and packetsLost since the first decoded
+ * frame; capture-to-display latency p95 from the page's stamp readings, and the share of
+ * presented frames whose stamp was readable. Skipped and repeated frames (gaps and repeats in
+ * the stamped frame numbers) are reported in the notes.
+ */
+import { Streamer } from '../../src/controls/index.js';
+import { atLeast, atMost, equals, percentile, round } from '../checks.js';
+import { CONNECT_TIMEOUT_MS } from '../constants.js';
+import type { Check, Scenario } from '../types.js';
+import { receiverRates, VideoCall, type ReceiverSnapshot } from './video-call.js';
+
+const POLL_MS = 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const videoScenario: Scenario = {
+  name: 'video-720p30',
+  description:
+    'Synthetic 1280x720 30 fps H.264 at 2.5 Mbit/s (our encoder, packetizer and peer, via the controls Streamer) with Opus into Chromium: ' +
+    'inbound-rtp size, median fps, dropped frames, freezes, loss; capture-to-display latency and skipped/repeated frames from the picture stamp.',
+  defaults: {
+    duration: 30,
+    thresholds: {
+      width: 1280,
+      height: 720,
+      frameRate: 30,
+      bitrateBps: 2_500_000,
+      warmupSeconds: 3,
+      minMedianFps: 29,
+      maxDroppedRatio: 0.01,
+      maxFreezes: 0,
+      maxPacketsLost: 0,
+      maxLatencyP95Ms: 400,
+      maxUnreadableRatio: 0.01,
+    },
+  },
+  thresholdDocs: {
+    width: 'width sent, and expected as Chromium frameWidth',
+    height: 'height sent, and expected as Chromium frameHeight',
+    frameRate: 'frame rate sent',
+    bitrateBps: 'target bitrate of the encoder, bit/s',
+    warmupSeconds: 'seconds after the first decoded frame that the window checks leave out',
+    minMedianFps: 'median of Chromium inbound-rtp framesPerSecond over the window',
+    maxDroppedRatio: 'framesDropped / framesReceived over the window',
+    maxFreezes: 'freezeCount since the first decoded frame',
+    maxPacketsLost: 'packetsLost since the first decoded frame (loopback)',
+    maxLatencyP95Ms: '95th percentile of capture-to-display latency over the window, ms (picture stamp)',
+    maxUnreadableRatio: 'presented frames whose stamp the page could not read, over the window',
+  },
+
+  async run(ctx) {
+    const th = ctx.thresholds;
+    const width = th.width!;
+    const height = th.height!;
+    ctx.series('fps', 'frames/s', 'Chromium inbound framesPerSecond');
+    ctx.series('encode_fps', 'frames/s', 'Frames encoded per second (Streamer)');
+    ctx.series('bitrate', 'kbit/s', 'Video bitrate received by Chromium');
+    ctx.series('latency', 'ms', 'Capture-to-display latency, median per second (picture stamp)');
+    ctx.series('rtt', 'ms', 'Round-trip time from RTCP receiver reports (our sender)');
+    ctx.series('jitter', 'ms', 'Chromium inbound-rtp video jitter');
+
+    const streamer = new Streamer({ video: { width, height, frameRate: th.frameRate!, bitrateBps: th.bitrateBps! }, audio: true });
+    const streamerErrors: string[] = [];
+    streamer.on('error', (e) => streamerErrors.push(e.message));
+    ctx.defer(() => streamer.close());
+
+    ctx.progress('connecting');
+    const call = await VideoCall.open(ctx, { label: 'video' });
+    const subscriber = streamer.subscribe(call.peer, { id: 'chromium' });
+    await streamer.start();
+    ctx.progress('waiting for the first frame');
+    const first = await call.waitFor((s) => (s.video?.framesDecoded ?? 0) > 0, CONNECT_TIMEOUT_MS, 'the first decoded frame');
+    ctx.note(`first frame decoded ${ctx.elapsed().toFixed(2)} s into the scenario (${call.attempts} connection attempt(s)); ${call.browserVersion}`);
+
+    const warmupEnd = performance.now() + th.warmupSeconds! * 1000;
+    const end = performance.now() + Math.max(th.warmupSeconds! + 2, ctx.duration - ctx.elapsed()) * 1000;
+    let prev = first;
+    let windowStart: ReceiverSnapshot | undefined;
+    const fpsSamples: number[] = [];
+    while (performance.now() < end) {
+      await sleep(Math.min(POLL_MS, Math.max(0, end - performance.now())));
+      const s = await call.stats();
+      const batch = await call.frames();
+      for (const l of batch.latencies) if (l >= 0) subscriber.recordReceiverLatency(l);
+      const r = receiverRates(prev, s);
+      prev = s;
+      const v = s.video;
+      const rendition = streamer.getStats().renditions[0];
+      const rtt = call.peer.video?.getStats().remote.roundTripTimeMs;
+      if (v) {
+        ctx.sample('fps', v.framesPerSecond);
+        ctx.sample('jitter', v.jitter * 1000);
+      }
+      ctx.sample('bitrate', r.videoBitrateBps / 1000);
+      if (batch.latencies.length) ctx.sample('latency', percentile(batch.latencies, 50));
+      if (rtt !== undefined) ctx.sample('rtt', rtt);
+      if (rendition) ctx.sample('encode_fps', rendition.framesPerSecond);
+      const warm = performance.now() >= warmupEnd;
+      if (warm && !windowStart) {
+        windowStart = s;
+        call.frameSummary(true);
+      } else if (windowStart && v) {
+        fpsSamples.push(v.framesPerSecond);
+      }
+      ctx.progress(warm ? 'measuring' : 'warming up', {
+        fps: String(v?.framesPerSecond ?? '-'),
+        'kbit/s': (r.videoBitrateBps / 1000).toFixed(0),
+        'latency ms': batch.latencies.length ? String(percentile(batch.latencies, 50)) : '-',
+      });
+    }
+    const last = prev;
+    const frames = call.frameSummary();
+    const stats = streamer.getStats();
+    await streamer.stop();
+
+    const v = last.video;
+    const w0 = windowStart?.video;
+    if (!v || !w0) throw new Error(`Chromium reported no inbound video over the window (state ${last.connectionState})`);
+    const checks: Check[] = [];
+    checks.push(equals('frame size', `${v.frameWidth}x${v.frameHeight}`, `${width}x${height}`, `decoder ${v.decoderImplementation || 'unknown'}`));
+    const windowSeconds = (last.at - windowStart!.at) / 1000;
+    const decodedRate = (v.framesDecoded - w0.framesDecoded) / windowSeconds;
+    checks.push(atLeast('median framesPerSecond', percentile(fpsSamples, 50), th.minMedianFps!, 'frames/s',
+      `${fpsSamples.length} samples over ${windowSeconds.toFixed(1)} s, min ${Math.min(...fpsSamples)}; ${round(decodedRate, 2)} frames decoded/s`));
+    const received = v.framesReceived - w0.framesReceived;
+    const dropped = v.framesDropped - w0.framesDropped;
+    checks.push(atMost('framesDropped / framesReceived', received > 0 ? dropped / received : Number.NaN, th.maxDroppedRatio!, 'ratio', `${dropped} of ${received} frames`));
+    checks.push(atMost('freezeCount', v.freezeCount - first.video!.freezeCount, th.maxFreezes!, undefined, `total freezes ${v.totalFreezesDuration.toFixed(3)} s`));
+    checks.push(atMost('packetsLost', v.packetsLost - first.video!.packetsLost, th.maxPacketsLost!, 'packets', `${v.packetsReceived} received, ${v.nackCount} NACKs, ${v.pliCount} PLIs`));
+    checks.push(atMost('capture-to-display latency p95', frames.latencyP95, th.maxLatencyP95Ms!, 'ms',
+      `p50 ${frames.latencyP50} ms, p95 ${frames.latencyP95} ms, max ${frames.latencyMax} ms over ${frames.read} stamps`));
+    const presented = frames.read + frames.unreadable;
+    checks.push(atMost('unreadable stamps', presented > 0 ? frames.unreadable / presented : Number.NaN, th.maxUnreadableRatio!, 'ratio', `${frames.unreadable} of ${presented} presented frames`));
+
+    const rendition = stats.renditions[0];
+    ctx.note(`window ${windowSeconds.toFixed(1)} s: latency p50 ${frames.latencyP50} ms, p95 ${frames.latencyP95} ms, max ${frames.latencyMax} ms; ` +
+      `${frames.skipped} skipped, ${frames.repeated} repeated, ${frames.unreadable} unreadable of ${presented} presented frames (${frames.missedCallbacks} without a frame callback)`);
+    if (rendition) {
+      ctx.note(`encoder: ${rendition.framesEncoded} frames (${rendition.keyframesEncoded} IDR), ${rendition.framesSkipped} capture ticks skipped behind real time, ` +
+        `encode p50 ${rendition.encodeP50Ms?.toFixed(1) ?? '-'} ms, p95 ${rendition.encodeP95Ms?.toFixed(1) ?? '-'} ms`);
+    }
+    ctx.note(`Chromium: ${v.framesDecoded} decoded, ${v.keyFramesDecoded} key frames, decode ${v.framesDecoded ? ((v.totalDecodeTime / v.framesDecoded) * 1000).toFixed(2) : '-'} ms/frame, ` +
+      `jitter buffer ${v.jitterBufferEmittedCount ? ((v.jitterBufferDelay / v.jitterBufferEmittedCount) * 1000).toFixed(1) : '-'} ms/frame, RTT ${last.rttMs ?? '-'} ms (ICE)`);
+    if (last.audio) ctx.note(`audio: ${last.audio.packetsReceived} packets, ${last.audio.packetsLost} lost, ${last.audio.concealedSamples} of ${last.audio.totalSamplesReceived} samples concealed`);
+    if (streamerErrors.length) ctx.note(`streamer errors: ${streamerErrors.slice(0, 3).join('; ')}`);
+    if (last.errors.length) ctx.note(`page errors: ${last.errors.slice(0, 3).join('; ')}`);
+    return checks;
+  },
+};
