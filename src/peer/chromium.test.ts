@@ -261,12 +261,15 @@ describe.skipIf(!available)('Peer under deliberate loss to Chromium', () => {
   let peer: Peer;
   let feed: EncoderFeed;
   const requests: { at: number; cause: string }[] = [];
+  const unrepairable: { at: number; count: number }[] = [];
 
   beforeAll(async () => {
     peer = await connectToChromium('answerer', (p) => {
       requests.length = 0;
       p.on('keyframeRequested', (r) => requests.push({ at: performance.now(), cause: r.cause }));
     }, { name: 'spellbook-lossy' });
+    // The tracks exist once the offer is answered.
+    peer.video!.on('unrepairable', (u) => unrepairable.push({ at: performance.now(), count: u.sequenceNumbers.length }));
     feed = new EncoderFeed(peer.video!, { width: 640, height: 360, fps: 30, bitrate: 800_000 });
     replays.push(feed);
     await chromeUntil((s) => (s.inbound.video?.framesDecoded ?? 0) > 5, 8000, 'decoded frames');
@@ -309,6 +312,7 @@ describe.skipIf(!available)('Peer under deliberate loss to Chromium', () => {
     const before = await chromium.stats();
     const ours0 = peer.video!.getStats();
     const requested = requests.length;
+    const reported = unrepairable.length;
     const idrs = feed.idrTimes.length;
     const t0 = performance.now();
     peer.video!.dropNextFrames(1, { recoverable: false });
@@ -320,10 +324,13 @@ describe.skipIf(!available)('Peer under deliberate loss to Chromium', () => {
     const ours = peer.video!.getStats();
     const v = after.inbound.video!;
     console.log(`[chromium] unrecoverable frame: ${ours.packetsUnrecoverableByHook - ours0.packetsUnrecoverableByHook} packets; ${ours.rtcp.retransmitMissing - ours0.rtcp.retransmitMissing} NACKed sequence numbers missing; ` +
-      `keyframe request (${request.cause}) ${(request.at - t0).toFixed(0)} ms after the drop, IDR sent ${(feed.idrTimes[idrs]! - request.at).toFixed(1)} ms after it, decoded within ${decodedMs.toFixed(0)} ms (poll); ` +
+      `first unanswerable NACK ${(unrepairable[reported]!.at - t0).toFixed(0)} ms after the drop; keyframe request (${request.cause}) ${(request.at - t0).toFixed(0)} ms after the drop, IDR sent ${(feed.idrTimes[idrs]! - request.at).toFixed(1)} ms after it, decoded within ${decodedMs.toFixed(0)} ms (poll); ` +
       `Chrome pliCount +${v.pliCount! - before.inbound.video!.pliCount!}, freezes +${v.freezeCount! - before.inbound.video!.freezeCount!} (${(v.totalFreezesDuration! - before.inbound.video!.totalFreezesDuration!).toFixed(3)} s)`);
     expect(request.cause).toBe('pli');
     expect(ours.rtcp.retransmitMissing - ours0.rtcp.retransmitMissing).toBeGreaterThan(0);
+    // Chrome NACKs the frame's packets many times; `unrepairable` names each of them once, long before the PLI.
+    expect(unrepairable.slice(reported).reduce((n, u) => n + u.count, 0)).toBe(ours.packetsUnrecoverableByHook - ours0.packetsUnrecoverableByHook);
+    expect(unrepairable[reported]!.at).toBeLessThan(request.at);
     expect(v.pliCount!).toBeGreaterThan(before.inbound.video!.pliCount!);
     expect(ours.keyframesSent).toBe(ours0.keyframesSent + 1);
     // The IDR goes out with the next frame after the request (one frame interval at 30 fps).

@@ -40,6 +40,13 @@ export const DEFAULT_PACING_BURST_BYTES = 4 * 1200;
 /** Packets queued in a pacer before it drops the oldest (a stalled transport must not grow memory). */
 export const DEFAULT_PACER_QUEUE_LIMIT = 4096;
 
+/**
+ * How long a sequence number a NACK asked for in vain stays reported (`unrepairable` fires once
+ * per gap, though Chrome NACKs it for about 3 s): long past the receiver's retries, far short of
+ * the 65,536 packets after which the number comes round again.
+ */
+export const UNREPAIRABLE_MEMORY_MS = 10_000;
+
 /** Seed of the loss hook's pseudo-random sequence when `setLoss` names none. */
 export const DEFAULT_LOSS_SEED = 0x5eed;
 

@@ -11,6 +11,7 @@ export {
   type MediaKind,
   type KeyframeRequest,
   type LossRepair,
+  type UnrepairableLoss,
   type BitrateEstimate,
   type SenderEvents,
   type SenderStats,

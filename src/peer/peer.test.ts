@@ -204,8 +204,10 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     expect(repairs).toMatchObject([{ sequenceNumber: lost, drops: 2 }]);
   });
 
-  it('dropNextFrames leaves out every packet of a frame; unrecoverable ones are not stored, so a NACK for them finds nothing', async () => {
+  it('dropNextFrames leaves out every packet of a frame; unrecoverable ones are not stored, so a NACK for them finds nothing and raises unrepairable once', async () => {
     const { peer, receiver } = await connected();
+    const unrepairable: number[][] = [];
+    peer.video!.on('unrepairable', (u) => unrepairable.push(u.sequenceNumbers));
     sendUnits(peer, 0, 1);
     const from = peer.video!.sequenceNumber;
     peer.video!.dropNextFrames(1, { recoverable: false });
@@ -226,6 +228,11 @@ describe('Peer over loopback against a plain node-datachannel receiver', () => {
     const after = peer.video!.getStats().rtcp;
     expect([after.retransmitted, after.retransmitMissing]).toEqual([recoverable, frameSize]);
     expect(receiver.videoPackets.some((p) => ((p.sequenceNumber - from) & 0xffff) < frameSize)).toBe(false);
+    // The receiver asks again (as Chrome does for seconds): reported once, not twice.
+    receiver.sendRtcp(receiver.videoTrack, [GenericNack.fromSequenceNumbers(RECEIVER_SSRC, receiver.videoSsrc!, missing.slice(0, frameSize))]);
+    await until(() => peer.video!.rtcp.nack === 2, 10_000, 'the second NACK');
+    expect(peer.video!.rtcp.retransmitMissing).toBe(2 * frameSize);
+    expect(unrepairable).toEqual([missing.slice(0, frameSize)]);
   });
 
   it('node-datachannel forwards our RTCP sender reports, and an RR echoing one gives loss, jitter and a round-trip time', async () => {

@@ -32,7 +32,7 @@ import {
   type RtcpPacket,
   type TransportSequenceCounter,
 } from '../rtp/index.js';
-import { DEFAULT_PEER_MTU, DEFAULT_RETRANSMISSION_CAPACITY, DEFAULT_SR_INTERVAL_MS, RATE_WINDOW_MS } from './constants.js';
+import { DEFAULT_PEER_MTU, DEFAULT_RETRANSMISSION_CAPACITY, DEFAULT_SR_INTERVAL_MS, RATE_WINDOW_MS, UNREPAIRABLE_MEMORY_MS } from './constants.js';
 import { LossModel, type LossOptions, type LossStats } from './loss.js';
 import { Pacer, type PacerOptions, type PacerStats } from './pacer.js';
 
@@ -59,6 +59,19 @@ export interface SenderEvents {
   report: RemoteReceptionStats;
   /** A packet the loss hook dropped was resent in answer to a NACK (and not dropped again). */
   lossRepaired: LossRepair;
+  /**
+   * A NACK asked for packets no longer (or never) in the retransmission buffer: the receiver
+   * cannot repair that gap. Raised once per sequence number. Chrome waits about 3 s for a
+   * decodable frame before its PLI; an encoder may send an IDR on this instead.
+   */
+  unrepairable: UnrepairableLoss;
+}
+
+/** Sequence numbers a NACK asked for that we cannot resend (RFC 4585 section 6.2.1). */
+export interface UnrepairableLoss {
+  mid: string;
+  ssrc: number;
+  sequenceNumbers: number[];
 }
 
 /** One packet lost by `setLoss` and resent on request. */
@@ -177,6 +190,8 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   private readonly lossCounts = { considered: 0, dropped: 0, retransmissionsConsidered: 0, retransmissionsDropped: 0, repaired: 0 };
   /** Packets the loss hook dropped and no retransmission has delivered yet: sequence number -> first drop time and drops. */
   private readonly unrepaired = new Map<number, { at: number; drops: number }>();
+  /** Sequence numbers reported by `unrepairable` and when (the receiver NACKs a gap many times), oldest first. */
+  private readonly reportedMissing = new Map<number, number>();
   private closed = false;
   private lastFirSeq = new Map<number, number>();
   protected frames = 0;
@@ -425,6 +440,7 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
         this.rtcp.nackedPackets += answer.resent + answer.missing.length;
         this.rtcp.retransmitted += answer.resent;
         this.rtcp.retransmitMissing += answer.missing.length;
+        if (answer.missing.length > 0) this.reportUnrepairable(answer.missing, arrival);
         break;
       }
       case 'remb':
@@ -441,6 +457,21 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
       default:
         this.rtcp.other++;
     }
+  }
+
+  /**
+   * Raises `unrepairable` for the sequence numbers not reported within UNREPAIRABLE_MEMORY_MS
+   * (a sequence number comes round again after 65,536 packets).
+   */
+  private reportUnrepairable(missing: number[], now: number): void {
+    for (const [seq, at] of this.reportedMissing) {
+      if (now - at < UNREPAIRABLE_MEMORY_MS && this.reportedMissing.size <= this.historyCapacity) break;
+      this.reportedMissing.delete(seq);
+    }
+    const fresh = missing.filter((seq) => !this.reportedMissing.has(seq));
+    if (fresh.length === 0) return;
+    for (const seq of fresh) this.reportedMissing.set(seq, now);
+    this.emit('unrepairable', { mid: this.mid, ssrc: this.ssrc, sequenceNumbers: fresh });
   }
 
   /** Count one frame for the frame rate (called by the subclasses once per frame, after its packets). */
