@@ -164,6 +164,8 @@ export const recoveryScenario: Scenario = {
     const sender = call.peer.video!;
     const requests: (KeyframeRequest & { at: number })[] = [];
     sender.on('keyframeRequested', (r) => requests.push({ ...r, at: performance.now() }));
+    const unrepairableAt: number[] = [];
+    sender.on('unrepairable', () => unrepairableAt.push(performance.now()));
     const repairs: number[] = [];
     sender.on('lossRepaired', (r) => {
       repairs.push(r.afterMs);
@@ -197,6 +199,7 @@ export const recoveryScenario: Scenario = {
     const beforeDrop = settled.last;
     const oursBeforeDrop = sender.getStats();
     const requested = requests.length;
+    const reported = unrepairableAt.length;
     ctx.progress('unrepairable frame');
     const dropAt = performance.now();
     sender.dropNextFrames(1, { recoverable: false });
@@ -264,7 +267,7 @@ export const recoveryScenario: Scenario = {
 
     const b = video(beforeDrop);
     const pliDetail = pli
-      ? `PLI ${((pli.at - dropAt) / 1000).toFixed(2)} s after the drop; pliCount ${b.pliCount} -> ${afterPli.pliCount}; ` +
+      ? `PLI ${((pli.at - dropAt) / 1000).toFixed(2)} s after the drop (the first NACK we could not answer came ${unrepairableAt.length > reported ? `${(unrepairableAt[reported]! - dropAt).toFixed(0)} ms` : 'never'} after it); pliCount ${b.pliCount} -> ${afterPli.pliCount}; ` +
         `${oursEnd.rtcp.retransmitMissing - oursBeforeDrop.rtcp.retransmitMissing} NACKed sequence numbers were not stored`
       : `no PLI within ${PLI_WAIT_MS / 1000} s; requests seen: ${requests.slice(requested).map((r) => r.cause).join(', ') || 'none'}`;
     checks.push(isTrue('Chromium sends a PLI after a frame lost beyond repair', !!pli && afterPli.pliCount > b.pliCount, pliDetail));
@@ -272,7 +275,7 @@ export const recoveryScenario: Scenario = {
     checks.push(atMost('PLI to IDR decoded by Chromium', idrDecodedMs, th.maxPliToIdrDecodedMs!, 'ms', `keyFramesDecoded ${b.keyFramesDecoded} -> ${afterPli.keyFramesDecoded}`));
     const unrepairedFreeze = afterPli.totalFreezesDuration - b.totalFreezesDuration;
     checks.push(atMost('freeze for the frame lost beyond repair', unrepairedFreeze, th.maxUnrepairedFreezeS!, 's',
-      `freezeCount ${b.freezeCount} -> ${afterPli.freezeCount}: Chromium waits for a decodable frame before it sends the PLI`));
+      `freezeCount ${b.freezeCount} -> ${afterPli.freezeCount}: Chromium waits for a decodable frame before it sends the PLI; drop to IDR decoded ${pli && Number.isFinite(idrDecodedMs) ? `${((pli.at - dropAt + idrDecodedMs) / 1000).toFixed(2)} s` : '-'}`));
     const t = video(tail.last);
     const tailFps = (t.framesDecoded - video(tail.first).framesDecoded) / ((tail.last.at - tail.first.at) / 1000);
     ctx.note(`after recovery: ${tailFps.toFixed(1)} frames/s over the last ${((tail.last.at - tail.first.at) / 1000).toFixed(1)} s, packetsLost ${t.packetsLost} (the frame lost beyond repair), ${t.frameWidth}x${t.frameHeight}`);
