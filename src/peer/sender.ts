@@ -164,6 +164,11 @@ export interface SenderOptions {
   transportCc?: { id: number; counter: TransportSequenceCounter };
 }
 
+/** The sequence number of an RTP packet we built (RFC 3550 section 5.1, bytes 2-3). */
+function sequenceNumberOf(packet: Uint8Array): number {
+  return (packet[2]! << 8) | packet[3]!;
+}
+
 /** Common part of the video and audio senders: transmission, history, RTCP in and out. */
 export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   abstract readonly kind: MediaKind;
@@ -302,20 +307,27 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
       if (hook === 'unrecoverable') this.hookUnrecoverable++;
       return;
     }
-    if (this.lossModel) {
-      this.lossCounts.considered++;
-      if (this.lossModel.drop(false)) {
-        this.lossCounts.dropped++;
-        this.noteLoss(packet);
-        return;
-      }
-    }
+    if (this.lostOnPurpose(packet, false)) return;
     this.send(packet);
+  }
+
+  /** Whether `setLoss` takes this packet; counted, and remembered for `lossRepaired`, when it does. */
+  private lostOnPurpose(packet: Uint8Array, retransmission: boolean): boolean {
+    const model = this.lossModel;
+    if (!model || (retransmission && !model.retransmissions)) return false;
+    const counts = this.lossCounts;
+    if (retransmission) counts.retransmissionsConsidered++;
+    else counts.considered++;
+    if (!model.drop(retransmission)) return false;
+    if (retransmission) counts.retransmissionsDropped++;
+    else counts.dropped++;
+    this.noteLoss(packet);
+    return true;
   }
 
   /** Remembers when a packet was first lost, for `lossRepaired`; as many as the retransmission buffer holds. */
   private noteLoss(packet: Uint8Array): void {
-    const seq = (packet[2]! << 8) | packet[3]!;
+    const seq = sequenceNumberOf(packet);
     const known = this.unrepaired.get(seq);
     if (known) {
       known.drops++;
@@ -327,17 +339,10 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
 
   /** A stored packet a NACK asked for: subject to the loss hook when it covers retransmissions. */
   private retransmit(packet: Uint8Array): void {
-    if (this.lossModel?.retransmissions) {
-      this.lossCounts.retransmissionsConsidered++;
-      if (this.lossModel.drop(true)) {
-        this.lossCounts.retransmissionsDropped++;
-        this.noteLoss(packet);
-        return;
-      }
-    }
+    if (this.lostOnPurpose(packet, true)) return;
     this.send(packet);
     if (this.unrepaired.size === 0) return;
-    const seq = (packet[2]! << 8) | packet[3]!;
+    const seq = sequenceNumberOf(packet);
     const lost = this.unrepaired.get(seq);
     if (!lost) return;
     this.unrepaired.delete(seq);
