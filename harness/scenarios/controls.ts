@@ -26,7 +26,7 @@
  * encoding one on two cores is heavy: the checks are about following the changes, not about
  * holding 30 fps (see docs/conformance.md for the figures measured here).
  */
-import { Streamer, type Subscriber } from '../../src/controls/index.js';
+import { Streamer, type Subscriber, type VideoSettings } from '../../src/controls/index.js';
 import { atLeast, atMost, round } from '../checks.js';
 import type { Check, Scenario, ScenarioContext } from '../types.js';
 import { VideoCall, type InboundVideoStats, type ReceiverSnapshot } from './video-call.js';
@@ -222,43 +222,26 @@ export const controlsScenario: Scenario = {
     await monitor.hold('warm-up', Math.max(2, holdS));
     await latencies();
 
-    // 1. Bitrate.
-    for (const [bps, name] of [
-      [LOW_BPS, 'bitrate 2.5 -> 0.8 Mbit/s followed (slowest page)'],
-      [HIGH_BPS, 'bitrate 0.8 -> 2.5 Mbit/s followed (slowest page)'],
-    ] as const) {
+    // 1-3. Bitrate, resolution, frame rate: each change, then back.
+    const fpsWithin = (fps: number) => (p: PageNow) => within(p.v.framesPerSecond, fps, th.frameRateTolerance!);
+    const sized = (size: { width: number; height: number }) => (p: PageNow) => p.v.frameWidth === size.width && p.v.frameHeight === size.height;
+    const bitrate = (bps: number) => (p: PageNow) => within(p.bitrateBps, bps, th.bitrateTolerance!);
+    const steps: { name: string; phase: string; change: Partial<VideoSettings>; deadlineS: number; followed: (p: PageNow) => boolean }[] = [
+      { name: 'bitrate 2.5 -> 0.8 Mbit/s followed (slowest page)', phase: 'bitrate 0.8 Mbit/s', change: { bitrateBps: LOW_BPS }, deadlineS: th.followBitrateS!, followed: bitrate(LOW_BPS) },
+      { name: 'bitrate 0.8 -> 2.5 Mbit/s followed (slowest page)', phase: 'bitrate 2.5 Mbit/s', change: { bitrateBps: HIGH_BPS }, deadlineS: th.followBitrateS!, followed: bitrate(HIGH_BPS) },
+      { name: 'resolution 1280x720 -> 640x360 followed (slowest page)', phase: '640x360', change: SMALL, deadlineS: th.followResolutionS!, followed: sized(SMALL) },
+      { name: 'resolution 640x360 -> 1280x720 followed (slowest page)', phase: '1280x720', change: FULL, deadlineS: th.followResolutionS!, followed: sized(FULL) },
+      { name: 'frame rate 30 -> 15 fps followed (slowest page)', phase: '15 fps', change: { frameRate: 15 }, deadlineS: th.followFrameRateS!, followed: fpsWithin(15) },
+      { name: 'frame rate 15 -> 30 fps followed (slowest page)', phase: '30 fps', change: { frameRate: 30 }, deadlineS: th.followFrameRateS!, followed: fpsWithin(30) },
+    ];
+    for (const step of steps) {
       const at = performance.now();
-      streamer.setVideo({ bitrateBps: bps });
-      const times = await monitor.until(`bitrate ${bps / 1e6} Mbit/s`, at, th.followBitrateS!, (p) => within(p.bitrateBps, bps, th.bitrateTolerance!));
-      checks.push(followCheck(name, times, th.followBitrateS!, labels));
-      await monitor.hold(`bitrate ${bps / 1e6} Mbit/s`, holdS);
+      streamer.setVideo(step.change);
+      const times = await monitor.until(step.phase, at, step.deadlineS, step.followed);
+      checks.push(followCheck(step.name, times, step.deadlineS, labels));
+      await monitor.hold(step.phase, holdS);
+      await latencies();
     }
-    await latencies();
-
-    // 2. Resolution.
-    for (const [size, name] of [
-      [SMALL, 'resolution 1280x720 -> 640x360 followed (slowest page)'],
-      [FULL, 'resolution 640x360 -> 1280x720 followed (slowest page)'],
-    ] as const) {
-      const at = performance.now();
-      streamer.setVideo(size);
-      const times = await monitor.until(`${size.width}x${size.height}`, at, th.followResolutionS!, (p) => p.v.frameWidth === size.width && p.v.frameHeight === size.height);
-      checks.push(followCheck(name, times, th.followResolutionS!, labels));
-      await monitor.hold(`${size.width}x${size.height}`, holdS);
-    }
-
-    // 3. Frame rate.
-    for (const [fps, name] of [
-      [15, 'frame rate 30 -> 15 fps followed (slowest page)'],
-      [30, 'frame rate 15 -> 30 fps followed (slowest page)'],
-    ] as const) {
-      const at = performance.now();
-      streamer.setVideo({ frameRate: fps });
-      const times = await monitor.until(`${fps} fps`, at, th.followFrameRateS!, (p) => within(p.v.framesPerSecond, fps, th.frameRateTolerance!));
-      checks.push(followCheck(name, times, th.followFrameRateS!, labels));
-      await monitor.hold(`${fps} fps`, holdS);
-    }
-    await latencies();
 
     // 4. Remove the last page's subscriber, then add it back.
     const removed = pages.length - 1;

@@ -38,14 +38,20 @@ async function pairs(n: number): Promise<Pair[]> {
   return out;
 }
 
+/** Two connected pairs subscribed as 'a' and 'b' to one running Streamer, each with `n` frames received. */
+async function sharedTwo(n: number): Promise<{ a: Pair; b: Pair; s: Streamer }> {
+  const [a, b] = await pairs(2);
+  const s = streamer();
+  s.subscribe(a!.peer, { id: 'a' });
+  s.subscribe(b!.peer, { id: 'b' });
+  await s.start();
+  await until(() => frames(a!).length >= n && frames(b!).length >= n, 10_000, `${n} frames each`);
+  return { a: a!, b: b!, s };
+}
+
 describe('Streamer over loopback', () => {
   it('subscribers with equal settings share one encode and receive identical access units', async () => {
-    const [a, b] = await pairs(2);
-    const s = streamer();
-    s.subscribe(a!.peer, { id: 'a' });
-    s.subscribe(b!.peer, { id: 'b' });
-    await s.start();
-    await until(() => frames(a!).length >= 15 && frames(b!).length >= 15, 10_000, '15 frames each');
+    const { a, b, s } = await sharedTwo(15);
     const stats = s.getStats();
     expect(stats.encodes).toBe(1);
     expect(stats.renditions[0]!.subscribers).toEqual(['a', 'b']);
@@ -60,14 +66,9 @@ describe('Streamer over loopback', () => {
   });
 
   it('a subscriber whose settings change moves to its own encode while the other keeps its stream without a new IDR or gap', async () => {
-    const [a, b] = await pairs(2);
-    const s = streamer();
+    const { a, b, s } = await sharedTwo(10);
     const closed: number[] = [];
     s.on('renditionClosed', (e) => closed.push(e.id));
-    s.subscribe(a!.peer, { id: 'a' });
-    s.subscribe(b!.peer, { id: 'b' });
-    await s.start();
-    await until(() => frames(a!).length >= 10 && frames(b!).length >= 10, 10_000, 'frames');
     const aBefore = frames(a!).length;
     s.setVideo({ width: 160, height: 90 }, 'b');
     await until(() => frames(b!).slice(10).some((f) => f.keyframe), 10_000, 'an IDR for b');
@@ -99,12 +100,7 @@ describe('Streamer over loopback', () => {
   });
 
   it('removing a subscriber leaves the other undisturbed; added back, it starts with an IDR and its RTP timeline goes on', async () => {
-    const [a, b] = await pairs(2);
-    const s = streamer();
-    s.subscribe(a!.peer, { id: 'a' });
-    s.subscribe(b!.peer, { id: 'b' });
-    await s.start();
-    await until(() => frames(a!).length >= 10 && frames(b!).length >= 10, 10_000, 'frames');
+    const { a, b, s } = await sharedTwo(10);
     s.unsubscribe('b');
     const bAt = frames(b!).length;
     const aAt = frames(a!).length;
@@ -240,12 +236,7 @@ describe('Streamer over loopback', () => {
   });
 
   it('a PLI from one subscriber asks its encode for an IDR', async () => {
-    const [a, b] = await pairs(2);
-    const s = streamer();
-    s.subscribe(a!.peer, { id: 'a' });
-    s.subscribe(b!.peer, { id: 'b' });
-    await s.start();
-    await until(() => frames(b!).length >= 10, 10_000, 'frames');
+    const { a, b, s } = await sharedTwo(10);
     b!.receiver.sendRtcp(b!.receiver.videoTrack, [new PictureLossIndication(0x5eed, b!.receiver.videoSsrc!)]);
     await until(() => frames(b!).filter((f) => f.keyframe).length >= 2, 10_000, 'an IDR after the PLI');
     await until(() => frames(a!).filter((f) => f.keyframe).length >= 2, 10_000, 'the same IDR at a');
@@ -317,14 +308,9 @@ describe('Streamer over loopback', () => {
   });
 
   it('a subscriber whose Peer closes is dropped without disturbing the others', async () => {
-    const [a, b] = await pairs(2);
-    const s = streamer();
+    const { a, b, s } = await sharedTwo(5);
     const gone: string[] = [];
     s.on('unsubscribed', (e) => gone.push(`${e.id}:${e.reason}`));
-    s.subscribe(a!.peer, { id: 'a' });
-    s.subscribe(b!.peer, { id: 'b' });
-    await s.start();
-    await until(() => frames(a!).length >= 5, 10_000, 'frames');
     b!.peer.close();
     await until(() => gone.length === 1, 5_000, 'b dropped');
     expect(gone).toEqual(['b:peer-closed']);
