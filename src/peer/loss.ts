@@ -41,13 +41,21 @@ export interface LossStats {
 
 /**
  * xorshift32 (Marsaglia, "Xorshift RNGs", 2003): 32 bits of state, period 2^32 - 1, enough
- * for a loss pattern. The seed is mixed with a golden-ratio constant so that 0 is usable.
+ * for a loss pattern. The seed goes through MurmurHash3's 32-bit finalizer first, so that
+ * neighbouring seeds (1, 2, 3...) start far apart instead of giving similar first values;
+ * a state of 0 (which xorshift never leaves) is replaced by a golden-ratio constant.
  */
 export class Xorshift32 {
   private state: number;
 
   constructor(seed: number) {
-    this.state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0 || 0x9e3779b9;
+    let h = Math.trunc(seed) >>> 0;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    this.state = h >>> 0 || 0x9e3779b9;
   }
 
   /** The next value, uniform in [0, 1). */
@@ -78,7 +86,7 @@ export class LossModel {
     this.seed = seed;
     this.retransmissions = options.retransmissions ?? true;
     this.firstRandom = new Xorshift32(seed);
-    this.retransmissionRandom = new Xorshift32(~seed);
+    this.retransmissionRandom = new Xorshift32(seed ^ 0x5bd1e995);
   }
 
   /**
