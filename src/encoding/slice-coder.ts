@@ -455,6 +455,7 @@ export class SliceCoder {
 
   private encodePMb(mbx: number, mby: number): void {
     this.windowMb = -1; // the window belongs to one macroblock's search in one picture
+    this.triedMb = -1; // so does the last tryInter
     const m = this.motion;
     const i = mby * this.widthMbs + mbx;
     predictMv(m, mbx, mby, this.sliceTop, this.mvp);
@@ -507,7 +508,9 @@ export class SliceCoder {
     }
 
     // 5. intra?
+    let predYIntra = false;
     if (bestSad > INTRA_TRY_MAD * 256) {
+      predYIntra = true;
       this.lumaPrediction(mbx, mby, bmx, bmy, this.predY);
       const interSatd = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16) + lam * (seBits(bmx - mvpx) + seBits(bmy - mvpy));
       const mode = this.bestIntra16(mbx, mby);
@@ -517,8 +520,17 @@ export class SliceCoder {
       }
     }
 
-    // 6. P_L0_16x16 (or P_Skip when it lands on the skip vector without residual)
-    const cbp = this.tryInter(mbx, mby, bmx, bmy);
+    // 6. P_L0_16x16 (or P_Skip when it lands on the skip vector without residual). When the
+    // skip vector was tried above and is also the search's best, its transform is still in
+    // place (nothing since touched the levels or the chroma prediction; the intra check only
+    // overwrote the luma prediction, recomputed here): the same result without a second try.
+    let cbp: number;
+    if (this.triedMb === i && this.triedQx === bmx && this.triedQy === bmy) {
+      cbp = this.triedCbp;
+      if (predYIntra) this.lumaPrediction(mbx, mby, bmx, bmy, this.predY);
+    } else {
+      cbp = this.tryInter(mbx, mby, bmx, bmy);
+    }
     if (cbp < 0) {
       // levels saturated (QP < 12): intra, or I_PCM, represents the macroblock faithfully
       this.encodeIntraMb(mbx, mby, true);
@@ -659,6 +671,21 @@ export class SliceCoder {
   private sMvpx = 0;
   private sMvpy = 0;
 
+  /** Integer candidates tried by the current search (x, y pairs) and their count times 2. */
+  private readonly candidates = new Int32Array(10);
+  private nCandidates = 0;
+
+  /** tryMv for a search candidate, unless the same position was a candidate already. */
+  private candidate(mx: number, my: number): void {
+    const c = this.candidates;
+    const n = this.nCandidates;
+    for (let k = 0; k < n; k += 2) if (c[k] === mx && c[k + 1] === my) return;
+    c[n] = mx;
+    c[n + 1] = my;
+    this.nCandidates = n + 2;
+    this.tryMv(mx, my);
+  }
+
   private tryMv(mx: number, my: number): void {
     if (mx < this.sMinX || mx > this.sMaxX || my < this.sMinY || my > this.sMaxY) return;
     const mvCost = this.lambda * (seBits(mx * 4 - this.sMvpx) + seBits(my * 4 - this.sMvpy));
@@ -695,23 +722,32 @@ export class SliceCoder {
     this.sBx = 0;
     this.sBy = 0;
     this.sSad = 0;
-    this.tryMv(Math.min(this.sMaxX, Math.max(this.sMinX, px)), Math.min(this.sMaxY, Math.max(this.sMinY, py)));
-    this.tryMv(0, 0);
+    // A position already tried cannot win again (its cost is fixed and the best only falls), so
+    // repeated candidates and the centre a diamond step came from are not tried twice: the
+    // result is the same as trying them, for fewer SADs.
+    this.nCandidates = 0;
+    this.candidate(Math.min(this.sMaxX, Math.max(this.sMinX, px)), Math.min(this.sMaxY, Math.max(this.sMinY, py)));
+    this.candidate(0, 0);
     const m = this.motion;
     const i = mby * this.widthMbs + mbx;
-    if (mbx > 0 && m.ref[i - 1] === 0) this.tryMv(m.mvx[i - 1] >> 2, m.mvy[i - 1] >> 2);
-    if (mby > this.sliceTop && m.ref[i - this.widthMbs] === 0) this.tryMv(m.mvx[i - this.widthMbs] >> 2, m.mvy[i - this.widthMbs] >> 2);
+    if (mbx > 0 && m.ref[i - 1] === 0) this.candidate(m.mvx[i - 1] >> 2, m.mvy[i - 1] >> 2);
+    if (mby > this.sliceTop && m.ref[i - this.widthMbs] === 0) this.candidate(m.mvx[i - this.widthMbs] >> 2, m.mvy[i - this.widthMbs] >> 2);
     // previous picture's vector at this place (still in the field until overwritten)
-    if (m.ref[i] === 0) this.tryMv(m.mvx[i] >> 2, m.mvy[i] >> 2);
+    if (m.ref[i] === 0) this.candidate(m.mvx[i] >> 2, m.mvy[i] >> 2);
     for (let step = 4; step >= 1; step >>= 1) {
+      // 0: +x, 1: -x, 2: +y, 3: -y; `back` is the side the previous centre lies on (-1: none)
+      let back = -1;
       for (let iter = 0; iter < 16; iter++) {
         const cx = this.sBx;
         const cy = this.sBy;
-        this.tryMv(cx + step, cy);
-        this.tryMv(cx - step, cy);
-        this.tryMv(cx, cy + step);
-        this.tryMv(cx, cy - step);
-        if (this.sBx === cx && this.sBy === cy) break;
+        if (back !== 0) this.tryMv(cx + step, cy);
+        if (back !== 1) this.tryMv(cx - step, cy);
+        if (back !== 2) this.tryMv(cx, cy + step);
+        if (back !== 3) this.tryMv(cx, cy - step);
+        const bx = this.sBx;
+        const by = this.sBy;
+        if (bx === cx && by === cy) break;
+        back = bx > cx ? 1 : bx < cx ? 0 : by > cy ? 3 : 2;
       }
     }
     const cx = this.sBx;
@@ -728,11 +764,26 @@ export class SliceCoder {
     return this.sBest;
   }
 
+  /** Macroblock (raster index, -1: none), vector and result of the last tryInter in this picture. */
+  private triedMb = -1;
+  private triedQx = 0;
+  private triedQy = 0;
+  private triedCbp = 0;
+
   /**
    * Predict with a quarter-sample vector, transform and quantise the residual; returns
    * coded_block_pattern, or -1 when levels saturated (the residual cannot be coded faithfully).
    */
   private tryInter(mbx: number, mby: number, qx: number, qy: number): number {
+    const cbp = this.tryInterOnce(mbx, mby, qx, qy);
+    this.triedMb = mby * this.widthMbs + mbx;
+    this.triedQx = qx;
+    this.triedQy = qy;
+    this.triedCbp = cbp;
+    return cbp;
+  }
+
+  private tryInterOnce(mbx: number, mby: number, qx: number, qy: number): number {
     this.mbWork += WORK_TRY_INTER;
     this.lumaPrediction(mbx, mby, qx, qy, this.predY);
     const coff = this.co + mby * 8 * this.cs + mbx * 8;
