@@ -77,7 +77,8 @@ describe.skipIf(!available)('Streamer into Chromium', () => {
 
   it("Chromium's receiver reports fill the statistics: RTT, loss, jitter, frames sent against frames Chromium received", async () => {
     const until = Date.now() + WAIT_MS;
-    while (streamer.getStats().subscribers.some((s) => s.video?.rttMs === undefined) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    // Chromium reports video every second, audio every 5 s (libwebrtc's RTCP intervals).
+    while (streamer.getStats().subscribers.some((s) => s.video?.rttMs === undefined || !s.audio?.receiverReports) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     const ours = streamer.getStats();
     const chrome = video(await a.stats());
     const sa = ours.subscribers.find((s) => s.id === 'a')!;
@@ -86,6 +87,8 @@ describe.skipIf(!available)('Streamer into Chromium', () => {
     expect(sa.video!.rttMs).toBeLessThan(100);
     expect(sa.video!.cumulativeLost).toBe(0);
     expect(sa.video!.jitterMs).toBeLessThan(100);
+    expect(sa.audio!.receiverReports).toBeGreaterThan(0);
+    expect(sa.audio!.rttMs).toBeGreaterThanOrEqual(0);
     // Chromium cannot have received more frames than we sent, nor many fewer (loopback).
     expect(chrome.framesReceived).toBeLessThanOrEqual(sa.video!.framesSent);
     expect(chrome.framesReceived).toBeGreaterThan(sa.video!.framesSent - 10);
