@@ -56,8 +56,8 @@ describe('conformance config', () => {
     const top = errorOf('duraton: 5\n');
     expect([top.line, top.column]).toEqual([1, 1]);
     expect(top.message).toBe("conform.yaml:1:1: unknown key 'duraton'");
-    const scenario = errorOf('scenarios:\n  video-720p30:\n    duration: 3\n');
-    expect(scenario.message).toContain("unknown key 'video-720p30'");
+    const scenario = errorOf('scenarios:\n  no-such-scenario:\n    duration: 3\n');
+    expect(scenario.message).toContain("unknown key 'no-such-scenario'");
     expect(scenario.line).toBe(2);
   });
 

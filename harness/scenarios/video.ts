@@ -31,6 +31,7 @@ export const videoScenario: Scenario = {
       height: 720,
       frameRate: 30,
       bitrateBps: 2_500_000,
+      keyframeIntervalS: 0,
       warmupSeconds: 3,
       minMedianFps: 29,
       maxDroppedRatio: 0.01,
@@ -45,6 +46,7 @@ export const videoScenario: Scenario = {
     height: 'height sent, and expected as Chromium frameHeight',
     frameRate: 'frame rate sent',
     bitrateBps: 'target bitrate of the encoder, bit/s',
+    keyframeIntervalS: "the Streamer's periodic IDR interval, seconds (0: an IDR only when Chromium asks, by PLI or FIR)",
     warmupSeconds: 'seconds after the first decoded frame that the window checks leave out',
     minMedianFps: 'median of Chromium inbound-rtp framesPerSecond over the window',
     maxDroppedRatio: 'framesDropped / framesReceived over the window',
@@ -65,7 +67,7 @@ export const videoScenario: Scenario = {
     ctx.series('rtt', 'ms', 'Round-trip time from RTCP receiver reports (our sender)');
     ctx.series('jitter', 'ms', 'Chromium inbound-rtp video jitter');
 
-    const streamer = new Streamer({ video: { width, height, frameRate: th.frameRate!, bitrateBps: th.bitrateBps! }, audio: true });
+    const streamer = new Streamer({ video: { width, height, frameRate: th.frameRate!, bitrateBps: th.bitrateBps! }, audio: true, keyframeIntervalS: th.keyframeIntervalS! });
     const streamerErrors: string[] = [];
     streamer.on('error', (e) => streamerErrors.push(e.message));
     ctx.defer(() => streamer.close());
