@@ -141,6 +141,28 @@ describe('Streamer over loopback', () => {
     expect(s.getStats().renditions[0]!.keyframeCauses).toEqual({ first: 1, join: 1 });
   });
 
+  it('a Peer subscribed before it connects costs the running stream no IDR until its track opens, then starts with one', async () => {
+    const [a] = await pairs(1);
+    const s = streamer();
+    s.subscribe(a!.peer, { id: 'a' });
+    await s.start();
+    await until(() => frames(a!).length >= 5, 10_000, 'frames');
+    let keyframesAtConnect = 0;
+    const late = await connectedPair(async (peer) => {
+      if (s.subscriber('late')) s.unsubscribe('late');
+      s.subscribe(peer, { id: 'late' });
+      // Not negotiated yet: nothing to send it, and nothing asked of the shared encode.
+      await sleep(300);
+      keyframesAtConnect = frames(a!).filter((f) => f.keyframe).length;
+    });
+    open.push(late);
+    await until(() => frames(late).length >= 3, 10_000, 'frames at the late subscriber');
+    expect(keyframesAtConnect).toBe(1);
+    expect(frames(late)[0]!.keyframe).toBe(true);
+    await until(() => frames(a!).filter((f) => f.keyframe).length === 2, 5_000, 'the IDR at a too');
+    expect(s.getStats().renditions[0]!.keyframeCauses).toEqual({ first: 1, join: 1 });
+  });
+
   it('a bitrate change is followed: payload bytes over a window match each target', async () => {
     const [a] = await pairs(1);
     const s = streamer({ video: { ...SMALL, bitrateBps: 600_000 } });

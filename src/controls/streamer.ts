@@ -253,8 +253,9 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
         previous.members.delete(s);
         this.closeIfEmpty(previous);
       }
-      if (s.feeding === r) continue;
-      r.requestKeyframe('join');
+      // A subscriber whose track is open gets the next picture as an IDR; one not connected
+      // yet asks for it when its track opens (deliverVideo), so others see no wasted IDR.
+      if (s.feeding !== r && s.peer.video?.isOpen) r.requestKeyframe('join');
     }
     for (const r of [...this.renditions]) this.closeIfEmpty(r);
   }

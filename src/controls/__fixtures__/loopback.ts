@@ -18,8 +18,8 @@ export interface Pair {
 
 const CONNECT_MS = 8_000;
 
-/** A Peer and a receiver whose tracks are all open. */
-export async function connectedPair(): Promise<Pair> {
+/** A Peer and a receiver whose tracks are all open; `beforeConnect` sees each new Peer before negotiation. */
+export async function connectedPair(beforeConnect?: (peer: Peer) => void | Promise<void>): Promise<Pair> {
   for (let attempt = 1; ; attempt++) {
     const peer = new Peer({ bindAddress: '127.0.0.1', srIntervalMs: 200 });
     const receiver = new NodeReceiver();
@@ -27,6 +27,7 @@ export async function connectedPair(): Promise<Pair> {
       peer.close();
       receiver.close();
     };
+    await beforeConnect?.(peer);
     await receiver.connect(peer);
     const ready = () => peer.connectionState === 'connected' && !!peer.video?.isOpen && !!peer.audio?.isOpen && receiver.videoTrack.isOpen() && receiver.audioTrack.isOpen();
     const failed = () => ['failed', 'closed'].includes(peer.connectionState) || ['failed', 'closed'].includes(receiver.pc.state());
