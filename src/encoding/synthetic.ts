@@ -137,6 +137,7 @@ export class SyntheticSource {
   private readonly clock: () => number;
   private readonly stamp: boolean;
   private index = 0;
+  private rows: { band: Uint8Array; background: Uint8Array; u: Uint8Array; v: Uint8Array } | undefined;
 
   constructor(opts: SyntheticSourceOptions = {}) {
     this.width = opts.width ?? DEFAULT_WIDTH;
@@ -183,6 +184,15 @@ export class SyntheticSource {
     }
   }
 
+  /** Scratch rows of scene 0 for width `w` (2 band rows, 16 background rows, 1 U row, 64 V rows). */
+  private rowCache(w: number): { band: Uint8Array; background: Uint8Array; u: Uint8Array; v: Uint8Array } {
+    const cw = w >> 1;
+    if (!this.rows || this.rows.band.length !== 2 * w) {
+      this.rows = { band: new Uint8Array(2 * w), background: new Uint8Array(16 * w), u: new Uint8Array(cw), v: new Uint8Array(64 * cw) };
+    }
+    return this.rows;
+  }
+
   private renderScene(f: I420Frame, n: number, scene: number): void {
     const { width: w, height: h } = this;
     const cw = w >> 1;
@@ -193,26 +203,48 @@ export class SyntheticSource {
     const bandTop = (h / 3) | 0;
     const bandBottom = (h / 2) | 0;
     // background and texture band
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      if (y >= bandTop && y < bandBottom) {
-        for (let x = 0; x < w; x++) {
-          const on = scene === 0 ? (((x + 4 * n) >> 2) ^ (y >> 2)) & 1 : ((x + y + 2 * n) >> 3) & 1;
-          Y[row + x] = on ? 200 : 60;
-        }
-      } else if (scene === 0) {
-        const ripple = (y * 7) & 15;
-        for (let x = 0; x < w; x++) Y[row + x] = 40 + ripple + (((x + 4 * n) & 255) * 5) / 8;
-      } else {
-        for (let x = 0; x < w; x++) Y[row + x] = 235 - ((((y + 2 * n) * 2 + (x >> 2)) & 255) * 3) / 4;
+    if (scene === 0) {
+      // Scene 0 rows repeat: the band by (y >> 2) parity, the background by its ripple
+      // (y * 7) & 15, the chroma U row everywhere and V by (y * 3) & 63. Each distinct row is
+      // computed once per frame with the per-sample formula and copied (same samples, less work).
+      const rows = this.rowCache(w);
+      for (let parity = 0; parity < 2; parity++) {
+        const o = parity * w;
+        for (let x = 0; x < w; x++) rows.band[o + x] = (((x + 4 * n) >> 2) ^ parity) & 1 ? 200 : 60;
       }
-    }
-    for (let y = 0; y < ch; y++) {
-      const row = y * cw;
-      for (let x = 0; x < cw; x++) {
-        // chroma moves with the luma background (scene 0: 4 luma samples left, scene 1: 2 up per frame)
-        U[row + x] = scene === 0 ? 96 + ((x + 2 * n) & 63) : 180 - ((y + n) & 63);
-        V[row + x] = scene === 0 ? 96 + ((((x + 2 * n) >> 1) + y * 3) & 63) : 70 + ((x + y + n) & 63);
+      for (let ripple = 0; ripple < 16; ripple++) {
+        const o = ripple * w;
+        for (let x = 0; x < w; x++) rows.background[o + x] = 40 + ripple + (((x + 4 * n) & 255) * 5) / 8;
+      }
+      for (let y = 0; y < h; y++) {
+        if (y >= bandTop && y < bandBottom) Y.set(rows.band.subarray(((y >> 2) & 1) * w, ((y >> 2) & 1) * w + w), y * w);
+        else Y.set(rows.background.subarray(((y * 7) & 15) * w, ((y * 7) & 15) * w + w), y * w);
+      }
+      for (let x = 0; x < cw; x++) rows.u[x] = 96 + ((x + 2 * n) & 63);
+      for (let k = 0; k < 64; k++) {
+        const o = k * cw;
+        for (let x = 0; x < cw; x++) rows.v[o + x] = 96 + ((((x + 2 * n) >> 1) + k) & 63);
+      }
+      for (let y = 0; y < ch; y++) {
+        U.set(rows.u.subarray(0, cw), y * cw);
+        V.set(rows.v.subarray(((y * 3) & 63) * cw, ((y * 3) & 63) * cw + cw), y * cw);
+      }
+    } else {
+      for (let y = 0; y < h; y++) {
+        const row = y * w;
+        if (y >= bandTop && y < bandBottom) {
+          for (let x = 0; x < w; x++) Y[row + x] = ((x + y + 2 * n) >> 3) & 1 ? 200 : 60;
+        } else {
+          for (let x = 0; x < w; x++) Y[row + x] = 235 - ((((y + 2 * n) * 2 + (x >> 2)) & 255) * 3) / 4;
+        }
+      }
+      for (let y = 0; y < ch; y++) {
+        const row = y * cw;
+        // chroma moves with the luma background (2 up per frame)
+        for (let x = 0; x < cw; x++) {
+          U[row + x] = 180 - ((y + n) & 63);
+          V[row + x] = 70 + ((x + y + n) & 63);
+        }
       }
     }
     // bouncing shapes: two rectangles and a disc
