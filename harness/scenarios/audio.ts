@@ -99,13 +99,18 @@ function within(name: string, value: number, min: number, max: number, unit: str
   return { name, value: round(value), unit, threshold: `>= ${min} and <= ${max}`, pass: Number.isFinite(value) && value >= min && value <= max, ...(detail ? { detail } : {}) };
 }
 
+/** Where the page's trickled candidates go: the Peer of the current attempt. */
+interface CandidateSink {
+  sink: ((candidate: string, mid: string) => void) | undefined;
+}
+
 /** Opens the audio page with the exposed function its trickled candidates come out of. */
-async function openAudioPage(ctx: ScenarioContext): Promise<{ call: PageCall; candidates: { sink: ((candidate: string, mid: string) => void) | undefined } }> {
+async function openAudioPage(ctx: ScenarioContext): Promise<{ call: PageCall; candidates: CandidateSink }> {
   const browser = await ctx.chromium();
   const server = await servePage(AUDIO_PAGE);
   ctx.defer(() => server.close());
   const page: Page = await browser.newPage();
-  const candidates: { sink: ((candidate: string, mid: string) => void) | undefined } = { sink: undefined };
+  const candidates: CandidateSink = { sink: undefined };
   await page.exposeFunction('chromeCandidate', (candidate: string, mid: string) => candidates.sink?.(candidate, mid));
   await page.goto(server.url);
   const call: PageCall = <T>(name: string, ...args: unknown[]) =>
@@ -119,7 +124,7 @@ async function openAudioPage(ctx: ScenarioContext): Promise<{ call: PageCall; ca
  * the page's go to the Peer (which holds them until it has the answer). Resolves once the
  * Peer is connected and its audio track open.
  */
-async function connectOnce(ctx: ScenarioContext, n: number, call: PageCall, candidates: { sink: ((c: string, m: string) => void) | undefined }): Promise<Peer> {
+async function connectOnce(ctx: ScenarioContext, n: number, call: PageCall, candidates: CandidateSink): Promise<Peer> {
   const peer = new Peer({ name: `conform-audio-${n}`, video: false, audio: true });
   ctx.defer(() => peer.close());
   let errors = 0;
