@@ -42,6 +42,16 @@ export interface RenditionOptions {
   onError(error: unknown): void;
 }
 
+/**
+ * The frame rate the rate control should budget bitrate / fps per picture with, given the
+ * pictures actually coded over the last second: that rate, within MIN_FRAME_RATE..nominal;
+ * undefined (keep `current`) while it is within RC_RATE_HYSTERESIS of the nominal rate from it.
+ */
+export function budgetFrameRate(codedPerSecond: number, nominal: number, current: number): number | undefined {
+  const actual = Math.min(nominal, Math.max(MIN_FRAME_RATE, codedPerSecond));
+  return Math.abs(actual - current) > RC_RATE_HYSTERESIS * nominal ? actual : undefined;
+}
+
 /** A rendition (one encode) of a Streamer. Internal: created and closed by the Streamer. */
 export class Rendition {
   /** Subscribers fed from here, or moving here. */
@@ -238,9 +248,8 @@ export class Rendition {
     this.coded.add(0, capturedAt);
     const rc = this.encoder?.rateControl;
     if (!rc || capturedAt - this.runStartedAt < RC_RATE_WINDOW_MS) return;
-    const nominal = this.applied!.frameRate;
-    const actual = Math.min(nominal, Math.max(MIN_FRAME_RATE, this.coded.ratePerSecond(capturedAt)));
-    if (Math.abs(actual - rc.fps) > RC_RATE_HYSTERESIS * nominal) rc.setFrameRate(actual);
+    const next = budgetFrameRate(this.coded.ratePerSecond(capturedAt), this.applied!.frameRate, rc.fps);
+    if (next !== undefined) rc.setFrameRate(next);
   }
 
   getStats(): RenditionStats {
