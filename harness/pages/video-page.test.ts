@@ -2,8 +2,9 @@
  * The receiver page's stamp reader (STAMP_READER_JS, canvas RGB) against src/encoding's
  * `readStamp` (I420 luma) on the same real pictures: SyntheticSource frames encoded by our
  * H264Encoder and decoded by Chromium's WebCodecs VideoDecoder. For each decoded VideoFrame
- * the page reads the stamp through a canvas exactly as it does for the <video> element, and
- * copies the top rows of the luma plane back to Node, where `readStamp` reads the same picture.
+ * the page reads the stamp both ways it can read its <video> (the VideoFrame's luma, and
+ * through a canvas), and copies the top rows of the luma plane back to Node, where
+ * `readStamp` reads the same picture.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { H264Encoder, readStamp, SyntheticSource, type I420Frame, type Stamp, type SyntheticPattern } from '../../src/encoding/index.js';
@@ -33,10 +34,10 @@ window.decodeAndRead = async (codec, units, rows) => {
       const h = frame.visibleRect.height;
       const stamp = readStampFrom(ctx2d, frame, w, h);
       const buf = new Uint8Array(frame.allocationSize());
-      const slot = { stamp, width: w, height: h, format: frame.format, luma: '' };
+      const slot = { stamp, frameStamp: null, width: w, height: h, format: frame.format, luma: '' };
       out.push(slot);
       // The first plane is luma in every YUV format (I420, NV12...): take its top rows.
-      pending.push(frame.copyTo(buf).then((planes) => {
+      pending.push(readStampVideoFrame(ctx2d, frame, w, h).then((s) => { slot.frameStamp = s; }).then(() => frame.copyTo(buf)).then((planes) => {
         if (!/^(I420|I420A|I422|I444|NV12)$/.test(frame.format)) throw new Error('not a YUV frame: ' + frame.format);
         let s = '';
         for (let y = 0; y < rows; y++) for (let x = 0; x < w; x++) s += String.fromCharCode(buf[planes[0].offset + y * planes[0].stride + x]);
@@ -60,7 +61,10 @@ window.decodeAndRead = async (codec, units, rows) => {
 </script></body></html>`;
 
 interface PageReading {
+  /** Through the canvas (readStampFrom). */
   stamp: Stamp | null;
+  /** From the VideoFrame's luma (readStampVideoFrame), as the receiver page reads its <video>. */
+  frameStamp: Stamp | null;
   width: number;
   height: number;
   format: string;
@@ -109,20 +113,22 @@ async function readBoth(width: number, height: number, count: number, options: {
     const top: I420Frame = { width: p.width, height: rows, y: luma, u: new Uint8Array(0), v: new Uint8Array(0) };
     return readStamp(top);
   });
-  return { sent, page: result.out.map((p) => p.stamp), node, sizes: result.out.map((p) => `${p.width}x${p.height}`) };
+  return { sent, page: result.out.map((p) => p.stamp), frame: result.out.map((p) => p.frameStamp), node, sizes: result.out.map((p) => `${p.width}x${p.height}`) };
 }
 
 describe.skipIf(!available)('the receiver page stamp reader', () => {
-  it('agrees with readStamp on 1280x720 pictures our encoder made and Chromium decoded (16-sample cells)', async () => {
+  it('agrees with readStamp, from the luma and through the canvas, on 1280x720 pictures our encoder made and Chromium decoded (16-sample cells)', async () => {
     const r = await readBoth(1280, 720, 8, { bitrate: 2_500_000 });
     expect(r.sizes.every((s) => s === '1280x720')).toBe(true);
     expect(r.page).toEqual(r.node);
+    expect(r.frame).toEqual(r.node);
     expect(r.page).toEqual(r.sent);
   }, 30_000);
 
   it('agrees with readStamp on 320x240 pictures (8-sample cells) coded at a low bitrate with noise', async () => {
     const r = await readBoth(320, 240, 10, { pattern: 'noisy', bitrate: 150_000 });
     expect(r.page).toEqual(r.node);
+    expect(r.frame).toEqual(r.node);
     expect(r.page.filter((s) => s !== null).length).toBeGreaterThanOrEqual(8);
     for (const s of r.page) if (s) expect(r.sent).toContainEqual(s);
   }, 30_000);
@@ -131,6 +137,7 @@ describe.skipIf(!available)('the receiver page stamp reader', () => {
     const dark = await readBoth(640, 360, 4, { stamp: false });
     const grey = await readBoth(640, 360, 4, { stamp: false, pattern: 'flat' });
     expect([...dark.page, ...grey.page]).toEqual(Array(8).fill(null));
+    expect([...dark.frame, ...grey.frame]).toEqual(Array(8).fill(null));
     for (const s of [...dark.node, ...grey.node]) expect([null, JSON.stringify({ frame: 0, captureTimeMs: 0 })]).toContain(s && JSON.stringify(s));
   }, 30_000);
 });

@@ -5,8 +5,9 @@
  * the exposed `conformCandidate` function.
  *
  * The received video plays in a <video> element. Every presented frame
- * (`requestVideoFrameCallback`) has its top-left stamp region drawn to a canvas and read with
- * `STAMP_READER_JS`, a port of src/encoding/synthetic.ts `readStamp` (8 x 8 cells of
+ * (`requestVideoFrameCallback`) is taken as a VideoFrame whose top-left stamp region alone is
+ * copied (no RGB conversion; a canvas draw of the frame cost about 6.4 ms per 720p frame here)
+ * and read with `STAMP_READER_JS`, a port of src/encoding/synthetic.ts `readStamp` (8 x 8 cells of
  * `stampCellSize(width)` samples, 24-bit frame number, 32-bit capture time, CRC-8, the central
  * half of each cell averaged and compared with luma 128). That gives per frame: the frame
  * number (skipped = gaps, repeated = the same number presented again, resets = the number
@@ -18,6 +19,9 @@
 
 /**
  * The stamp reader, shared by the receiver page and its test page. Defines
+ * `readStampVideoFrame(ctx2d, frame, width, height)` (async: the luma of the stamp region,
+ * read by `readStampLuma`, the same steps as readStamp; through the canvas for a frame that is
+ * not YUV), `readStampFrom(ctx2d, drawable, width, height)` (through a canvas) and
  * `readStampRgba(rgba, stride, cell)`: `rgba` the canvas ImageData bytes of at least the
  * 8 x 8-cell region, `stride` its width in pixels. Luma is BT.601 limited range from RGB
  * (Y = 16 + (65.738 R + 129.057 G + 25.064 B) / 256), the inverse of how Chromium draws a
@@ -54,6 +58,36 @@ function readStampRgba(rgba, stride, cell) {
   if (b.every((x) => x === 0)) return null;
   return { frame: (b[0] << 16) | (b[1] << 8) | b[2], captureTimeMs: ((b[3] << 24) | (b[4] << 16) | (b[5] << 8) | b[6]) >>> 0 };
 }
+/** readStamp itself on a luma plane: y from offset with stride samples per row (CRC-8 checked; all-dark: null). */
+function readStampLuma(y, offset, stride, cell) {
+  const b = new Uint8Array(8);
+  const q = cell >> 2;
+  for (let bit = 0; bit < 64; bit++) {
+    const x0 = (bit % 8) * cell + q;
+    const y0 = Math.floor(bit / 8) * cell + q;
+    let s = 0;
+    for (let yy = 0; yy < 2 * q; yy++) for (let x = 0; x < 2 * q; x++) s += y[offset + (y0 + yy) * stride + x0 + x];
+    if (s / (4 * q * q) >= 128) b[bit >> 3] |= 1 << (7 - (bit & 7));
+  }
+  if (stampCrc8(b, 7) !== b[7]) return null;
+  if (b.every((x) => x === 0)) return null;
+  return { frame: (b[0] << 16) | (b[1] << 8) | b[2], captureTimeMs: ((b[3] << 24) | (b[4] << 16) | (b[5] << 8) | b[6]) >>> 0 };
+}
+const YUV_FORMATS = /^(I420|I420A|I422|I444|NV12)$/;
+/**
+ * Reads the stamp of a VideoFrame: copies only the stamp region of its planes (no conversion
+ * to RGB) and reads the luma plane; frames in other formats go through the canvas.
+ */
+async function readStampVideoFrame(ctx2d, frame, width, height) {
+  const cell = stampCellSize(width);
+  const size = cell * 8;
+  if (width < size || height < size) return null;
+  if (!YUV_FORMATS.test(frame.format || '')) return readStampFrom(ctx2d, frame, width, height);
+  const rect = { x: 0, y: 0, width: size, height: size };
+  const buf = new Uint8Array(frame.allocationSize({ rect }));
+  const planes = await frame.copyTo(buf, { rect });
+  return readStampLuma(buf, planes[0].offset, planes[0].stride, cell);
+}
 /** Reads the stamp of a drawable (video element, VideoFrame) of the given size through a 2D canvas context. */
 function readStampFrom(ctx2d, source, width, height) {
   const cell = stampCellSize(width);
@@ -77,7 +111,7 @@ const TWO32 = 4294967296;
 const state = { pc: null, video: document.getElementById('v'), audio: document.getElementById('a'), errors: [] };
 const ctx2d = document.getElementById('c').getContext('2d', { willReadFrequently: true });
 function freshFrames() {
-  return { callbacks: 0, missedCallbacks: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, latencies: [], lastFrame: null, width: 0, height: 0 };
+  return { callbacks: 0, missedCallbacks: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, readMs: 0, latencies: [], lastFrame: null, width: 0, height: 0 };
 }
 let frames = freshFrames();
 let lastNumber = null;
@@ -92,12 +126,27 @@ function onFrame(now, meta) {
   lastPresented = meta.presentedFrames;
   f.width = meta.width;
   f.height = meta.height;
-  let stamp = null;
-  try { stamp = readStampFrom(ctx2d, state.video, meta.width, meta.height); } catch (e) { if (state.errors.length < 10) state.errors.push('stamp: ' + e.message); }
-  if (!stamp) { f.unreadable++; return; }
-  f.read++;
   // Wall-clock time of display: the page's Date.now() at performance.now(), moved to expectedDisplayTime.
   const displayMs = Date.now() - performance.now() + meta.expectedDisplayTime;
+  const t0 = performance.now();
+  let frame = null;
+  try { frame = new VideoFrame(state.video); } catch (e) { if (state.errors.length < 10) state.errors.push('VideoFrame: ' + e.message); }
+  const reading = (frame
+    ? readStampVideoFrame(ctx2d, frame, meta.width, meta.height).finally(() => frame.close())
+    : new Promise((resolve) => resolve(readStampFrom(ctx2d, state.video, meta.width, meta.height)))
+  ).then((stamp) => { frames.readMs += performance.now() - t0; return stamp; });
+  // Readings are counted in presentation order.
+  pending = pending.then(() => reading).then(
+    (stamp) => count(stamp, displayMs),
+    (e) => { if (state.errors.length < 10) state.errors.push('stamp: ' + e.message); count(null, displayMs); },
+  );
+}
+
+let pending = Promise.resolve();
+function count(stamp, displayMs) {
+  const f = frames;
+  if (!stamp) { f.unreadable++; return; }
+  f.read++;
   let latency = (displayMs % TWO32) - stamp.captureTimeMs;
   if (latency < -TWO32 / 2) latency += TWO32;
   else if (latency > TWO32 / 2) latency -= TWO32;
@@ -163,7 +212,7 @@ window.conform = {
   async addCandidate(candidate, mid) { await state.pc.addIceCandidate({ candidate, sdpMid: mid }); },
   state() { return state.pc ? state.pc.connectionState : 'none'; },
   /** What the stamp reader saw since the last call (latencies in ms, one per read frame). */
-  frames() { const f = frames; frames = freshFrames(); f.width = f.width || state.video.videoWidth; f.height = f.height || state.video.videoHeight; return f; },
+  async frames() { await pending; const f = frames; frames = freshFrames(); f.width = f.width || state.video.videoWidth; f.height = f.height || state.video.videoHeight; return f; },
   async stats() {
     const out = { at: Date.now(), connectionState: state.pc ? state.pc.connectionState : 'none', video: null, audio: null, rttMs: null, errors: state.errors.slice() };
     if (!state.pc) return out;

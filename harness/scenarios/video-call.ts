@@ -103,6 +103,8 @@ export interface FrameCounts {
   resets: number;
   /** The last frame number read. */
   lastFrame: number | null;
+  /** Milliseconds the page spent reading stamps (drawing the region to the canvas and reading it). */
+  readMs: number;
 }
 
 /** What the page's stamp reader saw in one drain (`conform.frames()`). */
@@ -140,7 +142,7 @@ export interface VideoCallOptions {
 }
 
 function zeroCounts(lastFrame: number | null): FrameCounts {
-  return { callbacks: 0, missedCallbacks: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, lastFrame };
+  return { callbacks: 0, missedCallbacks: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, lastFrame, readMs: 0 };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -250,6 +252,7 @@ export class VideoCall {
     t.skipped += batch.skipped;
     t.repeated += batch.repeated;
     t.resets += batch.resets;
+    t.readMs += batch.readMs;
     if (batch.lastFrame !== null) t.lastFrame = batch.lastFrame;
     for (const l of batch.latencies) this.latencies.push(l);
     return batch;
