@@ -38,40 +38,35 @@ function stampCrc8(b, n) {
   }
   return c;
 }
-function readStampRgba(rgba, stride, cell) {
+/**
+ * readStamp's steps with the luma of sample (x, y) from \`luma(x, y)\`: the central half of each
+ * cell averaged against 128, CRC-8 checked. An all-dark region reads as eight zero bytes, whose
+ * CRC-8 is zero as well: no stamp.
+ */
+function readStampWith(cell, luma) {
   const b = new Uint8Array(8);
   const q = cell >> 2;
   for (let bit = 0; bit < 64; bit++) {
     const x0 = (bit % 8) * cell + q;
     const y0 = Math.floor(bit / 8) * cell + q;
     let s = 0;
-    for (let y = 0; y < 2 * q; y++) {
-      for (let x = 0; x < 2 * q; x++) {
-        const o = ((y0 + y) * stride + x0 + x) * 4;
-        s += 16 + (65.738 * rgba[o] + 129.057 * rgba[o + 1] + 25.064 * rgba[o + 2]) / 256;
-      }
-    }
+    for (let y = 0; y < 2 * q; y++) for (let x = 0; x < 2 * q; x++) s += luma(x0 + x, y0 + y);
     if (s / (4 * q * q) >= 128) b[bit >> 3] |= 1 << (7 - (bit & 7));
   }
   if (stampCrc8(b, 7) !== b[7]) return null;
-  // An all-dark region reads as eight zero bytes, whose CRC-8 is zero as well: no stamp.
   if (b.every((x) => x === 0)) return null;
   return { frame: (b[0] << 16) | (b[1] << 8) | b[2], captureTimeMs: ((b[3] << 24) | (b[4] << 16) | (b[5] << 8) | b[6]) >>> 0 };
 }
-/** readStamp itself on a luma plane: y from offset with stride samples per row (CRC-8 checked; all-dark: null). */
+/** From canvas RGBA bytes, \`stride\` pixels per row (BT.601 limited-range luma). */
+function readStampRgba(rgba, stride, cell) {
+  return readStampWith(cell, (x, y) => {
+    const o = (y * stride + x) * 4;
+    return 16 + (65.738 * rgba[o] + 129.057 * rgba[o + 1] + 25.064 * rgba[o + 2]) / 256;
+  });
+}
+/** From a luma plane: \`y\` from \`offset\`, \`stride\` samples per row. */
 function readStampLuma(y, offset, stride, cell) {
-  const b = new Uint8Array(8);
-  const q = cell >> 2;
-  for (let bit = 0; bit < 64; bit++) {
-    const x0 = (bit % 8) * cell + q;
-    const y0 = Math.floor(bit / 8) * cell + q;
-    let s = 0;
-    for (let yy = 0; yy < 2 * q; yy++) for (let x = 0; x < 2 * q; x++) s += y[offset + (y0 + yy) * stride + x0 + x];
-    if (s / (4 * q * q) >= 128) b[bit >> 3] |= 1 << (7 - (bit & 7));
-  }
-  if (stampCrc8(b, 7) !== b[7]) return null;
-  if (b.every((x) => x === 0)) return null;
-  return { frame: (b[0] << 16) | (b[1] << 8) | b[2], captureTimeMs: ((b[3] << 24) | (b[4] << 16) | (b[5] << 8) | b[6]) >>> 0 };
+  return readStampWith(cell, (x, row) => y[offset + row * stride + x]);
 }
 const YUV_FORMATS = /^(I420|I420A|I422|I444|NV12)$/;
 /**
