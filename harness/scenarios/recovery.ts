@@ -10,12 +10,15 @@
  *    picture must keep flowing: no freeze over 1 s, about 30 fps, and Chromium's
  *    `packetsLost` back to (near) 0 once the last retransmissions land;
  * 3. settle, clean;
- * 4. unrecoverable loss: every packet of one frame dropped and kept out of the retransmission
- *    buffer, so Chromium's NACKs find nothing. Chromium then sends a PLI (RFC 4585 section
+ * 4. loss beyond repair, answered by us: every packet of one frame dropped and kept out of the
+ *    retransmission buffer. Chromium's first NACK for it finds nothing, and the Streamer
+ *    answers that unanswerable NACK with an IDR at once (`keyframeOnUnrepairableLoss`): the
+ *    time from the drop to the IDR decoded and the freeze must stay within a second;
+ * 5. the same loss with that answer turned off: Chromium sends a PLI (RFC 4585 section
  *    6.3.1) once its wait for a decodable frame runs out (about 3 s in libwebrtc); the
  *    Streamer answers with an IDR, and the time from the PLI to the IDR sent and to the IDR
- *    decoded is measured;
- * 5. tail, clean.
+ *    decoded is measured (the freeze before the PLI is Chromium's wait, bounded on its own);
+ * 6. tail, clean.
  *
  * The Streamer runs with no periodic IDR by default (`keyframeIntervalS` 0): a periodic IDR
  * would repair phase 4 before Chromium asks.
@@ -41,6 +44,8 @@ const IDR_DECODED_WAIT_MS = 3000;
 const MIN_WARMUP_S = 1.5;
 const MIN_LOSS_S = 3;
 const MIN_TAIL_S = 1;
+/** Clean time after the answered loss, for Chromium to report a freeze if there was one. */
+const ANSWERED_OBSERVE_S = 1.5;
 const FIRST_FRAME_TIMEOUT_MS = 15_000;
 const SUBSCRIBER_ID = 'recovery';
 
@@ -105,6 +110,7 @@ export const recoveryScenario: Scenario = {
   description:
     'A Streamer at 1280x720, 30 fps, 2.5 Mbit/s into Chromium with deliberate loss at our sender: a seeded 5 % of packets ' +
     '(Chromium NACKs, we retransmit; no freeze over 1 s, packetsLost back to ~0, ~30 fps), then one frame lost beyond repair ' +
+    '(its unanswerable NACK answered with an IDR: freeze under 1 s), then again with that answer off ' +
     '(Chromium sends a PLI, an IDR answers it: time from PLI to IDR sent and decoded).',
   defaults: {
     duration: 20,
@@ -118,6 +124,7 @@ export const recoveryScenario: Scenario = {
       maxFreezeS: 1,
       minFps: 27,
       minDecodedShare: 0.95,
+      maxUnrepairableToIdrDecodedMs: 1000,
       maxPliToIdrSentMs: 250,
       maxPliToIdrDecodedMs: 1000,
       maxUnrepairedFreezeS: 4,
@@ -133,6 +140,7 @@ export const recoveryScenario: Scenario = {
     maxFreezeS: 'longest freeze Chromium reported during the steady loss and settle, seconds, at most',
     minFps: 'frames decoded per second over the steady loss, at least (bounded by what the encoder sends)',
     minDecodedShare: 'frames Chromium decoded / frames we sent over the steady loss, at least',
+    maxUnrepairableToIdrDecodedMs: "from dropping a frame beyond repair to Chromium's keyFramesDecoded growing, with the Streamer answering the unanswerable NACK, ms, at most",
     maxPliToIdrSentMs: 'from our receipt of the PLI to the IDR leaving our sender, ms, at most',
     maxPliToIdrDecodedMs: "from our receipt of the PLI to Chromium's keyFramesDecoded growing (polled every 25 ms), ms, at most",
     maxUnrepairedFreezeS: "freeze Chromium reported for the frame lost beyond repair (its wait for a decodable frame, then the IDR), seconds, at most",
@@ -195,8 +203,30 @@ export const recoveryScenario: Scenario = {
     const lossFrames = call.frameSummary(true);
     const settled = await observe(ctx, call, sender, 'settle', SETTLE_S, state);
 
-    // Unrecoverable loss: one whole frame, kept out of the retransmission buffer.
-    const beforeDrop = settled.last;
+    // Loss beyond repair, answered by us: the unanswerable NACK draws an IDR at once.
+    ctx.progress('unrepairable frame, answered');
+    const beforeAnswered = video(settled.last);
+    const oursBeforeAnswered = sender.getStats();
+    const answeredAt = performance.now();
+    sender.dropNextFrames(1, { recoverable: false });
+    ctx.note(`one frame dropped beyond repair at ${ctx.elapsed().toFixed(1)} s (the Streamer answers the unanswerable NACK with an IDR)`);
+    let answeredDecodedMs = Number.NaN;
+    for (const end = answeredAt + IDR_DECODED_WAIT_MS; performance.now() < end; await sleep(DECODE_POLL_MS)) {
+      const s = await call.stats();
+      if (sender.getStats().keyframesSent > oursBeforeAnswered.keyframesSent && video(s).keyFramesDecoded > beforeAnswered.keyFramesDecoded) {
+        answeredDecodedMs = performance.now() - answeredAt;
+        break;
+      }
+    }
+    state.prev = await call.stats();
+    state.prevOurs = sender.getStats();
+    const answered = await observe(ctx, call, sender, 'after the answered loss', ANSWERED_OBSERVE_S, state);
+    const afterAnswered = video(answered.last);
+    const answeredCauses = JSON.stringify(streamer.getStats().renditions[0]?.keyframeCauses ?? {});
+
+    // Loss beyond repair left to Chromium: its PLI, and our IDR.
+    streamer.setKeyframeOnUnrepairableLoss(false);
+    const beforeDrop = answered.last;
     const oursBeforeDrop = sender.getStats();
     const requested = requests.length;
     const reported = unrepairableAt.length;
@@ -224,6 +254,7 @@ export const recoveryScenario: Scenario = {
         await sleep(DECODE_POLL_MS);
       }
     }
+    streamer.setKeyframeOnUnrepairableLoss(true);
     // Chromium reports the freeze once frames flow again: give it a moment, then take the tail.
     state.prev = await call.stats();
     state.prevOurs = sender.getStats();
@@ -264,6 +295,11 @@ export const recoveryScenario: Scenario = {
     const sent = lossEndOurs.framesSent - lossStartOurs.framesSent;
     checks.push(atLeast('frames decoded / frames sent during the loss', decoded / Math.max(1, sent), th.minDecodedShare!, 'ratio',
       `${decoded} decoded, ${sent} sent (polls and the decoder's pipeline shift a few frames across the phase edges)`));
+
+    checks.push(atMost('frame lost beyond repair: drop to IDR decoded, no PLI needed', answeredDecodedMs, th.maxUnrepairableToIdrDecodedMs!, 'ms',
+      `pliCount ${beforeAnswered.pliCount} -> ${afterAnswered.pliCount}; IDR causes so far ${answeredCauses}`));
+    checks.push(atMost('freeze for the frame lost beyond repair, answered at once', afterAnswered.totalFreezesDuration - beforeAnswered.totalFreezesDuration, th.maxFreezeS!, 's',
+      `freezeCount ${beforeAnswered.freezeCount} -> ${afterAnswered.freezeCount}`));
 
     const b = video(beforeDrop);
     const pliDetail = pli

@@ -12,6 +12,12 @@ export const DEFAULT_BITRATE_BPS = 2_500_000;
 export const DEFAULT_WORKERS = 2;
 /** Seconds between periodic IDRs (0: IDRs only when asked: join, PLI/FIR, size or rate change). */
 export const DEFAULT_KEYFRAME_INTERVAL_S = 2;
+/**
+ * A NACK we cannot answer means the receiver holds a frame it can never decode: an IDR now
+ * instead of waiting for its PLI (libwebrtc waits about 3 s for a decodable frame first).
+ * Further unanswerable NACKs within this many ms ask for no second IDR.
+ */
+export const UNREPAIRABLE_KEYFRAME_MIN_INTERVAL_MS = 500;
 /** Opus target bitrate when `audio: true`. */
 export const DEFAULT_AUDIO_BITRATE_BPS = 32_000;
 /** A 440 Hz tone at half scale: audible and easy to check on the receiving side. */

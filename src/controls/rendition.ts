@@ -13,7 +13,7 @@ import type { Subscriber } from './subscriber.js';
 import { SampleWindow } from './window.js';
 
 /** Why an IDR was coded. */
-export type KeyframeCause = 'first' | 'start' | 'join' | 'pli' | 'fir' | 'periodic' | 'settings';
+export type KeyframeCause = 'first' | 'start' | 'join' | 'pli' | 'fir' | 'unrepairable' | 'periodic' | 'settings';
 
 export interface RenditionStats {
   id: number;

@@ -308,6 +308,43 @@ describe('Streamer over loopback', () => {
     expect(stats.total.pli).toBe(1);
   });
 
+  it('a NACK for packets no longer stored draws an IDR at once without waiting for a PLI, unless turned off', async () => {
+    const [a] = await pairs(1);
+    const s = streamer();
+    const sub = s.subscribe(a!.peer, { id: 'a' });
+    await s.start();
+    await until(() => frames(a!).length >= 10, 10_000, '10 frames');
+    /** Drops one frame beyond repair, NACKs the sequence numbers that never came, returns how many. */
+    const loseFrame = async (): Promise<number> => {
+      const from = a!.receiver.videoPackets.length;
+      a!.peer.video!.dropNextFrames(1, { recoverable: false });
+      await until(() => a!.peer.video!.getStats().framesDroppedByHook > 0 && a!.receiver.videoPackets.length > from + 20, 10_000, 'packets after the drop');
+      // Sequence numbers after the last packet before the drop that never arrived.
+      const after = a!.receiver.videoPackets.slice(from);
+      const seen = new Set(after.map((p) => p.sequenceNumber));
+      const base = a!.receiver.videoPackets[from - 1]!.sequenceNumber;
+      const span = (after.at(-1)!.sequenceNumber - base) & 0xffff;
+      const missing: number[] = [];
+      for (let i = 1; i < span; i++) if (!seen.has((base + i) & 0xffff)) missing.push((base + i) & 0xffff);
+      expect(missing.length).toBeGreaterThan(0);
+      a!.receiver.sendRtcp(a!.receiver.videoTrack, [GenericNack.fromSequenceNumbers(0x5eed, a!.receiver.videoSsrc!, missing)]);
+      return missing.length;
+    };
+    await loseFrame();
+    await until(() => frames(a!).filter((f) => f.keyframe).length >= 2, 10_000, 'an IDR after the unanswerable NACK');
+    expect(s.getStats().renditions[0]!.keyframeCauses).toEqual({ first: 1, unrepairable: 1 });
+    expect(sub.getStats().unrepairableLosses).toBe(1);
+    expect(a!.peer.video!.getStats().rtcp.pli).toBe(0);
+
+    s.setKeyframeOnUnrepairableLoss(false);
+    await sleep(600);
+    await loseFrame();
+    await until(() => sub.getStats().unrepairableLosses === 2, 10_000, 'the second unanswerable NACK');
+    await sleep(500);
+    expect(s.getStats().renditions[0]!.keyframeCauses).toEqual({ first: 1, unrepairable: 1 });
+    expect(frames(a!).filter((f) => f.keyframe).length).toBe(2);
+  });
+
   it('statistics carry bitrate, fps, RTT, loss, jitter, NACKs and latency from real RTCP', async () => {
     const [a] = await pairs(1);
     const s = streamer({ audio: true });

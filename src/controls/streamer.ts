@@ -28,6 +28,11 @@ export interface StreamerOptions {
   workers?: number;
   /** Seconds between periodic IDRs (default 2; 0: only on join, PLI/FIR and settings changes). */
   keyframeIntervalS?: number;
+  /**
+   * Answer a NACK for packets no longer stored with an IDR at once, instead of leaving the
+   * receiver frozen until its PLI (default true; at most one per subscriber every 500 ms).
+   */
+  keyframeOnUnrepairableLoss?: boolean;
 }
 
 export interface SubscribeOptions {
@@ -113,6 +118,7 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
   private nextRenditionId = 1;
   private runningFlag = false;
   private closedFlag = false;
+  private keyframeOnUnrepairable: boolean;
 
   constructor(options: StreamerOptions = {}) {
     super();
@@ -120,6 +126,7 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
     const { workers, keyframeIntervalS, audioBps } = checkOptions(options);
     this.workers = workers;
     this.keyframeIntervalS = keyframeIntervalS;
+    this.keyframeOnUnrepairable = options.keyframeOnUnrepairableLoss ?? true;
     this.audio = audioBps === undefined ? undefined : new AudioPipeline(audioBps, () => this.subscribers.values(), (e) => this.fail(e));
     this.host = {
       switched: (subscriber, from) => {
@@ -129,7 +136,15 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
         }
       },
       keyframeRequested: (subscriber, request: KeyframeRequest) => subscriber.feeding?.requestKeyframe(request.cause),
+      lossUnrepairable: (subscriber) => {
+        if (this.keyframeOnUnrepairable) subscriber.feeding?.requestKeyframe('unrepairable');
+      },
     };
+  }
+
+  /** Turns the IDR answer to unanswerable NACKs on or off while live (see `StreamerOptions`). */
+  setKeyframeOnUnrepairableLoss(enabled: boolean): void {
+    this.keyframeOnUnrepairable = enabled;
   }
 
   get running(): boolean {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KeyframeRequest, Peer, PeerConnectionState, SenderStats } from '../peer/index.js';
-import { LATENCY_SAMPLES_MAX, Messages, STATS_WINDOW_MS } from './constants.js';
+import { LATENCY_SAMPLES_MAX, Messages, STATS_WINDOW_MS, UNREPAIRABLE_KEYFRAME_MIN_INTERVAL_MS } from './constants.js';
 import { ControlsError } from './errors.js';
 import type { Rendition } from './rendition.js';
 import type { VideoSettings } from './settings.js';
@@ -73,6 +73,8 @@ export interface SubscriberStats {
   framesWithheld: number;
   /** PLI/FIR messages its receiver sent that reached us (each asks its rendition for an IDR). */
   keyframeRequests: number;
+  /** NACKs of video packets no longer stored (each may have drawn an IDR, see Streamer `keyframeOnUnrepairableLoss`). */
+  unrepairableLosses: number;
   latency: LatencyStats;
 }
 
@@ -82,6 +84,8 @@ export interface SubscriberHost {
   switched(subscriber: Subscriber, from: Rendition | undefined, to: Rendition): void;
   /** A keyframe request from the subscriber's receiver. */
   keyframeRequested(subscriber: Subscriber, request: KeyframeRequest): void;
+  /** The subscriber's receiver NACKed video packets that can no longer be resent. */
+  lossUnrepairable(subscriber: Subscriber): void;
 }
 
 function mediaStats(s: SenderStats): MediaStats {
@@ -133,6 +137,9 @@ export class Subscriber {
   private readonly captureToSend = new SampleWindow(STATS_WINDOW_MS, LATENCY_SAMPLES_MAX);
   private readonly receiverLatency = new SampleWindow(STATS_WINDOW_MS, LATENCY_SAMPLES_MAX);
   private readonly offKeyframe: () => void;
+  private readonly offUnrepairable: () => void;
+  private unrepairableLosses = 0;
+  private lastUnrepairableKeyframeAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly id: string,
@@ -146,6 +153,14 @@ export class Subscriber {
       if (request.mid !== peer.video?.mid) return;
       this.keyframeRequests++;
       this.host.keyframeRequested(this, request);
+    });
+    this.offUnrepairable = peer.on('unrepairable', (loss) => {
+      if (loss.mid !== peer.video?.mid) return;
+      this.unrepairableLosses++;
+      const now = performance.now();
+      if (now - this.lastUnrepairableKeyframeAt < UNREPAIRABLE_KEYFRAME_MIN_INTERVAL_MS) return;
+      this.lastUnrepairableKeyframeAt = now;
+      this.host.lossUnrepairable(this);
     });
   }
 
@@ -234,6 +249,7 @@ export class Subscriber {
       audio,
       framesWithheld: this.withheld,
       keyframeRequests: this.keyframeRequests,
+      unrepairableLosses: this.unrepairableLosses,
       latency: {
         windowMs: STATS_WINDOW_MS,
         captureToSendP50Ms: p50,
@@ -251,5 +267,6 @@ export class Subscriber {
   /** Stop listening to the peer (the peer itself belongs to the caller). @internal */
   detach(): void {
     this.offKeyframe();
+    this.offUnrepairable();
   }
 }

@@ -38,7 +38,7 @@ import {
 } from './constants.js';
 import { InvalidDescriptionError, NativePeerError, NoAcceptableCodecError, SignalingError } from './errors.js';
 import type { PacerOptions } from './pacer.js';
-import { AudioSender, VideoSender, type BitrateEstimate, type KeyframeRequest, type MediaSender, type SenderStats } from './sender.js';
+import { AudioSender, VideoSender, type BitrateEstimate, type KeyframeRequest, type MediaSender, type SenderStats, type UnrepairableLoss } from './sender.js';
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 export type IceConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
@@ -90,6 +90,8 @@ export interface PeerEvents {
   signalingstatechange: SignalingState;
   keyframeRequested: KeyframeRequest;
   bitrateEstimate: BitrateEstimate;
+  /** A NACK asked for packets no sender can resend any more (see MediaSender `unrepairable`). */
+  unrepairable: UnrepairableLoss;
   datachannel: Channel;
   /** node-datachannel refused something asynchronously (a trickled candidate...). */
   error: NativePeerError;
@@ -374,6 +376,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     const sender = plan.kind === 'video' ? new VideoSender(track, common) : new AudioSender(track, common);
     sender.on('keyframeRequested', (e) => this.emit('keyframeRequested', e));
     sender.on('bitrateEstimate', (e) => this.emit('bitrateEstimate', e));
+    sender.on('unrepairable', (e) => this.emit('unrepairable', e));
     this.senders.push(sender);
   }
 
