@@ -106,7 +106,7 @@ const TWO32 = 4294967296;
 const state = { pc: null, video: document.getElementById('v'), audio: document.getElementById('a'), errors: [] };
 const ctx2d = document.getElementById('c').getContext('2d', { willReadFrequently: true });
 function freshFrames() {
-  return { callbacks: 0, missedCallbacks: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, readMs: 0, latencies: [], lastFrame: null, width: 0, height: 0 };
+  return { callbacks: 0, missedCallbacks: 0, notReady: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, readMs: 0, latencies: [], numbers: [], lastFrame: null, width: 0, height: 0 };
 }
 let frames = freshFrames();
 let lastNumber = null;
@@ -123,9 +123,12 @@ function onFrame(now, meta) {
   f.height = meta.height;
   // Wall-clock time of display: the page's Date.now() at performance.now(), moved to expectedDisplayTime.
   const displayMs = Date.now() - performance.now() + meta.expectedDisplayTime;
+  // The first callback can come before the element holds the frame's data (readyState below
+  // HAVE_CURRENT_DATA; VideoFrame then throws "Invalid source state"): nothing to read yet.
+  if (state.video.readyState < 2) { f.notReady++; return; }
   const t0 = performance.now();
   let frame = null;
-  try { frame = new VideoFrame(state.video); } catch (e) { if (state.errors.length < 10) state.errors.push('VideoFrame: ' + e.message); }
+  try { frame = new VideoFrame(state.video); } catch (e) { if (state.errors.length < 10) state.errors.push('VideoFrame: ' + e.message + ' (readyState ' + state.video.readyState + ')'); }
   const reading = (frame
     ? readStampVideoFrame(ctx2d, frame, meta.width, meta.height).finally(() => frame.close())
     : new Promise((resolve) => resolve(readStampFrom(ctx2d, state.video, meta.width, meta.height)))
@@ -147,6 +150,7 @@ function count(stamp, displayMs) {
   else if (latency > TWO32 / 2) latency -= TWO32;
   f.latencies.push(Math.round(latency * 10) / 10);
   const n = stamp.frame;
+  f.numbers.push(n);
   if (lastNumber !== null) {
     if (n === lastNumber) f.repeated++;
     else if (n > lastNumber) f.skipped += n - lastNumber - 1;

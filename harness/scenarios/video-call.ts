@@ -93,6 +93,8 @@ export interface FrameCounts {
   callbacks: number;
   /** Presented frames that got no callback (gaps in `presentedFrames`). */
   missedCallbacks: number;
+  /** Callbacks that came before the element held the frame's data (nothing to read). */
+  notReady: number;
   read: number;
   unreadable: number;
   /** Frame numbers missing between consecutive readings. */
@@ -111,6 +113,8 @@ export interface FrameCounts {
 export interface FrameBatch extends FrameCounts {
   /** Capture-to-display latency of each read frame, ms. */
   latencies: number[];
+  /** The frame number of each read frame, in presentation order. */
+  numbers: number[];
   width: number;
   height: number;
 }
@@ -142,7 +146,7 @@ export interface VideoCallOptions {
 }
 
 function zeroCounts(lastFrame: number | null): FrameCounts {
-  return { callbacks: 0, missedCallbacks: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, lastFrame, readMs: 0 };
+  return { callbacks: 0, missedCallbacks: 0, notReady: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, lastFrame, readMs: 0 };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -247,6 +251,7 @@ export class VideoCall {
     const t = this.totals;
     t.callbacks += batch.callbacks;
     t.missedCallbacks += batch.missedCallbacks;
+    t.notReady += batch.notReady;
     t.read += batch.read;
     t.unreadable += batch.unreadable;
     t.skipped += batch.skipped;

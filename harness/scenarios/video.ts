@@ -143,7 +143,7 @@ export const videoScenario: Scenario = {
     const rendition = stats.renditions[0];
     ctx.note(`window ${windowSeconds.toFixed(1)} s: latency p50 ${frames.latencyP50} ms, p95 ${frames.latencyP95} ms, max ${frames.latencyMax} ms; ` +
       `${frames.skipped} frame numbers skipped (Chromium presented ${frames.missedCallbacks} frames without a frame callback, which show as skipped), ` +
-      `${frames.repeated} repeated, ${frames.unreadable} unreadable of ${presented} read; ` +
+      `${frames.repeated} repeated, ${frames.unreadable} unreadable of ${presented} read, ${frames.notReady} callbacks before the element had data; ` +
       `reading a stamp took the page ${presented ? (frames.readMs / presented).toFixed(2) : '-'} ms per frame`);
     if (rendition) {
       ctx.note(`encoder: ${rendition.framesEncoded} frames (${rendition.keyframesEncoded} IDR), ${rendition.framesSkipped} capture ticks skipped behind real time, ` +
