@@ -5,8 +5,9 @@
  * start time and never from the previous tick, so the error of one wait (a late timer, a slow
  * callback) is not carried into the next: lateness stays bounded and does not accumulate over
  * minutes. Each wait is a `setTimeout` for the coarse part, which wakes up to `spinMs` early,
- * then a short busy wait on the monotonic clock up to the deadline (timers fire up to a few ms
- * late; the spin absorbs that without burning a core between ticks).
+ * then, when the time source can block (the real one: `Atomics.wait`, idle), a block up to the
+ * deadline, and a busy wait on the monotonic clock for whatever is left (timers fire up to a
+ * few ms late; the final wait absorbs that without burning a core between ticks).
  *
  * In as-fast-as-possible mode the clock does not wait: ticks carry their nominal deadlines
  * (media time) but come back to back, for offline encoding and tests.
@@ -18,12 +19,27 @@ export interface TimeSource {
   now(): number;
   /** Resolve after about `ms` milliseconds (possibly later). */
   sleep(ms: number): Promise<void>;
+  /**
+   * Block the thread for about `ms` (under a few milliseconds, fractional) without using the
+   * CPU, returning at or a little after; optional. The final wait before a deadline uses it
+   * when present, then busy-waits only what is left.
+   */
+  block?(ms: number): void;
 }
 
-/** The process's monotonic clock (`performance.now()`) and `setTimeout`. */
+const blocker = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * The process's monotonic clock (`performance.now()`), `setTimeout`, and `Atomics.wait` to
+ * block (a futex wait: sub-millisecond and idle, where a busy-wait would burn a core; the
+ * spin before each deadline cost about 10% of a core at 30 video + 50 audio ticks per second).
+ */
 export const realTime: TimeSource = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  block: (ms) => {
+    if (ms > 0) Atomics.wait(blocker, 0, 0, ms);
+  },
 };
 
 export interface PacedClockOptions {
@@ -144,6 +160,10 @@ export class PacedClock {
           if (coarse > 0) {
             await time.sleep(coarse);
             if (this.stopped) break;
+            now = time.now();
+          }
+          if (time.block && now < deadline) {
+            time.block(deadline - now);
             now = time.now();
           }
           while (now < deadline) now = time.now();
