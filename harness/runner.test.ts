@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium())('conformance runner against Chromium', () => {
   it('runs datachannel and reverse for 3 s each and writes a valid report.json, a chart per series in report.html and well-formed junit.xml', async () => {
     // Loose performance thresholds: this test is about the pipeline, not this machine's speed.
     const config = parseConfig('scenarios:\n  datachannel:\n    thresholds:\n      minThroughputMBps: 0.5\n      maxRttP50Ms: 50\n      maxRttP95Ms: 200\n');
-    const result = await runConformance({ duration: 3, config, configFile: 'conform.yaml', outDir: out, runId: 'e2e', output: quiet });
+    const result = await runConformance({ scenarios: ['datachannel', 'reverse'], duration: 3, config, configFile: 'conform.yaml', outDir: out, runId: 'e2e', output: quiet });
     const report = JSON.parse(readFileSync(join(result.dir, 'report.json'), 'utf8')) as ConformanceReport;
     expect(validateReport(report)).toEqual([]);
     const failed = (s: ConformanceReport['scenarios'][number]) => s.error ?? s.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${String(c.value)} ${c.detail ?? ''}`).join('; ');
