@@ -11,7 +11,7 @@ export { decodeSpellSource, firstInvalidUtf8Offset, type DecodedSource } from '.
 export { collectSpellFiles, readSpellFile, parseSpellSource, spellFileKind, type SpellFileKind } from './files.js';
 export { toDocument, canonicalJson, type SpellDocument, type EntityDocument, type LocatedDocument } from './document.js';
 export { validateSpell, validateSpellObject, SPELL_SCHEMA_PATH, MANIFEST_SCHEMA_PATH } from './schema.js';
-export { findManifest, loadManifest, writeSeal, addManifestEntry, type Manifest, type ManifestEntry } from './manifest.js';
+export { findManifest, loadManifest, parseManifest, writeSeal, addManifestEntry, type Manifest, type ManifestEntry } from './manifest.js';
 export { sealOf, normalizeSpell } from './seal.js';
 export { Validator, loadSpellbook, exitCodeFor, type CheckOptions, type CheckReport, type SpellSummary, type LoadedSpellbook } from './validator.js';
 export { indexSpells, checkGraph, type SpellIndex } from './rules/graph.js';
@@ -21,3 +21,4 @@ export { bindInvocation, BindError, type BindResult, type BoundLine } from './bi
 export { renderGraph, type GraphFormat } from './graph-output.js';
 export { formatReport, REPORT_FORMATS, type ReportFormat, type FormatOptions } from './report/index.js';
 export { newSpellText, SPELL_NAME_PATTERN } from './scaffold.js';
+export { readModuleExports, readTestTitles, expandGlobs, readVitestResults, clearCodeCaches, VitestResultsError, type ExportedSymbol, type ModuleExports, type TestTitle, type TestResult } from './code/index.js';

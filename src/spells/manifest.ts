@@ -48,7 +48,11 @@ function isDirectory(path: string): boolean {
 }
 
 export function loadManifest(path: string): Manifest {
-  const text = readFileSync(path, 'utf8');
+  return parseManifest(path, readFileSync(path, 'utf8'));
+}
+
+/** A manifest from text already in memory (an editor's unsaved buffer), as if read from `path`. */
+export function parseManifest(path: string, text: string): Manifest {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, logLevel: 'error' });
   const diagnostics: Diagnostic[] = [];
