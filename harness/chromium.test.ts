@@ -23,33 +23,41 @@ describe('Chromium discovery and page server', () => {
   it('names both install commands when no browser is anywhere', () => {
     let error: unknown;
     try {
-      findChromium({ env: { PATH: dir }, bundledPath: join(dir, 'no-such-chrome'), systemPaths: [join(dir, 'no-such-chromium')] });
+      findChromium({ env: { PATH: dir }, systemPaths: [join(dir, 'no-such-chromium')] });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ChromiumNotFoundError);
     const message = (error as Error).message;
     expect(message).toContain("'apt-get install -y chromium'");
-    expect(message).toContain("'npx puppeteer browsers install chrome'");
-    expect(message).toContain(join(dir, 'no-such-chrome'));
+    expect(message).toContain("'npx @puppeteer/browsers install chrome@stable'");
+    expect(message).toContain('SPELL_CHROMIUM');
+    expect(message).toContain(join(dir, 'no-such-chromium'));
     expect((error as ChromiumNotFoundError).tried).toContain('chromium-browser on PATH');
   });
 
-  it('prefers puppeteer\'s browser when it exists, then absolute paths, then chromium or chromium-browser on PATH (executables only)', () => {
+  it('takes SPELL_CHROMIUM first, then absolute paths, then chromium or chromium-browser on PATH (executables only)', () => {
     const exe = (name: string, mode = 0o755) => {
       const p = join(dir, name);
       writeFileSync(p, '#!/bin/sh\n');
       chmodSync(p, mode);
       return p;
     };
-    const bundled = exe('chrome');
+    const named = exe('chrome');
     const system = exe('system-chromium');
     exe('chromium-browser');
-    expect(findChromium({ env: { PATH: dir }, bundledPath: bundled, systemPaths: [system] })).toEqual({ path: bundled, source: 'puppeteer' });
-    expect(findChromium({ env: { PATH: dir }, bundledPath: join(dir, 'gone'), systemPaths: [system] })).toEqual({ path: system, source: 'system' });
-    expect(findChromium({ env: { PATH: `/nonexistent:${dir}` }, bundledPath: null, systemPaths: [] })).toEqual({ path: join(dir, 'chromium-browser'), source: 'system' });
+    expect(findChromium({ env: { PATH: dir, SPELL_CHROMIUM: named }, systemPaths: [system] })).toEqual({ path: named, source: 'env' });
+    expect(findChromium({ env: { PATH: dir }, systemPaths: [system] })).toEqual({ path: system, source: 'system' });
+    expect(findChromium({ env: { PATH: `/nonexistent:${dir}` }, systemPaths: [] })).toEqual({ path: join(dir, 'chromium-browser'), source: 'system' });
     exe('chromium', 0o644); // not executable: skipped
-    expect(findChromium({ env: { PATH: dir }, bundledPath: null, systemPaths: [] }).path).toBe(join(dir, 'chromium-browser'));
+    expect(findChromium({ env: { PATH: dir }, systemPaths: [] }).path).toBe(join(dir, 'chromium-browser'));
+  });
+
+  it('refuses a SPELL_CHROMIUM that is not an executable rather than picking another browser', () => {
+    const system = join(dir, 'system-chromium');
+    writeFileSync(system, '#!/bin/sh\n');
+    chmodSync(system, 0o755);
+    expect(() => findChromium({ env: { PATH: dir, SPELL_CHROMIUM: join(dir, 'gone') }, systemPaths: [system] })).toThrow(/SPELL_CHROMIUM=.*gone/);
   });
 
   it('serves the page on localhost (a secure context) and nothing else', async () => {

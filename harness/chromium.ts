@@ -1,9 +1,11 @@
 /**
  * The conformance harness's browser launcher and page server.
  *
- * `findChromium()` picks puppeteer's own browser when it is on disk, else the system's
- * Chromium (`/usr/bin/chromium`, then `chromium` / `chromium-browser` on PATH), else throws
- * `ChromiumNotFoundError` naming the install command. `launchChromium()` starts it headless
+ * `findChromium()` takes the browser named by `SPELL_CHROMIUM` when set, else the system's
+ * Chromium or Chrome (`/usr/bin/chromium` and the other usual absolute paths, then
+ * `chromium`, `chromium-browser`, `google-chrome` on PATH), else throws
+ * `ChromiumNotFoundError` naming the install command. We drive it with puppeteer-core, which
+ * downloads nothing at install time: a user who imports `spellbook/sdp` never gets a browser. `launchChromium()` starts it headless
  * with the flags WebRTC conformance needs and a fresh profile that `close()` removes.
  * `servePage()` serves one HTML page on http://localhost (a secure context, which
  * getUserMedia and WebCodecs require).
@@ -14,7 +16,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { MESSAGES } from './constants.js';
 
 /** Flags for every conformance browser (see docs/conformance.md for why each is there). */
@@ -32,9 +34,18 @@ export const CONFORMANCE_CHROMIUM_ARGS: readonly string[] = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** System locations tried after puppeteer's own browser. */
-export const SYSTEM_CHROMIUM_PATHS: readonly string[] = ['/usr/bin/chromium'];
-export const SYSTEM_CHROMIUM_NAMES: readonly string[] = ['chromium', 'chromium-browser'];
+/** Environment variable naming a Chromium or Chrome executable; tried first when set. */
+export const CHROMIUM_ENV = 'SPELL_CHROMIUM';
+/** Absolute locations tried after `SPELL_CHROMIUM` (Debian, Ubuntu's snap, Chrome on Linux and macOS). */
+export const SYSTEM_CHROMIUM_PATHS: readonly string[] = [
+  '/usr/bin/chromium',
+  '/snap/bin/chromium',
+  '/opt/google/chrome/chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+/** Executable names looked up on PATH last. */
+export const SYSTEM_CHROMIUM_NAMES: readonly string[] = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
 /** No usable Chromium: the message names how to install one. */
 export class ChromiumNotFoundError extends Error {
@@ -47,7 +58,8 @@ export class ChromiumNotFoundError extends Error {
 
 export interface ChromiumLocation {
   path: string;
-  source: 'puppeteer' | 'system';
+  /** `env`: named by SPELL_CHROMIUM; `system`: found in a usual place. */
+  source: 'env' | 'system';
 }
 
 function isExecutable(path: string): boolean {
@@ -61,35 +73,27 @@ function isExecutable(path: string): boolean {
 
 /** Where to look; the defaults are the real places (tests narrow them). */
 export interface ChromiumSearch {
-  /** Environment whose PATH is searched (default process.env). */
+  /** Environment whose SPELL_CHROMIUM and PATH are read (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** puppeteer's browser path; default `puppeteer.executablePath()`, `null` to skip it. */
-  bundledPath?: string | null;
   /** Absolute paths tried before PATH (default SYSTEM_CHROMIUM_PATHS). */
   systemPaths?: readonly string[];
-}
-
-function puppeteerPath(): string | null {
-  try {
-    return puppeteer.executablePath() || null;
-  } catch {
-    return null;
-  }
 }
 
 /** Where Chromium is, in the order described in the module comment. */
 export function findChromium(search: ChromiumSearch = {}): ChromiumLocation {
   const tried: string[] = [];
-  const bundled = search.bundledPath === undefined ? puppeteerPath() : search.bundledPath;
-  if (bundled) {
-    tried.push(bundled);
-    if (existsSync(bundled) && isExecutable(bundled)) return { path: bundled, source: 'puppeteer' };
+  const env = search.env ?? process.env;
+  const named = env[CHROMIUM_ENV];
+  if (named) {
+    // An explicit choice that does not work is an error, not a reason to pick another browser.
+    if (existsSync(named) && isExecutable(named)) return { path: named, source: 'env' };
+    throw new ChromiumNotFoundError([`${CHROMIUM_ENV}=${named}`]);
   }
   for (const p of search.systemPaths ?? SYSTEM_CHROMIUM_PATHS) {
     tried.push(p);
     if (isExecutable(p)) return { path: p, source: 'system' };
   }
-  for (const dir of ((search.env ?? process.env).PATH ?? '').split(delimiter).filter(Boolean)) {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     for (const name of SYSTEM_CHROMIUM_NAMES) {
       const p = join(dir, name);
       if (isExecutable(p)) return { path: p, source: 'system' };

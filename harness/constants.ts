@@ -18,7 +18,8 @@ export const CONNECT_TIMEOUT_MS = 15_000;
 export const MESSAGES = {
   chromiumNotFound: (tried: string[]) =>
     `no Chromium found (tried ${tried.join(', ')}); install one with 'apt-get install -y chromium' ` +
-    `or 'npx puppeteer browsers install chrome'`,
+    `(Debian, Ubuntu), or download Chrome for Testing with 'npx @puppeteer/browsers install chrome@stable' ` +
+    `and set SPELL_CHROMIUM to the executable it prints`,
   unknownScenario: (name: string, known: string[]) => `unknown scenario '${name}'; available: ${known.join(', ')}`,
   reportInvalid: (errors: string) => `internal error: the report does not match conformance-report.schema.json: ${errors}`,
 };

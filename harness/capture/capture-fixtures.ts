@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { Audio, PeerConnection, Video, cleanup, getLibraryVersion, type Track } from 'node-datachannel';
 import { CAPTURE_PAGE_HTML } from './page.js';
 import { PacketRecorder } from './recorder.js';

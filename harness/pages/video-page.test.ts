@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { H264Encoder, readStamp, SyntheticSource, type I420Frame, type Stamp, type SyntheticPattern } from '../../src/encoding/index.js';
 import { findChromium, launchChromium, servePage, type ChromiumSession, type PageServer } from '../chromium.js';
 import { STAMP_READER_JS } from './video-page.js';
-import type { Page } from 'puppeteer';
+import type { Page } from 'puppeteer-core';
 
 let available = true;
 try {

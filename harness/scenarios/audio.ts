@@ -16,7 +16,7 @@
  * transport went away, see negotiate.ts) or whose DTLS handshake fails (libdatachannel
  * 0.24.5, see docs/peer.md) is made again on a new Peer, and the retry is noted.
  */
-import type { Page } from 'puppeteer';
+import type { Page } from 'puppeteer-core';
 import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, OpusEncoder, PacedClock, SyntheticAudioSource } from '../../src/encoding/index.js';
 import { Peer } from '../../src/peer/index.js';
 import { atLeast, atMost, isTrue, percentile, round } from '../checks.js';

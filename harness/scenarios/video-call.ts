@@ -9,7 +9,7 @@
  * The media itself is not sent here: the caller feeds `call.peer.video` / `call.peer.audio`
  * (e.g. with a src/controls Streamer).
  */
-import type { Page } from 'puppeteer';
+import type { Page } from 'puppeteer-core';
 import { Peer, type PeerOptions } from '../../src/peer/index.js';
 import { percentile } from '../checks.js';
 import { servePage, type ChromiumSession } from '../chromium.js';

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { CONFORMANCE_CHROMIUM_ARGS, findChromium } from '../chromium.js';
 import { DECODER_PAGE } from './page.js';
 

@@ -5,7 +5,7 @@
  * reliability of a channel the peer opened, so this is the only way to see the far side.
  */
 import { cleanup, PeerConnection } from 'node-datachannel';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFORMANCE_CHROMIUM_ARGS, findChromium } from '../../harness/chromium.js';
 import { Channel } from './channel.js';

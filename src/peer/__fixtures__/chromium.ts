@@ -4,7 +4,7 @@
  * receiver page served on http://localhost, signaling through page.evaluate and an exposed
  * function for Chrome's trickled candidates.
  */
-import type { Page } from 'puppeteer';
+import type { Page } from 'puppeteer-core';
 import { launchChromium, servePage, type ChromiumSession, type PageServer } from '../../../harness/chromium.js';
 import type { Peer } from '../peer.js';
 import { RECEIVER_PAGE, type ChromeStats } from './chromium-page.js';
