@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createI420Frame, type I420Frame } from './frame.js';
-import { drawStamp, readStamp, SyntheticSource } from './synthetic.js';
+import { drawStamp, readStamp, SyntheticSource, type SyntheticPattern } from './synthetic.js';
 
 function meanAbsDiff(a: I420Frame, b: I420Frame): number {
   let s = 0;
@@ -11,6 +12,26 @@ function meanAbsDiff(a: I420Frame, b: I420Frame): number {
 const snapshot = (f: I420Frame): I420Frame => ({ width: f.width, height: f.height, y: f.y.slice(), u: f.u.slice(), v: f.v.slice() });
 
 describe('SyntheticSource', () => {
+  it('draws the same samples as the per-sample formulas: SHA-256 of 40 frames per size and pattern', () => {
+    // Recorded from the per-sample renderer (6ec852b and before); the row-copying renderer must not change a sample.
+    const expected: [number, number, SyntheticPattern, string][] = [
+      [1280, 720, 'moving', 'e7114aa4c59734f0a5737f521fc71ea3fbefa39f5ef7f5fef10a2384bad60d12'],
+      [640, 360, 'scenecut', '3f76af6860ef00a0f064f62ff3d3ff181e02869bd8c0e778eff754c59ba45069'],
+      [320, 240, 'noisy', '0f550457daf18fb7aaf0ac722c00ae944b961a6680b9e160ecdfe3bfbeebcc76'],
+      [178, 100, 'moving', '8530208ae7b660e4536f97ebfcd42c1b91fdc74d70c9592046ced1590f526f7a'],
+      [1920, 1080, 'moving', '117520ecc31d06fd5f6c9bc36d22aa69ea60bc152c6bb3b087b393684939fa68'],
+    ];
+    for (const [width, height, pattern, digest] of expected) {
+      const src = new SyntheticSource({ width, height, pattern, clock: () => 1000 });
+      const hash = createHash('sha256');
+      for (let i = 0; i < 40; i++) {
+        const f = src.next();
+        hash.update(f.y).update(f.u).update(f.v);
+      }
+      expect(`${width}x${height} ${pattern} ${hash.digest('hex')}`).toBe(`${width}x${height} ${pattern} ${digest}`);
+    }
+  });
+
   it('defaults to 1280x720 at 30 fps with nominal timestamps', () => {
     const src = new SyntheticSource({ clock: () => 5 });
     const a = src.next();

@@ -137,7 +137,9 @@ export class SyntheticSource {
   private readonly clock: () => number;
   private readonly stamp: boolean;
   private index = 0;
-  private rows: { band: Uint8Array; background: Uint8Array; u: Uint8Array; v: Uint8Array } | undefined;
+  /** Scene 0: the plane row where each distinct luma row (16 background ripples, 2 band parities) and V row (64) was first drawn this frame. */
+  private readonly firstLumaRow = new Int32Array(18);
+  private readonly firstVRow = new Int32Array(64);
 
   constructor(opts: SyntheticSourceOptions = {}) {
     this.width = opts.width ?? DEFAULT_WIDTH;
@@ -184,15 +186,6 @@ export class SyntheticSource {
     }
   }
 
-  /** Scratch rows of scene 0 for width `w` (2 band rows, 16 background rows, 1 U row, 64 V rows). */
-  private rowCache(w: number): { band: Uint8Array; background: Uint8Array; u: Uint8Array; v: Uint8Array } {
-    const cw = w >> 1;
-    if (!this.rows || this.rows.band.length !== 2 * w) {
-      this.rows = { band: new Uint8Array(2 * w), background: new Uint8Array(16 * w), u: new Uint8Array(cw), v: new Uint8Array(64 * cw) };
-    }
-    return this.rows;
-  }
-
   private renderScene(f: I420Frame, n: number, scene: number): void {
     const { width: w, height: h } = this;
     const cw = w >> 1;
@@ -206,28 +199,39 @@ export class SyntheticSource {
     if (scene === 0) {
       // Scene 0 rows repeat: the band by (y >> 2) parity, the background by its ripple
       // (y * 7) & 15, the chroma U row everywhere and V by (y * 3) & 63. Each distinct row is
-      // computed once per frame with the per-sample formula and copied (same samples, less work).
-      const rows = this.rowCache(w);
-      for (let parity = 0; parity < 2; parity++) {
-        const o = parity * w;
-        for (let x = 0; x < w; x++) rows.band[o + x] = (((x + 4 * n) >> 2) ^ parity) & 1 ? 200 : 60;
-      }
-      for (let ripple = 0; ripple < 16; ripple++) {
-        const o = ripple * w;
-        for (let x = 0; x < w; x++) rows.background[o + x] = 40 + ripple + (((x + 4 * n) & 255) * 5) / 8;
-      }
+      // drawn once per frame with the per-sample formula where it first occurs, and later rows
+      // copy it within the plane (copyWithin: no views, no allocation).
+      const firstLuma = this.firstLumaRow.fill(-1);
       for (let y = 0; y < h; y++) {
-        if (y >= bandTop && y < bandBottom) Y.set(rows.band.subarray(((y >> 2) & 1) * w, ((y >> 2) & 1) * w + w), y * w);
-        else Y.set(rows.background.subarray(((y * 7) & 15) * w, ((y * 7) & 15) * w + w), y * w);
+        const inBand = y >= bandTop && y < bandBottom;
+        const key = inBand ? 16 + ((y >> 2) & 1) : (y * 7) & 15;
+        const row = y * w;
+        const first = firstLuma[key]!;
+        if (first >= 0) {
+          Y.copyWithin(row, first * w, first * w + w);
+          continue;
+        }
+        firstLuma[key] = y;
+        if (inBand) {
+          const parity = key - 16;
+          for (let x = 0; x < w; x++) Y[row + x] = (((x + 4 * n) >> 2) ^ parity) & 1 ? 200 : 60;
+        } else {
+          for (let x = 0; x < w; x++) Y[row + x] = 40 + key + (((x + 4 * n) & 255) * 5) / 8;
+        }
       }
-      for (let x = 0; x < cw; x++) rows.u[x] = 96 + ((x + 2 * n) & 63);
-      for (let k = 0; k < 64; k++) {
-        const o = k * cw;
-        for (let x = 0; x < cw; x++) rows.v[o + x] = 96 + ((((x + 2 * n) >> 1) + k) & 63);
-      }
+      for (let x = 0; x < cw; x++) U[x] = 96 + ((x + 2 * n) & 63);
+      for (let y = 1; y < ch; y++) U.copyWithin(y * cw, 0, cw);
+      const firstV = this.firstVRow.fill(-1);
       for (let y = 0; y < ch; y++) {
-        U.set(rows.u.subarray(0, cw), y * cw);
-        V.set(rows.v.subarray(((y * 3) & 63) * cw, ((y * 3) & 63) * cw + cw), y * cw);
+        const k = (y * 3) & 63;
+        const row = y * cw;
+        const first = firstV[k]!;
+        if (first >= 0) {
+          V.copyWithin(row, first * cw, first * cw + cw);
+          continue;
+        }
+        firstV[k] = y;
+        for (let x = 0; x < cw; x++) V[row + x] = 96 + ((((x + 2 * n) >> 1) + k) & 63);
       }
     } else {
       for (let y = 0; y < h; y++) {
