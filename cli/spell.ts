@@ -13,6 +13,7 @@ import {
   addManifestEntry, sealOf, writeSeal, type CheckReport, type ReportFormat,
 } from '../src/spells/index.js';
 import { registerConform } from './conform.js';
+import { registerLsp } from './lsp.js';
 
 import { EncodeUsageError, registerEncode } from './encode.js';
 
@@ -235,6 +236,8 @@ export async function main(argv: string[]): Promise<number> {
   registerEncode(program, { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) });
 
   registerConform(program, { out, err, setExitCode: (code) => { exitCode = code; } });
+
+  registerLsp(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

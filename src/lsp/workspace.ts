@@ -1,0 +1,271 @@
+/**
+ * The server's view of a workspace: the spell files on disk, overlaid with the documents
+ * open in the editor (their unsaved text wins), checked by the spell engine's one
+ * `Validator`, so the editor shows exactly what `spell check` prints: same rules, ids,
+ * severities and messages. Parsed files are cached by editor version or by mtime and size;
+ * everything that depends on other files (graph, mapping to code, bound tests) is
+ * recomputed on every check, so an edit or a file changed on disk updates them.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import {
+  MANIFEST_FILE, Validator, VitestResultsError, clearCodeCaches, collectSpellFiles, decodeSpellSource, findManifest, indexSpells,
+  loadManifest, parseManifest, parseSpellSource, readSpellFile, readVitestResults, spellFileKind, validateSpell,
+  type CheckReport, type Diagnostic, type LoadedSpellbook, type Manifest, type ParsedFile, type Spell, type TestResult,
+} from '../spells/index.js';
+import { DEFAULTS } from './constants.js';
+
+export interface WorkspaceOptions {
+  /** Absolute workspace root; relative paths below are resolved against it. */
+  root: string;
+  /** Spell files and folders to check (default `spellbook`), as `spell check [paths]`. */
+  paths?: string[];
+  /** As `spell check --strict`. */
+  strict?: boolean;
+  /** As `spell check --results <file>`: bound tests must have passed in this vitest report. */
+  results?: string;
+  /** As `spell check --manifest <file>`. */
+  manifest?: string;
+}
+
+/** One spell file as last parsed. */
+export interface FileState {
+  file: string;
+  /** The text parsed (undefined when the file could not be read or decoded). */
+  text?: string;
+  parsed: ParsedFile;
+  /** Schema findings of its spells (`validateSpell`). */
+  schema: Diagnostic[];
+  /** Editor version (open documents) or `mtime:size` (files on disk). */
+  key: string;
+  open: boolean;
+}
+
+export interface Analysis {
+  root: string;
+  /** Every checked spell file by absolute path. */
+  files: Map<string, FileState>;
+  /** First declaration of each spell name, and the spell declaring each entity. */
+  spells: Map<string, Spell>;
+  entities: Map<string, Spell>;
+  /** All spells in file order, duplicates included. */
+  allSpells: Spell[];
+  manifest?: Manifest;
+  report: CheckReport;
+  /** The report's findings by file (absolute path). */
+  byFile: Map<string, Diagnostic[]>;
+  /** A problem with the configured results file, if any (the check ran without it). */
+  resultsProblem?: string;
+}
+
+/** Is `path` a spell file `spell check` would read when walking a folder? */
+export function isSpellPath(path: string): boolean {
+  const name = basename(path);
+  return name !== MANIFEST_FILE && /\.(?:spell|md|spell\.ya?ml)$/i.test(name);
+}
+
+export function isManifestPath(path: string): boolean {
+  return basename(path) === MANIFEST_FILE;
+}
+
+function statKey(path: string): string | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st?.isFile() ? `${st.mtimeMs}:${st.size}` : undefined;
+}
+
+export class SpellWorkspace {
+  #options: WorkspaceOptions;
+  readonly #open = new Map<string, { text: string; version: number }>();
+  readonly #cache = new Map<string, FileState>();
+  #manifestCache?: { path: string; key: string; manifest: Manifest };
+  #resultsCache?: { key: string; results: TestResult[] };
+  #analysis?: Analysis;
+  #book?: { book: LoadedSpellbook; paths: string[] };
+
+  constructor(options: WorkspaceOptions) {
+    this.#options = { ...options, root: resolve(options.root) };
+  }
+
+  get root(): string {
+    return this.#options.root;
+  }
+
+  /** Change settings (paths, strict, results, manifest); the next check uses them. */
+  configure(settings: Partial<Omit<WorkspaceOptions, 'root'>>): void {
+    this.#options = { ...this.#options, ...settings };
+    this.#analysis = undefined;
+  }
+
+  /** A document opened or edited in the editor: its text replaces the file on disk. */
+  setOpen(file: string, text: string, version: number): void {
+    this.#open.set(file, { text, version });
+    this.#analysis = undefined;
+  }
+
+  close(file: string): void {
+    this.#open.delete(file);
+    this.#analysis = undefined;
+  }
+
+  isOpen(file: string): boolean {
+    return this.#open.has(file);
+  }
+
+  /** Files changed on disk (created, changed, deleted): forget what was derived from them. */
+  filesChanged(files: string[]): void {
+    for (const file of files) this.#cache.delete(file);
+    clearCodeCaches();
+    this.#resultsCache = undefined;
+    this.#manifestCache = undefined;
+    this.#analysis = undefined;
+  }
+
+  /** The text of a file as the editor sees it: the open document, else the file on disk. */
+  textOf(file: string): string | undefined {
+    const open = this.#open.get(file);
+    if (open) return open.text;
+    const state = this.#analysis?.files.get(file);
+    if (state?.text !== undefined) return state.text;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Configured paths that exist, absolute. */
+  #paths(): string[] {
+    const paths = this.#options.paths?.length ? this.#options.paths : DEFAULTS.paths;
+    return paths.map((p) => resolve(this.root, p)).filter((p) => statSync(p, { throwIfNoEntry: false }) !== undefined);
+  }
+
+  #parse(file: string): FileState {
+    const open = this.#open.get(file);
+    const key = open ? `v${open.version}` : statKey(file) ?? 'missing';
+    const hit = this.#cache.get(file);
+    if (hit && hit.key === key) return hit;
+    let text: string | undefined;
+    let parsed: ParsedFile;
+    if (open) {
+      const decoded = decodeSpellSource(file, Buffer.from(open.text, 'utf8'));
+      text = open.text;
+      parsed = decoded.ok ? parseSpellSource(file, decoded.text) : { file, spells: [], diagnostics: [decoded.diagnostic] };
+    } else {
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = readFileSync(file);
+      } catch {
+        bytes = undefined;
+      }
+      const decoded = bytes ? decodeSpellSource(file, bytes) : undefined;
+      if (decoded?.ok) {
+        text = decoded.text;
+        parsed = parseSpellSource(file, decoded.text);
+      } else parsed = decoded ? { file, spells: [], diagnostics: [decoded.diagnostic] } : readSpellFile(file);
+    }
+    const state: FileState = { file, text, parsed, schema: parsed.spells.flatMap((s) => validateSpell(s)), key, open: Boolean(open) };
+    this.#cache.set(file, state);
+    return state;
+  }
+
+  #manifest(path: string): Manifest | undefined {
+    const open = this.#open.get(path);
+    const key = open ? `v${open.version}` : statKey(path);
+    if (!key) return undefined;
+    if (this.#manifestCache?.path === path && this.#manifestCache.key === key) return this.#manifestCache.manifest;
+    let manifest: Manifest;
+    try {
+      manifest = open ? parseManifest(path, open.text) : loadManifest(path);
+    } catch {
+      return undefined;
+    }
+    this.#manifestCache = { path, key, manifest };
+    return manifest;
+  }
+
+  /** The manifest the check would use: configured, else found near the checked paths. */
+  manifestPath(): string | undefined {
+    if (this.#options.manifest) return resolve(this.root, this.#options.manifest);
+    const paths = this.#paths();
+    const openSpells = [...this.#open.keys()].filter(isSpellPath);
+    const near = paths.length ? paths : openSpells.length ? openSpells.map(dirname) : [this.root];
+    return findManifest(near);
+  }
+
+  /** Check the workspace (cached until something changes). Never throws. */
+  analyze(): Analysis {
+    if (this.#analysis) return this.#analysis;
+    const paths = this.#paths();
+    const collected = collectSpellFiles(paths);
+    const fileNames = new Set(collected.files);
+    for (const file of this.#open.keys()) {
+      if (!isSpellPath(file) || fileNames.has(file)) continue;
+      // An open Markdown file outside the spell folders counts only when it holds spells.
+      if (spellFileKind(file) === 'markdown' && !/\.spell\.md$/i.test(file) && this.#parse(file).parsed.spells.length === 0) continue;
+      fileNames.add(file);
+    }
+    const files = new Map<string, FileState>();
+    const book: LoadedSpellbook = { files: [], spells: [], diagnostics: collected.diagnostics.map((d) => ({ ...d })) };
+    for (const file of [...fileNames].sort()) {
+      const state = this.#parse(file);
+      files.set(file, state);
+      book.files.push(state.parsed);
+      book.diagnostics.push(...state.parsed.diagnostics.map((d) => ({ ...d })));
+      book.spells.push(...state.parsed.spells);
+      book.diagnostics.push(...state.schema.map((d) => ({ ...d })));
+    }
+    for (const file of this.#cache.keys()) if (!fileNames.has(file)) this.#cache.delete(file);
+    const manifestPath = this.manifestPath();
+    const manifest = manifestPath ? this.#manifest(manifestPath) : undefined;
+    if (manifest) {
+      book.manifest = { ...manifest, diagnostics: manifest.diagnostics.map((d) => ({ ...d })) };
+      book.diagnostics.push(...book.manifest.diagnostics);
+    }
+    this.#book = { book, paths: paths.length ? paths : [...fileNames] };
+    let resultsProblem: string | undefined;
+    let report: CheckReport;
+    try {
+      report = this.check(this.#options.strict);
+    } catch (error) {
+      resultsProblem = error instanceof Error ? error.message : String(error);
+      report = this.check(this.#options.strict, false);
+    }
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const d of report.diagnostics) {
+      const list = byFile.get(d.location.file);
+      if (list) list.push(d);
+      else byFile.set(d.location.file, [d]);
+    }
+    const index = indexSpells(book.spells, []);
+    this.#analysis = { root: this.root, files, spells: index.spells, entities: index.entities, allSpells: book.spells, manifest, report, byFile, resultsProblem };
+    return this.#analysis;
+  }
+
+  /**
+   * Run the spell engine's `Validator` over the book the last `analyze()` loaded (as
+   * `spell check` would, `strict` as `--strict`); `withResults: false` leaves out the results file.
+   */
+  check(strict = this.#options.strict, withResults = true): CheckReport {
+    if (!this.#book) this.analyze();
+    const { book, paths } = this.#book!;
+    const results = withResults && this.#options.results ? resolve(this.root, this.#options.results) : undefined;
+    // A fresh copy of the findings: the validator adds to them and adjusts their severities.
+    return new Validator({ paths, strict, results }).run({ ...book, diagnostics: book.diagnostics.map((d) => ({ ...d })) });
+  }
+
+  /** Last results of tests from `reports/vitest.json` under the root (for hover), if present and readable. */
+  lastResults(): { file: string; results: TestResult[] } | undefined {
+    const file = resolve(this.root, this.#options.results ?? DEFAULTS.resultsFile);
+    const key = statKey(file);
+    if (!key) return undefined;
+    if (this.#resultsCache?.key !== key) {
+      try {
+        this.#resultsCache = { key, results: readVitestResults(file) };
+      } catch (error) {
+        if (!(error instanceof VitestResultsError)) throw error;
+        this.#resultsCache = { key, results: [] };
+      }
+    }
+    return { file, results: this.#resultsCache.results };
+  }
+}
