@@ -16,6 +16,7 @@ export const RULES = {
   fileUnreadable: { id: 'file/unreadable', severity: 'error', description: 'The file could not be read.' },
   fileEncoding: { id: 'file/encoding', severity: 'error', description: 'The file is binary or not valid UTF-8.' },
   fileTooLarge: { id: 'file/too-large', severity: 'error', description: 'The file is larger than the parser accepts.' },
+  emptyFile: { id: 'file/empty', severity: 'warning', description: 'A spell file holds no spell (an error under --strict).' },
   fileYaml: { id: 'file/yaml', severity: 'error', description: 'A YAML spell file is not well-formed YAML.' },
   schemaInvalid: { id: 'schema/invalid', severity: 'error', description: 'A spell does not fit the spell JSON Schema.' },
   // Syntax
@@ -50,12 +51,19 @@ export const RULES = {
   testMissing: { id: 'map/test-missing', severity: 'error', description: 'A bound test title is not found in the mapped test files.' },
   testFailed: { id: 'map/test-failed', severity: 'error', description: 'A bound test did not pass in the given results.' },
   testNotRun: { id: 'map/test-not-run', severity: 'error', description: 'A bound test is missing from the given results.' },
+  // Dependency drift: declared `>` edges against the modules' imports
+  undeclaredDependency: { id: 'drift/undeclared-dependency', severity: 'warning', description: "A module imports another spell's module, and no edge is declared between the two spells (an error under --strict)." },
+  reversedDependency: { id: 'drift/reversed-dependency', severity: 'warning', description: 'A `>` edge points against the imports: the other module imports this one, not this one it (an error under --strict).' },
+  edgeWithoutImport: { id: 'drift/edge-without-import', severity: 'info', description: 'A `>` edge has no import either way; the dependency may be data the caller passes.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleKey = keyof typeof RULES;
 
 /** Rules whose findings on an unsealed (draft) spell are warnings unless `--strict`. */
 export const DRAFT_SOFTENED_PREFIXES = ['seal/', 'map/'] as const;
+
+/** Rules that are warnings by default and errors under `--strict`. */
+export const STRICT_ERROR_RULES: ReadonlySet<string> = new Set([RULES.emptyFile.id, RULES.undeclaredDependency.id, RULES.reversedDependency.id]);
 
 export const LIMITS = {
   /** Largest spell file read, in bytes. 10 MB books must parse; larger is refused. */
@@ -64,6 +72,8 @@ export const LIMITS = {
   maxIntentLines: 2,
   /** Edit distance under which an unknown name gets a "did you mean". */
   maxSuggestionDistance: 3,
+  /** Files the import reader walks per module before it stops (bounds work on hostile trees). */
+  maxModuleFiles: 5000,
 };
 
 /** File name patterns the spellbook reader picks up in a folder. */
@@ -109,4 +119,13 @@ export const MESSAGES = {
   testMissing: (title: string, where: string) => `no test titled '${title}' in ${where}`,
   testFailed: (title: string, status: string) => `test '${title}' ${status} in the results`,
   testNotRun: (title: string) => `test '${title}' is not in the results`,
+  emptyFile: () => `file holds no spell; start one with '#Spell: Name' or delete the file`,
+  undeclaredDependency: (from: string, module: string, to: string, targetModule: string, count: string) =>
+    `${from} (${module}) imports ${targetModule} of ${to} (${count}) but neither spell declares an edge to the other; add '> ${to}' to ${from}`,
+  reversedDependency: (from: string, to: string, fromModule: string, toModule: string, where: string) =>
+    `'> ${to}' says ${from} uses ${to}, but the code goes the other way: ${toModule} imports ${fromModule} (${where}) and ${fromModule} does not import ${toModule}; write '> ${from}' in ${to} instead`,
+  edgeWithoutImport: (from: string, to: string, fromModule: string, toModule: string) =>
+    `'> ${to}': ${fromModule} and ${toModule} import nothing from each other; fine if ${from} uses ${to} through data its caller passes, else drop the edge`,
+  importCount: (total: number, typeOnly: number) =>
+    `${total} import${total === 1 ? '' : 's'}${typeOnly ? `, ${typeOnly} type-only` : ''}`,
 } as const;

@@ -4,7 +4,7 @@
  * format them, check invocation bindings, and render reports in five formats.
  */
 export type { Clauses, Contract, Dependency, Diagnostic, Entity, Item, Location, Obligation, ParsedFile, Section, Severity, Spell } from './model.js';
-export { RULES, LIMITS, MESSAGES, MANIFEST_FILE, DEFAULT_SPELLBOOK_DIR, type RuleInfo } from './constants.js';
+export { RULES, LIMITS, MESSAGES, MANIFEST_FILE, DEFAULT_SPELLBOOK_DIR, STRICT_ERROR_RULES, type RuleInfo } from './constants.js';
 export { parseSpellText, type ParseOptions, type LineInfo, type LineKind } from './parse-text.js';
 export { parseSpellYaml } from './parse-yaml.js';
 export { decodeSpellSource, firstInvalidUtf8Offset, type DecodedSource } from './source.js';
@@ -16,6 +16,8 @@ export { sealOf, normalizeSpell } from './seal.js';
 export { Validator, loadSpellbook, exitCodeFor, type CheckOptions, type CheckReport, type SpellSummary, type LoadedSpellbook } from './validator.js';
 export { indexSpells, checkGraph, type SpellIndex } from './rules/graph.js';
 export { testBindings, type TestBinding } from './rules/mapping.js';
+export { analyzeDependencies, declaredEdges, checkDrift, type DependencyAnalysis, type DeclaredEdge, type CodeEdge, type EdgeView, type EdgeStatus, type SpellModule } from './rules/drift.js';
+export { readModuleImports, type ImportReference, type ModuleImports } from './code/index.js';
 export { formatSpellSource, canonicalGlyphLine, FormatError } from './fmt.js';
 export { bindInvocation, BindError, type BindResult, type BoundLine } from './bind.js';
 export { renderGraph, type GraphFormat } from './graph-output.js';

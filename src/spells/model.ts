@@ -80,7 +80,8 @@ export interface Spell extends Clauses {
   sections: Section[];
 }
 
-export type Severity = 'error' | 'warning';
+/** `info` findings never fail a check, not even under `--strict`. */
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
   rule: string;

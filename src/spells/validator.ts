@@ -6,10 +6,11 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { DEFAULT_SPELLBOOK_DIR, DRAFT_SOFTENED_PREFIXES, MESSAGES, RULES } from './constants.js';
-import { collectSpellFiles, readSpellFile } from './files.js';
+import { DEFAULT_SPELLBOOK_DIR, DRAFT_SOFTENED_PREFIXES, MESSAGES, RULES, STRICT_ERROR_RULES } from './constants.js';
+import { collectSpellFiles, readSpellFile, spellFileKind } from './files.js';
 import { findManifest, loadManifest, type Manifest } from './manifest.js';
 import type { Diagnostic, ParsedFile, Spell } from './model.js';
+import { checkDrift } from './rules/drift.js';
 import { checkGraph, indexSpells } from './rules/graph.js';
 import { checkMapping, type TestEvidence } from './rules/mapping.js';
 import { checkSealRules } from './rules/seal.js';
@@ -43,6 +44,8 @@ export interface CheckReport {
   diagnostics: Diagnostic[];
   errorCount: number;
   warningCount: number;
+  /** Findings that are information only (never fail a check). */
+  infoCount: number;
   manifest?: string;
   elapsedMs: number;
 }
@@ -62,6 +65,9 @@ export function loadSpellbook(paths: string[], manifestOption?: string | false):
   const spells: Spell[] = [];
   for (const parsed of files) {
     diagnostics.push(...parsed.diagnostics);
+    if (!parsed.spells.length && !parsed.diagnostics.length && isDeclaredSpellFile(parsed.file)) {
+      diagnostics.push({ rule: RULES.emptyFile.id, severity: RULES.emptyFile.severity, message: MESSAGES.emptyFile(), location: { file: parsed.file, line: 1, column: 1 } });
+    }
     for (const spell of parsed.spells) {
       spells.push(spell);
       diagnostics.push(...validateSpell(spell));
@@ -71,6 +77,15 @@ export function loadSpellbook(paths: string[], manifestOption?: string | false):
   const manifest = manifestPath ? loadManifest(manifestPath) : undefined;
   if (manifest) diagnostics.push(...manifest.diagnostics);
   return { files, spells, manifest, diagnostics };
+}
+
+/**
+ * Files that say by their name that they hold spells (`*.spell`, `*.spell.md`,
+ * `*.spell.yaml`): an empty one is a mistake. A plain Markdown file (`README.md` beside the
+ * spells) may well hold none.
+ */
+function isDeclaredSpellFile(file: string): boolean {
+  return spellFileKind(file) !== 'markdown' || /\.spell\.md$/i.test(file);
 }
 
 export class Validator {
@@ -107,12 +122,15 @@ export class Validator {
       diagnostics.push(...checkSealRules(spell, entry));
       if (manifest) diagnostics.push(...checkMapping(spell, manifest, evidence));
     }
+    if (manifest) diagnostics.push(...checkDrift(index, manifest));
 
     // Draft policy.
     if (!this.options.strict) {
       for (const d of diagnostics) {
         if (d.severity === 'error' && d.spell && !sealed.has(d.spell) && DRAFT_SOFTENED_PREFIXES.some((p) => d.rule.startsWith(p))) d.severity = 'warning';
       }
+    } else {
+      for (const d of diagnostics) if (STRICT_ERROR_RULES.has(d.rule)) d.severity = 'error';
     }
     diagnostics.sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line || a.location.column - b.location.column));
 
@@ -125,9 +143,10 @@ export class Validator {
       };
     });
     const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
+    const infoCount = diagnostics.filter((d) => d.severity === 'info').length;
     return {
       files: book.files.map((f) => f.file), spells, diagnostics, errorCount,
-      warningCount: diagnostics.length - errorCount,
+      warningCount: diagnostics.length - errorCount - infoCount, infoCount,
       manifest: manifest?.path, elapsedMs: performance.now() - started,
     };
   }

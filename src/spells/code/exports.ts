@@ -16,7 +16,9 @@ import type { ExportedSymbol, ModuleExports, SourceLocation, SourceProblem } fro
 
 export type { ExportedSymbol, ExportKind, ModuleExports, SignatureText, SourceLocation, SourceProblem } from './types.js';
 
-const scans = new FileCache<ModuleScan>((text) => scanModule(text));
+/** Scans of source files, shared by the export and import readers (one read per file per change). */
+export const moduleScans = new FileCache<ModuleScan>((text) => scanModule(text));
+const scans = moduleScans;
 
 const INDEX_NAMES = ['index.ts', 'index.tsx', 'index.mts', 'index.d.ts'];
 

@@ -11,3 +11,4 @@ export { type TestResult, VitestResultsError, readVitestResults, parseVitestResu
 export { contractFits, requiredTypeNames } from './signature.js';
 export { clearCodeCaches, STAT_TTL_MS } from './file-cache.js';
 export { type Token, type TokenKind, type TokenizedSource, tokenize, tokenText } from './tokenizer.js';
+export { type ImportReference, type ModuleImports, type ReadImportsOptions, type ReferenceKind, moduleEntry, readModuleImports } from './imports.js';

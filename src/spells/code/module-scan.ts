@@ -34,10 +34,29 @@ export type ExportEntry =
   | { type: 'star'; specifier: string; at: Position }
   | { type: 'star-as'; exported: string; specifier: string; at: Position };
 
+/** How a file names another module. */
+export type ReferenceKind = 'import' | 'side-effect' | 'reexport' | 'dynamic' | 'require';
+
+/**
+ * One place where a file names another module: a static `import`, a side-effect import, an
+ * `export ... from` re-export, `import x = require('y')`, or a dynamic `import('y')` with a
+ * literal specifier. `typeOnly` marks references erased at compile time (`import type`,
+ * `import { type A }` with every binding a type, `export type ... from`, and `import('y')`
+ * used as a type).
+ */
+export interface ModuleReference {
+  specifier: string;
+  kind: ReferenceKind;
+  typeOnly: boolean;
+  at: Position;
+}
+
 export interface ModuleScan {
   locals: Map<string, LocalDeclaration>;
   imports: Map<string, ImportBinding>;
   exports: ExportEntry[];
+  /** Every reference to another module, in source order. */
+  references: ModuleReference[];
   problems: { message: string; at: Position }[];
 }
 
@@ -59,6 +78,8 @@ const DECLARATION_START = new Set([
   'export', 'import', 'function', 'class', 'const', 'let', 'var', 'interface', 'type', 'enum',
   'declare', 'namespace', 'module', 'abstract', 'async',
 ]);
+
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 
 const MEMBER_MODIFIERS = new Set([
   'public', 'private', 'protected', 'static', 'readonly', 'abstract', 'override', 'declare', 'async', 'accessor', 'get', 'set',
@@ -88,6 +109,7 @@ export function scanModule(src: string): ModuleScan {
     locals: new Map(),
     imports: new Map(),
     exports: [],
+    references: [],
     problems: tokenProblems.map((p) => ({ message: p.message, at: { line: p.line, column: p.column } })),
   };
   const at = (i: number): Position => {
@@ -431,22 +453,56 @@ export function scanModule(src: string): ModuleScan {
   const fromClause = (i: number, end: number): string | undefined =>
     is(i, 'from', end) && i + 1 < end && tokens[i + 1].kind === 'string' ? tokens[i + 1].value : undefined;
 
+  /** True when every specifier of `{ ... }` opened at `open` is marked `type` (and there is at least one). */
+  const allTypeSpecifiers = (open: number): boolean => {
+    const close = match[open];
+    if (close < 0 || close === open + 1) return false;
+    let first = true;
+    for (let k = open + 1; k < close; k++) {
+      if (first) {
+        if (!(tokens[k].kind === 'ident' && tokens[k].text === 'type' && k + 1 < close && tokens[k + 1].text !== ',' && tokens[k + 1].text !== 'as')) return false;
+        first = false;
+      }
+      if (tokens[k].text === ',' && tokens[k].kind === 'punct') first = true;
+    }
+    return true;
+  };
+
+  const reference = (specifier: string | undefined, kind: ReferenceKind, typeOnly: boolean, index: number): void => {
+    if (specifier !== undefined) scan.references.push({ specifier, kind, typeOnly, at: at(index) });
+  };
+
   const importStatement = (s: number, end: number): void => {
     let i = s + 1;
-    if (is(i, '(', end) || is(i, '.', end)) return; // import(...) / import.meta
-    if (i < end && tokens[i].kind === 'string') return; // side-effect import
-    if (is(i, 'type', end) && !is(i + 1, 'from', end) && !is(i + 1, ',', end) && !is(i + 1, '=', end)) i++;
+    if (is(i, '(', end) || is(i, '.', end)) return; // import(...) / import.meta: the dynamic pass reads them
+    if (i < end && tokens[i].kind === 'string') {
+      reference(tokens[i].value, 'side-effect', false, i);
+      return;
+    }
+    let typeOnly = false;
+    if (is(i, 'type', end) && !is(i + 1, 'from', end) && !is(i + 1, ',', end) && !is(i + 1, '=', end)) {
+      i++;
+      typeOnly = true;
+    }
     const found: { local: string; imported: string; index: number }[] = [];
+    let valueBinding = false;
     if (isIdent(i, end) && !is(i, 'from', end)) {
-      if (is(i + 1, '=', end)) return; // import x = require(...)
+      if (is(i + 1, '=', end)) {
+        // import x = require('y')
+        if (is(i + 2, 'require', end) && is(i + 3, '(', end) && i + 4 < end && tokens[i + 4].kind === 'string') reference(tokens[i + 4].value, 'require', typeOnly, i + 4);
+        return;
+      }
       found.push({ local: tokens[i].text, imported: 'default', index: i });
+      valueBinding = true;
       i++;
       if (is(i, ',', end)) i++;
     }
     if (is(i, '*', end) && is(i + 1, 'as', end) && isIdent(i + 2, end)) {
       found.push({ local: tokens[i + 2].text, imported: '*', index: i + 2 });
+      valueBinding = true;
       i += 3;
     } else if (is(i, '{', end) && match[i] > 0) {
+      if (!allTypeSpecifiers(i)) valueBinding = true;
       for (const sp of specifiers(i)) found.push({ local: sp.alias, imported: sp.name, index: sp.index });
       i = match[i] + 1;
     }
@@ -455,6 +511,7 @@ export function scanModule(src: string): ModuleScan {
       scan.problems.push({ message: 'cannot read import statement', at: at(s) });
       return;
     }
+    reference(specifier, 'import', typeOnly || !valueBinding, i + 1);
     for (const f of found) scan.imports.set(f.local, { specifier, imported: f.imported, at: at(f.index) });
   };
 
@@ -488,28 +545,32 @@ export function scanModule(src: string): ModuleScan {
       }
       return;
     }
-    if (is(i, 'type', end) && is(i + 1, '*', end)) i++; // export type * [as ns] from
+    let typeExport = false;
+    if (is(i, 'type', end) && is(i + 1, '*', end)) { i++; typeExport = true; } // export type * [as ns] from
     if (is(i, '*', end)) {
       if (is(i + 1, 'as', end) && i + 2 < end) {
         const t = tokens[i + 2];
         const specifier = fromClause(i + 3, end);
         if (specifier !== undefined) {
           scan.exports.push({ type: 'star-as', exported: t.kind === 'string' ? (t.value ?? '') : t.text, specifier, at: at(i + 2) });
+          reference(specifier, 'reexport', typeExport, i + 4);
           return;
         }
       } else {
         const specifier = fromClause(i + 1, end);
         if (specifier !== undefined) {
           scan.exports.push({ type: 'star', specifier, at: at(s) });
+          reference(specifier, 'reexport', typeExport, i + 2);
           return;
         }
       }
       scan.problems.push({ message: 'cannot read export * statement', at: at(s) });
       return;
     }
-    if (is(i, 'type', end) && is(i + 1, '{', end)) i++;
+    if (is(i, 'type', end) && is(i + 1, '{', end)) { i++; typeExport = true; }
     if (is(i, '{', end) && match[i] > 0) {
       const specifier = fromClause(match[i] + 1, end);
+      if (specifier !== undefined) reference(specifier, 'reexport', typeExport || allTypeSpecifiers(i), match[i] + 2);
       for (const sp of specifiers(i)) {
         if (specifier === undefined) scan.exports.push({ type: 'local', exported: sp.alias, local: sp.name, at: at(sp.index) });
         else scan.exports.push({ type: 'from', exported: sp.alias, imported: sp.name, specifier, at: at(sp.index) });
@@ -526,6 +587,27 @@ export function scanModule(src: string): ModuleScan {
     exportLocal(decls);
   };
 
+  /**
+   * `import('x')` anywhere in the file, with a literal specifier. It is a type when it is the
+   * operand of `typeof` or is followed by `.Name` other than a promise method
+   * (`import('x').Peer` in an annotation); otherwise a value (it loads the module).
+   */
+  const dynamicImports = (): void => {
+    for (let k = 0; k + 3 < tokens.length; k++) {
+      const t = tokens[k];
+      if (t.kind !== 'ident' || t.text !== 'import' || tokens[k + 1].text !== '(' || tokens[k + 1].kind !== 'punct') continue;
+      if (k > 0 && tokens[k - 1].text === '.' && tokens[k - 1].kind === 'punct') continue; // x.import(...)
+      const arg = tokens[k + 2];
+      const literal = arg.kind === 'string' || (arg.kind === 'template' && !arg.substitution);
+      if (!literal || arg.value === undefined) continue;
+      const close = match[k + 1];
+      const after = close > 0 ? tokens[close + 1] : undefined;
+      const member = after !== undefined && after.text === '.' && after.kind === 'punct' ? tokens[close + 2] : undefined;
+      const asType = (k > 0 && tokens[k - 1].text === 'typeof') || (member !== undefined && member.kind === 'ident' && !PROMISE_METHODS.has(member.text));
+      reference(arg.value, 'dynamic', asType, k + 2);
+    }
+  };
+
   for (const [s0, e0] of splitStatements(0, tokens.length, 0, false)) {
     const s = skipDecorators(s0, e0);
     if (s >= e0) continue;
@@ -536,5 +618,7 @@ export function scanModule(src: string): ModuleScan {
     else for (const d of declaration(s, e0)) addLocal(d);
   }
   for (const d of scan.locals.values()) if (d.overloads && d.overloads.length < 2) delete d.overloads;
+  dynamicImports();
+  scan.references.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
   return scan;
 }

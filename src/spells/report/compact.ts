@@ -10,7 +10,7 @@ import { absolutePath } from './paths.js';
 export function formatCompact(report: CheckReport, options: { quiet?: boolean; cwd?: string } = {}): string {
   const shown = options.quiet ? report.diagnostics.filter((d) => d.severity === 'error') : report.diagnostics;
   const lines = shown.map((d) => {
-    const severity = d.severity === 'error' ? 'Error' : 'Warning';
+    const severity = d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Info';
     const message = d.message.replace(/\s+/g, ' ');
     return `${absolutePath(d.location.file, options.cwd)}: line ${d.location.line}, col ${d.location.column}, ${severity} - ${message} (${d.rule})`;
   });

@@ -9,7 +9,7 @@ export function formatJson(report: CheckReport, options: { quiet?: boolean; cwd?
   const out = {
     formatVersion: JSON_FORMAT_VERSION,
     tool: { name: 'spell', version: options.toolVersion },
-    summary: { files: report.files.length, spells: report.spells.length, errors: report.errorCount, warnings: report.warningCount },
+    summary: { files: report.files.length, spells: report.spells.length, errors: report.errorCount, warnings: report.warningCount, infos: report.infoCount },
     manifest: report.manifest ? displayPath(report.manifest, options.cwd) : null,
     spells: report.spells.map((s) => ({ ...s, file: displayPath(s.file, options.cwd) })),
     diagnostics: shown.map((d) => ({

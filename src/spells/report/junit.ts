@@ -36,7 +36,7 @@ export function formatJunit(report: CheckReport, options: { cwd?: string } = {})
     let failures = 0;
     const body = cases.map((tc) => {
       const errors = tc.diagnostics.filter((d) => d.severity === 'error');
-      const warnings = tc.diagnostics.filter((d) => d.severity === 'warning');
+      const warnings = tc.diagnostics.filter((d) => d.severity !== 'error');
       if (errors.length) failures++;
       const parts = [`    <testcase classname="${xml(shown)}" name="${xml(tc.name)}" file="${xml(shown)}" line="${tc.line}">`];
       if (errors.length) parts.push(`      <failure message="${xml(errors[0].message)}" type="${xml(errors[0].rule)}">${xml(errors.map(line).join('\n'))}</failure>`);

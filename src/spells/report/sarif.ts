@@ -7,7 +7,7 @@ import { RULES } from '../constants.js';
 import type { CheckReport } from '../validator.js';
 import { displayPath } from './paths.js';
 
-const LEVEL = { error: 'error', warning: 'warning' } as const;
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 const DOCS = 'https://github.com/spellbook/spellbook/blob/main/docs/spell-language.md';
 
 export function formatSarif(report: CheckReport, options: { quiet?: boolean; cwd?: string; toolVersion: string }): string {

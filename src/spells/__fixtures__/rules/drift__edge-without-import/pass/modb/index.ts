@@ -1,0 +1,1 @@
+export interface Tree { kind: string }

@@ -1,0 +1,4 @@
+export interface Tree { kind: string }
+export function print(tree: Tree): string {
+  return tree.kind;
+}

@@ -1,0 +1,5 @@
+import { describe, it } from 'vitest';
+describe('alpha', () => {
+  it('parses text', () => {});
+  it('rejects bad input', () => {});
+});

@@ -1,0 +1,196 @@
+/**
+ * Dependency drift: the spells' `>` edges compared with what their modules really import.
+ *
+ * Each spell mapped to a module in the manifest owns that module's folder (or file). The
+ * module's imports are read from source (`readModuleImports`: its index and every file it
+ * reaches, re-exports and type-only imports included, the latter counted apart); an import
+ * that resolves into another spell's module is a code edge between the two spells. Then:
+ * - a code edge with no `>` edge either way between the two spells: `drift/undeclared-dependency`
+ *   at the first import;
+ * - a `>` edge A -> B where B's module imports A's and A's does not import B's:
+ *   `drift/reversed-dependency` at the `>` line;
+ * - a `>` edge with no import either way: `drift/edge-without-import` (info: a spell may use
+ *   another through data its caller passes, such as encoder output reaching the packetizer).
+ * Only spells that are checked together and whose modules exist take part.
+ */
+import { dirname, relative, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { LIMITS, MESSAGES, RULES } from '../constants.js';
+import type { Diagnostic, Location } from '../model.js';
+import type { Manifest } from '../manifest.js';
+import type { SpellIndex } from './graph.js';
+import { readModuleImports, type ImportReference, type ModuleImports } from '../code/index.js';
+
+/** A spell's module as the drift check sees it. */
+export interface SpellModule {
+  spell: string;
+  /** As written in the manifest (`src/peer`). */
+  module: string;
+  /** Absolute folder or file. */
+  path: string;
+  imports: ModuleImports;
+}
+
+/** A `>` edge (spell or entity dependency, resolved to its spell), first place written. */
+export interface DeclaredEdge {
+  from: string;
+  to: string;
+  location: Location;
+}
+
+/** Every import from one spell's module into another's. */
+export interface CodeEdge {
+  from: string;
+  to: string;
+  imports: ImportReference[];
+  /** How many of `imports` are type-only. */
+  typeOnly: number;
+}
+
+export type EdgeStatus = 'ok' | 'undeclared' | 'reversed' | 'no-import';
+
+/** One line of the combined picture: a declared edge, a code edge, or both. */
+export interface EdgeView {
+  from: string;
+  to: string;
+  declared?: DeclaredEdge;
+  code?: CodeEdge;
+  status: EdgeStatus;
+}
+
+export interface DependencyAnalysis {
+  modules: Map<string, SpellModule>;
+  declared: DeclaredEdge[];
+  code: CodeEdge[];
+  edges: EdgeView[];
+  diagnostics: Diagnostic[];
+}
+
+const key = (from: string, to: string) => `${from}\u0000${to}`;
+
+/** Spell-level and entity-level `>` edges of every indexed spell, resolved to spell names. */
+export function declaredEdges(index: SpellIndex): DeclaredEdge[] {
+  const out = new Map<string, DeclaredEdge>();
+  for (const spell of index.spells.values()) {
+    for (const dep of [...spell.dependencies, ...spell.entities.flatMap((e) => e.dependencies)]) {
+      const target = dep.kind === 'spell' ? (index.spells.has(dep.target) ? dep.target : undefined) : index.entities.get(dep.target)?.name;
+      if (!target || target === spell.name) continue;
+      const k = key(spell.name, target);
+      if (!out.has(k)) out.set(k, { from: spell.name, to: target, location: dep.location });
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+}
+
+function modulePath(root: string, module: string): string | undefined {
+  const path = resolve(root, module);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isDirectory() || stat?.isFile()) return path;
+  if (statSync(path + '.ts', { throwIfNoEntry: false })?.isFile()) return path + '.ts';
+  return undefined;
+}
+
+const byLocation = (a: ImportReference, b: ImportReference) =>
+  a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line || a.location.column - b.location.column;
+
+/** Compare declared edges with imports for every indexed spell mapped in `manifest`. */
+export function analyzeDependencies(index: SpellIndex, manifest: Manifest): DependencyAnalysis {
+  // Owners: module folder or file -> spell (the first spell, by name, mapping it).
+  const owners = new Map<string, string>();
+  const paths = new Map<string, { module: string; path: string }>();
+  for (const name of [...index.spells.keys()].sort()) {
+    const module = manifest.entries.get(name)?.modules[0];
+    if (!module) continue;
+    const path = modulePath(manifest.root, module);
+    if (!path || owners.has(path)) continue;
+    owners.set(path, name);
+    paths.set(name, { module, path });
+  }
+  const ownerOf = (file: string): string | undefined => {
+    const exact = owners.get(file);
+    if (exact) return exact;
+    for (let dir = dirname(file); ; dir = dirname(dir)) {
+      const o = owners.get(dir);
+      if (o) return o;
+      if (dirname(dir) === dir) return undefined;
+    }
+  };
+
+  const modules = new Map<string, SpellModule>();
+  const codeMap = new Map<string, CodeEdge>();
+  for (const [spell, { module, path }] of paths) {
+    const isFolder = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    // The module's own files, plus files no spell owns (shared helpers reached through it).
+    const within = (file: string) => (isFolder ? file.startsWith(path + sep) : file === path) || ownerOf(file) === undefined;
+    const imports = readModuleImports(path, { within, maxFiles: LIMITS.maxModuleFiles });
+    modules.set(spell, { spell, module, path, imports });
+    for (const ref of imports.external) {
+      const to = ref.target ? ownerOf(ref.target) : undefined;
+      if (!to || to === spell) continue;
+      const k = key(spell, to);
+      let edge = codeMap.get(k);
+      if (!edge) codeMap.set(k, (edge = { from: spell, to, imports: [], typeOnly: 0 }));
+      edge.imports.push(ref);
+      if (ref.typeOnly) edge.typeOnly++;
+    }
+  }
+  const code = [...codeMap.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : 1));
+  for (const edge of code) edge.imports.sort(byLocation);
+
+  const declared = declaredEdges(index).filter((e) => modules.has(e.from) && modules.has(e.to));
+  const declaredMap = new Map(declared.map((e) => [key(e.from, e.to), e]));
+  const edges: EdgeView[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const where = (r: ImportReference) => `${displayPath(r.location.file, manifest.root)}:${r.location.line}`;
+
+  for (const edge of code) {
+    const declaredHere = declaredMap.get(key(edge.from, edge.to));
+    const declaredBack = declaredMap.get(key(edge.to, edge.from));
+    if (declaredHere) continue; // reported with the declared edges below
+    if (declaredBack && !codeMap.has(key(edge.to, edge.from))) continue; // a reversed edge, reported at its `>` line
+    edges.push({ from: edge.from, to: edge.to, code: edge, status: declaredBack ? 'ok' : 'undeclared' });
+    if (declaredBack) continue;
+    const first = edge.imports[0];
+    diagnostics.push({
+      rule: RULES.undeclaredDependency.id, severity: RULES.undeclaredDependency.severity, spell: edge.from,
+      message: MESSAGES.undeclaredDependency(edge.from, modules.get(edge.from)!.module, edge.to, modules.get(edge.to)!.module, MESSAGES.importCount(edge.imports.length, edge.typeOnly)),
+      location: { ...first.location },
+    });
+  }
+  for (const d of declared) {
+    const forward = codeMap.get(key(d.from, d.to));
+    const backward = codeMap.get(key(d.to, d.from));
+    const fromModule = modules.get(d.from)!.module;
+    const toModule = modules.get(d.to)!.module;
+    if (forward) {
+      edges.push({ from: d.from, to: d.to, declared: d, code: forward, status: 'ok' });
+    } else if (backward) {
+      edges.push({ from: d.from, to: d.to, declared: d, code: backward, status: 'reversed' });
+      diagnostics.push({
+        rule: RULES.reversedDependency.id, severity: RULES.reversedDependency.severity, spell: d.from,
+        message: MESSAGES.reversedDependency(d.from, d.to, fromModule, toModule, where(backward.imports[0])),
+        location: { ...d.location },
+      });
+    } else {
+      edges.push({ from: d.from, to: d.to, declared: d, status: 'no-import' });
+      diagnostics.push({
+        rule: RULES.edgeWithoutImport.id, severity: RULES.edgeWithoutImport.severity, spell: d.from,
+        message: MESSAGES.edgeWithoutImport(d.from, d.to, fromModule, toModule),
+        location: { ...d.location },
+      });
+    }
+  }
+  edges.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  return { modules, declared, code, edges, diagnostics };
+}
+
+function displayPath(file: string, root: string): string {
+  const rel = relative(root, file);
+  return (rel && !rel.startsWith('..') ? rel : file).split(sep).join('/');
+}
+
+/** The drift findings for `spell check`. */
+export function checkDrift(index: SpellIndex, manifest: Manifest): Diagnostic[] {
+  return analyzeDependencies(index, manifest).diagnostics;
+}
+
