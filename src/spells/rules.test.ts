@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, RULES } from './constants.js';
-import { Validator } from './validator.js';
+import { Validator, exitCodeFor } from './validator.js';
 
 const FIXTURES = join(import.meta.dirname, '__fixtures__', 'rules');
 
@@ -59,6 +59,26 @@ describe('rule fixtures', () => {
     const cycle = report.diagnostics.find((d) => d.rule === 'graph/cycle');
     expect(cycle?.severity).toBe('error');
     expect(cycle?.message).toBe('dependency cycle: Alpha -> Gamma -> Beta -> Alpha');
+  });
+
+  it('reports dependency drift as warnings, as errors under --strict, and an edge without import as info that never fails', () => {
+    const undeclared = check(join(FIXTURES, 'drift__undeclared-dependency', 'fail'));
+    expect(undeclared.diagnostics.find((d) => d.rule === 'drift/undeclared-dependency')).toMatchObject({ severity: 'warning', spell: 'Alpha', message: expect.stringContaining('(1 import)') });
+    expect(check(join(FIXTURES, 'drift__undeclared-dependency', 'fail'), true).diagnostics.find((d) => d.rule === 'drift/undeclared-dependency')?.severity).toBe('error');
+    expect(check(join(FIXTURES, 'drift__reversed-dependency', 'fail'), true).diagnostics.find((d) => d.rule === 'drift/reversed-dependency')).toMatchObject({
+      severity: 'error', message: expect.stringContaining('modb imports moda (modb/index.ts:1)'),
+    });
+    const info = check(join(FIXTURES, 'drift__edge-without-import', 'fail'), true);
+    expect(info.diagnostics.find((d) => d.rule === 'drift/edge-without-import')?.severity).toBe('info');
+    expect(info.infoCount).toBe(1);
+    const onlyInfo = { ...info, diagnostics: info.diagnostics.filter((d) => d.severity === 'info'), errorCount: 0, warningCount: 0 };
+    expect(exitCodeFor(onlyInfo, { strict: true, maxWarnings: 0 })).toBe(0);
+    expect(info.warningCount + info.errorCount + info.infoCount).toBe(info.diagnostics.length);
+  });
+
+  it('reports an empty spell file as a warning, and as an error under --strict', () => {
+    expect(check(join(FIXTURES, 'file__empty', 'fail')).diagnostics.find((d) => d.rule === 'file/empty')?.severity).toBe('warning');
+    expect(check(join(FIXTURES, 'file__empty', 'fail'), true).diagnostics.find((d) => d.rule === 'file/empty')?.severity).toBe('error');
   });
 
   it('suggests the nearest spell name for an unknown dependency', () => {
