@@ -29,6 +29,8 @@ export const DEFAULT_MAX_ROOMS = 10_000;
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 /** WebSocket ping interval (RFC 6455 section 5.5.2); a socket without a pong by the next ping is dropped. */
 export const DEFAULT_PING_INTERVAL_MS = 30_000;
+/** A connection whose unread outgoing data exceeds this is dropped (slow consumer). */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** A socket that has not joined within this time is closed (4408). */
 export const DEFAULT_JOIN_TIMEOUT_MS = 10_000;
 /** Invalid messages one connection may send before it is closed (4400). */
@@ -64,6 +66,7 @@ export const ERROR_CODES = [
   'too-many-rooms',
   'too-many-connections',
   'join-timeout',
+  'backend-unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -120,6 +123,7 @@ export const Messages = {
   tooManyConnections: (limit: number) => `more than ${limit} connections from this address`,
   joinTimeout: (ms: number) => `no join within ${ms} ms`,
   internal: 'internal error',
+  backendUnavailable: 'the shared backend (Redis) is not reachable now; try again',
   openRoomsWarning: (url: string) =>
     `signaling: listening on ${url} with OPEN rooms (no credential needed). This is allowed only on loopback; ` +
     'do not expose this port. Configure room tokens or key rosters before listening on another address.',
