@@ -18,7 +18,7 @@ import {
   RtpPacket as WeriftRtpPacket,
   dePacketizeRtpPackets,
 } from 'werift-rtp';
-import { readRtpDump } from '../harness/capture/rtpdump.js';
+import { readRtpDump } from '../src/rtp/index.js';
 import { H264Depacketizer, H264Packetizer, RtpPacket, RtpPacketBuilder, parseRtcp, type H264Frame } from '../src/rtp/index.js';
 import { measure, printComparison, type Measurement } from './lib.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FuzzTarget } from '../fuzz/engine.js';
-import { readRtpDump } from './capture/rtpdump.js';
+import { readRtpDump } from '../src/rtp/index.js';
 import { H264Depacketizer } from '../src/rtp/index.js';
 import { parseSps, SpsParseError } from './h264-sps.js';
 

@@ -20,7 +20,7 @@ import { H264Replay } from './replay.js';
 import { buildEmptyRr, buildPli, buildSenderReport, compound, listRtcp, nackedSequenceNumbers } from './rtcp-build.js';
 import { NAL_IDR, inspectH264Payload, profileLevelIdOfSps } from './h264-inspect.js';
 import { parseRtp } from './rtp-packet.js';
-import { isRtcpPacket, type RtpDumpPacket } from './rtpdump.js';
+import { isRtcpPacket, type RtpDumpPacket } from '../../src/rtp/index.js';
 import { CONFORMANCE_CHROMIUM_ARGS, findChromium } from '../chromium.js';
 
 const CHROMIUM_ARGS = [...CONFORMANCE_CHROMIUM_ARGS];

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readRtpDump } from './rtpdump.js';
+import { readRtpDump } from '../../src/rtp/index.js';
 
 const root = fileURLToPath(new URL('../../fixtures/chrome/', import.meta.url));
 const read = (relative: string): Buffer => readFileSync(path.join(root, relative));

@@ -1,4 +1,4 @@
-import { isRtcpPacket, writeRtpDump, type RtpDumpPacket } from './rtpdump.js';
+import { isRtcpPacket, writeRtpDump, type RtpDumpPacket } from '../../src/rtp/index.js';
 
 /** How far back (in packets) the recorder looks for a duplicate of an RTCP packet. */
 const RTCP_DEDUPE_WINDOW = 16;

@@ -1,6 +1,6 @@
 import { isKeyframe } from './h264-inspect.js';
 import { absSendTimeValue, buildRtp, parseRtp, transportSequenceValue } from './rtp-packet.js';
-import type { RtpDumpPacket } from './rtpdump.js';
+import type { RtpDumpPacket } from '../../src/rtp/index.js';
 
 /** RTP clock of video (RFC 6184 section 8.2.1). */
 const VIDEO_CLOCK_PER_MS = 90;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readRtpDump } from '../../harness/capture/rtpdump.js';
+import { readRtpDump } from './rtpdump.js';
 import { H264Depacketizer, type H264Frame } from './h264/depacketizer.js';
 import { H264Packetizer } from './h264/packetizer.js';
 import { nalUnitType } from './h264/nal.js';

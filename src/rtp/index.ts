@@ -38,3 +38,17 @@ export { SenderStatistics, type SenderStatisticsOptions } from './stats/sender.j
 export { computeRtt, computeRttMs } from './stats/rtt.js';
 export { ntpFromUnixMs, unixMsFromNtp, ntpMiddle, compactNtpFromUnixMs, type NtpTime } from './stats/ntp.js';
 export { RetransmissionBuffer, type RetransmissionBufferOptions, type NackAnswer } from './stats/retransmission-buffer.js';
+
+// rtpdump capture files (rtptools): read by tests, fuzz targets, benches and the harness's replays.
+export {
+  isRtcpPacket,
+  readRtpDump,
+  writeRtpDump,
+  RtpDumpError,
+  RTPDUMP_MAGIC,
+  RTPDUMP_FILE_HEADER_BYTES,
+  RTPDUMP_PACKET_HEADER_BYTES,
+  type RtpDump,
+  type RtpDumpPacket,
+  type WriteRtpDumpOptions,
+} from './rtpdump.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type { FuzzTarget } from '../../fuzz/engine.js';
-import { readRtpDump } from '../../harness/capture/rtpdump.js';
+import { readRtpDump } from './rtpdump.js';
 import { RtcpParseError, RtpParseError } from './errors.js';
 import { H264Depacketizer } from './h264/depacketizer.js';
 import { parseRtcp, serializeRtcp } from './rtcp/compound.js';

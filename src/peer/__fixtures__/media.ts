@@ -4,7 +4,7 @@
  * replayed through a Peer's senders at their original timing, looped.
  */
 import { readFileSync } from 'node:fs';
-import { readRtpDump } from '../../../harness/capture/rtpdump.js';
+import { readRtpDump } from '../../rtp/index.js';
 import { H264Encoder, SyntheticSource } from '../../encoding/index.js';
 import { H264Depacketizer, RtpPacket } from '../../rtp/index.js';
 import type { AudioSender, VideoSender } from '../sender.js';
