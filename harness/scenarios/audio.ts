@@ -24,7 +24,7 @@ import { servePage } from '../chromium.js';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
 import { AUDIO_PAGE } from '../pages/audio-page.js';
 import type { Check, Scenario, ScenarioContext } from '../types.js';
-import { isRefusedAnswer, NEGOTIATION_ATTEMPTS } from './negotiate.js';
+import { connectWithRetry, ConnectionFailed } from './negotiate.js';
 import type { PageCall } from './page.js';
 
 /** Opus packets per second: one per 20 ms frame (960 samples at 48 kHz). */
@@ -85,11 +85,6 @@ export interface AudioPageStats {
   inbound: AudioInbound | null;
   analyser: AnalyserReading | null;
   errors: string[];
-}
-
-/** A connection attempt that did not reach 'connected' (DTLS failure, ICE timeout). */
-class ConnectionFailed extends Error {
-  override readonly name = 'ConnectionFailed';
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -171,15 +166,8 @@ async function connectOnce(ctx: ScenarioContext, n: number, call: PageCall, cand
 
 async function connect(ctx: ScenarioContext): Promise<{ peer: Peer; call: PageCall }> {
   const { call, candidates } = await openAudioPage(ctx);
-  for (let n = 1; ; n++) {
-    try {
-      return { peer: await connectOnce(ctx, n, call, candidates), call };
-    } catch (error) {
-      const retry = isRefusedAnswer(error) || error instanceof ConnectionFailed;
-      if (!retry || n >= NEGOTIATION_ATTEMPTS) throw error;
-      ctx.note(`attempt ${n}: ${(error as Error).message}; connecting again on a new Peer`);
-    }
-  }
+  const peer = await connectWithRetry(ctx, (n) => connectOnce(ctx, n, call, candidates));
+  return { peer, call };
 }
 
 /** Polls the page until `until` holds or the time is up; returns the last statistics. */

@@ -16,7 +16,7 @@ import { closePeer } from '../native.js';
 import { DATACHANNEL_PAGE } from '../pages/datachannel-page.js';
 import type { Check, Scenario, ScenarioContext } from '../types.js';
 import { Inbox } from './inbox.js';
-import { negotiateWithRetry } from './negotiate.js';
+import { connectWithRetry } from './negotiate.js';
 import { openScenarioPage, type PageCall } from './page.js';
 
 /** Messages per functional phase. */
@@ -125,7 +125,7 @@ async function connect(ctx: ScenarioContext): Promise<{ pc: PeerConnection; chan
     await chromiumChannelsOpen(evaluate, Object.keys(modes));
     return { pc, channels };
   };
-  const { pc, channels } = await negotiateWithRetry(ctx, attempt);
+  const { pc, channels } = await connectWithRetry(ctx, attempt);
   return { pc, channels, evaluate };
 }
 

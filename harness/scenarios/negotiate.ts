@@ -16,13 +16,42 @@ export function isRefusedAnswer(error: unknown): boolean {
   return error instanceof Error && /without ICE transport/.test(error.message);
 }
 
-export async function negotiateWithRetry<T>(ctx: ScenarioContext, attempt: (n: number) => Promise<T>): Promise<T> {
+/**
+ * A connection attempt that did not come up (ICE timeout, a failed DTLS handshake: libdatachannel
+ * fails about one in 30-60, see docs/peer.md). Worth a new attempt on a new peer.
+ */
+export class ConnectionFailed extends Error {
+  override readonly name = 'ConnectionFailed';
+}
+
+export interface ConnectRetryOptions {
+  /** Attempts at most, counting the first (default NEGOTIATION_ATTEMPTS). */
+  attempts?: number;
+  /** Prefixes each note, e.g. the call's label. */
+  label?: string;
+}
+
+/**
+ * Runs `attempt(1)`, `attempt(2)`, ... until one resolves. A refused answer or a
+ * ConnectionFailed is tried again (the attempt closes its own peer before it throws); any other
+ * error, or the last attempt's, is thrown at once. Each retry is written to the notes, so the
+ * report shows it. The one connect-with-retry routine of every scenario that connects a Peer to a page.
+ */
+export async function connectWithRetry<T>(
+  ctx: Pick<ScenarioContext, 'note'>,
+  attempt: (n: number) => Promise<T>,
+  options: ConnectRetryOptions = {},
+): Promise<T> {
+  const attempts = options.attempts ?? NEGOTIATION_ATTEMPTS;
+  const prefix = options.label ? `${options.label}: ` : '';
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
     } catch (error) {
-      if (!isRefusedAnswer(error) || n >= NEGOTIATION_ATTEMPTS) throw error;
-      ctx.note(`attempt ${n}: libdatachannel refused Chromium's answer (${(error as Error).message}); negotiating again on a new peer`);
+      const refused = isRefusedAnswer(error);
+      if ((!refused && !(error instanceof ConnectionFailed)) || n >= attempts) throw error;
+      const why = refused ? `libdatachannel refused Chromium's answer (${(error as Error).message})` : `no connection (${(error as Error).message})`;
+      ctx.note(`${prefix}attempt ${n}: ${why}; connecting again on a new peer`);
     }
   }
 }

@@ -14,7 +14,7 @@ import { parseSps, type SpsInfo } from '../h264-sps.js';
 import { closePeer } from '../native.js';
 import { REVERSE_PAGE } from '../pages/reverse-page.js';
 import type { Check, Scenario } from '../types.js';
-import { negotiateWithRetry } from './negotiate.js';
+import { connectWithRetry } from './negotiate.js';
 import { openScenarioPage } from './page.js';
 
 const H264_PT = 96;
@@ -104,7 +104,7 @@ export const reverseScenario: Scenario = {
       ctx.note(`camera ${answer.width}x${answer.height} at ${answer.frameRate} fps as Chromium reported its settings`);
       return { pc, rx };
     };
-    const { pc, rx } = await negotiateWithRetry(ctx, attempt);
+    const { pc, rx } = await connectWithRetry(ctx, attempt);
     const { depacketizer, frames, errors: callbackErrors } = rx;
     ctx.progress('connecting');
     const deadline = performance.now() + CONNECT_TIMEOUT_MS;

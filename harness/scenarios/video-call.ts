@@ -16,7 +16,7 @@ import { servePage, type ChromiumSession } from '../chromium.js';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
 import { VIDEO_PAGE } from '../pages/video-page.js';
 import type { ScenarioContext } from '../types.js';
-import { isRefusedAnswer, NEGOTIATION_ATTEMPTS } from './negotiate.js';
+import { connectWithRetry, ConnectionFailed } from './negotiate.js';
 
 /** Chromium's inbound-rtp video statistics, as the page reports them (missing counters read 0). */
 export interface InboundVideoStats {
@@ -138,7 +138,7 @@ export interface VideoCallOptions {
   peer?: PeerOptions;
   /** Longest wait for ICE and DTLS per attempt (default CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number;
-  /** Attempts at most (default NEGOTIATION_ATTEMPTS). */
+  /** Attempts at most (default NEGOTIATION_ATTEMPTS, see negotiate.ts). */
   attempts?: number;
   /** Called with each new Peer before negotiation (e.g. to subscribe it); `drop` with a Peer given up on. */
   onPeer?: (peer: Peer) => void;
@@ -150,9 +150,6 @@ function zeroCounts(lastFrame: number | null): FrameCounts {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A connection that did not come up: the whole negotiation is tried again on a new peer. */
-class ConnectFailed extends Error {}
 
 /** Rates between two snapshots of the same stream; zeros when the clock did not move. */
 export function receiverRates(prev: ReceiverSnapshot, cur: ReceiverSnapshot): ReceiverRates {
@@ -195,7 +192,6 @@ export class VideoCall {
     const label = options.label ?? 'call';
     const audio = options.audio ?? true;
     const timeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-    const attempts = options.attempts ?? NEGOTIATION_ATTEMPTS;
     const session = await ctx.chromium();
     const server = await servePage(VIDEO_PAGE);
     ctx.defer(() => server.close());
@@ -206,27 +202,29 @@ export class VideoCall {
     await page.goto(server.url);
     const call = <T>(name: string, ...args: unknown[]) => callPage<T>(page, name, ...args);
 
-    for (let n = 1; ; n++) {
-      const peer = new Peer({ name: `conform-${label}-${n}`, ...options.peer });
-      options.onPeer?.(peer);
-      try {
-        await connect(peer, call, trickle, audio, timeoutMs);
+    return connectWithRetry(
+      ctx,
+      async (n) => {
+        const peer = new Peer({ name: `conform-${label}-${n}`, ...options.peer });
+        options.onPeer?.(peer);
+        try {
+          await connect(peer, call, trickle, audio, timeoutMs);
+        } catch (error) {
+          trickle.current = undefined;
+          options.onDropPeer?.(peer);
+          peer.close();
+          await call('close').catch(() => undefined);
+          throw error;
+        }
         trickle.current = (candidate, mid) => {
           if (!peer.closed) peer.addRemoteCandidate(candidate, mid);
         };
         const made = new VideoCall(label, peer, page, session, n);
         ctx.defer(() => made.hangUp());
         return made;
-      } catch (error) {
-        trickle.current = undefined;
-        options.onDropPeer?.(peer);
-        peer.close();
-        await call('close').catch(() => undefined);
-        const retry = isRefusedAnswer(error) || error instanceof ConnectFailed;
-        if (!retry || n >= attempts) throw error;
-        ctx.note(`${label}: attempt ${n} failed (${(error as Error).message}); negotiating again on a new peer`);
-      }
-    }
+      },
+      { attempts: options.attempts, label },
+    );
   }
 
   /** Chromium's statistics now. */
@@ -329,8 +327,8 @@ async function connect(
   const ready = () => peer.connectionState === 'connected' && !!peer.video?.isOpen && (!audio || !!peer.audio?.isOpen);
   const end = performance.now() + timeoutMs;
   while (!ready()) {
-    if (peer.connectionState === 'failed' || peer.connectionState === 'closed') throw new ConnectFailed(`peer connection ${peer.connectionState}`);
-    if (performance.now() > end) throw new ConnectFailed(`not connected after ${timeoutMs} ms (peer ${peer.connectionState}, video track ${peer.video?.isOpen ? 'open' : 'not open'})`);
+    if (peer.connectionState === 'failed' || peer.connectionState === 'closed') throw new ConnectionFailed(`peer connection ${peer.connectionState}`);
+    if (performance.now() > end) throw new ConnectionFailed(`not connected after ${timeoutMs} ms (peer ${peer.connectionState}, video track ${peer.video?.isOpen ? 'open' : 'not open'})`);
     await sleep(20);
   }
 }

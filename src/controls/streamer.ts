@@ -10,7 +10,7 @@
  * FIR) from any subscriber asks its rendition for an IDR; a joining subscriber gets an IDR.
  */
 import { randomUUID } from 'node:crypto';
-import { TypedEmitter } from '../datachannel/emitter.js';
+import { TypedEmitter } from '../datachannel/index.js';
 import type { KeyframeRequest, Peer } from '../peer/index.js';
 import { AudioPipeline, type AudioStats } from './audio.js';
 import { DEFAULT_AUDIO_BITRATE_BPS, DEFAULT_KEYFRAME_INTERVAL_S, DEFAULT_WORKERS, MAX_AUDIO_BITRATE_BPS, MIN_AUDIO_BITRATE_BPS, Messages } from './constants.js';

@@ -197,11 +197,7 @@ export class Subscriber {
     const open = sender !== undefined && sender.isOpen && !this.peer.closed;
     if (this.feeding !== from) {
       if (this.target !== from) return;
-      if (open && !keyframe) {
-        this.withheld++;
-        from.requestKeyframe('join');
-        return;
-      }
+      if (open && !keyframe) return this.withholdUntilIdr(from);
       const old = this.feeding;
       this.feeding = from;
       this.host.switched(this, old, from);
@@ -210,11 +206,7 @@ export class Subscriber {
       this.needsKeyframe = true;
       return;
     }
-    if (this.needsKeyframe && !keyframe) {
-      this.withheld++;
-      from.requestKeyframe('join');
-      return;
-    }
+    if (this.needsKeyframe && !keyframe) return this.withholdUntilIdr(from);
     this.needsKeyframe = false;
     // 90 kHz (RFC 6184 section 5.1) from the shared monotonic clock; kept increasing across a
     // move between renditions, whose capture instants differ by up to a frame.
@@ -224,6 +216,12 @@ export class Subscriber {
     t.lastVideoTimestamp = ts;
     sender.sendAccessUnit(nalUnits, ts, captureUnixMs);
     this.captureToSend.add(performance.now() - capturedAt);
+  }
+
+  /** A P picture this subscriber could not decode yet: hold it back and ask its encode for an IDR. */
+  private withholdUntilIdr(from: Rendition): void {
+    this.withheld++;
+    from.requestKeyframe('join');
   }
 
   /** One 20 ms Opus packet with its 48 kHz media time (RFC 7587 section 4.1). @internal */
