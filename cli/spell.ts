@@ -14,6 +14,7 @@ import {
 } from '../src/spells/index.js';
 import { registerConform } from './conform.js';
 import { registerLsp } from './lsp.js';
+import { registerSignal } from './signal.js';
 
 import { EncodeUsageError, registerEncode } from './encode.js';
 
@@ -238,6 +239,8 @@ export async function main(argv: string[]): Promise<number> {
   registerConform(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   registerLsp(program);
+
+  registerSignal(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
