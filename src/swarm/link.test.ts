@@ -25,9 +25,9 @@ function pair(options: { delayDescriptions?: number } = {}): { a: Side; b: Side;
   const deliver = (to: 'a' | 'b', m: SignalOut) => {
     const link = sides[to].link;
     log.push(`${to === 'a' ? 'b' : 'a'}->${to} ${m.type}`);
-    if (m.type === 'offer') void link.handleOffer(m.sdp);
-    else if (m.type === 'answer') void link.handleAnswer(m.sdp);
-    else link.handleCandidate(m.candidate, m.mid);
+    if (m.type === 'ice-candidate') link.handleCandidate(m.candidate, m.mid);
+    else if (m.type === 'offer') void link.handleOffer(m.sdp);
+    else void link.handleAnswer(m.sdp);
   };
   const make = (self: 'a' | 'b', other: 'a' | 'b'): Side => {
     let resolveOpen!: () => void;
