@@ -307,10 +307,11 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
         const error = new SignalingError(msg.code, String(msg.message));
         const joining = this.#status !== 'joined';
         if (joining && FATAL_CODES.has(msg.code)) return this.#fail(error);
-        if (joining && RETRY_ON_REJOIN.has(msg.code)) {
+        if (joining && (RETRY_ON_REJOIN.has(msg.code) || msg.code === 'backend-unavailable')) {
           // On a first join these are final; on a rejoin the server may still hold our old
-          // socket (or the room was briefly full): close and retry with backoff.
-          if (!this.#everJoined) return this.#fail(error);
+          // socket (or the room was briefly full): close and retry with backoff. A server cut
+          // off from its Redis refuses joins for a while: retried always.
+          if (!this.#everJoined && msg.code !== 'backend-unavailable') return this.#fail(error);
           this.emit('error', error);
           socket.close(1000, 'retry');
           this.#onClose(socket, 1000, msg.code);

@@ -83,6 +83,9 @@ export class RedisBus {
     this.#sub.on('ready', () => {
       if (this.#lost) {
         this.#lost = false;
+        // Nobody's heartbeats reached us while we were cut off: start every process's clock again.
+        const now = Date.now();
+        for (const proc of this.#lastSeen.keys()) this.#lastSeen.set(proc, now);
         // Give the command connection a moment to be back too.
         setTimeout(() => this.#handlers.reconnected(), 100).unref();
       }
@@ -218,6 +221,8 @@ export class RedisBus {
         if (results?.some(([, n], i) => n === 0 && this.#owned.has(ids[i]))) await this.reassert();
       }
     }
+    // Cut off from Redis we cannot tell a dead process from our own outage: judge nobody.
+    if (!this.ready || this.#lost) return;
     const now = Date.now();
     for (const [proc, seen] of this.#lastSeen) {
       if (now - seen > this.#ttlMs) {

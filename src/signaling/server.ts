@@ -615,6 +615,8 @@ export class SignalingServer {
   async #resync(): Promise<void> {
     const bus = this.#bus;
     if (!bus) return;
+    for (let i = 0; i < 200 && !bus.ready; i++) await new Promise((r) => setTimeout(r, 50));
+    if (!bus.ready || bus !== this.#bus) return;
     await bus.reassert();
     for (const room of [...this.#rooms.values()]) {
       let now: RemotePeer[];
