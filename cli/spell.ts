@@ -10,9 +10,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import {
   BindError, DEFAULT_SPELLBOOK_DIR, FormatError, REPORT_FORMATS, SPELL_NAME_PATTERN, Validator, bindInvocation, collectSpellFiles,
   exitCodeFor, findManifest, formatReport, formatSpellSource, indexSpells, loadSpellbook, newSpellText, renderGraph,
-  addManifestEntry, sealOf, writeSeal, type CheckReport, type ReportFormat,
+  addManifestEntry, sealOf, writeSeal, analyzeDependencies, renderCodeGraph, type CheckReport, type ReportFormat,
 } from '../src/spells/index.js';
 import { registerConform } from './conform.js';
+import { BookUsageError, registerBook } from './book.js';
 import { registerLsp } from './lsp.js';
 import { registerSignal } from './signal.js';
 
@@ -132,11 +133,14 @@ export async function main(argv: string[]): Promise<number> {
     .description('print the dependency graph')
     .argument('[paths...]', 'spell files or folders', [])
     .addOption(new Option('--format <format>', 'graph language').choices(['mermaid', 'dot']).default('mermaid'))
-    .action((paths: string[], opts: { format: 'mermaid' | 'dot' }) => {
+    .option('--code', "draw the modules' imports next to the declared edges, drift highlighted")
+    .action((paths: string[], opts: { format: 'mermaid' | 'dot'; code?: boolean }) => {
       const book = loadSpellbook(requireExisting(paths));
       const index = indexSpells(book.spells, []);
       const sealed = new Set([...index.spells.values()].filter((s) => { const e = book.manifest?.entries.get(s.name); return e?.seal === sealOf(s); }).map((s) => s.name));
-      out(renderGraph(index, opts.format, sealed));
+      if (!opts.code) { out(renderGraph(index, opts.format, sealed)); return; }
+      if (!book.manifest) throw new UsageError('--code needs a spellbook.yaml manifest mapping spells to modules');
+      out(renderCodeGraph(index, analyzeDependencies(index, book.manifest), opts.format, sealed));
     });
 
   program
@@ -238,6 +242,8 @@ export async function main(argv: string[]): Promise<number> {
 
   registerConform(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
+  registerBook(program, { out, err, setExitCode: (code) => { exitCode = code; } });
+
   registerLsp(program);
 
   registerSignal(program, { out, err, setExitCode: (code) => { exitCode = code; } });
@@ -250,7 +256,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       return 2;
     }
-    if (error instanceof UsageError || error instanceof BindError || error instanceof EncodeUsageError) { err(`spell: ${error.message}\n`); return 2; }
+    if (error instanceof UsageError || error instanceof BindError || error instanceof EncodeUsageError || error instanceof BookUsageError) { err(`spell: ${error.message}\n`); return 2; }
     if (error instanceof Error && 'code' in error && typeof (error as NodeJS.ErrnoException).code === 'string') {
       err(`spell: ${error.message}\n`);
       return 2;

@@ -80,6 +80,17 @@ export const LIMITS = {
 export const SPELL_FILE_SUFFIXES = ['.spell', '.spell.md', '.md', '.spell.yaml', '.spell.yml'] as const;
 
 export const MANIFEST_FILE = 'spellbook.yaml';
+
+/** `spell book`: where the book goes and the commands it names. */
+export const BOOK = {
+  title: 'The WebRTC spellbook',
+  defaultOut: 'docs/WEBRTC_SPELLBOOK.md',
+  fileName: 'WEBRTC_SPELLBOOK.md',
+  /** Test results embedded by default when this report exists (relative to the project root). */
+  defaultResults: 'reports/vitest.json',
+  regenerate: 'npx spell book',
+  check: 'npx spell book --check',
+} as const;
 export const DEFAULT_SPELLBOOK_DIR = 'spellbook';
 
 export const MESSAGES = {

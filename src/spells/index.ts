@@ -4,7 +4,7 @@
  * format them, check invocation bindings, and render reports in five formats.
  */
 export type { Clauses, Contract, Dependency, Diagnostic, Entity, Item, Location, Obligation, ParsedFile, Section, Severity, Spell } from './model.js';
-export { RULES, LIMITS, MESSAGES, MANIFEST_FILE, DEFAULT_SPELLBOOK_DIR, STRICT_ERROR_RULES, type RuleInfo } from './constants.js';
+export { RULES, LIMITS, MESSAGES, MANIFEST_FILE, DEFAULT_SPELLBOOK_DIR, STRICT_ERROR_RULES, BOOK, type RuleInfo } from './constants.js';
 export { parseSpellText, type ParseOptions, type LineInfo, type LineKind } from './parse-text.js';
 export { parseSpellYaml } from './parse-yaml.js';
 export { decodeSpellSource, firstInvalidUtf8Offset, type DecodedSource } from './source.js';
@@ -20,7 +20,8 @@ export { analyzeDependencies, declaredEdges, checkDrift, type DependencyAnalysis
 export { readModuleImports, type ImportReference, type ModuleImports } from './code/index.js';
 export { formatSpellSource, canonicalGlyphLine, FormatError } from './fmt.js';
 export { bindInvocation, BindError, type BindResult, type BoundLine } from './bind.js';
-export { renderGraph, type GraphFormat } from './graph-output.js';
+export { renderGraph, renderCodeGraph, codeGraphEdges, type GraphFormat } from './graph-output.js';
 export { formatReport, REPORT_FORMATS, type ReportFormat, type FormatOptions } from './report/index.js';
 export { newSpellText, SPELL_NAME_PATTERN } from './scaffold.js';
 export { readModuleExports, readTestTitles, expandGlobs, readVitestResults, clearCodeCaches, VitestResultsError, type ExportedSymbol, type ModuleExports, type TestTitle, type TestResult } from './code/index.js';
+export { renderBook, bookIsCurrent, withoutResults, spellGlyphLines, type BookInput } from './book.js';
