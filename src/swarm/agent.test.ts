@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingServer } from '../signaling/index.js';
-import { SwarmAgent, TaskError, type NodeSwarmAgentOptions } from './index.js';
+import { nodeTransport, SwarmAgent, TaskError, type NodeSwarmAgentOptions, type PeerTransport } from './index.js';
 
 const CHILD = fileURLToPath(new URL('./__fixtures__/agent-child.ts', import.meta.url));
 const EXIT_CHILD = fileURLToPath(new URL('./__fixtures__/exit-child.ts', import.meta.url));
@@ -279,4 +279,41 @@ describe('SwarmAgent faults', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('closed {"result":42}\n');
   }, 60_000);
+});
+
+describe('SwarmAgent connection retries', () => {
+  it('a connection whose DTLS handshake fails is retried with backoff and then connects', async () => {
+    // The first offer p0 sends carries a wrong certificate fingerprint (RFC 8122 section 5),
+    // so that DTLS handshake really fails, as libdatachannel's occasional "certificate verify
+    // failed" does; the agent must notice and retry on its own.
+    const base = nodeTransport();
+    let spoiled = 0;
+    const transport: PeerTransport = {
+      name: 'spoil-first-offer',
+      create(label, config, events) {
+        return base.create(label, config, {
+          ...events,
+          localDescription(sdp, type) {
+            if (type === 'offer' && spoiled === 0) {
+              spoiled++;
+              sdp = sdp.replace(/(a=fingerprint:sha-256 )([0-9A-F]{2})/, (_m, head: string, byte: string) => head + (byte === '00' ? '11' : '00'));
+            }
+            events.localDescription(sdp, type);
+          },
+        });
+      },
+      release: () => base.release!(),
+    };
+    const room = `room-${++roomSeq}`;
+    const b = agent(room, 'p1');
+    await b.initialize();
+    const a = agent(room, 'p0', { transport, retry: { initialDelayMs: 100, maxDelayMs: 500 }, connectTimeoutMs: 8_000 });
+    await a.initialize();
+    await Promise.all([a.waitForPeers(1, 45_000), b.waitForPeers(1, 45_000)]);
+    expect(spoiled).toBe(1);
+    const stats = a.getStats();
+    expect(stats.connections.retries + b.getStats().connections.retries).toBeGreaterThanOrEqual(1);
+    expect(stats.connections.sessions).toBeGreaterThanOrEqual(2);
+    expect(a.sendToPeer('p1', { type: 'after-retry' })).toBe(true);
+  }, 90_000);
 });

@@ -1,0 +1,108 @@
+/**
+ * The Chromium side of the `swarm` scenario and of src/swarm's browser test: the same swarm
+ * agent code as Node's (src/swarm/browser.ts), bundled with esbuild for the page, on
+ * Chromium's own RTCPeerConnection and WebSocket. The bundle replaces the Node-only imports
+ * the browser path never loads: `node-datachannel` and `ws` by empty modules, the signaling
+ * and data channel indexes by the client and the event emitter they re-export.
+ *
+ * esbuild comes with tsx (a development dependency); the harness loads it only when a
+ * scenario asks for this page.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (run from source) or dist/ (run from the build): both hold src/swarm/. */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `<dir>/<name>.ts` from source, `<dir>/<name>.js` from the build. */
+function sourceOf(dir: string, name: string): string {
+  const ts = resolve(dir, `${name}.ts`);
+  return existsSync(ts) ? ts : resolve(dir, `${name}.js`);
+}
+
+let cached: Promise<string> | undefined;
+
+/** The swarm client as one IIFE script defining `window.Swarm`. */
+export function buildSwarmBundle(): Promise<string> {
+  cached ??= (async () => {
+    const esbuild = await import('esbuild');
+    const result = await esbuild.build({
+      entryPoints: [sourceOf(resolve(ROOT, 'src', 'swarm'), 'browser')],
+      bundle: true,
+      format: 'iife',
+      globalName: 'Swarm',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'swarm-browser',
+          setup(b) {
+            b.onResolve({ filter: /^(node-datachannel|ws)$/ }, (a) => ({ path: a.path, namespace: 'swarm-stub' }));
+            b.onResolve({ filter: /signaling\/index\.js$/ }, (a) => ({ path: sourceOf(resolve(a.resolveDir, dirname(a.path)), 'client') }));
+            b.onResolve({ filter: /datachannel\/index\.js$/ }, (a) => ({ path: sourceOf(resolve(a.resolveDir, dirname(a.path)), 'emitter') }));
+            b.onLoad({ filter: /.*/, namespace: 'swarm-stub' }, () => ({ contents: 'export default {};', loader: 'js' }));
+          },
+        },
+      ],
+    });
+    return result.outputFiles[0]!.text;
+  })();
+  return cached;
+}
+
+/** Settings the page's agent starts with. */
+export interface PageAgentSettings {
+  url: string;
+  room: string;
+  peerId: string;
+  heartbeatMs?: number;
+  pruneAfterMs?: number;
+}
+
+/**
+ * The page: `window.conform.start(settings)` starts a BrowserSwarmAgent that runs `sum` tasks,
+ * votes `yes`, and records `hello` messages; the other functions read it for the harness.
+ */
+export async function swarmPageHtml(): Promise<string> {
+  const bundle = await buildSwarmBundle();
+  return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>spell conform: swarm</title></head>
+<body>
+<script>${bundle.replace(/<\/script/gi, '<\\/script')}</script>
+<script>
+'use strict';
+const state = { agent: null, received: [], errors: [], left: [] };
+window.conform = {
+  async start(s) {
+    const agent = state.agent = new Swarm.BrowserSwarmAgent({
+      url: s.url, room: s.room, peerId: s.peerId,
+      heartbeatMs: s.heartbeatMs, pruneAfterMs: s.pruneAfterMs,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
+    });
+    agent.on('error', (e) => state.errors.push(String(e && e.message || e)));
+    agent.on('peer-left', (e) => state.left.push(e));
+    agent.registerTaskExecutor('sum', async (input, ctx) => {
+      ctx.progress(0.5);
+      return input.reduce((a, b) => a + b, 0);
+    });
+    agent.registerVoteHandler(() => 'yes');
+    agent.registerMessageHandler('hello', (payload, from) => state.received.push({ from, text: payload.text }));
+    const joined = await agent.initialize();
+    return joined.peerId;
+  },
+  connected() { return state.agent ? state.agent.connectedPeers().sort() : []; },
+  received() { return state.received; },
+  left() { return state.left; },
+  errors() { return state.errors; },
+  broadcast(payload) { return state.agent.broadcast(payload); },
+  stats() { return state.agent.getStats(); },
+  signaling() { return state.agent.getSignalingStatus(); },
+  async close() { if (state.agent) await state.agent.disconnect(); return true; },
+};
+</script>
+</body></html>
+`;
+}
