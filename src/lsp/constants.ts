@@ -53,7 +53,7 @@ export const TEXT = {
   resultsFrom: (file: string) => `last results: ${file}`,
   actionSeal: (name: string) => `Seal spell ${name}`,
   actionCreateSpell: (name: string) => `Create the spell file for ${name}`,
-  actionAddStub: (what: string) => `Add a ${what} stub`,
+  actionAddStub: (what: 'intent' | 'exclusion' | 'guarantee') => `Add ${what === 'guarantee' ? 'a' : 'an'} ${what} stub`,
   stubIntent: '^ Intent: ',
   stubGuarantee: '! Guarantee: ',
   stubExclusion: '- Exclusion: ',

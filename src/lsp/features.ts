@@ -18,37 +18,41 @@ import {
   sealOf, spellFileKind, testBindings, type Diagnostic, type Spell, type TestTitle,
 } from '../spells/index.js';
 import { COMMANDS, DEFAULTS, DIAGNOSTIC_SOURCE, GLYPH_HELP, LIMITS, TEXT } from './constants.js';
-import { dependencyTargets, headerName, occurrences, proveTitle, splitLines, targetAt, type Span, type Target } from './text.js';
+import { LineReader, dependencyTargets, headerName, occurrences, proveTitle, targetAt, type Span, type Target } from './text.js';
 import { isManifestPath, type Analysis } from './workspace.js';
 
 export const uriOf = (file: string): string => pathToFileURL(file).href;
 
-/** An open document (or a file) at one moment: its path, text and lines. */
+/** An open document (or a file) at one moment: its path, text and (lazily) its lines. */
 export interface DocView {
   file: string;
   text: string;
-  lines: string[];
+  line(n: number): string | undefined;
+  lineCount(): number;
 }
 
 export function docView(file: string, text: string): DocView {
-  return { file, text, lines: splitLines(text) };
+  const reader = new LineReader(text);
+  return { file, text, line: (n) => reader.line(n), lineCount: () => reader.count() };
 }
+
+type LineOf = (n: number) => string | undefined;
 
 const lineRange = (line: number, span: Span): Range => ({ start: { line, character: span.start }, end: { line, character: span.end } });
 
 /** The LSP range of a finding: from its column to the end of its line's text. */
-function findingRange(d: Diagnostic, lines: string[] | undefined): Range {
+function findingRange(d: Diagnostic, lineOf: LineOf): Range {
   const line = Math.max(0, d.location.line - 1);
-  const text = lines?.[line] ?? '';
+  const text = lineOf(line) ?? '';
   const start = Math.min(Math.max(0, d.location.column - 1), text.length);
   const end = Math.max(start + (text.length > start ? 0 : 1), text.trimEnd().length);
   return { start: { line, character: start }, end: { line, character: Math.max(end, start) } };
 }
 
 /** The engine's findings for one file, as LSP diagnostics (code = rule id). */
-export function toLspDiagnostics(findings: readonly Diagnostic[], lines: string[] | undefined): LspDiagnostic[] {
+export function toLspDiagnostics(findings: readonly Diagnostic[], lineOf: LineOf): LspDiagnostic[] {
   return findings.map((d) => ({
-    range: findingRange(d, lines),
+    range: findingRange(d, lineOf),
     severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
     code: d.rule,
     source: DIAGNOSTIC_SOURCE,
@@ -56,9 +60,11 @@ export function toLspDiagnostics(findings: readonly Diagnostic[], lines: string[
   }));
 }
 
-function linesOf(analysis: Analysis, file: string, readText: (file: string) => string | undefined): string[] {
+function linesOf(analysis: Analysis, file: string, readText: (file: string) => string | undefined): LineOf {
   const text = analysis.files.get(file)?.text ?? readText(file);
-  return text === undefined ? [] : splitLines(text);
+  if (text === undefined) return () => undefined;
+  const reader = new LineReader(text);
+  return (n) => reader.line(n);
 }
 
 /** The spell of `file` whose lines include `line` (1-based). */
@@ -101,7 +107,7 @@ const pointAt = (file: string, line: number, column: number): Location => {
 function bindingOnLine(analysis: Analysis, doc: DocView, line: number, at: number): Target | undefined {
   const spell = spellAt(analysis, doc.file, line + 1);
   if (!spell) return undefined;
-  const text = doc.lines[line] ?? '';
+  const text = doc.line(line) ?? '';
   const prove = proveTitle(text);
   if (prove) return at >= prove.span.start && at <= prove.span.end ? { kind: 'test', title: prove.title, span: prove.span } : undefined;
   const binding = testBindings(spell).find((b) => b.location.line === line + 1);
@@ -112,7 +118,7 @@ function bindingOnLine(analysis: Analysis, doc: DocView, line: number, at: numbe
 
 /** What is under the cursor, resolved against the workspace's spells and entities. */
 export function resolveTarget(analysis: Analysis, doc: DocView, pos: Position): Target | undefined {
-  const line = doc.lines[pos.line];
+  const line = doc.line(pos.line);
   if (line === undefined) return undefined;
   const binding = bindingOnLine(analysis, doc, pos.line, pos.character);
   if (binding) return binding;
@@ -165,7 +171,7 @@ export function hover(analysis: Analysis, doc: DocView, pos: Position, lastResul
 function spellLocation(analysis: Analysis, spell: Spell, readText: (file: string) => string | undefined): Location {
   const lines = linesOf(analysis, spell.location.file, readText);
   const line = spell.location.line - 1;
-  const span = occurrences(lines[line] ?? '', spell.name)[0];
+  const span = occurrences(lines(line) ?? '', spell.name)[0];
   return span ? { uri: uriOf(spell.location.file), range: lineRange(line, span) } : pointAt(spell.location.file, spell.location.line, spell.location.column);
 }
 
@@ -209,7 +215,7 @@ function dependents(analysis: Analysis, name: string, kind: 'spell' | 'entity', 
         const key = `${dep.location.file}:${dep.location.line}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const line = linesOf(analysis, dep.location.file, readText)[dep.location.line - 1] ?? '';
+        const line = linesOf(analysis, dep.location.file, readText)(dep.location.line - 1) ?? '';
         const spans = spellFileKind(dep.location.file) === 'yaml'
           ? occurrences(line, name)
           : dependencyTargets(line).filter((t) => t.name === name && t.kind === kind).map((t) => t.span);
@@ -254,14 +260,14 @@ export function rename(analysis: Analysis, doc: DocView, pos: Position, newName:
   const add = (loc: Location) => (changes[loc.uri] ??= []).push({ range: loc.range, newText: newName });
   for (const spell of analysis.allSpells) {
     if (spell.name !== target.name) continue;
-    const line = linesOf(analysis, spell.location.file, readText)[spell.location.line - 1] ?? '';
+    const line = linesOf(analysis, spell.location.file, readText)(spell.location.line - 1) ?? '';
     const span = spellFileKind(spell.location.file) === 'yaml' ? occurrences(line, spell.name)[0] : headerName(line)?.span;
     if (span) add({ uri: uriOf(spell.location.file), range: lineRange(spell.location.line - 1, span) });
   }
   for (const loc of dependents(analysis, target.name, 'spell', readText)) add(loc);
   const entry = analysis.manifest?.entries.get(target.name);
   if (entry && analysis.manifest) {
-    const line = linesOf(analysis, analysis.manifest.path, readText)[entry.location.line - 1] ?? '';
+    const line = linesOf(analysis, analysis.manifest.path, readText)(entry.location.line - 1) ?? '';
     const span = occurrences(line, target.name)[0];
     if (span) add({ uri: uriOf(analysis.manifest.path), range: lineRange(entry.location.line - 1, span) });
   }
@@ -273,9 +279,20 @@ function limited<T>(items: T[]): T[] {
 }
 
 export function completion(analysis: Analysis, doc: DocView, pos: Position): CompletionItem[] {
-  const line = doc.lines[pos.line] ?? '';
+  const line = doc.line(pos.line) ?? '';
   const before = line.slice(0, pos.character);
   if (spellFileKind(doc.file) === 'yaml' || isManifestPath(doc.file)) return [];
+  if (/^[ \t]*@[ \t]*[A-Za-z0-9_]*$/.test(before)) {
+    const spell = spellAt(analysis, doc.file, pos.line + 1);
+    const entry = spell && moduleEntry(analysis, spell);
+    if (spell && entry) {
+      const declared = new Set(spell.entities.map((e) => e.name));
+      return limited([...readModuleExports(entry).symbols.values()].filter((s) => !declared.has(s.name)).map((s) => ({
+        label: s.name, kind: s.kind === 'class' ? CompletionItemKind.Class : s.kind === 'function' ? CompletionItemKind.Function : CompletionItemKind.Reference,
+        detail: `${s.kind} in ${relative(analysis.root, entry)}`,
+      })));
+    }
+  }
   if (/^[ \t]*\S?$/.test(before) && !/^[ \t]*[A-Za-z0-9]$/.test(before)) {
     const start = before.trimStart().length ? pos.character - 1 : pos.character;
     const range = { start: { line: pos.line, character: start }, end: pos };
@@ -295,16 +312,6 @@ export function completion(analysis: Analysis, doc: DocView, pos: Position): Com
       label: s.name, kind: CompletionItemKind.Module, detail: s.intents[0]?.text,
     })));
   }
-  if (/^[ \t]*@[ \t]*[A-Za-z0-9_]*$/.test(before)) {
-    const spell = spellAt(analysis, doc.file, pos.line + 1);
-    const entry = spell && moduleEntry(analysis, spell);
-    if (!spell || !entry) return [];
-    const declared = new Set(spell.entities.map((e) => e.name));
-    return limited([...readModuleExports(entry).symbols.values()].filter((s) => !declared.has(s.name)).map((s) => ({
-      label: s.name, kind: s.kind === 'class' ? CompletionItemKind.Class : s.kind === 'function' ? CompletionItemKind.Function : CompletionItemKind.Reference,
-      detail: `${s.kind} in ${relative(analysis.root, entry)}`,
-    })));
-  }
   if (/(?:->|→)[ \t]*test[ \t]*:[ \t]*[^]*$/i.test(before) || /^[ \t]*(?:[-*+]|\d+[.)])[ \t]/.test(before)) {
     const spell = spellAt(analysis, doc.file, pos.line + 1);
     if (!spell) return [];
@@ -319,13 +326,13 @@ export function documentSymbols(analysis: Analysis, doc: DocView): DocumentSymbo
   const spells = analysis.files.get(doc.file)?.parsed.spells ?? [];
   const point = (line: number, column: number): Range => {
     const l = Math.max(0, line - 1);
-    const text = doc.lines[l] ?? '';
+    const text = doc.line(l) ?? '';
     return { start: { line: l, character: Math.max(0, Math.min(column - 1, text.length)) }, end: { line: l, character: text.length } };
   };
   return spells.map((spell): DocumentSymbol => {
     const selection = point(spell.location.line, spell.location.column);
     const lastLine = Math.max(spell.location.line, spell.endLine);
-    const range = { start: selection.start, end: { line: lastLine - 1, character: (doc.lines[lastLine - 1] ?? '').length } };
+    const range = { start: selection.start, end: { line: lastLine - 1, character: (doc.line(lastLine - 1) ?? '').length } };
     const inside = (r: Range): Range => (r.start.line >= range.start.line && r.end.line <= range.end.line ? r : selection);
     const children: DocumentSymbol[] = [
       ...spell.entities.map((e) => { const r = inside(point(e.location.line, e.location.column)); return { name: e.name, kind: SymbolKind.Class, range: r, selectionRange: r }; }),
@@ -359,8 +366,8 @@ export function formatting(doc: DocView): TextEdit[] {
     throw error;
   }
   if (formatted === doc.text) return [];
-  const last = doc.lines.length - 1;
-  return [{ range: { start: { line: 0, character: 0 }, end: { line: last, character: doc.lines[last].length } }, newText: formatted }];
+  const last = doc.lineCount() - 1;
+  return [{ range: { start: { line: 0, character: 0 }, end: { line: last, character: (doc.line(last) ?? '').length } }, newText: formatted }];
 }
 
 export function codeActions(analysis: Analysis, doc: DocView, range: Range, newSpellDir = DEFAULTS.newSpellDir): CodeAction[] {
@@ -370,9 +377,9 @@ export function codeActions(analysis: Analysis, doc: DocView, range: Range, newS
   const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
   const findings = (analysis.byFile.get(doc.file) ?? []).filter((d) => d.location.line - 1 >= range.start.line && d.location.line - 1 <= range.end.line);
   const insertAfter = (line: number, newText: string, title: string, finding: Diagnostic) => {
-    const at = { line, character: (doc.lines[line] ?? '').length };
+    const at = { line, character: (doc.line(line) ?? '').length };
     out.push({
-      title, kind: CodeActionKind.QuickFix, diagnostics: toLspDiagnostics([finding], doc.lines),
+      title, kind: CodeActionKind.QuickFix, diagnostics: toLspDiagnostics([finding], doc.line),
       edit: { changes: { [uri]: [{ range: { start: at, end: at }, newText: eol + newText }] } },
     });
   };
@@ -383,13 +390,13 @@ export function codeActions(analysis: Analysis, doc: DocView, range: Range, newS
     if (text && spell && d.rule === RULES.noExclusion.id) insertAfter(spell.endLine - 1, TEXT.stubExclusion, TEXT.actionAddStub('exclusion'), d);
     if (text && spell && d.rule === RULES.noGuarantee.id) insertAfter(spell.endLine - 1, TEXT.stubGuarantee, TEXT.actionAddStub('guarantee'), d);
     if (d.rule === RULES.unknownDependency.id) {
-      for (const dep of dependencyTargets(doc.lines[d.location.line - 1] ?? '')) {
+      for (const dep of dependencyTargets(doc.line(d.location.line - 1) ?? '')) {
         if (dep.kind !== 'spell' || analysis.spells.has(dep.name) || created.has(dep.name)) continue;
         created.add(dep.name);
         const file = join(analysis.root, newSpellDir, `${dep.name}.spell`);
         if (existsSync(file)) continue;
         out.push({
-          title: TEXT.actionCreateSpell(dep.name), kind: CodeActionKind.QuickFix, diagnostics: toLspDiagnostics([d], doc.lines),
+          title: TEXT.actionCreateSpell(dep.name), kind: CodeActionKind.QuickFix, diagnostics: toLspDiagnostics([d], doc.line),
           edit: { documentChanges: [
             { kind: 'create', uri: uriOf(file), options: { ignoreIfExists: true } },
             { textDocument: { uri: uriOf(file), version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: newSpellText(dep.name) }] },

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  DidChangeWatchedFilesNotification, FileChangeType, ResponseError, ErrorCodes, TextDocumentSyncKind, TextDocuments,
+  DidChangeWatchedFilesNotification, ResponseError, ErrorCodes, TextDocumentSyncKind, TextDocuments,
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { createConnection } from 'vscode-languageserver/node';
@@ -20,7 +20,7 @@ import {
   toLspDiagnostics, uriOf, workspaceSymbols, type DocView,
 } from './features.js';
 import { sealSpell } from './seal.js';
-import { splitLines } from './text.js';
+import { LineReader } from './text.js';
 import { SpellWorkspace, isManifestPath, isSpellPath, type WorkspaceOptions } from './workspace.js';
 
 /** Settings a client may pass in `initializationOptions` or `workspace/didChangeConfiguration` (`spellbook` section). */
@@ -62,7 +62,6 @@ function settingsFrom(value: unknown): SpellServerSettings {
 export function startSpellServer(connection: Connection, options: SpellServerOptions = {}): { workspace: () => SpellWorkspace | undefined } {
   const documents = new TextDocuments(TextDocument);
   let workspace: SpellWorkspace | undefined;
-  let published = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let lastResultsProblem: string | undefined;
   let watchRegistration = false;
@@ -85,6 +84,9 @@ export function startSpellServer(connection: Connection, options: SpellServerOpt
     return text === undefined ? undefined : { doc: docView(file, text), ws: workspace };
   };
 
+  /** What each URI last showed (findings and text version), so only changes are sent again. */
+  let shown = new Map<string, string>();
+
   const publish = () => {
     timer = undefined;
     if (!workspace) return;
@@ -92,19 +94,25 @@ export function startSpellServer(connection: Connection, options: SpellServerOpt
       const analysis = workspace.analyze();
       if (analysis.resultsProblem && analysis.resultsProblem !== lastResultsProblem) void connection.window.showWarningMessage(analysis.resultsProblem);
       lastResultsProblem = analysis.resultsProblem;
-      const now = new Set<string>();
+      const now = new Map<string, string>();
       for (const [file, findings] of analysis.byFile) {
         const uri = uriOf(file);
-        now.add(uri);
         const document = documents.get(uri);
+        const key = `${document?.version ?? analysis.files.get(file)?.key}\n` + findings.map((d) => `${d.location.line}:${d.location.column}:${d.severity}:${d.rule}:${d.message}`).join('\n');
+        now.set(uri, key);
+        if (shown.get(uri) === key) continue;
         const text = document?.getText() ?? analysis.files.get(file)?.text ?? workspace.textOf(file);
-        void connection.sendDiagnostics({ uri, version: document?.version, diagnostics: toLspDiagnostics(findings, text === undefined ? undefined : splitLines(text)) });
+        const lines = new LineReader(text ?? '');
+        void connection.sendDiagnostics({ uri, version: document?.version, diagnostics: toLspDiagnostics(findings, (n) => lines.line(n)) });
       }
       // Files (and open documents) with no findings now: clear what they showed.
-      for (const uri of new Set([...published, ...documents.keys()])) {
-        if (!now.has(uri)) void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: [] });
+      for (const uri of new Set([...shown.keys(), ...documents.keys()])) {
+        if (now.has(uri)) continue;
+        const key = `${documents.get(uri)?.version}\n`;
+        now.set(uri, key);
+        if (shown.get(uri) !== key) void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: [] });
       }
-      published = now;
+      shown = now;
     } catch (error) {
       connection.console.error(`check: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }
@@ -173,9 +181,6 @@ export function startSpellServer(connection: Connection, options: SpellServerOpt
   connection.onDidChangeWatchedFiles(guard('watched files', undefined, (params) => {
     const files = params.changes.map((c) => fileOf(c.uri)).filter((f): f is string => Boolean(f));
     workspace?.filesChanged(files);
-    if (params.changes.some((c) => c.type === FileChangeType.Deleted)) {
-      for (const c of params.changes) if (c.type === FileChangeType.Deleted && !documents.get(c.uri)) published.add(c.uri);
-    }
     schedule();
   }));
 

@@ -127,3 +127,38 @@ export function targetAt(line: string, at: number): Target | undefined {
   const word = wordAt(line, at);
   return word ? { kind: 'word', ...word } : undefined;
 }
+
+/**
+ * Lines of a text, found lazily: asking for line 3 of a 30 MB book scans only up to it.
+ * Lines end at CRLF, CR or LF, as the spell parser splits them.
+ */
+export class LineReader {
+  readonly #starts = [0];
+  readonly #ends: number[] = [];
+  #done = false;
+  readonly #eol = /\r\n|\r|\n/g;
+
+  constructor(readonly text: string) {}
+
+  #extend(): void {
+    const start = this.#starts[this.#starts.length - 1];
+    this.#eol.lastIndex = start;
+    const m = this.#eol.exec(this.text);
+    if (!m) { this.#ends.push(this.text.length); this.#done = true; return; }
+    this.#ends.push(m.index);
+    this.#starts.push(m.index + m[0].length);
+  }
+
+  /** Line `n` (0-based) without its terminator, or undefined past the end. */
+  line(n: number): string | undefined {
+    if (n < 0 || !Number.isInteger(n)) return undefined;
+    while (this.#ends.length <= n && !this.#done) this.#extend();
+    return n < this.#ends.length ? this.text.slice(this.#starts[n], this.#ends[n]) : undefined;
+  }
+
+  /** Number of lines (a final terminator starts one more, empty line). */
+  count(): number {
+    while (!this.#done) this.#extend();
+    return this.#ends.length;
+  }
+}

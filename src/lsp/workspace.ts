@@ -7,7 +7,7 @@
  * recomputed on every check, so an edit or a file changed on disk updates them.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import {
   MANIFEST_FILE, Validator, VitestResultsError, clearCodeCaches, collectSpellFiles, decodeSpellSource, findManifest, indexSpells,
   loadManifest, parseManifest, parseSpellSource, readSpellFile, readVitestResults, spellFileKind, validateSpell,
@@ -201,7 +201,8 @@ export class SpellWorkspace {
     for (const file of this.#open.keys()) {
       if (!isSpellPath(file) || fileNames.has(file)) continue;
       // An open Markdown file outside the spell folders counts only when it holds spells.
-      if (spellFileKind(file) === 'markdown' && !/\.spell\.md$/i.test(file) && this.#parse(file).parsed.spells.length === 0) continue;
+      const inside = paths.some((p) => file === p || file.startsWith(p + sep));
+      if (!inside && spellFileKind(file) === 'markdown' && !/\.spell\.md$/i.test(file) && this.#parse(file).parsed.spells.length === 0) continue;
       fileNames.add(file);
     }
     const files = new Map<string, FileState>();
