@@ -7,9 +7,10 @@ import { controlsScenario } from './controls.js';
 import { datachannelScenario } from './datachannel.js';
 import { recoveryScenario } from './recovery.js';
 import { reverseScenario } from './reverse.js';
+import { swarmScenario } from './swarm.js';
 import { videoScenario } from './video.js';
 
-export const SCENARIOS: readonly Scenario[] = [videoScenario, audioScenario, datachannelScenario, controlsScenario, recoveryScenario, reverseScenario];
+export const SCENARIOS: readonly Scenario[] = [videoScenario, audioScenario, datachannelScenario, controlsScenario, recoveryScenario, reverseScenario, swarmScenario];
 
 export function scenarioNames(registry: readonly Scenario[] = SCENARIOS): string[] {
   return registry.map((s) => s.name);

@@ -134,10 +134,13 @@ export function liveNodeConnections(): number {
 
 /**
  * A transport over node-datachannel. Each agent that uses it counts itself in; when the last
- * one releases it and no connection is left, node-datachannel's native threads are stopped
- * (`cleanup()`), which is what lets a Node process exit.
+ * one releases it and no connection made through it is left, node-datachannel's native
+ * threads are stopped (`cleanup()`), so nothing native keeps the process alive. Pass
+ * `releaseNative: false` when the process also uses node-datachannel directly (cleanup()
+ * would close those connections too); call `cleanup()` yourself at the end then.
  */
-export function nodeTransport(): PeerTransport {
+export function nodeTransport(options: { releaseNative?: boolean } = {}): PeerTransport {
+  const releaseNative = options.releaseNative ?? true;
   agents++;
   let released = false;
   return {
@@ -147,7 +150,7 @@ export function nodeTransport(): PeerTransport {
       if (released) return;
       released = true;
       agents--;
-      if (agents === 0 && live === 0) {
+      if (releaseNative && agents === 0 && live === 0) {
         // Let pending close callbacks run before the native side is torn down.
         await new Promise((resolve) => setTimeout(resolve, 100));
         if (agents === 0 && live === 0) nodeDataChannel.cleanup();
