@@ -245,6 +245,11 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
       return;
     }
     this.#socket = socket;
+    // Without an identity nothing needs the nonce: join as soon as the socket opens (saves the
+    // challenge's round trip); with one, the join waits for the challenge.
+    socket.onopen = () => {
+      if (!this.#identity && socket === this.#socket) void this.#join(socket, '');
+    };
     socket.onmessage = (ev) => this.#onMessage(socket, ev.data);
     socket.onclose = (ev) => this.#onClose(socket, ev.code, ev.reason);
     socket.onerror = () => {
@@ -266,7 +271,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     if (!msg || typeof msg !== 'object') return;
     switch (msg.type) {
       case 'challenge':
-        void this.#join(socket, String(msg.nonce));
+        if (this.#identity) void this.#join(socket, String(msg.nonce));
         return;
       case 'joined': {
         this.#peerId = msg.peerId;
@@ -395,6 +400,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     const socket = this.#socket;
     this.#socket = undefined;
     if (!socket) return;
+    socket.onopen = null;
     socket.onmessage = null;
     socket.onclose = null;
     socket.onerror = () => {};
