@@ -10,6 +10,11 @@ export const LIMITS = {
   debounceMs: 5,
   /** Most items a completion or workspace-symbol answer carries. */
   maxListItems: 500,
+  /**
+   * How long the list of spell files and their mtimes is trusted without asking the disk
+   * again; a `workspace/didChangeWatchedFiles` notification refreshes it at once.
+   */
+  diskTtlMs: 1000,
   /** Longest line the position helpers look at (longer lines get no hover/definition). */
   maxLineChars: 10_000,
 };

@@ -13,7 +13,7 @@ import {
   loadManifest, parseManifest, parseSpellSource, readSpellFile, readVitestResults, spellFileKind, validateSpell,
   type CheckReport, type Diagnostic, type LoadedSpellbook, type Manifest, type ParsedFile, type Spell, type TestResult,
 } from '../spells/index.js';
-import { DEFAULTS } from './constants.js';
+import { DEFAULTS, LIMITS } from './constants.js';
 
 export interface WorkspaceOptions {
   /** Absolute workspace root; relative paths below are resolved against it. */
@@ -68,6 +68,15 @@ export function isManifestPath(path: string): boolean {
   return basename(path) === MANIFEST_FILE;
 }
 
+interface DiskView {
+  at: number;
+  paths: string[];
+  files: string[];
+  diagnostics: Diagnostic[];
+  keys: Map<string, string | undefined>;
+  manifestPath?: string;
+}
+
 function statKey(path: string): string | undefined {
   const st = statSync(path, { throwIfNoEntry: false });
   return st?.isFile() ? `${st.mtimeMs}:${st.size}` : undefined;
@@ -81,6 +90,8 @@ export class SpellWorkspace {
   #resultsCache?: { key: string; results: TestResult[] };
   #analysis?: Analysis;
   #book?: { book: LoadedSpellbook; paths: string[] };
+  /** What was last seen on disk: trusted for `LIMITS.diskTtlMs`, or until `filesChanged()`. */
+  #disk?: DiskView;
 
   constructor(options: WorkspaceOptions) {
     this.#options = { ...options, root: resolve(options.root) };
@@ -93,6 +104,7 @@ export class SpellWorkspace {
   /** Change settings (paths, strict, results, manifest); the next check uses them. */
   configure(settings: Partial<Omit<WorkspaceOptions, 'root'>>): void {
     this.#options = { ...this.#options, ...settings };
+    this.#disk = undefined;
     this.#analysis = undefined;
   }
 
@@ -117,7 +129,24 @@ export class SpellWorkspace {
     clearCodeCaches();
     this.#resultsCache = undefined;
     this.#manifestCache = undefined;
+    this.#disk = undefined;
     this.#analysis = undefined;
+  }
+
+  /** The spell files, file keys and manifest on disk, re-read at most every `LIMITS.diskTtlMs`. */
+  #diskView(): DiskView {
+    const now = performance.now();
+    if (this.#disk && now - this.#disk.at < LIMITS.diskTtlMs) return this.#disk;
+    const paths = this.#paths();
+    const collected = collectSpellFiles(paths);
+    this.#disk = { at: now, paths, files: collected.files, diagnostics: collected.diagnostics, keys: new Map(), manifestPath: undefined };
+    return this.#disk;
+  }
+
+  #diskKey(file: string): string | undefined {
+    const disk = this.#diskView();
+    if (!disk.keys.has(file)) disk.keys.set(file, statKey(file));
+    return disk.keys.get(file);
   }
 
   /** The text of a file as the editor sees it: the open document, else the file on disk. */
@@ -141,7 +170,7 @@ export class SpellWorkspace {
 
   #parse(file: string): FileState {
     const open = this.#open.get(file);
-    const key = open ? `v${open.version}` : statKey(file) ?? 'missing';
+    const key = open ? `v${open.version}` : this.#diskKey(file) ?? 'missing';
     const hit = this.#cache.get(file);
     if (hit && hit.key === key) return hit;
     let text: string | undefined;
@@ -170,7 +199,7 @@ export class SpellWorkspace {
 
   #manifest(path: string): Manifest | undefined {
     const open = this.#open.get(path);
-    const key = open ? `v${open.version}` : statKey(path);
+    const key = open ? `v${open.version}` : this.#diskKey(path);
     if (!key) return undefined;
     if (this.#manifestCache?.path === path && this.#manifestCache.key === key) return this.#manifestCache.manifest;
     let manifest: Manifest;
@@ -186,17 +215,17 @@ export class SpellWorkspace {
   /** The manifest the check would use: configured, else found near the checked paths. */
   manifestPath(): string | undefined {
     if (this.#options.manifest) return resolve(this.root, this.#options.manifest);
-    const paths = this.#paths();
+    const disk = this.#diskView();
+    if (disk.paths.length) return (disk.manifestPath ??= findManifest(disk.paths));
     const openSpells = [...this.#open.keys()].filter(isSpellPath);
-    const near = paths.length ? paths : openSpells.length ? openSpells.map(dirname) : [this.root];
-    return findManifest(near);
+    return findManifest(openSpells.length ? openSpells.map(dirname) : [this.root]);
   }
 
   /** Check the workspace (cached until something changes). Never throws. */
   analyze(): Analysis {
     if (this.#analysis) return this.#analysis;
-    const paths = this.#paths();
-    const collected = collectSpellFiles(paths);
+    const collected = this.#diskView();
+    const paths = collected.paths;
     const fileNames = new Set(collected.files);
     for (const file of this.#open.keys()) {
       if (!isSpellPath(file) || fileNames.has(file)) continue;
