@@ -14,12 +14,12 @@
  * Only spells that are checked together and whose modules exist take part.
  */
 import { dirname, relative, resolve, sep } from 'node:path';
-import { statSync } from 'node:fs';
 import { LIMITS, MESSAGES, RULES } from '../constants.js';
 import type { Diagnostic, Location } from '../model.js';
 import type { Manifest } from '../manifest.js';
 import type { SpellIndex } from './graph.js';
 import { readModuleImports, type ImportReference, type ModuleImports } from '../code/index.js';
+import { isDirectory, isFile } from '../code/file-cache.js';
 
 /** A spell's module as the drift check sees it. */
 export interface SpellModule {
@@ -84,9 +84,8 @@ export function declaredEdges(index: SpellIndex): DeclaredEdge[] {
 
 function modulePath(root: string, module: string): string | undefined {
   const path = resolve(root, module);
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (stat?.isDirectory() || stat?.isFile()) return path;
-  if (statSync(path + '.ts', { throwIfNoEntry: false })?.isFile()) return path + '.ts';
+  if (isDirectory(path) || isFile(path)) return path;
+  if (isFile(path + '.ts')) return path + '.ts';
   return undefined;
 }
 
@@ -119,9 +118,10 @@ export function analyzeDependencies(index: SpellIndex, manifest: Manifest): Depe
   const modules = new Map<string, SpellModule>();
   const codeMap = new Map<string, CodeEdge>();
   for (const [spell, { module, path }] of paths) {
-    const isFolder = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    const isFolder = isDirectory(path);
+    const prefix = path + sep;
     // The module's own files, plus files no spell owns (shared helpers reached through it).
-    const within = (file: string) => (isFolder ? file.startsWith(path + sep) : file === path) || ownerOf(file) === undefined;
+    const within = (file: string) => (isFolder ? file.startsWith(prefix) : file === path) || ownerOf(file) === undefined;
     const imports = readModuleImports(path, { within, maxFiles: LIMITS.maxModuleFiles });
     modules.set(spell, { spell, module, path, imports });
     for (const ref of imports.external) {
