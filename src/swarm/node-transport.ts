@@ -13,7 +13,7 @@ import { Channel, RELIABLE_ORDERED } from '../datachannel/index.js';
 import { CHUNK_BYTES, CONTROL_LABEL, CONTROL_STREAM_ID } from './constants.js';
 import type { ConnectionConfig, ConnectionEvents, LinkState, PeerTransport, SwarmChannel, TransportConnection } from './transport.js';
 
-/** Send buffer: 16 chunks in flight, then wait for bufferedamountlow (RFC 8831 section 6.6). */
+/** Send buffer: up to 1 MiB (64 chunks) queued, then wait for bufferedamountlow (RFC 8831 section 6.6). */
 const HIGH_WATER = 16 * CHUNK_BYTES * 4;
 const LOW_WATER = 4 * CHUNK_BYTES;
 
