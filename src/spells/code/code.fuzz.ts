@@ -1,6 +1,8 @@
 /**
  * Fuzz targets for the source readers: the tokenizer and the module and test-title scanners
  * must never throw on any text; the vitest report parser may throw only `VitestResultsError`.
+ * The import reader (the references `scanModule` records, which the drift rules follow) has
+ * its own target with import-heavy seeds and checks what it returns, not only that it returns.
  */
 
 import { readFileSync } from 'node:fs';
@@ -20,6 +22,36 @@ const seed = (path: string): Uint8Array => new Uint8Array(readFileSync(resolve(f
  */
 const maxCaseMs = 1000;
 
+/** Every way a file names another module, for the import reader's target. */
+const importSeeds: Uint8Array[] = [
+  [
+    "import { a, type B } from './a.js';",
+    "import type { C } from '../c/index.js';",
+    "import D, * as E from 'pkg';",
+    "import './side.js';",
+    "export * from './star.js';",
+    "export type * as T from './types.js';",
+    "export { f as g, type H } from './f.js';",
+    "import x = require('./req.js');",
+    "const lazy = await import('./lazy.js');",
+    "type P = import('./typed.js').Peer;",
+    "import(`./tpl.js`).then(() => {});",
+    "const s = \"import { no } from './string.js'\"; // import './comment.js';",
+  ].join('\n'),
+  "import {\n  type A,\n  b,\n} from '../multi/line.js';\nexport {} from './empty.js';\n",
+].map((text) => new TextEncoder().encode(text));
+
+class ImportReaderBroke extends Error {}
+
+/** Invariants of the recorded references: located inside the text, with a kind and a specifier. */
+function checkReferences(text: string): void {
+  const lines = text.split(/\r\n|\r|\n|\u2028|\u2029/).length;
+  for (const r of scanModule(text).references) {
+    if (typeof r.specifier !== 'string' || typeof r.typeOnly !== 'boolean') throw new ImportReaderBroke(`bad reference ${JSON.stringify(r)}`);
+    if (!(r.at.line >= 1 && r.at.line <= lines && r.at.column >= 1)) throw new ImportReaderBroke(`reference outside the text: ${JSON.stringify(r.at)} of ${lines} lines`);
+  }
+}
+
 const sourceSeeds: Uint8Array[] = [seed('proj/src/index.ts'), seed('proj/src/parser.ts'), seed('test-titles/edge.spec.ts'), seed('vitest-project/sample.spec.ts')];
 
 export const targets: FuzzTarget[] = [
@@ -27,6 +59,13 @@ export const targets: FuzzTarget[] = [
     name: 'spells.code.scanModule',
     seeds: sourceSeeds,
     run: (input) => scanModule(decoder.decode(input)),
+    isExpectedError: () => false,
+    maxCaseMs,
+  },
+  {
+    name: 'spells.code.imports',
+    seeds: [...importSeeds, ...sourceSeeds],
+    run: (input) => checkReferences(decoder.decode(input)),
     isExpectedError: () => false,
     maxCaseMs,
   },
