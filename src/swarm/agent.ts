@@ -503,14 +503,7 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
         this.emit('peer-updated', { peerId: from, capabilities: p.entry.capabilities });
         return;
       case 'msg': {
-        const set = this.#handlers.get(m.payload.type);
-        for (const h of set ? [...set] : []) {
-          try {
-            h(m.payload, from);
-          } catch (e) {
-            this.emit('error', e as Error);
-          }
-        }
+        this.#callEach(this.#handlers.get(m.payload.type), (h) => h(m.payload, from));
         this.emit('message', { from, payload: m.payload });
         return;
       }
@@ -546,13 +539,7 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
       }
       case 'knowledge': {
         for (const v of this.#knowledgeValidators) if (!v(m.item, from)) return void this.#traffic.reject('knowledge-refused');
-        for (const h of [...this.#knowledgeHandlers]) {
-          try {
-            h(m.item, from);
-          } catch (e) {
-            this.emit('error', e as Error);
-          }
-        }
+        this.#callEach(this.#knowledgeHandlers, (h) => h(m.item, from));
         this.emit('knowledge', { from, item: m.item });
         return;
       }
@@ -573,7 +560,7 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
           (artifact) => {
             this.#sendControl(from, { t: 'art-ack', xid: m.xid, ok: true, sha256: artifact.sha256 });
             const full: Artifact = { ...artifact, from };
-            for (const h of [...this.#artifactHandlers]) h(full);
+            this.#callEach(this.#artifactHandlers, (h) => h(full));
             this.emit('artifact', full);
           },
           (e: unknown) => {
@@ -590,6 +577,17 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
         if (m.ok) a.resolve({ sha256: m.sha256 });
         else a.reject(new SwarmError('digest-mismatch', Messages.digestMismatch(m.xid)));
         return;
+      }
+    }
+  }
+
+  /** Runs each handler (a snapshot: handlers may remove themselves); a throw is reported, not propagated. */
+  #callEach<H>(handlers: Iterable<H> | undefined, call: (h: H) => void): void {
+    for (const h of handlers ? [...handlers] : []) {
+      try {
+        call(h);
+      } catch (e) {
+        this.emit('error', e as Error);
       }
     }
   }

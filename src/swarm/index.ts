@@ -5,25 +5,7 @@
  * `SwarmAgent` here runs on node-datachannel; `spellbook/swarm` in a page uses
  * `SwarmAgentCore` with `browserTransport()`.
  */
-import {
-  SwarmAgent as SwarmAgentCore,
-  type ArtifactHandler,
-  type ConsensusOptions,
-  type ConsensusResult,
-  type DelegateOptions,
-  type KnowledgeHandler,
-  type KnowledgeValidator,
-  type MessageHandler,
-  type PeerEntry,
-  type PeerStatus,
-  type SwarmAgentEvents,
-  type SwarmAgentOptions,
-  type SwarmPayload,
-  type SwarmStats,
-  type TaskContext,
-  type TaskExecutor,
-  type VoteHandler,
-} from './agent.js';
+import { SwarmAgent as SwarmAgentCore, type SwarmAgentOptions } from './agent.js';
 import { nodeTransport } from './node-transport.js';
 
 /** Options of the Node agent: the transport defaults to node-datachannel. */
@@ -36,27 +18,26 @@ export class SwarmAgent extends SwarmAgentCore {
   }
 }
 
-export {
-  SwarmAgentCore,
-  type ArtifactHandler,
-  type ConsensusOptions,
-  type ConsensusResult,
-  type DelegateOptions,
-  type KnowledgeHandler,
-  type KnowledgeValidator,
-  type MessageHandler,
-  type PeerEntry,
-  type PeerStatus,
-  type SwarmAgentEvents,
-  type SwarmAgentOptions,
-  type SwarmPayload,
-  type SwarmStats,
-  type TaskContext,
-  type TaskExecutor,
-  type VoteHandler,
-};
+export { SwarmAgentCore };
+export type {
+  ArtifactHandler,
+  ConsensusOptions,
+  ConsensusResult,
+  DelegateOptions,
+  KnowledgeHandler,
+  KnowledgeValidator,
+  MessageHandler,
+  PeerEntry,
+  PeerStatus,
+  SwarmAgentEvents,
+  SwarmAgentOptions,
+  SwarmPayload,
+  SwarmStats,
+  TaskContext,
+  TaskExecutor,
+  VoteHandler,
+} from './agent.js';
 export { type Artifact, sha256Hex } from './artifacts.js';
-export { fullJitterDelay, type BackoffOptions } from './backoff.js';
 export { browserTransport, parseIceServer } from './browser-transport.js';
 export * from './constants.js';
 export { SwarmError, SwarmMessageError, TaskError, type MessageErrorReason, type SwarmErrorCode } from './errors.js';

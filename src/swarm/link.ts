@@ -11,7 +11,7 @@
  * Messages between two peers travel in order through one signaling server, so an ignored
  * offer is always seen before the answer that ends the collision.
  */
-import { fullJitterDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay } from '../signaling/index.js';
 import { ANSWER_FALLBACK_MS, MAX_HELD_CANDIDATES } from './constants.js';
 import type { LinkState, TransportConnection, ConnectionEvents } from './transport.js';
 
@@ -37,7 +37,7 @@ export interface LinkHooks {
 
 export interface LinkTiming {
   connectTimeoutMs: number;
-  retry: BackoffOptions;
+  retry: { initialDelayMs: number; maxDelayMs: number };
   /** Grace before a `disconnected` connection is restarted or replaced. */
   disconnectGraceMs: number;
 }
@@ -108,33 +108,25 @@ export class PeerLink {
       this.#remoteSet = false;
       this.#held = [];
     }
-    const gen = this.#generation;
-    try {
-      await conn.acceptOffer(sdp);
-    } catch (e) {
-      if (gen !== this.#generation) return;
-      // Not an ICE restart after all (a new DTLS session from a peer without restarts): answer it on a fresh connection.
-      if (restart) return this.#answerFresh(sdp);
-      this.#fail(`offer refused: ${(e as Error).message}`);
-      return;
-    }
-    if (gen !== this.#generation) return;
-    this.#remoteSet = true;
-    this.#flush();
+    const accepted = await this.#accept(conn, sdp, restart);
+    // Not an ICE restart after all (a new DTLS session from a peer without restarts): answer it on a fresh connection.
+    if (accepted === 'refused' && restart) await this.#accept(this.#fresh(), sdp);
   }
 
-  async #answerFresh(sdp: string): Promise<void> {
-    const conn = this.#fresh();
+  /** Applies an offer and answers it; on refusal (without a restart to fall back to) the link fails. */
+  async #accept(conn: TransportConnection, sdp: string, fallback = false): Promise<'ok' | 'refused' | 'stale'> {
     const gen = this.#generation;
     try {
       await conn.acceptOffer(sdp);
     } catch (e) {
-      if (gen === this.#generation) this.#fail(`offer refused: ${(e as Error).message}`);
-      return;
+      if (gen !== this.#generation) return 'stale';
+      if (!fallback) this.#fail(`offer refused: ${(e as Error).message}`);
+      return 'refused';
     }
-    if (gen !== this.#generation) return;
+    if (gen !== this.#generation) return 'stale';
     this.#remoteSet = true;
     this.#flush();
+    return 'ok';
   }
 
   async handleAnswer(sdp: string): Promise<void> {
@@ -272,7 +264,7 @@ export class PeerLink {
       return;
     }
     this.#status = 'retrying';
-    const delay = fullJitterDelay(this.#attempts++, this.timing.retry);
+    const delay = backoffDelay(this.#attempts++, this.timing.retry.initialDelayMs, this.timing.retry.maxDelayMs);
     this.hooks.retrying(this.#attempts, delay, reason);
     this.#clearRetry();
     this.#retryTimer = setTimeout(() => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { runFuzz } from '../../fuzz/engine.js';
-import { fullJitterDelay } from './backoff.js';
 import { CHUNK_BYTES, MAX_CONTROL_BYTES } from './constants.js';
 import { SwarmMessageError } from './errors.js';
 import { decodeChunkFrame, decodeControl, encodeChunkFrame, encodeControl } from './protocol.js';
@@ -66,14 +65,6 @@ describe('swarm wire protocol', () => {
     const result = runFuzz(frameTarget, { cases: 3000, seed: 9 });
     expect(result.failures).toEqual([]);
     expect(result.rejected).toBeGreaterThan(30);
-  });
-
-  it('full-jitter backoff stays within [0, min(max, initial * 2^attempt))', () => {
-    const o = { initialDelayMs: 100, maxDelayMs: 1000 };
-    expect(fullJitterDelay(0, o, () => 0.999)).toBe(99);
-    expect(fullJitterDelay(3, o, () => 0.5)).toBe(400);
-    expect(fullJitterDelay(10, o, () => 0.999)).toBe(999);
-    expect(fullJitterDelay(10, o, () => 0)).toBe(0);
   });
 
   it('summarizes round trips by nearest rank', () => {
