@@ -16,6 +16,7 @@ import { registerConform } from './conform.js';
 import { BookUsageError, registerBook } from './book.js';
 import { registerLsp } from './lsp.js';
 import { registerSignal } from './signal.js';
+import { registerMesh } from './mesh.js';
 
 import { EncodeUsageError, registerEncode } from './encode.js';
 
@@ -247,6 +248,8 @@ export async function main(argv: string[]): Promise<number> {
   registerLsp(program);
 
   registerSignal(program, { out, err, setExitCode: (code) => { exitCode = code; } });
+
+  registerMesh(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
