@@ -148,7 +148,7 @@ export interface SwarmStats {
   rtt: Record<string, RttSummary>;
   tasks: { delegated: number; completed: number; failed: number; timedOut: number; refused: number; pending: number; executed: number };
   reconnections: { signaling: number; peers: number };
-  connections: { sessions: number; collisions: number; retries: number };
+  connections: { sessions: number; offers: number; collisions: number; retries: number };
   pruned: number;
   handlers: number;
 }
@@ -942,11 +942,13 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
   getStats(): SwarmStats {
     const peers: Record<PeerStatus, number> = { connecting: 0, connected: 0, disconnected: 0, retrying: 0 };
     let sessions = 0;
+    let offers = 0;
     let collisions = 0;
     const rtt: Record<string, RttSummary> = {};
     for (const [peerId, p] of this.#peers) {
       peers[statusOf(p)]++;
       sessions += p.link.sessions;
+      offers += p.link.offers;
       collisions += p.link.collisions;
       rtt[peerId] = p.rtt.summary();
     }
@@ -961,7 +963,7 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
       rtt,
       tasks: { ...this.#tasks, pending: this.#pendingTasks.size },
       reconnections: { signaling: this.#client?.reconnects ?? 0, peers: this.#peerReconnections },
-      connections: { sessions, collisions, retries: this.#peerRetries },
+      connections: { sessions, offers, collisions, retries: this.#peerRetries },
       pruned: this.#pruned,
       handlers,
     };

@@ -58,6 +58,8 @@ export class PeerLink {
   sessions = 0;
   /** Offers ignored by the impolite side in a collision. */
   collisions = 0;
+  /** Offers this side started (its own, retries included). */
+  offers = 0;
 
   constructor(
     readonly hooks: LinkHooks,
@@ -78,6 +80,7 @@ export class PeerLink {
     this.#clearRetry();
     const conn = this.#fresh();
     this.#awaitingAnswer = true;
+    this.offers++;
     conn.offer();
   }
 
