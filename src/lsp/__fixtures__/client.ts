@@ -21,10 +21,12 @@ export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly stderr: string[] = [];
   readonly versions = new Map<string, number>();
+  /** Called on every publishDiagnostics as it arrives (for timing). */
+  readonly listeners = new Set<(p: PublishDiagnosticsParams) => void>();
 
   private constructor(readonly child: ChildProcess, readonly connection: ProtocolConnection, readonly root: string) {}
 
-  static async start(root: string, initializationOptions: unknown = {}): Promise<LspClient> {
+  static async start(root: string, initializationOptions: unknown = {}, options: { beforeInitialized?: () => void } = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection, root);
@@ -32,6 +34,7 @@ export class LspClient {
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p);
       client.published.push(p);
+      for (const listener of client.listeners) listener(p);
     });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/showMessageRequest', () => null);
@@ -42,6 +45,7 @@ export class LspClient {
       capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } }, textDocument: { rename: { prepareSupport: true } } },
       initializationOptions,
     });
+    options.beforeInitialized?.();
     await connection.sendNotification('initialized', {});
     return client;
   }
