@@ -4,10 +4,10 @@
  * arguments and prints; the book itself is `renderBook` in src/spells/book.ts.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  BOOK, DEFAULT_SPELLBOOK_DIR, Validator, analyzeDependencies, bookIsCurrent, indexSpells, loadSpellbook, renderBook, withoutResults,
+  BOOK, DEFAULT_SPELLBOOK_DIR, Validator, analyzeDependencies, bookIsCurrent, collectSpellFiles, findManifest, indexSpells, loadSpellbook, renderBook, withoutResults,
 } from '../src/spells/index.js';
 import { readVitestResults, type TestResult } from '../src/spells/code/index.js';
 
@@ -46,12 +46,16 @@ export function registerBook(program: Command, io: BookIo): void {
     .action((paths: string[], opts: BookOptions) => {
       const list = paths.length ? paths : [DEFAULT_SPELLBOOK_DIR];
       for (const p of list) if (!existsSync(p)) throw new BookUsageError(`no such file or folder: ${p}`);
-      const book = loadSpellbook(list);
+      // The book is itself a spell file: never read it as one of its own sources.
+      const out = resolve(opts.out);
+      const files = collectSpellFiles(list).files.filter((f) => resolve(f) !== out);
+      const sources = files.length ? files : list;
+      const book = loadSpellbook(sources, list.length ? findManifest(list) : undefined);
       if (!book.manifest) throw new BookUsageError(`no spellbook.yaml manifest found near ${list.join(', ')}; the book needs it to find the code`);
       const manifest = book.manifest;
       const index = indexSpells(book.spells, []);
       const analysis = analyzeDependencies(index, manifest);
-      const report = new Validator({ paths: list }).run(book);
+      const report = new Validator({ paths: sources }).run(book);
 
       let results: { label: string; tests: TestResult[] } | undefined;
       const resultsPath = opts.results === false ? undefined : (opts.results ?? (existsSync(join(manifest.root, BOOK.defaultResults)) ? join(manifest.root, BOOK.defaultResults) : undefined));
