@@ -363,6 +363,11 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
         broke: (reason) => {
           entry.status = 'disconnected';
           this.#channelLost(peerId, reason);
+          // Out of the room and its channel gone: nothing left to wait for.
+          if (!entry.inRoom && this.#client?.status === 'joined')
+            queueMicrotask(() => {
+              if (this.#peers.get(peerId) === state) this.#remove(peerId, 'left');
+            });
         },
         message: (data) => this.#onData(state, data),
         wanted: () => this.#state === 'running' && this.#peers.get(peerId) === state && (entry.inRoom || this.#client?.status !== 'joined'),
