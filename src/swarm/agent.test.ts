@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingServer } from '../signaling/index.js';
-import { nodeTransport, SwarmAgent, TaskError, type NodeSwarmAgentOptions, type PeerTransport } from './index.js';
+import { nodeTransport, SwarmAgent, TaskError, type NodeSwarmAgentOptions, type PeerTransport, type SwarmChannel } from './index.js';
 
 const CHILD = fileURLToPath(new URL('./__fixtures__/agent-child.ts', import.meta.url));
 const EXIT_CHILD = fileURLToPath(new URL('./__fixtures__/exit-child.ts', import.meta.url));
@@ -320,5 +320,58 @@ describe('SwarmAgent connection retries', () => {
     expect(stats.connections.retries + b.getStats().connections.retries).toBeGreaterThanOrEqual(1);
     expect(stats.connections.sessions).toBeGreaterThanOrEqual(2);
     expect(a.sendToPeer('p1', { type: 'after-retry' })).toBe(true);
+  }, 90_000);
+});
+
+describe('SwarmAgent inbound validation and runtime configuration', () => {
+  it('malformed data-channel messages are rejected with their reason and counted, and the agent keeps serving', async () => {
+    // A transport that hands the test the raw channel of p0's connection, to send what a
+    // faulty or hostile peer could.
+    const base = nodeTransport();
+    let raw: SwarmChannel | undefined;
+    const transport: PeerTransport = {
+      name: 'raw-access',
+      create(label, config, events) {
+        const conn = base.create(label, config, events);
+        raw = conn.channel;
+        return conn;
+      },
+      release: () => base.release!(),
+    };
+    const room = `room-${++roomSeq}`;
+    const b = agent(room, 'p1');
+    await b.initialize();
+    const a = agent(room, 'p0', { transport });
+    await a.initialize();
+    await Promise.all([a.waitForPeers(1), b.waitForPeers(1)]);
+    const reasons: string[] = [];
+    b.on('invalid-message', ({ from, error }) => reasons.push(`${from}:${error.reason}:${error.location.field ?? error.location.offset}`));
+    let served = 0;
+    b.registerMessageHandler('ok', () => served++);
+    for (const bad of ['{not json', '[1,2]', '{"t":"teleport"}', '{"t":"task-request","id":"x","taskType":"t","timeoutMs":-1,"input":1}', JSON.stringify({ t: 'msg', payload: { type: 'big', s: 'x'.repeat(70_000) } })]) expect(raw!.sendNow(bad)).toBe(true);
+    expect(raw!.sendNow(new Uint8Array([9, 9, 9]))).toBe(true);
+    expect(raw!.sendNow(new Uint8Array(40).fill(1))).toBe(true); // a well-formed frame for no transfer
+    expect(a.sendToPeer('p1', { type: 'ok' })).toBe(true);
+    await until(() => served === 1, 10_000, 'the good message after the bad ones');
+    expect(reasons).toEqual(['p0:not-json:0', 'p0:not-object:0', 'p0:unknown-type:t', 'p0:bad-field:timeoutMs', 'p0:too-large:65536', 'p0:bad-frame:3', 'p0:bad-frame:1']);
+    expect(b.getStats().rejected).toMatchObject({ 'not-json': 1, 'not-object': 1, 'unknown-type': 1, 'bad-field': 1, 'too-large': 1, 'bad-frame': 2 });
+    expect(b.connectedPeers()).toEqual(['p0']);
+  }, 60_000);
+
+  it('configureSignaling moves both agents to another server and room at runtime, and they connect again', async () => {
+    const other = new SignalingServer({ port: 0, logger: quiet });
+    const { url: otherUrl } = await other.listen();
+    try {
+      const [a, b] = await mesh(2);
+      const moved = `moved-${++roomSeq}`;
+      await a!.configureSignaling({ url: otherUrl, room: moved, iceServers: ['stun:127.0.0.1:3478'] });
+      expect(a!.getPeers()).toEqual([]);
+      await b!.configureSignaling({ url: otherUrl, room: moved });
+      await Promise.all([a!.waitForPeers(1, 30_000), b!.waitForPeers(1, 30_000)]);
+      expect(a!.getSignalingStatus()).toMatchObject({ status: 'joined', url: otherUrl, room: moved, iceServers: ['stun:127.0.0.1:3478'] });
+      expect(b!.sendToPeer('p0', { type: 'after-move' })).toBe(true);
+    } finally {
+      await other.close();
+    }
   }, 90_000);
 });
