@@ -110,6 +110,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   #lastHeard = 0;
   #waiters: { resolve: (j: Joined) => void; reject: (e: SignalingError) => void }[] = [];
   #reconnects = 0;
+  #joined: Joined | undefined;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -154,6 +155,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   /** Opens the socket and joins; resolves with the server's `joined`. */
   connect(): Promise<Joined> {
     if (this.#status === 'closed') return Promise.reject(new SignalingError('closed', Messages.clientClosed));
+    if (this.#status === 'joined' && this.#joined) return Promise.resolve(this.#joined);
     const promise = new Promise<Joined>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     if (this.#status === 'idle') {
       this.#status = 'connecting';
@@ -282,6 +284,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
         this.#status = 'joined';
         this.#startHeartbeat(socket);
         const joined: Joined = { type: 'joined', peerId: msg.peerId, room: msg.room, peers: msg.peers ?? [] };
+        this.#joined = joined;
         const waiters = this.#waiters.splice(0);
         for (const w of waiters) w.resolve(joined);
         this.emit('joined', joined);

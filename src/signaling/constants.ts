@@ -46,6 +46,8 @@ export const RESUME_BYTES = 24;
 export const DEFAULT_REDIS_REFRESH_MS = 5_000;
 export const DEFAULT_REDIS_TTL_MS = 15_000;
 export const REDIS_PREFIX = 'spellbook:signaling:';
+/** Longest wait between two attempts to reach Redis again. */
+export const REDIS_RETRY_MAX_MS = 1_000;
 
 /** Stable error codes of `{"type":"error"}` frames. */
 export const ERROR_CODES = [

@@ -68,6 +68,29 @@ describe('several server processes on one Redis', () => {
     expect(await a.next((m) => m.type === 'peer-left')).toEqual({ type: 'peer-left', peerId: 'bob' });
   }, 90_000);
 
+  it('a resume secret takes a peer id over across processes: the old socket is closed 4409 and the others see the peer again', async () => {
+    redis = await startRedis();
+    const p1 = await serverOn(redis.url);
+    const p2 = await serverOn(redis.url);
+    const watcher = await raw(p2.url);
+    await watcher.join('lab', { peerId: 'watcher' });
+    const old = await raw(p1.url);
+    const first = await old.join('lab', { peerId: 'zed' });
+    await watcher.next((m) => m.type === 'peer-joined' && m.peerId === 'zed');
+    const thief = await raw(p2.url);
+    expect(await thief.join('lab', { peerId: 'zed', resume: 'not-the-secret' })).toMatchObject({ code: 'peer-id-taken' });
+    const again = await raw(p2.url);
+    const second = await again.join('lab', { peerId: 'zed', resume: first.resume });
+    expect(second).toMatchObject({ type: 'joined', peerId: 'zed' });
+    expect((await old.closed).code).toBe(4409);
+    // The new session's secret works in turn, now held in Redis by p2.
+    const third = await raw(p1.url);
+    expect(await third.join('lab', { peerId: 'zed', resume: second.resume })).toMatchObject({ type: 'joined', peerId: 'zed' });
+    expect((await again.closed).code).toBe(4409);
+    watcher.send({ type: 'offer', to: 'zed', sdp: 'v=0 to the latest' });
+    expect(await third.next((m) => m.type === 'offer')).toMatchObject({ from: 'watcher' });
+  }, 90_000);
+
   it('when one process is killed the other keeps serving, reports its peers gone, and a client moved there rejoins under its id', async () => {
     redis = await startRedis();
     const p1 = await serverOn(redis.url);

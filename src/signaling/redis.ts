@@ -13,7 +13,7 @@
  * and the server turns the difference into `peer-joined` / `peer-left` (docs/signaling.md).
  */
 import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_REFRESH_MS, DEFAULT_REDIS_TTL_MS, REDIS_PREFIX } from './constants.js';
+import { DEFAULT_REDIS_REFRESH_MS, DEFAULT_REDIS_TTL_MS, REDIS_PREFIX, REDIS_RETRY_MAX_MS } from './constants.js';
 import type { Metadata } from './messages.js';
 
 export type BusEvent =
@@ -71,7 +71,7 @@ export class RedisBus {
     this.#refreshMs = options.refreshMs ?? DEFAULT_REDIS_REFRESH_MS;
     this.#ttlMs = options.ttlMs ?? DEFAULT_REDIS_TTL_MS;
     this.#prefix = options.prefix ?? REDIS_PREFIX;
-    const common = { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 100, 1000) };
+    const common = { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 100, REDIS_RETRY_MAX_MS) };
     this.#pub = new Redis(url, { ...common, enableOfflineQueue: false });
     this.#sub = new Redis(url, { ...common });
     for (const r of [this.#pub, this.#sub]) r.on('error', () => {
@@ -207,6 +207,16 @@ export class RedisBus {
       batch.hset(this.#key('room', owned.room), peerId, JSON.stringify({ p: this.procId, m: owned.metadata }));
     }
     await batch.exec().catch(() => {});
+  }
+
+  /** Publishes a `joined` for every peer we own (after an outage, so others re-learn them). */
+  announceOwned(): void {
+    for (const [peerId, owned] of this.#owned) this.publish(owned.room, { k: 'joined', p: this.procId, peerId, metadata: owned.metadata });
+  }
+
+  /** How long after our own return the others have surely returned and written their peers back. */
+  get settleMs(): number {
+    return this.#refreshMs + REDIS_RETRY_MAX_MS;
   }
 
   async #refresh(): Promise<void> {

@@ -419,9 +419,10 @@ export class SignalingServer {
     const metadata = msg.metadata ?? {};
     conn.joining = true;
     let remote: RemotePeer[] = [];
-    if (this.#bus && !takeover) {
+    if (this.#bus) {
+      // Also on a local takeover, so Redis holds the new resume hash.
       const claim = await this.#bus.claim(peerId, msg.room, resumeHash, metadata, presented);
-      if (claim === 'taken') {
+      if (claim === 'taken' && !takeover) {
         conn.joining = false;
         return this.#error(conn, 'peer-id-taken', Messages.peerIdTaken(peerId));
       }
@@ -440,7 +441,7 @@ export class SignalingServer {
     conn.joining = false;
     // The socket may have gone, or another join taken the id, while Redis answered.
     if (!this.#conns.has(conn) || (this.#peers.has(peerId) && this.#peers.get(peerId) !== takeover)) {
-      if (this.#bus && !takeover) this.#bus.release(peerId);
+      if (this.#bus && !this.#peers.has(peerId)) this.#bus.release(peerId);
       if (this.#conns.has(conn)) this.#error(conn, 'peer-id-taken', Messages.peerIdTaken(peerId));
       return;
     }
@@ -562,11 +563,15 @@ export class SignalingServer {
     const room = this.#rooms.get(roomName);
     if (!room) return;
     switch (ev.k) {
-      case 'joined':
+      case 'joined': {
         if (room.members.has(ev.peerId)) return;
+        const known = room.remote.get(ev.peerId);
         room.remote.set(ev.peerId, { peerId: ev.peerId, proc: ev.p, metadata: ev.metadata });
+        // A process re-announcing its peers after an outage changes nothing for those we know.
+        if (known?.proc === ev.p) return;
         this.#toRoom(room, undefined, JSON.stringify({ type: 'peer-joined', peerId: ev.peerId, metadata: ev.metadata }));
         return;
+      }
       case 'left': {
         const r = room.remote.get(ev.peerId);
         if (!r || r.proc !== ev.p) return;
@@ -611,13 +616,20 @@ export class SignalingServer {
     }
   }
 
-  /** After Redis returns: write our peers back, re-read every room and report the difference. */
+  /**
+   * After Redis returns: write our peers back and announce them (others add what they lost),
+   * then, once the others have surely returned too, re-read every room and report the difference.
+   */
   async #resync(): Promise<void> {
     const bus = this.#bus;
     if (!bus) return;
     for (let i = 0; i < 200 && !bus.ready; i++) await new Promise((r) => setTimeout(r, 50));
     if (!bus.ready || bus !== this.#bus) return;
     await bus.reassert();
+    bus.announceOwned();
+    // Give the other processes time to reconnect and write theirs back before reading.
+    await new Promise((r) => setTimeout(r, bus.settleMs));
+    if (bus !== this.#bus) return;
     for (const room of [...this.#rooms.values()]) {
       let now: RemotePeer[];
       try {
