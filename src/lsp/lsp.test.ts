@@ -164,111 +164,100 @@ describe('spell lsp over stdio', () => {
   });
 });
 
+/** A fresh project and server for a test that changes files; the server must exit cleanly after it. */
+async function withServer(body: (client: LspClient, root: string, doc: (path: string) => { textDocument: { uri: string } }) => Promise<void>): Promise<void> {
+  const root = writeProject();
+  const client = await LspClient.start(root);
+  try {
+    await body(client, root, (path) => ({ textDocument: { uri: client.uri(path) } }));
+  } finally {
+    expect(await client.stop()).toBe(0);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 describe('spell lsp and the files around it', () => {
-  it('updates cross-file findings when files change on disk', async () => {
-    const root = writeProject();
-    const client = await LspClient.start(root);
-    try {
-      await client.open(ALPHA_PATH, ALPHA);
-      expect(codes(await client.waitForDiagnostics(ALPHA_PATH, () => true))).toEqual(['seal/draft']);
-      // The module stops exporting Widget, and a bound test is renamed.
-      writeFileSync(join(root, 'src/alpha/index.ts'), MODULE.replace('export class Widget', 'class Widget'));
-      writeFileSync(join(root, 'src/alpha/alpha.test.ts'), TESTS.replace('makes a widget', 'builds a widget'));
-      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [
-        { uri: client.uri('src/alpha/index.ts'), type: 2 }, { uri: client.uri('src/alpha/alpha.test.ts'), type: 2 },
-      ] });
-      const ds = await client.waitForDiagnostics(ALPHA_PATH, (d) => d.length > 1);
-      expect(ds.find((d) => d.code === 'map/entity-not-exported')?.message).toBe(MESSAGES.entityNotExported('Widget', 'src/alpha'));
-      expect(ds.find((d) => d.code === 'map/test-missing')?.range.start).toEqual(pos(7, 0));
-      // The book that was never opened is deleted: its findings go away, and Alpha's dependents with it.
-      await client.waitForDiagnostics(BETA_PATH, (d) => d.length > 0);
-      rmSync(join(root, BETA_PATH));
-      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(BETA_PATH), type: 3 }] });
-      await client.waitForDiagnostics(BETA_PATH, (d) => d.length === 0);
-      const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: client.uri(ALPHA_PATH) }, position: pos(0, 9), context: { includeDeclaration: false } });
-      expect(refs).toEqual([]);
-    } finally {
-      expect(await client.stop()).toBe(0);
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  it('updates cross-file findings when files change on disk', () => withServer(async (client, root) => {
+    await client.open(ALPHA_PATH, ALPHA);
+    expect(codes(await client.waitForDiagnostics(ALPHA_PATH, () => true))).toEqual(['seal/draft']);
+    // The module stops exporting Widget, and a bound test is renamed.
+    writeFileSync(join(root, 'src/alpha/index.ts'), MODULE.replace('export class Widget', 'class Widget'));
+    writeFileSync(join(root, 'src/alpha/alpha.test.ts'), TESTS.replace('makes a widget', 'builds a widget'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [
+      { uri: client.uri('src/alpha/index.ts'), type: 2 }, { uri: client.uri('src/alpha/alpha.test.ts'), type: 2 },
+    ] });
+    const ds = await client.waitForDiagnostics(ALPHA_PATH, (d) => d.length > 1);
+    expect(ds.find((d) => d.code === 'map/entity-not-exported')?.message).toBe(MESSAGES.entityNotExported('Widget', 'src/alpha'));
+    expect(ds.find((d) => d.code === 'map/test-missing')?.range.start).toEqual(pos(7, 0));
+    // The book that was never opened is deleted: its findings go away, and Alpha's dependents with it.
+    await client.waitForDiagnostics(BETA_PATH, (d) => d.length > 0);
+    rmSync(join(root, BETA_PATH));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(BETA_PATH), type: 3 }] });
+    await client.waitForDiagnostics(BETA_PATH, (d) => d.length === 0);
+    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: client.uri(ALPHA_PATH) }, position: pos(0, 9), context: { includeDeclaration: false } });
+    expect(refs).toEqual([]);
+  }));
 
-  it('formats with spell fmt and offers quick fixes, a new spell file and sealing', async () => {
-    const root = writeProject();
-    const client = await LspClient.start(root);
-    const doc = (path: string) => ({ textDocument: { uri: client.uri(path) } });
-    try {
-      const messy = '#Gamma\n^    intent:   Do one thing.\n>   Delta\n!  it holds\n';
-      await client.open('spellbook/gamma.spell', messy);
-      const ds = await client.waitForDiagnostics('spellbook/gamma.spell', (d) => d.length > 0);
-      expect(codes(ds)).toEqual(expect.arrayContaining(['graph/unknown-dependency', 'seal/no-exclusion']));
-      const edits = await client.request<TextEdit[]>('textDocument/formatting', { ...doc('spellbook/gamma.spell'), options: { tabSize: 2, insertSpaces: true } });
-      expect(edits).toHaveLength(1);
-      expect(edits[0].newText).toBe(formatSpellSource('gamma.spell', messy));
-      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { ...doc('spellbook/gamma.spell'), range: { start: pos(0, 0), end: pos(3, 0) }, context: { diagnostics: ds } });
-      const titles = actions.map((a) => a.title);
-      expect(titles).toEqual(expect.arrayContaining(['Add an exclusion stub', 'Create the spell file for Delta', 'Seal spell Gamma']));
-      const create = actions.find((a) => a.title === 'Create the spell file for Delta')!;
-      expect(create.edit!.documentChanges![0]).toMatchObject({ kind: 'create', uri: client.uri('spellbook/Delta.spell') });
-      const stub = actions.find((a) => a.title === 'Add an exclusion stub')!;
-      expect(stub.edit!.changes![client.uri('spellbook/gamma.spell')][0]).toEqual({ range: { start: pos(3, 11), end: pos(3, 11) }, newText: '\n- Exclusion: ' });
-      // Gamma cannot be sealed (unknown dependency, no exclusion, no module); Alpha can.
-      await expect(client.request('workspace/executeCommand', { command: 'spellbook.seal', arguments: ['Gamma'] })).rejects.toThrow(/cannot seal Gamma/);
-      await client.open(ALPHA_PATH, ALPHA);
-      await client.waitForDiagnostics(ALPHA_PATH, (d) => codes(d).includes('seal/draft'));
-      const sealed = await client.request<{ seal: string }>('workspace/executeCommand', { command: 'spellbook.seal', arguments: ['Alpha'] });
-      expect(sealed.seal).toBe(sealOf(parseSpellSource('Alpha.spell', ALPHA).spells[0]));
-      expect(readFileSync(join(root, 'spellbook/spellbook.yaml'), 'utf8')).toContain(`seal: ${sealed.seal}`);
-      const after = await client.waitForDiagnostics(ALPHA_PATH, (d) => !codes(d).includes('seal/draft'));
-      expect(after.filter((d) => d.severity === 1)).toEqual([]);
-    } finally {
-      expect(await client.stop()).toBe(0);
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  it('formats with spell fmt and offers quick fixes, a new spell file and sealing', () => withServer(async (client, root, doc) => {
+    const messy = '#Gamma\n^    intent:   Do one thing.\n>   Delta\n!  it holds\n';
+    await client.open('spellbook/gamma.spell', messy);
+    const ds = await client.waitForDiagnostics('spellbook/gamma.spell', (d) => d.length > 0);
+    expect(codes(ds)).toEqual(expect.arrayContaining(['graph/unknown-dependency', 'seal/no-exclusion']));
+    const edits = await client.request<TextEdit[]>('textDocument/formatting', { ...doc('spellbook/gamma.spell'), options: { tabSize: 2, insertSpaces: true } });
+    expect(edits).toHaveLength(1);
+    expect(edits[0].newText).toBe(formatSpellSource('gamma.spell', messy));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { ...doc('spellbook/gamma.spell'), range: { start: pos(0, 0), end: pos(3, 0) }, context: { diagnostics: ds } });
+    const titles = actions.map((a) => a.title);
+    expect(titles).toEqual(expect.arrayContaining(['Add an exclusion stub', 'Create the spell file for Delta', 'Seal spell Gamma']));
+    const create = actions.find((a) => a.title === 'Create the spell file for Delta')!;
+    expect(create.edit!.documentChanges![0]).toMatchObject({ kind: 'create', uri: client.uri('spellbook/Delta.spell') });
+    const stub = actions.find((a) => a.title === 'Add an exclusion stub')!;
+    expect(stub.edit!.changes![client.uri('spellbook/gamma.spell')][0]).toEqual({ range: { start: pos(3, 11), end: pos(3, 11) }, newText: '\n- Exclusion: ' });
+    // Gamma cannot be sealed (unknown dependency, no exclusion, no module); Alpha can.
+    await expect(client.request('workspace/executeCommand', { command: 'spellbook.seal', arguments: ['Gamma'] })).rejects.toThrow(/cannot seal Gamma/);
+    await client.open(ALPHA_PATH, ALPHA);
+    await client.waitForDiagnostics(ALPHA_PATH, (d) => codes(d).includes('seal/draft'));
+    const sealed = await client.request<{ seal: string }>('workspace/executeCommand', { command: 'spellbook.seal', arguments: ['Alpha'] });
+    expect(sealed.seal).toBe(sealOf(parseSpellSource('Alpha.spell', ALPHA).spells[0]));
+    expect(readFileSync(join(root, 'spellbook/spellbook.yaml'), 'utf8')).toContain(`seal: ${sealed.seal}`);
+    const after = await client.waitForDiagnostics(ALPHA_PATH, (d) => !codes(d).includes('seal/draft'));
+    expect(after.filter((d) => d.severity === 1)).toEqual([]);
+  }));
 
-  it('answers after binary, half-typed, oversized and deleted documents without crashing', async () => {
-    const root = writeProject();
-    const client = await LspClient.start(root);
-    const doc = (path: string) => ({ textDocument: { uri: client.uri(path) } });
-    try {
-      await client.open('spellbook/binary.spell', 'PK\u0003\u0004\u0000\u0000garbage\u00ff');
-      const binary = await client.waitForDiagnostics('spellbook/binary.spell', (d) => d.length > 0);
-      expect(binary).toMatchObject([{ code: 'file/encoding', message: MESSAGES.fileBinary(4) }]);
-      // Over the engine's 32 MiB limit: one finding, no parse.
-      await client.open('spellbook/huge.md', '## #Spell: Huge\n' + '! a guarantee line of text\n'.repeat(1_300_000));
-      const huge = await client.waitForDiagnostics('spellbook/huge.md', (d) => d.length > 0, 60_000);
-      expect(huge.map((d) => d.code)).toEqual(['file/too-large']);
-      // Half-typed lines, one keystroke at a time, with requests in between.
-      const path = 'spellbook/typing.spell';
-      await client.open(path, '');
-      const typed = '#Spell: T\n^ Int\n@\n: a ->\n$ prove: x -> te\n> #Sp, @, ,\n[Test\n- \n';
-      let line = 0;
-      let col = 0;
-      let version = 1;
-      for (const ch of typed) {
-        version = await client.change(path, { start: pos(line, col), end: pos(line, col) }, ch);
-        if (ch === '\n') { line++; col = 0; } else col++;
-        if (col % 3 === 0) {
-          await client.request('textDocument/hover', { ...doc(path), position: pos(line, col) });
-          await client.request('textDocument/completion', { ...doc(path), position: pos(line, col) });
-          await client.request('textDocument/definition', { ...doc(path), position: pos(line, Math.max(0, col - 1)) });
-        }
+  it('answers after binary, half-typed, oversized and deleted documents without crashing', () => withServer(async (client, root, doc) => {
+    await client.open('spellbook/binary.spell', 'PK\u0003\u0004\u0000\u0000garbage\u00ff');
+    const binary = await client.waitForDiagnostics('spellbook/binary.spell', (d) => d.length > 0);
+    expect(binary).toMatchObject([{ code: 'file/encoding', message: MESSAGES.fileBinary(4) }]);
+    // Over the engine's 32 MiB limit: one finding, no parse.
+    await client.open('spellbook/huge.md', '## #Spell: Huge\n' + '! a guarantee line of text\n'.repeat(1_300_000));
+    const huge = await client.waitForDiagnostics('spellbook/huge.md', (d) => d.length > 0, 60_000);
+    expect(huge.map((d) => d.code)).toEqual(['file/too-large']);
+    // Half-typed lines, one keystroke at a time, with requests in between.
+    const path = 'spellbook/typing.spell';
+    await client.open(path, '');
+    const typed = '#Spell: T\n^ Int\n@\n: a ->\n$ prove: x -> te\n> #Sp, @, ,\n[Test\n- \n';
+    let line = 0;
+    let col = 0;
+    let version = 1;
+    for (const ch of typed) {
+      version = await client.change(path, { start: pos(line, col), end: pos(line, col) }, ch);
+      if (ch === '\n') { line++; col = 0; } else col++;
+      if (col % 3 === 0) {
+        await client.request('textDocument/hover', { ...doc(path), position: pos(line, col) });
+        await client.request('textDocument/completion', { ...doc(path), position: pos(line, col) });
+        await client.request('textDocument/definition', { ...doc(path), position: pos(line, Math.max(0, col - 1)) });
       }
-      const final = await client.waitForDiagnostics(path, (_, p) => p.version === version);
-      expect(codes(final)).toEqual(expect.arrayContaining(['syntax/empty-entity', 'syntax/malformed-contract', 'syntax/malformed-obligation']));
-      // A file deleted under an open document, then closed.
-      rmSync(join(root, ALPHA_PATH));
-      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(ALPHA_PATH), type: 3 }] });
-      await client.connection.sendNotification('textDocument/didClose', doc('spellbook/huge.md'));
-      const beta = await client.waitForDiagnostics(BETA_PATH, (d) => codes(d).includes('graph/unknown-dependency'));
-      expect(beta.find((d) => d.code === 'graph/unknown-dependency')?.message).toBe(MESSAGES.unknownDependency('Alpha', undefined));
-      const alive = await client.request<SymbolInformation[]>('workspace/symbol', { query: '' });
-      expect(alive.map((s) => s.name)).toContain('Beta');
-      expect(client.stderr.join('')).not.toMatch(/TypeError|RangeError|ReferenceError/);
-    } finally {
-      expect(await client.stop()).toBe(0);
-      rmSync(root, { recursive: true, force: true });
     }
-  }, 120_000);
+    const final = await client.waitForDiagnostics(path, (_, p) => p.version === version);
+    expect(codes(final)).toEqual(expect.arrayContaining(['syntax/empty-entity', 'syntax/malformed-contract', 'syntax/malformed-obligation']));
+    // A file deleted under an open document, then closed.
+    rmSync(join(root, ALPHA_PATH));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(ALPHA_PATH), type: 3 }] });
+    await client.connection.sendNotification('textDocument/didClose', doc('spellbook/huge.md'));
+    const beta = await client.waitForDiagnostics(BETA_PATH, (d) => codes(d).includes('graph/unknown-dependency'));
+    expect(beta.find((d) => d.code === 'graph/unknown-dependency')?.message).toBe(MESSAGES.unknownDependency('Alpha', undefined));
+    const alive = await client.request<SymbolInformation[]>('workspace/symbol', { query: '' });
+    expect(alive.map((s) => s.name)).toContain('Beta');
+    expect(client.stderr.join('')).not.toMatch(/TypeError|RangeError|ReferenceError/);
+  }), 120_000);
 });
