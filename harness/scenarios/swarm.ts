@@ -16,10 +16,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SignalingServer } from '../../src/signaling/index.js';
 import { SwarmAgent } from '../../src/swarm/index.js';
-import { atLeast, atMost, equals, isTrue, percentile, round } from '../checks.js';
+import { atMost, equals, isTrue, percentile, round } from '../checks.js';
 import { swarmPageHtml } from '../pages/swarm-page.js';
 import type { Check, Scenario, ScenarioContext } from '../types.js';
 import { openScenarioPage, type PageCall } from './page.js';
+import { READY_LINE } from './swarm-agent.js';
 
 const ROOM = 'conform-swarm';
 const NODE_IDS = ['node-a', 'node-b', 'node-c'];
@@ -42,6 +43,12 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
     if (performance.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+}
+
+/** An upper-bound check; a phase that never completed is reported as such (NaN is not valid report JSON). */
+function within(name: string, value: number, max: number, detail: string, unit = 's'): Check {
+  if (Number.isFinite(value)) return atMost(name, value, max, unit, detail);
+  return { name, value: 'not measured', unit, threshold: `<= ${max}`, pass: false, detail };
 }
 
 function pairKey(a: string, b: string): string {
@@ -109,14 +116,14 @@ export const swarmScenario: Scenario = {
     };
     let formation = Number.NaN;
     try {
-      await until('full mesh', async () => (await pairs()).size === 10 && child.output().includes('ready'));
+      await until('full mesh', async () => (await pairs()).size === 10 && child.output().includes(READY_LINE));
       formation = (performance.now() - t0) / 1000;
     } catch (e) {
       ctx.note((e as Error).message);
     }
     const formed = await pairs();
     checks.push(equals('connections in the mesh', formed.size, 10, [...formed].sort().join(', ')));
-    checks.push(atMost('formation time', formation, th.maxFormationS!, 's', 'first agent started to every pair connected'));
+    checks.push(within('formation time', formation, th.maxFormationS!, 'first agent started to every pair connected'));
     const retries = agents.reduce((s, a) => s + a.getStats().connections.retries, 0);
     const collisions = agents.reduce((s, a) => s + a.getStats().connections.collisions, 0);
     ctx.note(`formation ${round(formation, 2)} s; connection retries ${retries} (failed DTLS handshakes or timeouts), offer collisions ${collisions} on the in-process agents`);
@@ -171,9 +178,9 @@ export const swarmScenario: Scenario = {
       }
     }
     const rttDetail = `${rtts.length} pings from ${a.peerId} to ${others.length} peers (Node in-process, Node child, Chromium)`;
-    checks.push(atMost('round trip p50', percentile(rtts, 50), th.maxRttP50Ms!, 'ms', rttDetail));
-    checks.push(atMost('round trip p95', percentile(rtts, 95), th.maxRttP95Ms!, 'ms', rttDetail));
-    checks.push(atMost('round trip p99', percentile(rtts, 99), th.maxRttP99Ms!, 'ms', rttDetail));
+    checks.push(within('round trip p50', percentile(rtts, 50), th.maxRttP50Ms!, rttDetail, 'ms'));
+    checks.push(within('round trip p95', percentile(rtts, 95), th.maxRttP95Ms!, rttDetail, 'ms'));
+    checks.push(within('round trip p99', percentile(rtts, 99), th.maxRttP99Ms!, rttDetail, 'ms'));
     for (const [peer, s] of Object.entries(a.getStats().rtt)) ctx.note(`round trip ${a.peerId} -> ${peer}: p50 ${s.p50} / p95 ${s.p95} / p99 ${s.p99} ms over ${s.samples}`);
 
     ctx.progress('kill');
@@ -188,7 +195,7 @@ export const swarmScenario: Scenario = {
     };
     let pruneS = Number.NaN;
     await until('prune', async () => (await survivorsSaw()).size === 4, th.maxPruneS! * 1000 + 5_000).then(() => (pruneS = (performance.now() - k0) / 1000), () => undefined);
-    checks.push(atMost('killed agent pruned by all survivors', pruneS, th.maxPruneS!, 's', `reported by ${[...(await survivorsSaw())].sort().join(', ') || 'none'}; prune after ${PRUNE_AFTER_MS} ms of silence`));
+    checks.push(within('killed agent pruned by all survivors', pruneS, th.maxPruneS!, `reported by ${[...(await survivorsSaw())].sort().join(', ') || 'none'}; prune after ${PRUNE_AFTER_MS} ms of silence`));
 
     ctx.progress('signaling restart');
     const peerReconnectsBefore = agents.reduce((s, x) => s + x.getStats().reconnections.peers, 0);
@@ -206,7 +213,7 @@ export const swarmScenario: Scenario = {
     const s0 = performance.now();
     let rejoinS = Number.NaN;
     await until('rejoin', async () => (await status()).every((s) => s === 'joined'), th.maxRejoinS! * 1000 + 5_000).then(() => (rejoinS = (performance.now() - s0) / 1000), () => undefined);
-    checks.push(atMost('every agent rejoined after the signaling restart', rejoinS, th.maxRejoinS!, 's', (await status()).join(', ')));
+    checks.push(within('every agent rejoined after the signaling restart', rejoinS, th.maxRejoinS!, (await status()).join(', ')));
     const after = await pairs();
     const peerReconnects = agents.reduce((s, x) => s + x.getStats().reconnections.peers, 0) - peerReconnectsBefore;
     checks.push(isTrue('the mesh survived the restart (6 connections, none re-established)', after.size === 6 && peerReconnects === 0, `${after.size} connections, ${peerReconnects} re-established`));
