@@ -17,6 +17,16 @@ function edges(index: SpellIndex): [string, string][] {
 
 const mermaidId = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
 
+/** Sealed spells green, drafts yellow. */
+function mermaidSealClasses(names: string[], sealed: Set<string>): string[] {
+  const lines = ['  classDef sealed fill:#d4edda,stroke:#2e7d32;', '  classDef draft fill:#fff3cd,stroke:#b8860b;'];
+  const sealedIds = names.filter((n) => sealed.has(n)).map(mermaidId);
+  const draftIds = names.filter((n) => !sealed.has(n)).map(mermaidId);
+  if (sealedIds.length) lines.push(`  class ${sealedIds.join(',')} sealed;`);
+  if (draftIds.length) lines.push(`  class ${draftIds.join(',')} draft;`);
+  return lines;
+}
+
 export function renderGraph(index: SpellIndex, format: GraphFormat, sealed: Set<string>): string {
   const names = [...index.spells.keys()].sort();
   const list = edges(index);
@@ -24,11 +34,7 @@ export function renderGraph(index: SpellIndex, format: GraphFormat, sealed: Set<
     const lines = ['graph LR'];
     for (const name of names) lines.push(`  ${mermaidId(name)}["${name}${sealed.has(name) ? ' (sealed)' : ''}"]`);
     for (const [from, to] of list) lines.push(`  ${mermaidId(from)} --> ${mermaidId(to)}`);
-    lines.push('  classDef sealed fill:#d4edda,stroke:#2e7d32;', '  classDef draft fill:#fff3cd,stroke:#b8860b;');
-    const sealedIds = names.filter((n) => sealed.has(n)).map(mermaidId);
-    const draftIds = names.filter((n) => !sealed.has(n)).map(mermaidId);
-    if (sealedIds.length) lines.push(`  class ${sealedIds.join(',')} sealed;`);
-    if (draftIds.length) lines.push(`  class ${draftIds.join(',')} draft;`);
+    lines.push(...mermaidSealClasses(names, sealed));
     return lines.join('\n') + '\n';
   }
   const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
@@ -94,11 +100,7 @@ export function renderCodeGraph(index: SpellIndex, analysis: DependencyAnalysis,
       if (drift(e.kind)) lines.push(`  linkStyle ${i} stroke:${DRIFT_COLOR},stroke-width:3px,color:${DRIFT_COLOR};`);
       else if (e.kind === 'no-import' || e.kind === 'declared') lines.push(`  linkStyle ${i} stroke:#888888;`);
     });
-    lines.push('  classDef sealed fill:#d4edda,stroke:#2e7d32;', '  classDef draft fill:#fff3cd,stroke:#b8860b;');
-    const sealedIds = names.filter((n) => sealed.has(n)).map(mermaidId);
-    const draftIds = names.filter((n) => !sealed.has(n)).map(mermaidId);
-    if (sealedIds.length) lines.push(`  class ${sealedIds.join(',')} sealed;`);
-    if (draftIds.length) lines.push(`  class ${draftIds.join(',')} draft;`);
+    lines.push(...mermaidSealClasses(names, sealed));
     return lines.join('\n') + '\n';
   }
   const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
