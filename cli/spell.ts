@@ -17,6 +17,7 @@ import { BookUsageError, registerBook } from './book.js';
 import { registerLsp } from './lsp.js';
 import { registerSignal } from './signal.js';
 import { registerMesh } from './mesh.js';
+import { registerWitness } from './witness.js';
 
 import { EncodeUsageError, registerEncode } from './encode.js';
 
@@ -250,6 +251,8 @@ export async function main(argv: string[]): Promise<number> {
   registerSignal(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   registerMesh(program, { out, err, setExitCode: (code) => { exitCode = code; } });
+
+  registerWitness(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
