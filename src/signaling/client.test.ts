@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { SignalingClient, backoffDelay, type SignalingClientEvents } from './client.js';
 import { SignalingServer, type SignalingServerOptions } from './server.js';
 import { startSignalProcess, type SignalProcess } from './__fixtures__/process.js';
@@ -156,6 +156,34 @@ describe('SignalingClient', () => {
     expect(mover.url).toBe(two.url);
     expect(await left).toEqual({ peerId: 'mover' });
     await until(() => two.server.stats().peers === 1 && one.server.stats().peers === 1, 'the move');
+  });
+
+  it('a server that stops answering is detected by the heartbeat and the client reconnects', async () => {
+    // A server that joins everyone and then never says anything again (no heartbeat-ack).
+    const mute = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    let joins = 0;
+    mute.on('connection', (ws) => {
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as { type: string; room: string; peerId?: string };
+        if (msg.type === 'join') {
+          joins++;
+          ws.send(JSON.stringify({ type: 'joined', peerId: msg.peerId ?? 'x', room: msg.room, peers: [] }));
+        }
+      });
+    });
+    await new Promise((r) => mute.once('listening', r));
+    try {
+      const url = `ws://127.0.0.1:${(mute.address() as { port: number }).port}/`;
+      const c = client({ url, room: 'lab', peerId: 'p', heartbeatMs: 200, reconnect: { initialDelayMs: 10, maxDelayMs: 20 } });
+      const errors = record(c, 'error');
+      await c.connect();
+      await nextEvent(c, 'reconnecting', 15_000);
+      expect(errors.map((e) => e.code)).toContain('heartbeat-timeout');
+      await until(() => joins >= 2, 'the rejoin');
+    } finally {
+      for (const ws of mute.clients) ws.terminate();
+      await new Promise((r) => mute.close(r));
+    }
   });
 
   it('gives up after maxAttempts and rejects connect with reconnect-exhausted', async () => {
