@@ -8,6 +8,11 @@
 export const LIMITS = {
   /** Delay between the last edit and the check it triggers; edits arriving together coalesce. */
   debounceMs: 5,
+  /**
+   * Open documents larger than this are checked when opened and saved, not on every
+   * keystroke: a 30 MB book takes the engine seconds to check (see docs/lsp.md).
+   */
+  checkOnSaveBytes: 2 * 1024 * 1024,
   /** Most items a completion or workspace-symbol answer carries. */
   maxListItems: 500,
   /**

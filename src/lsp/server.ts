@@ -123,11 +123,12 @@ export function startSpellServer(connection: Connection, options: SpellServerOpt
     timer = setTimeout(publish, LIMITS.debounceMs);
   };
 
-  const track = (document: TextDocument) => {
+  const track = (document: TextDocument, edited: boolean) => {
     const file = fileOf(document.uri);
     if (!file || !workspace || (!isSpellPath(file) && !isManifestPath(file))) return;
-    workspace.setOpen(file, document.getText(), document.version);
-    schedule();
+    const text = document.getText();
+    workspace.setOpen(file, text, document.version);
+    if (!edited || text.length <= LIMITS.checkOnSaveBytes) schedule();
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -171,8 +172,9 @@ export function startSpellServer(connection: Connection, options: SpellServerOpt
     schedule();
   });
 
-  documents.onDidOpen((e) => track(e.document));
-  documents.onDidChangeContent((e) => track(e.document));
+  documents.onDidOpen((e) => track(e.document, false));
+  documents.onDidChangeContent((e) => track(e.document, true));
+  documents.onDidSave((e) => track(e.document, false));
   documents.onDidClose((e) => {
     const file = fileOf(e.document.uri);
     if (file && workspace) { workspace.close(file); schedule(); }

@@ -240,16 +240,17 @@ export class SpellWorkspace {
       const state = this.#parse(file);
       files.set(file, state);
       book.files.push(state.parsed);
-      book.diagnostics.push(...state.parsed.diagnostics.map((d) => ({ ...d })));
-      book.spells.push(...state.parsed.spells);
-      book.diagnostics.push(...state.schema.map((d) => ({ ...d })));
+      // Item by item: a 30 MB book holds more spells than a spread call takes arguments.
+      for (const d of state.parsed.diagnostics) book.diagnostics.push({ ...d });
+      for (const spell of state.parsed.spells) book.spells.push(spell);
+      for (const d of state.schema) book.diagnostics.push({ ...d });
     }
     for (const file of this.#cache.keys()) if (!fileNames.has(file)) this.#cache.delete(file);
     const manifestPath = this.manifestPath();
     const manifest = manifestPath ? this.#manifest(manifestPath) : undefined;
     if (manifest) {
       book.manifest = { ...manifest, diagnostics: manifest.diagnostics.map((d) => ({ ...d })) };
-      book.diagnostics.push(...book.manifest.diagnostics);
+      for (const d of book.manifest.diagnostics) book.diagnostics.push(d);
     }
     this.#book = { book, paths: paths.length ? paths : [...fileNames] };
     let resultsProblem: string | undefined;
