@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingServer } from '../signaling/index.js';
+import { startRedis } from '../signaling/__fixtures__/wire.js';
 import { nodeTransport, SwarmAgent, TaskError, type NodeSwarmAgentOptions, type PeerTransport, type SwarmChannel } from './index.js';
 
 const CHILD = fileURLToPath(new URL('./__fixtures__/agent-child.ts', import.meta.url));
@@ -372,6 +373,39 @@ describe('SwarmAgent inbound validation and runtime configuration', () => {
       expect(b!.sendToPeer('p0', { type: 'after-move' })).toBe(true);
     } finally {
       await other.close();
+    }
+  }, 90_000);
+});
+
+describe('SwarmAgent across two signaling processes on Redis', () => {
+  it('agents on two servers sharing a room through Redis connect; when one server goes, its agent moves to the other and the channel stays up', async () => {
+    const redis = await startRedis();
+    const s1 = new SignalingServer({ port: 0, redis: redis.url, logger: quiet });
+    const s2 = new SignalingServer({ port: 0, redis: redis.url, logger: quiet });
+    try {
+      const { url: u1 } = await s1.listen();
+      const { url: u2 } = await s2.listen();
+      const room = `redis-${++roomSeq}`;
+      const a = agent(room, 'ra', { url: u1 });
+      const b = agent(room, 'rb', { url: u2 });
+      await a.initialize();
+      await b.initialize();
+      await Promise.all([a.waitForPeers(1, 30_000), b.waitForPeers(1, 30_000)]);
+      await s1.close();
+      await until(() => a.getSignalingStatus().status !== 'joined', 10_000, 'a to notice its server is gone');
+      let got = 0;
+      b.registerMessageHandler('via-channel', () => got++);
+      expect(a.sendToPeer('rb', { type: 'via-channel' })).toBe(true);
+      await until(() => got === 1, 5_000, 'a message while a has no signaling');
+      await a.configureSignaling({ url: u2 });
+      expect(a.getSignalingStatus()).toMatchObject({ status: 'joined', url: u2, room });
+      expect(a.connectedPeers()).toEqual(['rb']);
+      expect(a.getStats().reconnections.peers).toBe(0);
+      expect(await a.ping('rb')).toBeGreaterThan(0);
+    } finally {
+      await s1.close();
+      await s2.close();
+      await redis.stop();
     }
   }, 90_000);
 });
