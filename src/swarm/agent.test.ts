@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingServer } from '../signaling/index.js';
+import { startSignalProcess } from '../signaling/__fixtures__/process.js';
 import { startRedis } from '../signaling/__fixtures__/wire.js';
 import { nodeTransport, SwarmAgent, TaskError, type NodeSwarmAgentOptions, type PeerTransport, type SwarmChannel } from './index.js';
 
@@ -408,4 +409,30 @@ describe('SwarmAgent across two signaling processes on Redis', () => {
       await redis.stop();
     }
   }, 90_000);
+});
+
+describe('SwarmAgent with a killed signaling process', () => {
+  it('a spell signal process killed with SIGKILL and started again on its port: channels stay up and the agents rejoin', async () => {
+    const first = await startSignalProcess(['--host', '127.0.0.1', '--port', '0']);
+    let second: Awaited<ReturnType<typeof startSignalProcess>> | undefined;
+    try {
+      const signalUrl = first.url;
+      const signalPort = new URL(signalUrl).port;
+      const room = `killed-${++roomSeq}`;
+      const [a, b] = [agent(room, 'k0', { url: signalUrl }), agent(room, 'k1', { url: signalUrl })];
+      await a.initialize();
+      await b.initialize();
+      await Promise.all([a.waitForPeers(1), b.waitForPeers(1)]);
+      expect((await first.stop('SIGKILL')).signal).toBe('SIGKILL');
+      await until(() => a.getSignalingStatus().status !== 'joined' && b.getSignalingStatus().status !== 'joined', 10_000, 'both clients to notice');
+      expect(await a.ping('k1')).toBeGreaterThan(0);
+      second = await startSignalProcess(['--host', '127.0.0.1', '--port', signalPort]);
+      await until(() => a.getSignalingStatus().status === 'joined' && b.getSignalingStatus().status === 'joined', 30_000, 'both to rejoin');
+      expect(a.connectedPeers()).toEqual(['k1']);
+      expect(a.getStats().reconnections.peers + b.getStats().reconnections.peers).toBe(0);
+    } finally {
+      await first.stop('SIGKILL');
+      await second?.stop('SIGINT');
+    }
+  }, 120_000);
 });
