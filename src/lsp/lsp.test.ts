@@ -90,6 +90,16 @@ describe('spell lsp over stdio', () => {
     version = await client.change(ALPHA_PATH, { start: pos(1, 0), end: pos(2, 0) }, ALPHA.split('\n')[1] + '\n');
     ds = await client.waitForDiagnostics(ALPHA_PATH, (_, p) => p.version === version);
     expect(codes(ds)).toEqual(['seal/draft']);
+    // The manifest as you type: an unsaved buffer that does not fit the manifest schema.
+    const manifest = 'spellbook/spellbook.yaml';
+    const original = readFileSync(join(root, manifest), 'utf8');
+    await client.open(manifest, original, 'yaml');
+    const broken = await client.change(manifest, { start: pos(2, 4), end: pos(2, 10) }, 'modul');
+    const invalid = await client.waitForDiagnostics(manifest, (_, p) => p.version === broken);
+    expect(invalid.map((d) => [d.code, d.severity, d.range.start.line])).toEqual([['map/manifest-invalid', 1, 2]]);
+    const fixed = await client.change(manifest, { start: pos(2, 4), end: pos(2, 9) }, 'module');
+    expect(await client.waitForDiagnostics(manifest, (_, p) => p.version === fixed)).toEqual([]);
+    await client.connection.sendNotification('textDocument/didClose', doc(manifest));
   });
 
   it('hovers a glyph, and a spell with its intent, seal state, module and bound tests with their last results', async () => {

@@ -101,9 +101,9 @@ export class SpellWorkspace {
     return this.#options.root;
   }
 
-  /** Change settings (paths, strict, results, manifest); the next check uses them. */
-  configure(settings: Partial<Omit<WorkspaceOptions, 'root'>>): void {
-    this.#options = { ...this.#options, ...settings };
+  /** Replace the settings (paths, strict, results, manifest: what is left out goes back to its default); the next check uses them. */
+  configure(settings: Omit<WorkspaceOptions, 'root'>): void {
+    this.#options = { root: this.root, ...settings };
     this.#disk = undefined;
     this.#analysis = undefined;
   }
