@@ -78,7 +78,11 @@ export function formatVerifierKey(v: NoteVerifier): string {
 
 /** Parse a verifier key string; WitnessError `bad-key` unless its key id matches its name and key. */
 export function parseVerifierKey(text: string): NoteVerifier {
-  const parts = text.trim().split('+');
+  // name+keyid+base64: the base64 may itself hold '+', so split at the first two only.
+  const t = text.trim();
+  const a = t.indexOf('+');
+  const b = a < 0 ? -1 : t.indexOf('+', a + 1);
+  const parts = b < 0 ? [] : [t.slice(0, a), t.slice(a + 1, b), t.slice(b + 1)];
   const raw = parts.length === 3 ? fromBase64(parts[2]) : undefined;
   if (!raw || raw.length !== 33 || raw[0] !== NOTE_ALG_ED25519 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new WitnessError('bad-key');
   const v = noteVerifier(parts[0], raw.subarray(1));

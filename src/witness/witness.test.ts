@@ -122,6 +122,8 @@ describe('signed checkpoints (C2SP signed-note)', () => {
     expect(checkpointSigners(parseNote(note), [vkey]).map((v) => v.name)).toEqual(['PeterNeumann']);
     expect(checkpointSigners(parseNote(note.replace('cryptography', 'cryptographY')), [vkey])).toEqual([]);
     expect(caught(() => parseVerifierKey('PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).code).toBe('bad-key');
+    // transparency-dev/formats' test key has a '+' inside its base64.
+    expect(parseVerifierKey('TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6').name).toBe('TEST');
   });
 
   it('writes origin, size and base64 root, and a second key can cosign the same body', () => {
