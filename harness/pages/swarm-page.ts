@@ -74,7 +74,7 @@ export async function swarmPageHtml(): Promise<string> {
 <script>${bundle.replace(/<\/script/gi, '<\\/script')}</script>
 <script>
 'use strict';
-const state = { agent: null, received: [], errors: [], left: [] };
+const state = { agent: null, received: [], errors: [], left: [], artifacts: [] };
 window.conform = {
   async start(s) {
     const agent = state.agent = new Swarm.BrowserSwarmAgent({
@@ -90,11 +90,19 @@ window.conform = {
     });
     agent.registerVoteHandler(() => 'yes');
     agent.registerMessageHandler('hello', (payload, from) => state.received.push({ from, text: payload.text }));
+    agent.registerArtifactHandler((a) => state.artifacts.push({ from: a.from, name: a.name, size: a.data.length, sha256: a.sha256 }));
     const joined = await agent.initialize();
     return joined.peerId;
   },
   connected() { return state.agent ? state.agent.connectedPeers().sort() : []; },
   received() { return state.received; },
+  artifacts() { return state.artifacts; },
+  /** Sends \`size\` bytes (byte i = (i * 31 + 7) & 255) to \`peerId\`; resolves with what the receiver acknowledged. */
+  sendArtifact(peerId, size, name) {
+    const data = new Uint8Array(size);
+    for (let i = 0; i < size; i++) data[i] = (i * 31 + 7) & 255;
+    return state.agent.sendArtifact(peerId, data, name);
+  },
   left() { return state.left; },
   errors() { return state.errors; },
   broadcast(payload) { return state.agent.broadcast(payload); },

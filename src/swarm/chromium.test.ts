@@ -3,6 +3,7 @@
  * WebSocket, bundled by harness/pages/swarm-page.ts) joins a room with a Node agent on
  * node-datachannel through a real signaling server.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, servePage, type ChromiumSession, type PageServer } from '../../harness/chromium.js';
 import { swarmPageHtml } from '../../harness/pages/swarm-page.js';
@@ -60,4 +61,21 @@ describe('SwarmAgent in Chromium', () => {
     expect(await node.ping('browser-1')).toBeGreaterThan(0);
     expect(await call<string[]>('errors')).toEqual([]);
   }, 90_000);
+
+  it('an artifact crosses between Chromium and Node both ways in 16 KiB chunks with matching SHA-256', async () => {
+    // Runs after the first test: both agents are connected.
+    const toPage = new Uint8Array(randomBytes(300_000));
+    const expected = createHash('sha256').update(toPage).digest('hex');
+    expect(await node.sendArtifact('browser-1', toPage, 'to-page.bin')).toEqual({ sha256: expected, bytes: 300_000, chunks: 19 });
+    expect(await call<unknown[]>('artifacts')).toEqual([{ from: 'node-1', name: 'to-page.bin', size: 300_000, sha256: expected }]);
+
+    const arrived = new Promise<{ name: string; data: Uint8Array; sha256: string }>((resolve) => node.registerArtifactHandler(resolve));
+    const size = 200_000;
+    const sent = await call<{ sha256: string; bytes: number; chunks: number }>('sendArtifact', 'node-1', size, 'from-page.bin');
+    const got = await arrived;
+    const reference = Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) & 255);
+    const referenceSha = createHash('sha256').update(reference).digest('hex');
+    expect(sent).toEqual({ sha256: referenceSha, bytes: size, chunks: 13 });
+    expect([got.name, got.sha256, createHash('sha256').update(got.data).digest('hex')]).toEqual(['from-page.bin', referenceSha, referenceSha]);
+  }, 60_000);
 });
