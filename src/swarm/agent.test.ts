@@ -341,7 +341,7 @@ describe('SwarmAgent inbound validation and runtime configuration', () => {
       release: () => base.release!(),
     };
     const room = `room-${++roomSeq}`;
-    const b = agent(room, 'p1');
+    const b = agent(room, 'p1', { maxMessagesPerSecond: 100 });
     await b.initialize();
     const a = agent(room, 'p0', { transport });
     await a.initialize();
@@ -357,6 +357,17 @@ describe('SwarmAgent inbound validation and runtime configuration', () => {
     await until(() => served === 1, 10_000, 'the good message after the bad ones');
     expect(reasons).toEqual(['p0:not-json:0', 'p0:not-object:0', 'p0:unknown-type:t', 'p0:bad-field:timeoutMs', 'p0:too-large:65536', 'p0:bad-frame:3', 'p0:bad-frame:1']);
     expect(b.getStats().rejected).toMatchObject({ 'not-json': 1, 'not-object': 1, 'unknown-type': 1, 'bad-field': 1, 'too-large': 1, 'bad-frame': 2 });
+    // A flood: 500 messages at once against a limit of 100 per second; the excess is dropped
+    // and counted, and the peer is served again in the next second.
+    const servedBefore = served;
+    for (let i = 0; i < 500; i++) raw!.sendNow('{"t":"msg","payload":{"type":"ok"}}');
+    const limited = () => b.getStats().rejected['rate-limited'] ?? 0;
+    await until(() => served - servedBefore + limited() === 500, 10_000, 'the flood to be read');
+    expect(limited()).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = served;
+    expect(a.sendToPeer('p1', { type: 'ok' })).toBe(true);
+    await until(() => served === before + 1, 10_000, 'a message after the flood');
     expect(b.connectedPeers()).toEqual(['p0']);
   }, 60_000);
 
