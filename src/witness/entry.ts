@@ -8,7 +8,7 @@
  * line (64 zeros for the first), so a changed entry is named by the entry after it. Offers and
  * answers carry `to` and `sdpSha256` (SHA-256 of the SDP), never the SDP or any address.
  */
-import { canonicalize, parseJson, EnvelopeError } from '../envelope/index.js';
+import { canonicalize, parseJson, sha256, toHex, EnvelopeError } from '../envelope/index.js';
 import { EVENT_TYPES, ID_PATTERN, MAX_LINE_BYTES, SHA256_HEX } from './constants.js';
 import { WitnessError } from './errors.js';
 
@@ -104,4 +104,28 @@ export function parseEntryLine(line: string, lineNumber = 1): WitnessEntry {
   }
   if (canonical !== line) throw new WitnessError('not-canonical', undefined, lineNumber, 1);
   return v as unknown as WitnessEntry;
+}
+
+/** What a signaling server sees when it relays or admits: the raw SDP is hashed here and dropped. */
+export interface SignalingObservation {
+  type: WitnessEventType;
+  room: string;
+  peerId: string;
+  to?: string;
+  /** The offer or answer text as relayed; only its SHA-256 is kept. */
+  sdp?: string;
+  /** Default: now. */
+  at?: number;
+}
+
+/**
+ * The witness event for a signaling observation: the adapter a server's event hook calls
+ * (`log.record(eventFromSignaling(...))`), so the SDP never reaches the log and no address
+ * is taken from the connection.
+ */
+export function eventFromSignaling(o: SignalingObservation): WitnessEvent {
+  const event: WitnessEvent = { type: o.type, room: o.room, peerId: o.peerId, at: o.at ?? Date.now() };
+  if (o.to !== undefined) event.to = o.to;
+  if (o.sdp !== undefined) event.sdpSha256 = toHex(sha256(o.sdp));
+  return event;
 }

@@ -6,7 +6,7 @@
  */
 export { WitnessLog, type WitnessLogOptions } from './log.js';
 export { verifyLog, type LogReport, type VerifyLogOptions, type WitnessFinding, type CheckpointInput, type VerifiedCheckpoint } from './verify.js';
-export { normalizeEvent, entryLine, parseEntryLine, type WitnessEvent, type WitnessEntry, type WitnessEventType } from './entry.js';
+export { normalizeEvent, entryLine, parseEntryLine, eventFromSignaling, type SignalingObservation, type WitnessEvent, type WitnessEntry, type WitnessEventType } from './entry.js';
 export {
   parseCheckpoint,
   parseNote,

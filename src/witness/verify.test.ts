@@ -20,15 +20,17 @@ describe('verifyLog', () => {
     expect(report.checkpoints).toEqual([{ file: 'checkpoint', origin: 'spellbook.test/witness/lab', size: 12, signedBy: ['log'] }]);
   });
 
-  for (const kind of ['modified', 'deleted', 'inserted', 'reordered'] as const) {
-    it(`names the line and index of a ${kind} entry`, () => {
-      const { text, line, index } = damaged[kind];
-      const report = verifyLog(text);
-      expect(report.ok).toBe(false);
-      expect(report.findings[0]).toMatchObject({ kind, line, index, file: 'log' });
-      expect(report.findings.filter((f) => f.kind !== kind)).toEqual([]);
-    });
+  function expectNamed(kind: 'modified' | 'deleted' | 'inserted' | 'reordered'): void {
+    const { text, line, index } = damaged[kind];
+    const report = verifyLog(text);
+    expect(report.ok).toBe(false);
+    expect(report.findings[0]).toMatchObject({ kind, line, index, file: 'log' });
+    expect(report.findings.filter((f) => f.kind !== kind)).toEqual([]);
   }
+  it('names the line and index of a modified entry', () => expectNamed('modified'));
+  it('names the line and index of a deleted entry', () => expectNamed('deleted'));
+  it('names the line and index of an inserted entry', () => expectNamed('inserted'));
+  it('names the line and index of a reordered entry', () => expectNamed('reordered'));
 
   it('a truncated log passes alone but fails against a checkpoint already seen', () => {
     const { text, line, index } = damaged.truncated;

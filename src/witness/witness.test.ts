@@ -14,6 +14,7 @@ import {
   signNote,
 } from './checkpoint.js';
 import { WitnessError } from './errors.js';
+import { eventFromSignaling } from './entry.js';
 import { WitnessLog } from './log.js';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
 import { verifyLog } from './verify.js';
@@ -71,6 +72,17 @@ describe('WitnessLog', () => {
     expect(caught(() => log.record({ type: 'join', room: 'has space', peerId: 'a', at: T0 })).code).toBe('bad-event');
     expect(caught(() => log.record({ type: 'join', room: 'lab', peerId: 'a', at: 'yesterday' })).code).toBe('bad-event');
     expect(log.size).toBe(0);
+  });
+
+  it('the signaling adapter keeps only the SHA-256 of a relayed SDP', () => {
+    const log = WitnessLog.inMemory({ origin: 'o' });
+    const sdp = 'v=0\r\no=- 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\n';
+    log.record(eventFromSignaling({ type: 'join', room: 'lab', peerId: 'a', at: T0 }));
+    const entry = log.record(eventFromSignaling({ type: 'offer', room: 'lab', peerId: 'a', to: 'b', sdp, at: T0 + 1 }));
+    expect(entry.sdpSha256).toBe(sdpHash(sdp));
+    expect(log.text()).not.toContain('192.0.2.7');
+    expect(log.text()).not.toContain('v=0');
+    expect(verifyLog(log.text()).ok).toBe(true);
   });
 
   it('appends to an existing file after verifying it, and refuses to extend a damaged one', () => {
