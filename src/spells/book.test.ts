@@ -39,10 +39,12 @@ describe('spell book', () => {
     const { report, seals } = readBack(text, book.manifest!.path);
     expect([...seals.keys()].sort()).toEqual(book.spells.map((s) => s.name).sort());
     for (const spell of book.spells) expect(seals.get(spell.name), spell.name).toBe(sealOf(spell));
-    const problems = report.diagnostics.filter((d) => d.rule.startsWith('syntax/') || d.rule.startsWith('schema/') || d.rule === 'seal/stale' || d.rule.startsWith('graph/'));
+    const problems = report.diagnostics.filter((d) => d.rule.startsWith('syntax/') || d.rule.startsWith('schema/') || d.rule.startsWith('graph/') || d.rule.startsWith('file/'));
     expect(problems).toEqual([]);
-    // Every recorded seal is the seal of the spell read from the book.
-    for (const [name, entry] of book.manifest!.entries) if (entry.seal && seals.has(name)) expect(seals.get(name)).toBe(entry.seal);
+    // The book is sealed, or stale, exactly where the spellbook is (the live spellbook may
+    // hold a spell being edited while this runs).
+    const stale = (r: { diagnostics: { rule: string; spell?: string }[] }) => r.diagnostics.filter((d) => d.rule === 'seal/stale').map((d) => d.spell).sort();
+    expect(stale(report)).toEqual(stale(new Validator({ paths: [join(ROOT, 'spellbook')] }).run()));
   });
 
   it('round-trips spells written with comments and inline comments, and spells written in YAML', () => {
