@@ -148,7 +148,7 @@ export interface SwarmStats {
   rtt: Record<string, RttSummary>;
   tasks: { delegated: number; completed: number; failed: number; timedOut: number; refused: number; pending: number; executed: number };
   reconnections: { signaling: number; peers: number };
-  connections: { sessions: number; offers: number; collisions: number; retries: number };
+  connections: { sessions: number; offers: number; collisions: number; retries: number; candidateErrors: number };
   pruned: number;
   handlers: number;
 }
@@ -949,11 +949,13 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
     let sessions = 0;
     let offers = 0;
     let collisions = 0;
+    let candidateErrors = 0;
     const rtt: Record<string, RttSummary> = {};
     for (const [peerId, p] of this.#peers) {
       peers[statusOf(p)]++;
       sessions += p.link.sessions;
       offers += p.link.offers;
+      candidateErrors += p.link.candidateErrors;
       collisions += p.link.collisions;
       rtt[peerId] = p.rtt.summary();
     }
@@ -968,7 +970,7 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
       rtt,
       tasks: { ...this.#tasks, pending: this.#pendingTasks.size },
       reconnections: { signaling: this.#client?.reconnects ?? 0, peers: this.#peerReconnections },
-      connections: { sessions, offers, collisions, retries: this.#peerRetries },
+      connections: { sessions, offers, collisions, retries: this.#peerRetries, candidateErrors },
       pruned: this.#pruned,
       handlers,
     };

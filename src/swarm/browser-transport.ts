@@ -111,7 +111,7 @@ class BrowserConnection implements TransportConnection {
   }
 
   async addCandidate(candidate: string, mid: string): Promise<void> {
-    await this.#pc.addIceCandidate({ candidate, sdpMid: mid });
+    await this.#pc.addIceCandidate({ candidate: candidate.replace(/^a=/, ''), sdpMid: mid });
   }
 
   readonly canRestartIce = true;

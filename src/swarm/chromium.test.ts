@@ -60,6 +60,9 @@ describe('SwarmAgent in Chromium', () => {
     expect(await call<{ from: string; text: string }[]>('received')).toEqual([{ from: 'node-1', text: 'from node' }]);
     expect(await node.ping('browser-1')).toBeGreaterThan(0);
     expect(await call<string[]>('errors')).toEqual([]);
+    // Each side applied the other's trickled candidates (none refused).
+    expect((await call<{ connections: { candidateErrors: number } }>('stats')).connections.candidateErrors).toBe(0);
+    expect(node.getStats().connections.candidateErrors).toBe(0);
   }, 90_000);
 
   it('an artifact crosses between Chromium and Node both ways in 16 KiB chunks with matching SHA-256', async () => {

@@ -60,6 +60,8 @@ export class PeerLink {
   collisions = 0;
   /** Offers this side started (its own, retries included). */
   offers = 0;
+  /** Remote candidates the connection refused. */
+  candidateErrors = 0;
 
   constructor(
     readonly hooks: LinkHooks,
@@ -173,7 +175,10 @@ export class PeerLink {
 
   #add(candidate: string, mid: string): void {
     const conn = this.#conn!;
-    conn.addCandidate(candidate, mid).catch(() => undefined);
+    const gen = this.#generation;
+    conn.addCandidate(candidate, mid).catch(() => {
+      if (gen === this.#generation) this.candidateErrors++;
+    });
   }
 
   #flush(): void {

@@ -84,7 +84,9 @@ class NodeConnection implements TransportConnection {
     this.#pc.onLocalDescription(guard((sdp: string, type: DescriptionType) => {
       if (type === 'offer' || type === 'answer') events.localDescription(sdp, type);
     }));
-    this.#pc.onLocalCandidate(guard((candidate: string, mid: string) => events.localCandidate(candidate, mid)));
+    // libdatachannel writes the SDP line (`a=candidate:...`); the wire carries the attribute
+    // itself (`candidate:...`, RFC 8839 section 5.1), as browsers do.
+    this.#pc.onLocalCandidate(guard((candidate: string, mid: string) => events.localCandidate(candidate.replace(/^a=/, ''), mid)));
     this.#pc.onStateChange(guard((s: string) => events.stateChange(STATES[s] ?? 'failed')));
     this.channel = new NodeChannel(
       Channel.create(this.#pc, { label: CONTROL_LABEL, reliability: RELIABLE_ORDERED, negotiated: { id: CONTROL_STREAM_ID }, highWaterMark: HIGH_WATER, lowWaterMark: LOW_WATER }),
