@@ -102,8 +102,10 @@ export function loadManifest(input: string | Uint8Array, options: LoadOptions = 
     try {
       JSON.parse(text);
     } catch (e) {
+      // V8's message may carry no position: locate the fault with the YAML parser (JSON is YAML 1.2 flow).
       const m = /position (\d+)/.exec((e as Error).message);
-      const at = m ? position(0) && lineColumnOf(text, Number(m[1])) : undefined;
+      const probe = m ? undefined : parseDocument(text, { lineCounter: lines, prettyErrors: false }).errors[0];
+      const at = m ? lineColumnOf(text, Number(m[1])) : probe ? position(probe.pos[0]) : undefined;
       fail([{ code: 'syntax', message: Messages.jsonSyntax((e as Error).message), ...at }]);
     }
   }

@@ -112,7 +112,8 @@ export interface SyntheticVideoParams { width: number; height: number; fps: numb
 
 export function syntheticVideoSource(p: SyntheticVideoParams) {
   return async (ctx: NodeContext) => {
-    const src = new SyntheticSource({ width: p.width, height: p.height, fps: p.fps, pattern: p.pattern as SyntheticPattern });
+    // The picture stamp (frame number and capture time, read back by the harness) needs at least 128x96.
+    const src = new SyntheticSource({ width: p.width, height: p.height, fps: p.fps, pattern: p.pattern as SyntheticPattern, stamp: p.width >= 128 && p.height >= 96 });
     const start = performance.now();
     for (let i = 0; i < p.frames; i++) {
       if (ctx.signal.aborted) return;
