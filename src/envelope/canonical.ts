@@ -26,20 +26,21 @@ export interface CanonicalOptions {
 
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-function refuse(detail: string, path: string): never {
-  throw new EnvelopeError('not-canonicalizable', detail, { path });
+/** JSON pointer (RFC 6901) of a path; built only when something is refused. */
+function pointerOf(path: readonly (string | number)[]): string {
+  return path.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
-function pointer(path: string, key: string | number): string {
-  return `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+function refuse(detail: string, path: readonly (string | number)[]): never {
+  throw new EnvelopeError('not-canonicalizable', detail, { path: pointerOf(path) });
 }
 
-function serializeString(text: string, path: string): string {
+function serializeString(text: string, path: (string | number)[]): string {
   if (LONE_SURROGATE.test(text)) refuse('string has a lone surrogate', path);
   return JSON.stringify(text);
 }
 
-function serializeNumber(n: number, path: string, strict: boolean): string {
+function serializeNumber(n: number, path: (string | number)[], strict: boolean): string {
   if (!Number.isFinite(n)) refuse(`non-finite number ${n}`, path);
   if (strict) {
     if (Object.is(n, -0)) refuse('-0 would be written as 0', path);
@@ -48,7 +49,8 @@ function serializeNumber(n: number, path: string, strict: boolean): string {
   return String(n);
 }
 
-function serialize(value: unknown, path: string, depth: number, options: Required<CanonicalOptions>): string {
+/** `path` is a stack of keys, pushed and popped as the walk goes (no string per member). */
+function serialize(value: unknown, path: (string | number)[], depth: number, options: Required<CanonicalOptions>): string {
   switch (typeof value) {
     case 'string':
       return serializeString(value, path);
@@ -66,8 +68,10 @@ function serialize(value: unknown, path: string, depth: number, options: Require
   if (Array.isArray(value)) {
     const parts: string[] = [];
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) refuse('array has a hole', pointer(path, i));
-      parts.push(serialize(value[i], pointer(path, i), depth + 1, options));
+      path.push(i);
+      if (!(i in value)) refuse('array has a hole', path);
+      parts.push(serialize(value[i], path, depth + 1, options));
+      path.pop();
     }
     return `[${parts.join(',')}]`;
   }
@@ -78,15 +82,16 @@ function serialize(value: unknown, path: string, depth: number, options: Require
   const keys = Object.keys(record).sort();
   const parts: string[] = [];
   for (const key of keys) {
-    const at = pointer(path, key);
-    parts.push(`${serializeString(key, at)}:${serialize(record[key], at, depth + 1, options)}`);
+    path.push(key);
+    parts.push(`${serializeString(key, path)}:${serialize(record[key], path, depth + 1, options)}`);
+    path.pop();
   }
   return `{${parts.join(',')}}`;
 }
 
 /** RFC 8785 canonical JSON text of `value`; throws EnvelopeError `not-canonicalizable` with the JSON pointer of the value. */
 export function canonicalize(value: unknown, options: CanonicalOptions = {}): string {
-  return serialize(value, '', 0, { strict: options.strict ?? true, maxDepth: options.maxDepth ?? MAX_JSON_DEPTH });
+  return serialize(value, [], 0, { strict: options.strict ?? true, maxDepth: options.maxDepth ?? MAX_JSON_DEPTH });
 }
 
 const encoder = new TextEncoder();
@@ -102,6 +107,8 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 class Reader {
   at = 0;
+  /** Keys from the root to the value being read. */
+  readonly path: (string | number)[] = [];
   constructor(
     readonly text: string,
     readonly maxDepth: number,
@@ -128,11 +135,11 @@ class Reader {
     }
   }
 
-  value(depth: number, path: string): unknown {
+  value(depth: number): unknown {
     this.ws();
     const c = this.text[this.at];
-    if (c === '{') return this.object(depth, path);
-    if (c === '[') return this.array(depth, path);
+    if (c === '{') return this.object(depth);
+    if (c === '[') return this.array(depth);
     if (c === '"') return this.string();
     if (c === 't' || c === 'f' || c === 'n') {
       for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
@@ -175,7 +182,7 @@ class Reader {
     return JSON.parse(t.slice(start, this.at)) as string;
   }
 
-  array(depth: number, path: string): unknown[] {
+  array(depth: number): unknown[] {
     if (depth >= this.maxDepth) this.fail('bad-json', `nested deeper than ${this.maxDepth}`);
     this.at++;
     const out: unknown[] = [];
@@ -185,7 +192,9 @@ class Reader {
       return out;
     }
     for (;;) {
-      out.push(this.value(depth + 1, pointer(path, out.length)));
+      this.path.push(out.length);
+      out.push(this.value(depth + 1));
+      this.path.pop();
       this.ws();
       const c = this.text[this.at++];
       if (c === ']') return out;
@@ -193,7 +202,7 @@ class Reader {
     }
   }
 
-  object(depth: number, path: string): Record<string, unknown> {
+  object(depth: number): Record<string, unknown> {
     if (depth >= this.maxDepth) this.fail('bad-json', `nested deeper than ${this.maxDepth}`);
     this.at++;
     const out: Record<string, unknown> = {};
@@ -207,10 +216,12 @@ class Reader {
       if (this.text[this.at] !== '"') return this.fail('bad-json', 'expected a member name');
       const keyAt = this.at;
       const key = this.string();
-      if (Object.prototype.hasOwnProperty.call(out, key)) this.fail('duplicate-key', `'${key.slice(0, 40)}'`, keyAt, pointer(path, key));
+      if (Object.prototype.hasOwnProperty.call(out, key)) this.fail('duplicate-key', `'${key.slice(0, 40)}'`, keyAt, pointerOf([...this.path, key]));
       this.ws();
       if (this.text[this.at++] !== ':') return this.fail('bad-json', "expected ':'", this.at - 1);
-      const v = this.value(depth + 1, pointer(path, key));
+      this.path.push(key);
+      const v = this.value(depth + 1);
+      this.path.pop();
       // defineProperty so a member named __proto__ stays a member, as in JSON.parse.
       Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
       this.ws();
@@ -227,7 +238,7 @@ class Reader {
  */
 export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): unknown {
   const reader = new Reader(text, maxDepth);
-  const value = reader.value(0, '');
+  const value = reader.value(0);
   reader.ws();
   if (reader.at !== text.length) reader.fail('bad-json', 'text after the value');
   return value;
