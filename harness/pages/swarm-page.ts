@@ -5,8 +5,7 @@
  * the browser path never loads: `node-datachannel` and `ws` by empty modules, the signaling
  * and data channel indexes by the client and the event emitter they re-export.
  *
- * esbuild comes with tsx (a development dependency); the harness loads it only when a
- * scenario asks for this page.
+ * esbuild (a dependency of the package) is loaded only when a scenario asks for this page.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
