@@ -3,32 +3,16 @@
  * spellbook/envelope uses) side by side with @noble/ed25519 (pure JS, the users' suggested
  * library; sync API with node:crypto's SHA-512 plugged in), over the bytes of a real signed
  * envelope; then whole envelopes: compose + canonicalize + sign, and EnvelopeVerifier.verify
- * (parse, schema, canonical JSON, signature, freshness, replay). Rates per CPU-second.
+ * (parse, schema, canonical JSON, signature, freshness, replay). Wall-clock rates (bench/lib.ts).
  * `BENCH_MS` shortens each measurement (default 1000 ms).
  */
 import { createHash } from 'node:crypto';
 import * as noble from '@noble/ed25519';
 import { EnvelopeComposer, EnvelopeVerifier, NodeIdentity, signingBytes, verifyEd25519 } from '../src/envelope/index.js';
-import { printComparison, printFigure, type Measurement } from './lib.js';
+import { measure as measureWall, printComparison, printFigure } from './lib.js';
 
 const MS = Number(process.env.BENCH_MS ?? 1000);
-
-function measure(name: string, fn: () => void, minMs = MS): Measurement {
-  const warmupEnd = performance.now() + Math.min(300, minMs / 3);
-  while (performance.now() < warmupEnd) fn();
-  let iterations = 0;
-  let batch = 1;
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  while (performance.now() - start < minMs) {
-    for (let i = 0; i < batch; i++) fn();
-    iterations += batch;
-    if (performance.now() - start < minMs / 10) batch *= 2;
-  }
-  const elapsedMs = performance.now() - start;
-  const cpu = process.cpuUsage(cpu0);
-  return { name, opsPerSecond: iterations / ((cpu.user + cpu.system) / 1e6), iterations, elapsedMs };
-}
+const measure = (name: string, fn: () => void, ms = MS) => measureWall(name, fn, ms);
 
 noble.hashes.sha512 = (m: Uint8Array) => new Uint8Array(createHash('sha512').update(m).digest());
 

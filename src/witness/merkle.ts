@@ -142,16 +142,16 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** RFC 9162 section 2.1.3.2: does `proof` show the leaf with `hash` at `index` in the tree of `size` with `root`? */
-export function verifyInclusion(hash: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): boolean {
-  if (!Number.isInteger(index) || !Number.isInteger(size) || index < 0 || index >= size) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r = hash;
-  for (const p of proof) {
+/**
+ * The walk both verifications share (RFC 9162 sections 2.1.3.2 and 2.1.4.2), from the bottom
+ * of the tree up: `left(c)` where the proof hash `c` is the left sibling, `right(c)` where it
+ * is the right one. True when the path ends exactly at the root (sn reaches 0).
+ */
+function walkProof(fn: number, sn: number, path: readonly Uint8Array[], left: (c: Uint8Array) => void, right: (c: Uint8Array) => void): boolean {
+  for (const c of path) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
+      left(c);
       if (fn % 2 === 0) {
         do {
           fn = Math.floor(fn / 2);
@@ -159,12 +159,20 @@ export function verifyInclusion(hash: Uint8Array, index: number, size: number, p
         } while (fn % 2 === 0 && fn !== 0);
       }
     } else {
-      r = nodeHash(r, p);
+      right(c);
     }
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 && equal(r, root);
+  return sn === 0;
+}
+
+/** RFC 9162 section 2.1.3.2: does `proof` show the leaf with `hash` at `index` in the tree of `size` with `root`? */
+export function verifyInclusion(hash: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+  if (!Number.isInteger(index) || !Number.isInteger(size) || index < 0 || index >= size) return false;
+  let r = hash;
+  const ends = walkProof(index, size - 1, proof, (c) => (r = nodeHash(c, r)), (c) => (r = nodeHash(r, c)));
+  return ends && equal(r, root);
 }
 
 /** RFC 9162 section 2.1.4.2: does `proof` show the tree of size `first` with `firstRoot` is a prefix of the one of `second` with `secondRoot`? */
@@ -182,22 +190,15 @@ export function verifyConsistency(first: number, second: number, firstRoot: Uint
   }
   let fr = path[0];
   let sr = path[0];
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
+  const ends = walkProof(
+    fn,
+    sn,
+    path.slice(1),
+    (c) => {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        do {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        } while (fn % 2 === 0 && fn !== 0);
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return equal(fr, firstRoot) && equal(sr, secondRoot) && sn === 0;
+    },
+    (c) => (sr = nodeHash(sr, c)),
+  );
+  return ends && equal(fr, firstRoot) && equal(sr, secondRoot);
 }
