@@ -91,6 +91,15 @@ describe('EnvelopeVerifier', () => {
     const { verifier: confused, composer: c2 } = setup({ keys: () => bob.publicKey });
     const fromAlice = c2.seal(draft());
     expect(rejection(confused, fromAlice).code).toBe('key-mismatch');
+    // The pinned key's text with padding bits set: not canonical base64, not the pinned key, no crash.
+    const good = c2.seal(draft());
+    const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const text = alice.publicKeyText;
+    const odd = text.slice(0, -2) + b64[b64.indexOf(text[text.length - 2]) ^ 1] + '=';
+    const { verifier: v3 } = setup();
+    expect(odd).not.toBe(text);
+    expect(rejection(v3, { ...good, signature: { ...good.signature, public_key: odd } }).code).toBe('key-mismatch');
+    expect(rejection(new EnvelopeVerifier({ keys: () => new Uint8Array(31) }), good).code).toBe('unknown-sender');
     const stats = verifier.stats().byReason;
     expect([stats['key-mismatch'], stats['bad-signature'], stats['unknown-sender']]).toEqual([1, 1, 1]);
   });

@@ -29,10 +29,10 @@ import {
   type EnvelopeErrorCode,
 } from './constants.js';
 import { parseJson } from './canonical.js';
-import { bytesEqual, fromHex } from './codec.js';
+import { fromHex } from './codec.js';
 import { signedFieldsOf, signingBytes, type IFMessage } from './envelope.js';
 import { EnvelopeError } from './errors.js';
-import { parsePublicKey } from './identity.js';
+import { formatPublicKey, parsePublicKey } from './identity.js';
 import { agentIdOf, verifyEd25519 } from './identity-node.js';
 import { assertIFMessageSchema } from './schema.js';
 
@@ -176,7 +176,9 @@ export class EnvelopeVerifier {
     const pinned = this.#keys(sender);
     if (pinned === undefined) throw new EnvelopeError('unknown-sender', sender.slice(0, 64), { path: '/sender' });
     try {
-      return typeof pinned === 'string' ? parsePublicKey(pinned) : pinned;
+      const raw = typeof pinned === 'string' ? parsePublicKey(pinned) : pinned;
+      if (raw.length !== 32) throw new RangeError('not 32 bytes');
+      return raw;
     } catch {
       throw new EnvelopeError('unknown-sender', 'the pinned key is not an Ed25519 public key', { path: '/sender' });
     }
@@ -207,8 +209,9 @@ export class EnvelopeVerifier {
     if (bytes.length > this.#maxBytes) throw new EnvelopeError('too-large', `more than ${this.#maxBytes} bytes`);
 
     const key = this.#pinned(envelope.sender);
-    const carried = parsePublicKey(envelope.signature.public_key);
-    if (!bytesEqual(carried, key)) throw new EnvelopeError('key-mismatch', undefined, { path: '/signature/public_key' });
+    // Base64 is canonical here (formatPublicKey), so comparing texts compares keys; a carried
+    // text that is not canonical base64 is simply not the pinned key.
+    if (envelope.signature.public_key !== formatPublicKey(key)) throw new EnvelopeError('key-mismatch', undefined, { path: '/signature/public_key' });
     if (this.#derivedId(key, envelope.signature.public_key) !== envelope.sender) throw new EnvelopeError('sender-mismatch', undefined, { path: '/sender' });
     const signature = fromHex(envelope.signature.signature_bytes.slice('ed25519:'.length))!;
     if (!this.#verify(key, bytes, signature)) throw new EnvelopeError('bad-signature', undefined, { path: '/signature/signature_bytes' });
