@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { loadManifest, manifestDigest, manifestSchema, ManifestError, serializeManifest, MANIFEST_SCHEMA_PATH, type NodeTypeRegistry } from './index.js';
+import { loadManifest, manifestDigest, manifestSchema, ManifestError, serializeManifest, MANIFEST_SCHEMA_PATH, type NodeTypeRegistry, type NodeTypeSpec } from './index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
-const REGISTRY: NodeTypeRegistry = new Map([
+const REGISTRY: NodeTypeRegistry = new Map<string, NodeTypeSpec>([
   ['PassThrough', { summary: 'pass', params: {} }],
   ['AudioChunkerNode', { summary: 'chunk', params: { chunk_size: { type: 'integer', aliases: ['chunkSize'], default: 512, minimum: 1, maximum: 65536 } } }],
   ['FastResampleNode', { summary: 'resample', params: { target_rate: { type: 'integer', aliases: ['targetRate'], orStrings: ['auto'] }, quality: { type: 'string', enum: ['Low', 'Medium', 'High'], default: 'Medium' } } }],

@@ -102,10 +102,7 @@ export function loadManifest(input: string | Uint8Array, options: LoadOptions = 
     try {
       JSON.parse(text);
     } catch (e) {
-      // V8's message may carry no position: locate the fault with the YAML parser (JSON is YAML 1.2 flow).
-      const m = /position (\d+)/.exec((e as Error).message);
-      const probe = m ? undefined : parseDocument(text, { lineCounter: lines, prettyErrors: false }).errors[0];
-      const at = m ? lineColumnOf(text, Number(m[1])) : probe ? position(probe.pos[0]) : undefined;
+      const at = lineColumnOf(text, jsonErrorOffset(text, (e as Error).message));
       fail([{ code: 'syntax', message: Messages.jsonSyntax((e as Error).message), ...at }]);
     }
   }
@@ -128,7 +125,7 @@ export function loadManifest(input: string | Uint8Array, options: LoadOptions = 
       const node = n === 0 ? doc.contents : doc.getIn(segs.slice(0, n), true);
       if (isNode(node) && node.range) return position(node.range[0]);
     }
-    return undefined;
+    return { line: 1, column: 1 }; // an empty document: its root is where it starts
   };
   const issueAt = (issue: ManifestIssue): ManifestIssue => (issue.pointer !== undefined ? { ...issue, ...locate(issue.pointer) } : issue);
 
@@ -188,6 +185,26 @@ export function loadManifest(input: string | Uint8Array, options: LoadOptions = 
   }
   if (issues.length) fail(issues);
   return { manifest, document, format, digest: manifestDigest(document), params, warnings, locate };
+}
+
+/**
+ * Offset of a JSON syntax error. V8 names the position in some versions only; otherwise find the
+ * shortest prefix whose error is not "end of input" (binary search; the error path only).
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const m = /position (\d+)/.exec(message);
+  if (m) return Number(m[1]);
+  const endOfInput = (n: number) => {
+    try { JSON.parse(text.slice(0, n)); return true; } catch (e) { return /end of JSON input|Unterminated|Expected/.test((e as Error).message) && !/after JSON/.test((e as Error).message); }
+  };
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (endOfInput(mid + 1)) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(lo, Math.max(0, text.length - 1));
 }
 
 function lineColumnOf(text: string, offset: number): { line: number; column: number } {

@@ -13,5 +13,6 @@ export { decidePlacement, type PlacementDecision } from './placement.js';
 export { LatencyWindow, wallClockMs, type LatencySummary } from './stats.js';
 export { SincResampler, type ResampleQuality } from './nodes/resample.js';
 export { SILERO_INSTALL } from './nodes/unavailable.js';
+export { openInput } from './input.js';
 export { PipelineError, PipelineStopped, type PipelineErrorCode } from './errors.js';
 export { DEFAULTS as PIPELINE_DEFAULTS, LIMITS as PIPELINE_LIMITS, FRAME_KINDS } from './constants.js';
