@@ -18,6 +18,7 @@ import { registerLsp } from './lsp.js';
 import { registerSignal } from './signal.js';
 import { registerMesh } from './mesh.js';
 import { registerWitness } from './witness.js';
+import { registerRun } from './run.js';
 
 import { EncodeUsageError, registerEncode } from './encode.js';
 
@@ -253,6 +254,8 @@ export async function main(argv: string[]): Promise<number> {
   registerMesh(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   registerWitness(program, { out, err, setExitCode: (code) => { exitCode = code; } });
+
+  registerRun(program, { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
