@@ -71,3 +71,24 @@ export const WORK_SUBPEL = 80;
 export const WORK_INTRA_TRY = 20;
 export const WORK_INTRA_MB = 40;
 export const WORK_CODE_INTER = 28;
+
+/** Media sources (video-source.ts, audio-source.ts). */
+/** Largest side of a pushed picture (samples). */
+export const MAX_PUSHED_SIDE = 8192;
+/** Pushed frames waiting for their time; beyond this the oldest waiting frame is dropped. */
+export const PUSHED_QUEUE_MAX = 8;
+/** A pushed frame due further ahead than this, or later than this, re-anchors the source's timeline. */
+export const PUSHED_RESYNC_MS = 1000;
+/** No pushed frame (or sample) for this long: the source reports `stalled`. */
+export const SOURCE_STALL_MS = 1000;
+/** Sample rates a pushed PCM source or a WAV file may use (resampled to 48 kHz for Opus). */
+export const COMMON_SAMPLE_RATES: readonly number[] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000];
+/** Channels a pushed PCM source or WAV file may have (downmixed to what Opus encodes). */
+export const MAX_PCM_CHANNELS = 8;
+/** Pushed audio buffered ahead of the encoder (ms of 48 kHz output); beyond, the oldest is dropped. */
+export const PUSHED_AUDIO_BUFFER_MS = 1000;
+/** Resampler kernel: zero crossings each side and the cutoff as a fraction of the lower Nyquist frequency. */
+export const RESAMPLER_ZERO_CROSSINGS = 24;
+export const RESAMPLER_CUTOFF = 0.94;
+/** Longest Y4M FRAME line read from disk. */
+export const Y4M_MAX_LINE = 1024;

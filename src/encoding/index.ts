@@ -18,3 +18,11 @@ export { openFrameSource, parseSize, parseBitrate, type OpenedSource, type Sourc
 export { SyntheticAudioSource, instantaneousFrequency, AUDIO_SAMPLE_RATE, AUDIO_FRAME_SAMPLES, type SyntheticAudioOptions, type AudioSignal, type ToneSignal, type SweepSignal, type SilenceSignal } from './audio-synthetic.js';
 export { OpusEncoder, OpusDecoder, OpusError, parseOpusToc, OPUS_RTP_CLOCK_RATE, OPUS_RTP_TIMESTAMP_STEP, OPUS_SAMPLE_RATES, type OpusEncoderOptions, type OpusCodecOptions, type OpusSampleRate, type OpusApplication, type OpusErrorCode, type OpusToc, type OpusMode, type OpusBandwidth } from './opus.js';
 export { PacedClock, realTime, type PacedClockOptions, type PacedClockStats, type Tick, type TimeSource, type RunOptions } from './clock.js';
+export { MediaSourceError, type MediaSourceErrorCode } from './errors.js';
+export { toI420, scaleI420, checkPixelBuffer, pixelBufferSize, rgbToYuvCoefficients, PIXEL_FORMATS, type PixelBuffer, type PixelFormat, type ColorMatrix, type ColorRange } from './pixels.js';
+export { Resampler, mapChannels } from './resample.js';
+export { SourceEventHub, type SourceEvent, type SourceEventKind, type SourceListener } from './source-events.js';
+export { SyntheticVideoSource, PushedVideoSource, Y4mFileSource, openVideoSource, type VideoSource, type VideoReader, type SourceFrame, type VideoSourceStats, type PushedFrame, type PushedVideoOptions, type Y4mFileOptions } from './video-source.js';
+export { SyntheticToneSource, PushedAudioSource, WavFileSource, openAudioSource, type AudioSource, type AudioSourceStats, type PushedAudioOptions, type WavFileOptions } from './audio-source.js';
+export { parseWavFmt, type WavFormat } from './wav.js';
+export { COMMON_SAMPLE_RATES, PUSHED_QUEUE_MAX, PUSHED_RESYNC_MS, SOURCE_STALL_MS, PUSHED_AUDIO_BUFFER_MS } from './constants.js';
