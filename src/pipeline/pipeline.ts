@@ -306,8 +306,6 @@ export class Pipeline {
   /** Run to completion. Resolves with the statistics; rejects with PipelineError naming the node at fault. */
   async run(options: RunOptions = {}): Promise<PipelineStats> {
     if (this.#started) throw new PipelineError('already-running', Messages.alreadyRunning);
-    this.#started = true;
-    this.#startedAt = performance.now();
     const nodes = [...this.#nodes.values()];
     const edges = [...this.#edges];
     // Entry nodes: take input, nothing feeds them.
@@ -330,6 +328,9 @@ export class Pipeline {
       if (refusal) throw refusal;
     }
 
+    // The graph is sound: from here on the pipeline is running (and runs once).
+    this.#started = true;
+    this.#startedAt = performance.now();
     // Wire the runtime.
     const outgoing = new Set(edges.map((e) => e.from));
     for (const n of nodes) {
