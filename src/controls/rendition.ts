@@ -1,11 +1,12 @@
 /**
- * One encode shared by every subscriber with the same VideoSettings: a SyntheticSource at the
- * rendition's size, a ParallelH264Encoder, paced in real time by a PacedClock that skips
+ * One encode shared by every subscriber with the same VideoSettings: a reader of the Streamer's
+ * VideoSource at the rendition's size (the synthetic picture by default; pushed frames or a
+ * Y4M file, scaled when their size differs), a ParallelH264Encoder, paced in real time by a PacedClock that skips
  * frames rather than drift when encoding falls behind. Each access unit is split into NAL
  * units once and handed to every subscriber (RFC 6184: all NAL units of a picture share one
  * RTP timestamp, derived from the frame's capture deadline on the monotonic clock).
  */
-import { PacedClock, ParallelH264Encoder, SyntheticSource } from '../encoding/index.js';
+import { PacedClock, ParallelH264Encoder, type VideoReader, type VideoSource } from '../encoding/index.js';
 import { splitAnnexB } from '../rtp/index.js';
 import { LATENCY_SAMPLES_MAX, MIN_FRAME_RATE, RC_RATE_HYSTERESIS, RC_RATE_WINDOW_MS, STATS_WINDOW_MS } from './constants.js';
 import { settingsKey, type VideoSettings } from './settings.js';
@@ -24,6 +25,8 @@ export interface RenditionStats {
   keyframesEncoded: number;
   /** Frames the clock skipped because encoding fell behind real time. */
   framesSkipped: number;
+  /** Ticks with no picture from the source (none pushed yet, or the source ended). */
+  framesIdle: number;
   /** Frames encoded per second over the statistics window. */
   framesPerSecond: number;
   /** Encode time of one picture (ms), median and 95th percentile over the window. */
@@ -39,6 +42,8 @@ export interface RenditionOptions {
   workers: number;
   /** Seconds between periodic IDRs; 0 for none. */
   keyframeIntervalS: number;
+  /** Where pictures come from. */
+  source: VideoSource;
   onError(error: unknown): void;
 }
 
@@ -59,7 +64,8 @@ export class Rendition {
   private target: VideoSettings;
   private applied: VideoSettings | undefined;
   private encoder: ParallelH264Encoder | undefined;
-  private source: SyntheticSource | undefined;
+  private source: VideoReader | undefined;
+  private idle = 0;
   private readonly ready: Promise<void>;
   private clock: PacedClock | undefined;
   private loop: Promise<void> | undefined;
@@ -110,7 +116,7 @@ export class Rendition {
       // IDRs come from this class (join, PLI/FIR, periodic by time, not by frame count).
       keyInterval: 0,
     });
-    this.source = new SyntheticSource({ width: s.width, height: s.height, fps: s.frameRate });
+    this.source = this.options.source.reader(s.width, s.height, s.frameRate);
     this.applied = { ...s };
     if (this.closedFlag) await this.encoder.close();
   }
@@ -168,7 +174,7 @@ export class Rendition {
     const encoder = this.encoder!;
     if (a.width !== t.width || a.height !== t.height) {
       await encoder.resize(t.width, t.height);
-      this.source = new SyntheticSource({ width: t.width, height: t.height, fps: t.frameRate });
+      this.source = this.options.source.reader(t.width, t.height, t.frameRate);
       a.width = t.width;
       a.height = t.height;
       this.keyframeCause ??= 'settings';
@@ -216,27 +222,34 @@ export class Rendition {
     this.beforeFrame();
     if (this.closedFlag) return;
     const encoder = this.encoder!;
-    const capturedAt = performance.now();
-    const captureUnixMs = Date.now();
-    const picture = this.source!.next();
+    const tickAt = performance.now();
+    const pulled = this.source!.read(tickAt);
+    if (!pulled) {
+      this.idle++;
+      return;
+    }
+    // RTP time follows the tick; latency counts from the picture's own capture unless it is a repeat.
+    const capturedAt = pulled.repeated ? tickAt : Math.min(tickAt, pulled.capturedAt);
+    const captureUnixMs = pulled.repeated ? Date.now() : pulled.captureUnixMs;
+    const picture = pulled.frame;
     const interval = this.options.keyframeIntervalS * 1000;
-    if (interval > 0 && capturedAt - this.lastKeyframeAt >= interval) this.keyframeCause ??= 'periodic';
+    if (interval > 0 && tickAt - this.lastKeyframeAt >= interval) this.keyframeCause ??= 'periodic';
     const cause = this.keyframeCause;
     this.keyframeCause = undefined;
     const encoded = await encoder.encode(picture, { keyframe: cause !== undefined });
     const done = performance.now();
     this.frames++;
-    this.encodeMs.add(done - capturedAt, done);
+    this.encodeMs.add(done - tickAt, done);
     this.encodedAt.add(0, done);
     if (encoded.keyframe) {
       this.keyframes++;
-      this.lastKeyframeAt = capturedAt;
+      this.lastKeyframeAt = tickAt;
       const c = cause ?? 'first';
       this.causes[c] = (this.causes[c] ?? 0) + 1;
     }
-    this.budget(capturedAt);
+    this.budget(tickAt);
     const nalUnits = splitAnnexB(encoded.data);
-    for (const subscriber of [...this.members]) subscriber.deliverVideo(this, nalUnits, encoded.keyframe, capturedAt, captureUnixMs, capturedAt);
+    for (const subscriber of [...this.members]) subscriber.deliverVideo(this, nalUnits, encoded.keyframe, tickAt, captureUnixMs, capturedAt);
   }
 
   /**
@@ -261,6 +274,7 @@ export class Rendition {
       framesEncoded: this.frames,
       keyframesEncoded: this.keyframes,
       framesSkipped: this.skipped + (this.clock?.stats.skippedTicks ?? 0),
+      framesIdle: this.idle,
       framesPerSecond: this.encodedAt.ratePerSecond(now),
       encodeP50Ms: this.encodeMs.percentile(50, now),
       encodeP95Ms: this.encodeMs.percentile(95, now),

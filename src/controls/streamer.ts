@@ -1,5 +1,5 @@
 /**
- * The Streamer: live synthetic video and audio for several subscribers (Peers) at once, with
+ * The Streamer: live video and audio (synthetic, pushed by the program, or files) for several subscribers (Peers) at once, with
  * start/stop, bitrate, frame rate and resolution changes while live, and statistics per
  * subscriber and in total.
  *
@@ -11,9 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TypedEmitter } from '../datachannel/index.js';
+import { SyntheticToneSource, SyntheticVideoSource, type AudioSource, type SourceEvent, type VideoSource } from '../encoding/index.js';
 import type { KeyframeRequest, Peer } from '../peer/index.js';
 import { AudioPipeline, type AudioStats } from './audio.js';
-import { DEFAULT_AUDIO_BITRATE_BPS, DEFAULT_KEYFRAME_INTERVAL_S, DEFAULT_WORKERS, MAX_AUDIO_BITRATE_BPS, MIN_AUDIO_BITRATE_BPS, Messages } from './constants.js';
+import { AUDIO_TONE_HZ, DEFAULT_AUDIO_BITRATE_BPS, DEFAULT_KEYFRAME_INTERVAL_S, DEFAULT_WORKERS, MAX_AUDIO_BITRATE_BPS, MIN_AUDIO_BITRATE_BPS, Messages } from './constants.js';
 import { ControlsError } from './errors.js';
 import { Rendition, type RenditionStats } from './rendition.js';
 import { DEFAULT_VIDEO_SETTINGS, mergeSettings, settingsKey, type VideoSettings } from './settings.js';
@@ -22,8 +23,13 @@ import { newTimeline, Subscriber, type RtpTimeline, type SubscriberHost, type Su
 export interface StreamerOptions {
   /** Default 1280x720, 30 fps, 2,500,000 bit/s. */
   video?: Partial<VideoSettings>;
-  /** Opus from SyntheticAudioSource, 20 ms frames (default true, 32 kbit/s). */
-  audio?: boolean | { bitrateBps?: number };
+  /**
+   * Where pictures come from (default: the synthetic moving picture). Pushed frames and files
+   * are scaled to each rendition's size; the Streamer closes the source when it closes.
+   */
+  source?: VideoSource;
+  /** Opus, 20 ms frames (default true, 32 kbit/s) from `source` (default: the synthetic 440 Hz tone). */
+  audio?: boolean | { bitrateBps?: number; source?: AudioSource };
   /** Slice worker threads per encode (default 2). */
   workers?: number;
   /** Seconds between periodic IDRs (default 2; 0: only on join, PLI/FIR and settings changes). */
@@ -84,6 +90,8 @@ export interface StreamerEvents {
   renditionClosed: { id: number };
   /** An encoder or worker failed; the rendition stops. */
   error: Error;
+  /** A source stalled, resumed, looped, ended or could not read something (the stream goes on where it can). */
+  source: SourceEvent & { media: 'video' | 'audio' };
 }
 
 function checkOptions(options: StreamerOptions): { workers: number; keyframeIntervalS: number; audioBps: number | undefined } {
@@ -112,6 +120,8 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly renditions: Rendition[] = [];
   private readonly audio: AudioPipeline | undefined;
+  private readonly videoSource: VideoSource;
+  private readonly audioSource: AudioSource | undefined;
   private readonly host: SubscriberHost;
   /** RTP timelines per Peer, kept across unsubscribe and subscribe again. */
   private readonly timelines = new WeakMap<Peer, RtpTimeline>();
@@ -127,7 +137,12 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
     this.workers = workers;
     this.keyframeIntervalS = keyframeIntervalS;
     this.keyframeOnUnrepairable = options.keyframeOnUnrepairableLoss ?? true;
-    this.audio = audioBps === undefined ? undefined : new AudioPipeline(audioBps, () => this.subscribers.values(), (e) => this.fail(e));
+    this.videoSource = options.source ?? new SyntheticVideoSource();
+    this.videoSource.on((e) => this.emit('source', { ...e, media: 'video' }));
+    const audio = options.audio;
+    this.audioSource = audioBps === undefined ? undefined : ((typeof audio === 'object' ? audio.source : undefined) ?? new SyntheticToneSource({ kind: 'tone', frequency: AUDIO_TONE_HZ }));
+    this.audioSource?.on((e) => this.emit('source', { ...e, media: 'audio' }));
+    this.audio = this.audioSource && audioBps !== undefined ? new AudioPipeline(audioBps, this.audioSource, () => this.subscribers.values(), (e) => this.fail(e)) : undefined;
     this.host = {
       switched: (subscriber, from) => {
         if (from) {
@@ -276,7 +291,7 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
   }
 
   private open(settings: VideoSettings): Rendition {
-    const r = new Rendition(this.nextRenditionId++, settings, { workers: this.workers, keyframeIntervalS: this.keyframeIntervalS, onError: (e) => this.fail(e) }, () => this.sweep());
+    const r = new Rendition(this.nextRenditionId++, settings, { workers: this.workers, keyframeIntervalS: this.keyframeIntervalS, source: this.videoSource, onError: (e) => this.fail(e) }, () => this.sweep());
     this.renditions.push(r);
     this.emit('renditionOpened', { id: r.id, settings: r.settings });
     if (this.runningFlag) r.start().catch((e: unknown) => this.fail(e));
@@ -354,6 +369,13 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
     this.closedFlag = true;
     for (const s of [...this.subscribers.values()]) this.remove(s, 'close');
     await Promise.all(this.renditions.splice(0).map((r) => r.close()));
+    this.videoSource.close();
+    this.audioSource?.close();
+  }
+
+  /** The video source and audio source in use (for a program pushing frames or samples, or to read their statistics). */
+  get sources(): { video: VideoSource; audio: AudioSource | undefined } {
+    return { video: this.videoSource, audio: this.audioSource };
   }
 
   private assertOpen(): void {
