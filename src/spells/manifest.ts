@@ -88,7 +88,8 @@ function simpleList(text: string): string[] | undefined {
  * way instead of about a second.
  */
 export function readSimpleManifest(text: string): { value: ManifestValue; keyLines: Map<string, { line: number; column: number }> } | undefined {
-  if (text.charCodeAt(0) === 0xfeff || text.includes('\t')) return undefined;
+  // Byte order marks, tabs and lone CRs (which YAML's line counting treats differently) go to the YAML parser.
+  if (text.charCodeAt(0) === 0xfeff || text.includes('\t') || /\r(?!\n)/.test(text)) return undefined;
   const value: ManifestValue = {};
   const keyLines = new Map<string, { line: number; column: number }>();
   const lines = text.split(/\r\n|\r|\n/);

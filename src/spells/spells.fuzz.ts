@@ -10,6 +10,8 @@ import { parseSpellSource } from './files.js';
 import { FormatError, formatSpellSource } from './fmt.js';
 import { sealOf } from './seal.js';
 import { decodeSpellSource } from './source.js';
+import { parseManifest, parseManifestYaml } from './manifest.js';
+import { isDeepStrictEqual } from 'node:util';
 
 function fixtureFiles(dir: string, pattern: RegExp): Uint8Array[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,6 +32,18 @@ function decoded(input: Uint8Array): string | undefined {
 }
 
 class FmtBroke extends Error {}
+class ManifestReadersDisagree extends Error {}
+
+const manifestSeeds = fixtureFiles(FIXTURES, /^spellbook\.yaml$/);
+
+/** Differential: the manifest line reader must give what the YAML parser gives, on anything. */
+function manifestsAgree(text: string): void {
+  const fast = parseManifest('/fuzz/spellbook/spellbook.yaml', text);
+  const yaml = parseManifestYaml('/fuzz/spellbook/spellbook.yaml', text);
+  if (!isDeepStrictEqual({ ...fast, entries: [...fast.entries] }, { ...yaml, entries: [...yaml.entries] })) {
+    throw new ManifestReadersDisagree(`manifest readers disagree on ${JSON.stringify(text)}`);
+  }
+}
 
 export const targets: FuzzTarget[] = [
   { name: 'spell.decode', seeds: textSeeds, run: (input) => decodeSpellSource('fuzz.spell', input), isExpectedError: never },
@@ -49,6 +63,12 @@ export const targets: FuzzTarget[] = [
     name: 'spell.parse-yaml',
     seeds: yamlSeeds,
     run: (input) => { const text = decoded(input); if (text !== undefined) parseSpellSource('fuzz.spell.yaml', text); },
+    isExpectedError: never,
+  },
+  {
+    name: 'spell.manifest',
+    seeds: manifestSeeds,
+    run: (input) => { const text = decoded(input); if (text !== undefined) manifestsAgree(text); },
     isExpectedError: never,
   },
   {
