@@ -10,6 +10,7 @@ import { measure, printFigure } from './lib.js';
 import { scanModule } from '../src/spells/code/module-scan.js';
 import { readTestTitlesFromSource } from '../src/spells/code/tests.js';
 import { tokenize } from '../src/spells/code/tokenizer.js';
+import { clearCodeCaches, readModuleImports } from '../src/spells/code/index.js';
 
 const fixtures = resolve(import.meta.dirname, '../src/spells/code/__fixtures__');
 const read = (p: string): string => readFileSync(resolve(fixtures, p), 'utf8');
@@ -34,4 +35,16 @@ for (const count of [1000, 2000]) {
   perFile('tokenize', () => tokenize(src));
   perFile('scanModule', () => scanModule(src));
   perFile('readTestTitles', () => readTestTitlesFromSource(spec, 'bench.spec.ts'));
+}
+
+// The import reader behind the drift rules: the fixture project's module walked from its
+// index (re-exports, its own files, a cycle), caches cleared each time so every file is read
+// and scanned again, as in a cold `spell check`.
+{
+  const m = measure('readModuleImports (cold)', () => {
+    clearCodeCaches();
+    readModuleImports(resolve(fixtures, 'proj/src'));
+  }, 1000);
+  const files = readModuleImports(resolve(fixtures, 'proj/src')).files.length;
+  printFigure(`readModuleImports: ${(1000 / m.opsPerSecond).toFixed(3)} ms per cold walk of a ${files}-file module`, m, 'walks/s');
 }
