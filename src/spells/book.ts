@@ -71,7 +71,7 @@ function anchor(heading: string): string {
 }
 
 /** Spells ordered so that each comes after what it depends on (ties and cycles by name). */
-function bookOrder(index: SpellIndex, analysis: DependencyAnalysis): Spell[] {
+function bookOrder(index: SpellIndex): Spell[] {
   const deps = new Map<string, Set<string>>();
   for (const name of index.spells.keys()) deps.set(name, new Set());
   for (const spell of index.spells.values()) {
@@ -80,7 +80,6 @@ function bookOrder(index: SpellIndex, analysis: DependencyAnalysis): Spell[] {
       if (target && target !== spell.name && index.spells.has(target)) deps.get(spell.name)!.add(target);
     }
   }
-  void analysis;
   const done = new Set<string>();
   const out: Spell[] = [];
   const names = [...index.spells.keys()].sort();
@@ -381,7 +380,7 @@ function checklistSection(spell: Spell, input: BookInput, titles: TestTitle[]): 
 /** Write the whole book. */
 export function renderBook(input: BookInput): string {
   const { index, manifest, analysis } = input;
-  const spells = bookOrder(index, analysis);
+  const spells = bookOrder(index);
   const pkg = packageInfo(manifest.root);
   const sealed = new Set(spells.filter((s) => manifest.entries.get(s.name)?.seal === sealOf(s)).map((s) => s.name));
   const spellDir = posix(relative(manifest.root, join(manifest.path, '..'))) || '.';
