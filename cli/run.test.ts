@@ -34,7 +34,7 @@ describe('spell run', () => {
     // cli_defaults converts the input to 16 kHz mono; frames stay 20 ms, so 100 events per analysis node.
     expect(byNode('audio_level')).toHaveLength(100);
     expect(byNode('channel_balance')[0].value).toMatchObject({ dead_channel: 'none', balance_ratio: 1 });
-    const sustained = byNode('silence_detector').find((l) => l.value.is_sustained_silence);
+    const sustained = byNode('silence_detector').find((l) => l.value.is_sustained_silence)!;
     expect(Math.abs(sustained.media_time_us + 20_000 - 1_500_000)).toBeLessThanOrEqual(50_000);
     // With no connections the health node sees the audio itself: a file read faster than real
     // time has media time leading capture time, which it reports as drift (LEAD_JUMP).
