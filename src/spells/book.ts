@@ -23,7 +23,7 @@ import type { Clauses, Diagnostic, Spell } from './model.js';
 import type { Manifest } from './manifest.js';
 import type { SpellIndex } from './rules/graph.js';
 import { testBindings } from './rules/mapping.js';
-import type { DependencyAnalysis } from './rules/drift.js';
+import { declaredEdges, type DependencyAnalysis } from './rules/drift.js';
 import { renderCodeGraph } from './graph-output.js';
 import { sealOf } from './seal.js';
 import { expandGlobs, readModuleExports, readTestTitles, type ExportedSymbol, type SignatureText, type TestResult, type TestTitle } from './code/index.js';
@@ -71,15 +71,16 @@ function anchor(heading: string): string {
 }
 
 /** Spells ordered so that each comes after what it depends on (ties and cycles by name). */
+/** Each spell's declared dependencies (spell and entity edges, resolved to spells). */
+function dependencyMap(index: SpellIndex): Map<string, string[]> {
+  const deps = new Map<string, string[]>();
+  for (const name of index.spells.keys()) deps.set(name, []);
+  for (const edge of declaredEdges(index)) deps.get(edge.from)!.push(edge.to);
+  return deps;
+}
+
 function bookOrder(index: SpellIndex): Spell[] {
-  const deps = new Map<string, Set<string>>();
-  for (const name of index.spells.keys()) deps.set(name, new Set());
-  for (const spell of index.spells.values()) {
-    for (const dep of [...spell.dependencies, ...spell.entities.flatMap((e) => e.dependencies)]) {
-      const target = dep.kind === 'spell' ? dep.target : index.entities.get(dep.target)?.name;
-      if (target && target !== spell.name && index.spells.has(target)) deps.get(spell.name)!.add(target);
-    }
-  }
+  const deps = dependencyMap(index);
   const done = new Set<string>();
   const out: Spell[] = [];
   const names = [...index.spells.keys()].sort();
@@ -199,14 +200,7 @@ const mermaidId = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
 
 function chainSection(spell: Spell, input: BookInput): string[] {
   const { analysis } = input;
-  const declared = new Map<string, string[]>();
-  for (const s of input.index.spells.values()) declared.set(s.name, []);
-  for (const s of input.index.spells.values()) {
-    for (const dep of [...s.dependencies, ...s.entities.flatMap((e) => e.dependencies)]) {
-      const target = dep.kind === 'spell' ? dep.target : input.index.entities.get(dep.target)?.name;
-      if (target && target !== s.name && input.index.spells.has(target) && !declared.get(s.name)!.includes(target)) declared.get(s.name)!.push(target);
-    }
-  }
+  const declared = dependencyMap(input.index);
   // The transitive chain below this spell.
   const chain = new Set<string>([spell.name]);
   const queue = [spell.name];
