@@ -19,6 +19,7 @@ import { registerSignal } from './signal.js';
 import { registerMesh } from './mesh.js';
 import { registerWitness } from './witness.js';
 import { registerRun } from './run.js';
+import { registerStream } from './stream.js';
 
 import { EncodeUsageError, registerEncode } from './encode.js';
 
@@ -256,6 +257,8 @@ export async function main(argv: string[]): Promise<number> {
   registerWitness(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   registerRun(program, { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) });
+
+  registerStream(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
