@@ -118,10 +118,12 @@ export function analyzeDependencies(index: SpellIndex, manifest: Manifest): Depe
   const modules = new Map<string, SpellModule>();
   const codeMap = new Map<string, CodeEdge>();
   for (const [spell, { module, path }] of paths) {
-    const isFolder = isDirectory(path);
-    const prefix = path + sep;
-    // The module's own files, plus files no spell owns (shared helpers reached through it).
-    const within = (file: string) => (isFolder ? file.startsWith(prefix) : file === path) || ownerOf(file) === undefined;
+    // The module's own files (not those of a module nested inside it), plus files no spell
+    // owns (shared helpers reached through it).
+    const within = (file: string) => {
+      const owner = ownerOf(file);
+      return owner === undefined || owner === spell;
+    };
     const imports = readModuleImports(path, { within, maxFiles: LIMITS.maxModuleFiles });
     modules.set(spell, { spell, module, path, imports });
     for (const ref of imports.external) {
