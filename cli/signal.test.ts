@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runSpell } from './__fixtures__/run-spell.js';
 import { rawClient } from '../src/signaling/__fixtures__/wire.js';
 import { startSignalProcess } from '../src/signaling/__fixtures__/process.js';
 
@@ -32,4 +36,39 @@ describe('spell signal', () => {
       await server.stop('SIGKILL');
     }
   }, 60_000);
+
+  it('spell signal --witness records joins, offers, answers and leaves as a log that spell witness verify accepts, with SDP as SHA-256 only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signal-witness-'));
+    const file = join(dir, 'signaling.jsonl');
+    const server = await startSignalProcess(['--port', '0', '--witness', file]);
+    try {
+      const a = await rawClient(server.url);
+      await a.join('lab', { peerId: 'alice' });
+      const b = await rawClient(server.url);
+      await b.join('lab', { peerId: 'bob' });
+      a.send({ type: 'offer', to: 'bob', sdp: 'v=0 secret-offer-text' });
+      await b.next((m) => m.type === 'offer');
+      b.send({ type: 'answer', to: 'alice', sdp: 'v=0 secret-answer-text' });
+      await a.next((m) => m.type === 'answer');
+      b.ws.close();
+      await a.next((m) => m.type === 'peer-left');
+      const exit = await server.stop('SIGINT');
+      expect(exit.code).toBe(0);
+      // Stopping closes alice's connection too: her leave is the sixth entry.
+      expect(server.stdout()).toMatch(/witness log .*: 6 entries, root [0-9a-f]{64}/);
+      const text = readFileSync(file, 'utf8');
+      const entries = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(entries.map((e) => [e.type, e.peerId])).toEqual([['join', 'alice'], ['join', 'bob'], ['offer', 'alice'], ['answer', 'bob'], ['leave', 'bob'], ['leave', 'alice']]);
+      expect(text).not.toContain('secret-offer-text');
+      expect(entries[2]!.sdpSha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(runSpell(['witness', 'verify', file]).code).toBe(0);
+      // A restarted server appends to the same log after verifying it.
+      const again = await startSignalProcess(['--port', '0', '--witness', file]);
+      expect(again.stdout()).toMatch(/witness log .* \(6 entries so far\)/);
+      await again.stop('SIGINT');
+    } finally {
+      await server.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

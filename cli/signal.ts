@@ -44,6 +44,8 @@ interface SignalOptions {
   pingIntervalMs?: number;
   redisRefreshMs?: number;
   redisTtlMs?: number;
+  witness?: string;
+  witnessOrigin?: string;
 }
 
 export function registerSignal(program: Command, io: SignalIo): void {
@@ -65,6 +67,8 @@ export function registerSignal(program: Command, io: SignalIo): void {
     .option('--ping-interval-ms <n>', 'WebSocket ping interval (30000)', positiveInt)
     .option('--redis-refresh-ms <n>', 'peer-id key refresh and process heartbeat interval (5000)', positiveInt)
     .option('--redis-ttl-ms <n>', 'peer-id key TTL; a process silent this long is gone (15000)', positiveInt)
+    .option('--witness <file>', 'append every join, leave, offer and answer this process sees to a witness log (spellbook/witness; SDP kept as SHA-256 only)')
+    .option('--witness-origin <origin>', "the witness log's checkpoint origin line (default spell-signal/<host>:<port><path>)")
     .action(async (opts: SignalOptions) => {
       const { SignalingServer } = await import('../src/signaling/index.js');
       type Access = { token?: string; keys?: string[] };
@@ -74,6 +78,20 @@ export function registerSignal(program: Command, io: SignalIo): void {
       for (const [room, token] of opts.roomToken ?? []) rooms[room] = { ...rooms[room], token };
       for (const [room, keys] of opts.roomKeys ?? []) rooms[room] = { ...rooms[room], keys: keys.split(',').filter(Boolean) };
       const { '*': fallback, ...listed } = rooms;
+      let witness: import('../src/witness/index.js').WitnessLog | undefined;
+      let observe: ((o: import('../src/signaling/index.js').SignalingObservation) => void) | undefined;
+      if (opts.witness) {
+        const { WitnessLog, eventFromSignaling } = await import('../src/witness/index.js');
+        try {
+          witness = WitnessLog.open(opts.witness, { origin: opts.witnessOrigin ?? `spell-signal/${opts.host}:${opts.port}${opts.path}` });
+        } catch (error) {
+          io.err(`spell signal: ${(error as Error).message}\n`);
+          io.setExitCode(2);
+          return;
+        }
+        const log = witness;
+        observe = (o) => void log.record(eventFromSignaling(o));
+      }
       const server = new SignalingServer({
         host: opts.host,
         port: opts.port,
@@ -91,15 +109,18 @@ export function registerSignal(program: Command, io: SignalIo): void {
         pingIntervalMs: opts.pingIntervalMs,
         redisOptions: { refreshMs: opts.redisRefreshMs, ttlMs: opts.redisTtlMs },
         logger: (line) => io.err(line + '\n'),
+        onObservation: observe,
       });
       let url: string;
       try {
         ({ url } = await server.listen());
       } catch (error) {
+        witness?.close();
         io.err(`spell signal: ${(error as Error).message}\n`);
         io.setExitCode(2);
         return;
       }
+      if (witness) io.out(`signaling: witness log ${opts.witness} (${witness.size} entries so far)\n`);
       io.out(`signaling: listening on ${url}${opts.redis ? ` (shared through ${opts.redis.replace(/\/\/[^@/]*@/, '//***@')})` : ''}\n`);
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
@@ -107,6 +128,10 @@ export function registerSignal(program: Command, io: SignalIo): void {
       });
       const stats = server.stats();
       await server.close();
+      if (witness) {
+        io.out(`signaling: witness log ${opts.witness}: ${witness.size} entries, root ${Buffer.from(witness.root()).toString('hex')}\n`);
+        witness.close();
+      }
       io.out(`signaling: stopped on ${signal} (${stats.joins} joins, ${stats.relayed} relayed, ${stats.connections} connections closed)\n`);
       io.setExitCode(0);
     });

@@ -16,7 +16,7 @@ export {
   type WebSocketConstructor,
 } from './client.js';
 export { challengeText, challengeBytes } from './challenge.js';
-export { SignalingServer, type SignalingServerOptions, type SignalingServerStats, type SignalingLimits } from './server.js';
+export { SignalingServer, type SignalingServerOptions, type SignalingServerStats, type SignalingLimits, type SignalingObservation } from './server.js';
 export { RoomAuth, ed25519PublicKey, isLoopbackHost, type AuthOptions, type RoomAccess } from './auth.js';
 export { parseClientMessage, SIGNALING_SCHEMA_PATH } from './validate.js';
 export { RedisBus, type RedisBusOptions } from './redis.js';

@@ -77,6 +77,38 @@ describe('joining, relaying and leaving', () => {
     expect(server.stats()).toMatchObject({ rooms: 1, peers: 2, joins: 3, relayed: 3 });
   });
 
+  it('an observer is told of every join, leave, offer and answer with the server-bound sender, and one that throws disturbs nothing', async () => {
+    const seen: { type: string; room: string; peerId: string; to?: string; sdp?: string }[] = [];
+    let calls = 0;
+    const { url, lines } = await start({
+      onObservation: (o) => {
+        calls++;
+        expect(o.at).toBeGreaterThan(0);
+        seen.push({ type: o.type, room: o.room, peerId: o.peerId, ...(o.to ? { to: o.to } : {}), ...(o.sdp ? { sdp: o.sdp } : {}) });
+        if (calls === 3) throw new Error('observer down');
+      },
+    });
+    const a = await member(url, 'lab', 'alice');
+    const b = await member(url, 'lab', 'bob');
+    a.send({ type: 'offer', to: 'bob', sdp: 'v=0 offer' });
+    await b.next((m) => m.type === 'offer');
+    b.send({ type: 'ice-candidate', to: 'alice', candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', mid: '0' });
+    b.send({ type: 'answer', to: 'alice', sdp: 'v=0 answer' });
+    await a.next((m) => m.type === 'answer');
+    a.send({ type: 'offer', to: 'nobody', sdp: 'v=0 lost' });
+    await a.next((m) => m.type === 'error' && m.code === 'unknown-peer');
+    a.ws.close();
+    await b.next((m) => m.type === 'peer-left');
+    expect(seen).toEqual([
+      { type: 'join', room: 'lab', peerId: 'alice' },
+      { type: 'join', room: 'lab', peerId: 'bob' },
+      { type: 'offer', room: 'lab', peerId: 'alice', to: 'bob', sdp: 'v=0 offer' },
+      { type: 'answer', room: 'lab', peerId: 'bob', to: 'alice', sdp: 'v=0 answer' },
+      { type: 'leave', room: 'lab', peerId: 'alice' },
+    ]);
+    expect(lines.some((l) => l.includes('observer failed: observer down'))).toBe(true);
+  });
+
   it('broadcast reaches every other member of the room and nobody in another room', async () => {
     const { url } = await start();
     const a = await member(url, 'r1', 'a');

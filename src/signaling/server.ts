@@ -71,6 +71,26 @@ export interface SignalingServerOptions {
   redisOptions?: RedisBusOptions;
   /** Where the start-up warning and notices go (default: standard error). */
   logger?: (line: string) => void;
+  /**
+   * Told of every join, leave, and offer or answer relayed, as the server saw it (the sender
+   * is the peer id bound to its socket). For an audit record such as `spellbook/witness`; a
+   * throwing observer is logged and never disturbs the server.
+   */
+  onObservation?: (observation: SignalingObservation) => void;
+}
+
+/** One event the server saw, for an observer (see SignalingServerOptions.onObservation). */
+export interface SignalingObservation {
+  type: 'join' | 'leave' | 'offer' | 'answer';
+  room: string;
+  /** The peer that joined, left or sent the description (server-bound, never client-claimed). */
+  peerId: string;
+  /** The addressee of an offer or answer. */
+  to?: string;
+  /** The offer or answer text as relayed. */
+  sdp?: string;
+  /** Unix time, ms. */
+  at: number;
 }
 
 export interface SignalingServerStats {
@@ -121,6 +141,7 @@ function hashHex(text: string): string {
 }
 
 export class SignalingServer {
+  readonly #observer?: (observation: SignalingObservation) => void;
   readonly #host: string;
   readonly #port: number;
   readonly #path: string;
@@ -175,6 +196,7 @@ export class SignalingServer {
     this.#redisUrl = options.redis;
     this.#redisOptions = options.redisOptions;
     this.#log = options.logger ?? ((line) => process.stderr.write(line + '\n'));
+    this.#observer = options.onObservation;
   }
 
   get url(): string | undefined {
@@ -483,6 +505,16 @@ export class SignalingServer {
     this.#send(conn, JSON.stringify({ type: 'joined', peerId, room: room.name, peers, resume }));
     this.#toRoom(room, peerId, JSON.stringify({ type: 'peer-joined', peerId, metadata }));
     this.#bus?.publish(room.name, { k: 'joined', p: this.#bus.procId, peerId, metadata });
+    this.#observe({ type: 'join', room: room.name, peerId, at: Date.now() });
+  }
+
+  #observe(observation: SignalingObservation): void {
+    if (!this.#observer) return;
+    try {
+      this.#observer(observation);
+    } catch (error) {
+      this.#log(`signaling: observer failed: ${(error as Error)?.message ?? String(error)}`);
+    }
   }
 
   #leave(conn: Conn): void {
@@ -498,6 +530,7 @@ export class SignalingServer {
       this.#bus.publish(room.name, { k: 'left', p: this.#bus.procId, peerId });
       this.#bus.release(peerId);
     }
+    this.#observe({ type: 'leave', room: room.name, peerId, at: Date.now() });
     this.#dropIfEmpty(room);
   }
 
@@ -519,6 +552,7 @@ export class SignalingServer {
     if (local) {
       this.#stats.relayed++;
       this.#send(local, frame);
+      this.#observeRelay(room, from, msg);
       return;
     }
     if (this.#bus && room.remote.has(msg.to)) {
@@ -526,9 +560,16 @@ export class SignalingServer {
         return this.#error(conn, 'backend-unavailable', Messages.backendUnavailable);
       }
       this.#stats.relayed++;
+      this.#observeRelay(room, from, msg);
       return;
     }
     this.#error(conn, 'unknown-peer', Messages.unknownPeer(msg.to));
+  }
+
+  /** Offers and answers are observed where they enter the server (the sender's process); candidates are not. */
+  #observeRelay(room: Room, from: string, msg: OfferMsg | AnswerMsg | IceMsg): void {
+    if (msg.type === 'ice-candidate') return;
+    this.#observe({ type: msg.type, room: room.name, peerId: from, to: msg.to, sdp: msg.sdp, at: Date.now() });
   }
 
   #announce(conn: Conn, msg: AnnounceMsg): void {
