@@ -2,16 +2,62 @@
  * Fuzz targets for the encoding module's file readers, seeded with small generated files:
  * - `encoding.y4m`: header and every frame of a .y4m stream.
  * - `encoding.wav`: a .wav file.
- * The only error a target may throw is MediaParseError (which carries a byte offset).
+ * - `encoding.y4m-file`, `encoding.wav-file`: the same bytes as files streamed from disk by
+ *   Y4mFileSource and WavFileSource (read to the end, looped once).
+ * - `encoding.pushed-frame`: pushed pixel buffers (format, size, length, timestamp from the
+ *   input) and pushed PCM (rate, channels, length).
+ * The only errors a target may throw are MediaParseError (with a byte offset) and
+ * MediaSourceError (with a stable code).
  */
 import type { FuzzTarget } from '../../fuzz/engine.js';
-import { MediaParseError } from './errors.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PushedAudioSource, WavFileSource } from './audio-source.js';
+import { MediaParseError, MediaSourceError } from './errors.js';
+import { PIXEL_FORMATS } from './pixels.js';
+import { PushedVideoSource, Y4mFileSource } from './video-source.js';
 import { SyntheticSource } from './synthetic.js';
 import { copyI420Frame } from './frame.js';
 import { parseWav, writeWav } from './wav.js';
 import { Y4mReader, writeY4m } from './y4m.js';
 
 const isParseError = (e: unknown) => e instanceof MediaParseError && Number.isInteger(e.offset) && e.offset >= 0;
+const isSourceError = (e: unknown) => isParseError(e) || (e instanceof MediaSourceError && typeof e.code === 'string' && e.where.length > 0);
+
+let scratch: string | undefined;
+/** The input as a file in a scratch directory (one per process, overwritten per case). */
+function asFile(input: Uint8Array, ext: string): string {
+  scratch ??= mkdtempSync(join(tmpdir(), 'encoding-fuzz-'));
+  const path = join(scratch, `case.${ext}`);
+  writeFileSync(path, input);
+  return path;
+}
+
+/** Pushed frames and samples decoded from fuzz bytes: header bytes pick format, size, timestamp; the rest is data. */
+function pushFromBytes(input: Uint8Array): number {
+  if (input.length < 6) return 0;
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  if (input[0]! & 0x80) {
+    const audio = new PushedAudioSource({ channels: (input[0]! & 1) + 1 === 1 ? 1 : 2 });
+    const rates = [8000, 11025, 16000, 22050, 44100, 48000, 96000, 12345];
+    const samples = new Int16Array(input.buffer.slice(input.byteOffset + 6, input.byteOffset + 6 + ((input.length - 6) & ~1)));
+    audio.push(samples, rates[input[1]! & 7]!, input[2]! % 10);
+    let frames = 0;
+    for (let i = 0; i < 3; i++) if (audio.next()) frames++;
+    return frames;
+  }
+  const video = new PushedVideoSource();
+  const format = PIXEL_FORMATS[input[0]! & 3]!;
+  const width = (input[1]! % 40) + (input[0]! & 4 ? 0 : 1);
+  const height = (input[2]! % 40) + 1;
+  const timestampUs = input[3]! & 1 ? view.getInt16(4, true) * 1000 : undefined;
+  const ok = video.push({ format, width, height, data: input.subarray(6), timestampUs });
+  const r = video.reader(16, 16, 30);
+  return ok && r.read(performance.now() + 2000) ? 1 : 0;
+}
+
+
 
 function y4mSeeds(): Uint8Array[] {
   const src = new SyntheticSource({ width: 16, height: 16, pattern: 'noisy', stamp: false });
@@ -29,6 +75,41 @@ function wavSeeds(): Uint8Array[] {
 }
 
 export const targets: FuzzTarget[] = [
+  {
+    name: 'encoding.y4m-file',
+    seeds: y4mSeeds(),
+    run(input) {
+      const src = new Y4mFileSource(asFile(input, 'y4m'), { loop: true, now: () => 0 });
+      const r = src.reader(16, 16, 30);
+      let n = 0;
+      for (let t = 0; t < 200 && r.read(t) && n < 20; t += 40) n++;
+      src.close();
+      return n;
+    },
+    isExpectedError: isSourceError,
+  },
+  {
+    name: 'encoding.wav-file',
+    seeds: wavSeeds(),
+    run(input) {
+      const src = new WavFileSource(asFile(input, 'wav'), { loop: false });
+      let n = 0;
+      while (src.next() && n < 50) n++;
+      src.close();
+      return n;
+    },
+    isExpectedError: isSourceError,
+  },
+  {
+    name: 'encoding.pushed-frame',
+    seeds: [
+      Uint8Array.from([2, 3, 1, 0, 0, 0, ...new Uint8Array(4 * 4 * 2)]),
+      Uint8Array.from([0, 3, 3, 1, 10, 0, ...new Uint8Array(24)]),
+      Uint8Array.from([0x81, 4, 2, 0, 0, 0, ...new Uint8Array(64)]),
+    ],
+    run: pushFromBytes,
+    isExpectedError: isSourceError,
+  },
   {
     name: 'encoding.y4m',
     seeds: y4mSeeds(),
