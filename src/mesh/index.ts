@@ -1,0 +1,26 @@
+/**
+ * `spellbook/mesh`: agents that sign every message they send and verify every message they
+ * receive against the keys they already hold. `MeshAgent` runs on the swarm transport
+ * (src/swarm) with IFMessage v2.1 envelopes (src/envelope); signed session descriptions
+ * bind each DTLS fingerprint to its agent; `RelayNode` forwards signed messages through a few
+ * neighbours with de-duplication by (sender, sequence). See docs/mesh.md.
+ */
+export { MeshAgent, type MeshAgentOptions, type MeshDraft, type MeshStats, type IFMessageHandler, type Rejection } from './agent.js';
+export { bindingTransport, type BindingTransport, type Description, type NegotiatedDescriptions } from './binding-transport.js';
+export { Roster, peerIdOf, agentIdOfPeer } from './roster.js';
+export { MeshError } from './errors.js';
+export {
+  REJECTION_CODES,
+  MESH_REJECTION_CODES,
+  BINDING_FAILURE_CODES,
+  MESH_ERRORS,
+  MAX_MESH_ENVELOPE_BYTES,
+  MAX_PENDING_PER_PEER,
+  BROADCAST_RECEIVER,
+  WIRE_IFMESSAGE,
+  WIRE_BINDING,
+  type RejectionCode,
+  type MeshRejectionCode,
+  type BindingFailureCode,
+  type MeshErrorCode,
+} from './constants.js';
