@@ -7,12 +7,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnvelopeComposer, NodeIdentity, signEnvelope, type IFMessage } from '../envelope/index.js';
 import { SignalingServer } from '../signaling/index.js';
+import { nodeTransport } from '../swarm/index.js';
+import { startMitmSignaling, type MitmProxy } from './__fixtures__/mitm-signaling.js';
 import { BROADCAST_RECEIVER, MeshAgent, Roster, WIRE_IFMESSAGE, type MeshAgentOptions } from './index.js';
 
 const quiet = () => undefined;
 let roomSeq = 0;
 const live: MeshAgent[] = [];
 const servers: SignalingServer[] = [];
+const proxies: MitmProxy[] = [];
 
 /** A signaling server whose room admits only the roster's keys (Ed25519 challenge). */
 async function rosterServer(room: string, roster: Roster): Promise<string> {
@@ -22,6 +25,7 @@ async function rosterServer(room: string, roster: Roster): Promise<string> {
 }
 
 afterEach(async () => {
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
   await Promise.all(live.splice(0).map((a) => a.disconnect()));
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
@@ -146,4 +150,46 @@ describe('MeshAgent', () => {
     expect(nonZero).toEqual(expectedReasons);
     expect(stats.rejected.total).toBe(bad.length * 3);
   }, 90_000);
+});
+
+describe('MeshAgent session bindings', () => {
+  async function pairThrough(mitm: boolean): Promise<{ a: MeshAgent; b: MeshAgent; proxy: MitmProxy }> {
+    const ids = [NodeIdentity.generate(), NodeIdentity.generate()];
+    const roster = new Roster(ids.map((i) => i.publicKey));
+    const room = `mesh-${++roomSeq}`;
+    const proxy = await startMitmSignaling(await rosterServer(room, roster), { mitm });
+    proxies.push(proxy);
+    const [a, b] = ids.map((identity) => {
+      const x = new MeshAgent({ url: proxy.url, room, identity, roster, bindAddress: '127.0.0.1', heartbeatMs: 500, transport: nodeTransport({ releaseNative: false }) });
+      x.swarm.on('error', quiet);
+      live.push(x);
+      return x;
+    });
+    await b!.initialize(); // b first: a joins and offers
+    await a!.initialize();
+    await Promise.all([a!.swarm.waitForPeers(1, 30_000), b!.swarm.waitForPeers(1, 30_000)]);
+    return { a: a!, b: b! , proxy };
+  }
+
+  it('through an honest relay of the same proxy, both session bindings verify', async () => {
+    const { a, b } = await pairThrough(false);
+    await Promise.all([a.waitForBoundPeers(1, 20_000), b.waitForBoundPeers(1, 20_000)]);
+    expect(a.getStats().bindings).toEqual({ verified: 1, failed: 0, byReason: {} });
+    expect(b.getStats().bindings).toEqual({ verified: 1, failed: 0, byReason: {} });
+  }, 60_000);
+
+  it('a signaling server that swaps the DTLS fingerprints and relays the channel (man in the middle) is caught: both bindings fail with fingerprint-mismatch and nothing is delivered', async () => {
+    const { a, b, proxy } = await pairThrough(true);
+    await until(() => a.getStats().bindings.failed + b.getStats().bindings.failed === 2, 20_000, () => JSON.stringify([a.getStats().bindings, b.getStats().bindings]));
+    expect(proxy.intercepted).toBe(1);
+    expect(proxy.relayed).toBeGreaterThan(0); // the data channel really ran through the server
+    for (const x of [a, b]) expect(x.getStats().bindings).toEqual({ verified: 0, failed: 1, byReason: { 'fingerprint-mismatch': 1 } });
+    const got: IFMessage[] = [];
+    b.onIFMessage((m) => got.push(m));
+    await a.sendIFMessage({ performative: 'inform', receiver: b.agentId, content: { secret: 1 } });
+    await until(() => b.getStats().rejected.byReason['unbound-peer'] === 1, 20_000, () => JSON.stringify(b.getStats().rejected));
+    expect(got).toEqual([]);
+    expect(b.getStats().accepted).toBe(0);
+    expect(a.boundPeers()).toEqual([]);
+  }, 60_000);
 });
