@@ -24,3 +24,4 @@ export {
   type BindingFailureCode,
   type MeshErrorCode,
 } from './constants.js';
+export { recordSignaling, agentNoteSigner, cosignedCheckpoint, verifyMeshWitness, type MeshWitnessReport } from './witness.js';
