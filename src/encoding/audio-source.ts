@@ -11,12 +11,12 @@
  * (counted `underruns`); pushed audio beyond PUSHED_AUDIO_BUFFER_MS ahead drops the oldest
  * (counted `overflowedMs`); no samples for SOURCE_STALL_MS reports `stalled`.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, SyntheticAudioSource, type AudioSignal } from './audio-synthetic.js';
 import { COMMON_SAMPLE_RATES, MAX_PCM_CHANNELS, PUSHED_AUDIO_BUFFER_MS, SOURCE_STALL_MS } from './constants.js';
 import { MediaParseError, MediaSourceError } from './errors.js';
 import { mapChannels, Resampler } from './resample.js';
-import { SourceEventHub, type SourceListener } from './source-events.js';
+import { openSourceFile, SourceEventHub, type SourceListener } from './source-events.js';
 import { parseWavFmt, type WavFormat } from './wav.js';
 
 export interface AudioSourceStats {
@@ -301,7 +301,7 @@ export class WavFileSource extends BufferedAudioSource implements AudioSource {
 
   /** Finds and checks "fmt " and "data" by reading chunk headers only. */
   private static readHeader(path: string): { fd: number; format: WavFormat; dataStart: number; dataEnd: number; truncated: boolean } {
-    const fd = WavFileSource.open(path);
+    const fd = openSourceFile(path);
     try {
       const size = fstatSync(fd).size;
       const head = Buffer.alloc(12);
@@ -332,14 +332,6 @@ export class WavFileSource extends BufferedAudioSource implements AudioSource {
     } catch (error) {
       closeSync(fd);
       throw error;
-    }
-  }
-
-  private static open(path: string): number {
-    try {
-      return openSync(path, 'r');
-    } catch (error) {
-      throw new MediaSourceError('io', `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path);
     }
   }
 

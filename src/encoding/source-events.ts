@@ -1,5 +1,6 @@
-/** What media sources report while they run: a small listener list, no Node EventEmitter. */
-import type { MediaSourceError } from './errors.js';
+/** What media sources report while they run (a small listener list, no Node EventEmitter), and opening their files. */
+import { openSync } from 'node:fs';
+import { MediaSourceError } from './errors.js';
 
 export type SourceEventKind =
   /** No new frame or sample for SOURCE_STALL_MS; the last picture is repeated, silence is sent. */
@@ -37,5 +38,14 @@ export class SourceEventHub {
   emit(kind: SourceEventKind, error?: MediaSourceError): void {
     const event: SourceEvent = { kind, source: this.describe(), ...(error ? { error } : {}) };
     for (const l of [...this.listeners]) l(event);
+  }
+}
+
+/** Opens a source file for reading; MediaSourceError `io` naming the path and the system's code when it cannot. */
+export function openSourceFile(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw new MediaSourceError('io', `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path);
   }
 }

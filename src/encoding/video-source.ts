@@ -17,12 +17,12 @@
  * `outOfOrder`); one due more than PUSHED_RESYNC_MS early or late re-anchors the mapping
  * (counted `resyncs`). Frames are scaled (bilinear) to each reader's size when it differs.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { PUSHED_QUEUE_MAX, PUSHED_RESYNC_MS, SOURCE_STALL_MS, Y4M_MAX_LINE } from './constants.js';
 import { MediaSourceError } from './errors.js';
 import { createI420Frame, type I420Frame } from './frame.js';
 import { scaleI420, toI420, type PixelBuffer } from './pixels.js';
-import { SourceEventHub, type SourceListener } from './source-events.js';
+import { openSourceFile, SourceEventHub, type SourceListener } from './source-events.js';
 import { SyntheticSource, type SyntheticPattern } from './synthetic.js';
 import { parseY4mHeader, type Y4mHeader } from './y4m.js';
 
@@ -350,11 +350,7 @@ export class Y4mFileSource extends SharedFrameSource implements VideoSource {
     super();
     this.loop = options.loop ?? false;
     this.now = options.now ?? (() => performance.now());
-    try {
-      this.fd = openSync(path, 'r');
-    } catch (error) {
-      throw new MediaSourceError('io', `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path);
-    }
+    this.fd = openSourceFile(path);
     try {
       const head = Buffer.alloc(Y4M_MAX_LINE);
       const n = readSync(this.fd, head, 0, head.length, 0);
