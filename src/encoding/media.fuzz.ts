@@ -87,6 +87,8 @@ export const targets: FuzzTarget[] = [
       return n;
     },
     isExpectedError: isSourceError,
+    // Each case writes and reads a file.
+    maxCaseMs: 1000,
   },
   {
     name: 'encoding.wav-file',
@@ -99,6 +101,7 @@ export const targets: FuzzTarget[] = [
       return n;
     },
     isExpectedError: isSourceError,
+    maxCaseMs: 1000,
   },
   {
     name: 'encoding.pushed-frame',

@@ -409,6 +409,11 @@ export class Y4mFileSource extends SharedFrameSource implements VideoSource {
       return this.atEnd();
     }
     const planes = this.pos + nl + 1;
+    // The file must hold the whole frame before any buffer is allocated for it.
+    if (planes + this.frameBytes > fstatSync(fd).size) {
+      this.hub.emit('error', new MediaSourceError('truncated', `frame needs ${this.frameBytes} bytes, the file has ${Math.max(0, fstatSync(fd).size - planes)}`, `byte ${planes}`));
+      return this.atEnd();
+    }
     const f = skip ? undefined : createI420Frame(this.width, this.height);
     if (f) {
       const buf = Buffer.alloc(this.frameBytes);
@@ -420,9 +425,6 @@ export class Y4mFileSource extends SharedFrameSource implements VideoSource {
       f.y.set(buf.subarray(0, f.y.length));
       f.u.set(buf.subarray(f.y.length, f.y.length + f.u.length));
       f.v.set(buf.subarray(f.y.length + f.u.length));
-    } else if (planes + this.frameBytes > fstatSync(fd).size) {
-      this.hub.emit('error', new MediaSourceError('truncated', `frame needs ${this.frameBytes} bytes`, `byte ${planes}`));
-      return this.atEnd();
     }
     this.pos = planes + this.frameBytes;
     this.index++;
