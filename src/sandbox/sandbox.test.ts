@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pipeline, PipelineError, sink, source, type AudioFrame, type Frame } from '../pipeline/index.js';
-import { assemble } from './__fixtures__/wat.js';
+import { assemble, compileAssemblyScript } from './__fixtures__/wat.js';
 import { checkModule, SandboxError, WasmNode, WasmSandbox, readModuleInfo } from './index.js';
 
 const EXAMPLES = new URL('./examples/', import.meta.url);
@@ -70,6 +70,23 @@ describe('WasmNode example (WAT)', () => {
       for (let i = 0; i < 960; i += 97) expect(o.samples[i]).toBe(Math.fround(input[f]!.samples[i]! * 0.5));
     }
   }, 30_000);
+
+  it('the AssemblyScript clamp node: the committed clamp.wasm is what asc compiles, and it clamps samples to 0.25 in a pipeline', async () => {
+    const committed = new Uint8Array(readFileSync(new URL('clamp.wasm', EXAMPLES)));
+    const fresh = await compileAssemblyScript(readFileSync(new URL('clamp.as', EXAMPLES), 'utf8'));
+    expect(Buffer.from(fresh).equals(Buffer.from(committed))).toBe(true);
+    const input = tone(480, 3);
+    const got: AudioFrame[] = [];
+    await new Pipeline('as')
+      .add(source('src', input, ['audio']))
+      .add(new WasmNode('clamp', { module: committed }))
+      .add(sink('out', (f) => void got.push(f as AudioFrame)))
+      .run({ timeoutMs: 30_000 });
+    expect(got).toHaveLength(3);
+    for (let f = 0; f < 3; f++) {
+      for (let i = 0; i < 480; i++) expect(got[f]!.samples[i]).toBe(Math.fround(Math.max(-0.25, Math.min(0.25, input[f]!.samples[i]!))));
+    }
+  }, 60_000);
 
   it('grants clocks, random and a log that reaches the pipeline log with the node id', async () => {
     const bytes = await abi(
