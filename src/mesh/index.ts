@@ -5,7 +5,8 @@
  * bind each DTLS fingerprint to its agent; `RelayNode` forwards signed messages through a few
  * neighbours with de-duplication by (sender, sequence). See docs/mesh.md.
  */
-export { MeshAgent, type MeshAgentOptions, type MeshDraft, type MeshStats, type IFMessageHandler, type Rejection } from './agent.js';
+export { MeshAgent, type MeshAgentOptions } from './agent.js';
+export { MeshAgentCore, type MeshCoreOptions, type MeshCrypto, type MeshDraft, type MeshStats, type IFMessageHandler, type Rejection } from './core.js';
 export { bindingTransport, type BindingTransport, type Description, type NegotiatedDescriptions } from './binding-transport.js';
 export { Roster, peerIdOf, agentIdOfPeer } from './roster.js';
 export { MeshError } from './errors.js';

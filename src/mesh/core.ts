@@ -1,0 +1,342 @@
+/**
+ * MeshAgentCore: a swarm agent (src/swarm) whose every message is a signed IFMessage v2.1
+ * envelope (src/envelope) and whose every received message is verified against the key this
+ * agent already holds for the sender (its Roster), never the key the message carries.
+ *
+ * - `sendIFMessage(draft)` seals the draft with the agent's identity (RFC 8032 Ed25519 over
+ *   RFC 8785 canonical JSON) and sends it over the data channel to its receiver, or to every
+ *   bound peer when the receiver is `if://agent/*`.
+ * - `onIFMessage(handler)` is called only with envelopes that passed the EnvelopeVerifier
+ *   (pinned key, signature, TTL, replay window and nonce cache, schema, size) and that came
+ *   on the data channel of the agent that signed them. Every refusal is counted by reason.
+ * - Session binding: as soon as a channel opens, each side sends a signed binding of the
+ *   description it sent (its DTLS fingerprint, RFC 8122 section 5) and checks the peer's
+ *   against the description it applied (see binding-transport.ts). Until the peer's binding
+ *   verified, its messages are held (MAX_PENDING_PER_PEER); after a failed binding, nothing
+ *   from that peer is delivered (`unbound-peer`).
+ * - The agent joins the signaling room with its identity, so a server with an Ed25519 roster
+ *   (the same keys) checks the challenge (docs/signaling.md, Admission).
+ */
+import { EnvelopeComposer, parseJson, type EnvelopeDraft, type IFMessage, type IFScope, type Signer } from '../envelope/index.js';
+import type { SdpBinding } from '../envelope/index.js';
+import type { PeerTransport, SwarmAgentCore, SwarmPayload } from '../swarm/index.js';
+import { bindingTransport, type BindingTransport, type Description } from './binding-transport.js';
+import {
+  BINDING_FAILURE_CODES,
+  BROADCAST_RECEIVER,
+  DEFAULT_CONVERSATION_ID,
+  DEFAULT_SCOPE,
+  MAX_MESH_ENVELOPE_BYTES,
+  MAX_PENDING_PER_PEER,
+  REJECTION_CODES,
+  WIRE_BINDING,
+  WIRE_IFMESSAGE,
+  type BindingFailureCode,
+  type RejectionCode,
+} from './constants.js';
+import { MeshError } from './errors.js';
+import { agentIdOfPeer, peerIdOf, Roster } from './roster.js';
+
+/** What `sendIFMessage` takes: a draft whose conversation and scope default to the agent's. */
+export type MeshDraft = Omit<EnvelopeDraft, 'conversation_id' | 'scope'> & { conversation_id?: string; scope?: IFScope };
+
+/**
+ * How envelopes and bindings are checked: the EnvelopeVerifier in Node (agent.ts), WebCrypto
+ * in a page (web.ts). Refusals throw an error with a stable `code` (EnvelopeError,
+ * SdpBindingError).
+ */
+export interface MeshCrypto {
+  /** Verify a parsed envelope against the pinned key of its sender; the verified envelope. */
+  verify(value: object): IFMessage | Promise<IFMessage>;
+  /** The binding of our own description (fingerprints and SHA-256). */
+  bindingOf(description: Description): SdpBinding | Promise<SdpBinding>;
+  /** Verify a peer's binding envelope against the description we applied for it. */
+  verifyBinding(remote: Description, value: object): unknown;
+}
+
+export interface MeshCoreOptions {
+  /** The agent's Ed25519 identity (NodeIdentity, WebIdentity; any Signer). Its agent id names it in the room. */
+  identity: Signer;
+  /** Keys of the room's members, or a Roster. Messages from agents not on it are `unknown-sender`. */
+  roster: Roster;
+  /** The transport the swarm would use; wrapped to record descriptions. */
+  transport: PeerTransport;
+  /** Makes the swarm agent on the wrapped transport, with the peer id given. */
+  swarm: (transport: PeerTransport, peerId: string) => SwarmAgentCore;
+  crypto: MeshCrypto;
+  /** Check each peer's signed session description against the one applied (default true). */
+  bindSessions?: boolean;
+  /** Defaults for drafts. */
+  conversationId?: string;
+  scope?: IFScope;
+}
+
+export type IFMessageHandler = (envelope: IFMessage, from: string) => void;
+export interface Rejection {
+  /** The swarm peer id of the channel it came on. */
+  from: string;
+  reason: RejectionCode;
+  detail: string;
+}
+
+export interface MeshStats {
+  agentId: string;
+  sent: number;
+  accepted: number;
+  rejected: { total: number; byReason: Record<RejectionCode, number> };
+  bindings: { verified: number; failed: number; byReason: Partial<Record<BindingFailureCode, number>> };
+  /** Signing and verifying work, for rates: calls and total milliseconds. */
+  signing: { count: number; ms: number };
+  verifying: { count: number; ms: number };
+}
+
+type BindingState = { state: 'pending'; generation: number; queue: Array<{ payload: SwarmPayload }> } | { state: 'bound' | 'failed'; generation: number; reason?: BindingFailureCode };
+
+const byteLength = (s: string): number => (s.length * 3 <= MAX_MESH_ENVELOPE_BYTES ? s.length : new TextEncoder().encode(s).length);
+
+export class MeshAgentCore {
+  readonly swarm: SwarmAgentCore;
+  readonly roster: Roster;
+  readonly #identity: Signer;
+  readonly #composer: EnvelopeComposer<Uint8Array | Promise<Uint8Array>>;
+  readonly #crypto: MeshCrypto;
+  /** Per peer: the verification in flight, so asynchronous checks deliver in arrival order. */
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #transport: BindingTransport;
+  readonly #bind: boolean;
+  readonly #conversation: string;
+  readonly #scope: IFScope;
+  readonly #handlers = new Set<IFMessageHandler>();
+  readonly #rejectionHandlers = new Set<(r: Rejection) => void>();
+  readonly #bindings = new Map<string, BindingState>();
+  /** Our own binding to each peer, sent before anything else on that channel. */
+  readonly #ourBinding = new Map<string, Promise<void>>();
+  readonly #byReason = Object.fromEntries(REJECTION_CODES.map((c) => [c, 0])) as Record<RejectionCode, number>;
+  readonly #bindingFailures: Partial<Record<BindingFailureCode, number>> = {};
+  #sent = 0;
+  #accepted = 0;
+  #bound = 0;
+  #failed = 0;
+  readonly #signing = { count: 0, ms: 0 };
+  readonly #verifying = { count: 0, ms: 0 };
+
+  constructor(options: MeshCoreOptions) {
+    if (!options?.identity?.agentId) throw new MeshError('bad-option', 'identity is required');
+    const { identity, roster, bindSessions, conversationId, scope, transport } = options;
+    this.#identity = identity;
+    this.roster = roster;
+    this.#crypto = options.crypto;
+    this.#bind = bindSessions ?? true;
+    this.#conversation = conversationId ?? DEFAULT_CONVERSATION_ID;
+    this.#scope = scope ?? { ...DEFAULT_SCOPE };
+    this.#composer = new EnvelopeComposer(identity);
+    this.#transport = bindingTransport(transport, (peerId, generation) => {
+      const old = this.#bindings.get(peerId);
+      this.#bindings.set(peerId, { state: 'pending', generation, queue: old?.state === 'pending' ? old.queue : [] });
+      this.#ourBinding.delete(peerId);
+    });
+    this.swarm = options.swarm(this.#transport, peerIdOf(identity.agentId));
+    this.swarm.on('peer-connected', ({ peerId }) => {
+      if (this.#bind) this.#ourBinding.set(peerId, this.#sendBinding(peerId));
+    });
+    this.swarm.registerMessageHandler(WIRE_IFMESSAGE, (payload, from) => this.#onEnvelope(payload, from));
+    this.swarm.registerMessageHandler(WIRE_BINDING, (payload, from) => void this.#onBinding(payload, from));
+  }
+
+  get agentId(): string {
+    return this.#identity.agentId;
+  }
+
+  /** The swarm peer id (the agent id without `if://agent/`). */
+  get peerId(): string {
+    return peerIdOf(this.#identity.agentId);
+  }
+
+  /** Joins the room with the identity (Ed25519 challenge) and connects to every member. */
+  async initialize(): Promise<void> {
+    await this.swarm.initialize();
+  }
+
+  /** Agent ids whose channel is open and (with bindSessions) whose session binding verified. */
+  boundPeers(): string[] {
+    return this.swarm
+      .connectedPeers()
+      .filter((p) => !this.#bind || this.#bindings.get(p)?.state === 'bound')
+      .map(agentIdOfPeer);
+  }
+
+  /** Resolves when `n` peers are bound (channel open, binding verified). */
+  waitForBoundPeers(n: number, timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.boundPeers().length >= n) return resolve();
+        if (Date.now() > end) return reject(new MeshError('not-connected', `${this.boundPeers().length} of ${n} peers bound after ${timeoutMs} ms`));
+        setTimeout(check, 20);
+      };
+      check();
+    });
+  }
+
+  /**
+   * Signs `message` with the agent's identity and sends it to its receiver (one agent), or to
+   * every bound peer when the receiver is `if://agent/*`. Resolves with the signed envelope
+   * once it is handed to the data channel(s). MeshError `not-connected` when the receiver has
+   * no open channel.
+   */
+  async sendIFMessage(message: MeshDraft): Promise<IFMessage> {
+    const draft: EnvelopeDraft = { conversation_id: this.#conversation, scope: this.#scope, ...message } as EnvelopeDraft;
+    const targets = draft.receiver === BROADCAST_RECEIVER ? this.swarm.connectedPeers() : [peerIdOf(draft.receiver)];
+    if (draft.receiver !== BROADCAST_RECEIVER && !this.swarm.connectedPeers().includes(targets[0]!)) throw new MeshError('not-connected', draft.receiver);
+    const t0 = performance.now();
+    let envelope: IFMessage;
+    try {
+      envelope = await this.#composer.seal(draft);
+    } catch (error) {
+      throw new MeshError('bad-message', error instanceof Error ? error.message : String(error), { cause: error });
+    }
+    this.#signing.count++;
+    this.#signing.ms += performance.now() - t0;
+    const text = JSON.stringify(envelope);
+    if (byteLength(text) > MAX_MESH_ENVELOPE_BYTES) throw new MeshError('bad-message', `envelope larger than ${MAX_MESH_ENVELOPE_BYTES} bytes`);
+    let delivered = 0;
+    for (const peerId of targets) {
+      const ours = this.#ourBinding.get(peerId);
+      if (ours) await ours;
+      if (this.swarm.sendToPeer(peerId, { type: WIRE_IFMESSAGE, envelope: text })) delivered++;
+    }
+    if (draft.receiver !== BROADCAST_RECEIVER && delivered === 0) throw new MeshError('not-connected', draft.receiver);
+    this.#sent += delivered;
+    return envelope;
+  }
+
+  /** Calls `handler(envelope, fromAgentId)` with every verified envelope; returns an unsubscribe function. */
+  onIFMessage(handler: IFMessageHandler): () => void {
+    this.#handlers.add(handler);
+    return () => void this.#handlers.delete(handler);
+  }
+
+  /** Calls `handler` with every refused message (reason and detail). */
+  onRejected(handler: (rejection: Rejection) => void): () => void {
+    this.#rejectionHandlers.add(handler);
+    return () => void this.#rejectionHandlers.delete(handler);
+  }
+
+  getStats(): MeshStats {
+    const total = Object.values(this.#byReason).reduce((a, b) => a + b, 0);
+    return {
+      agentId: this.agentId,
+      sent: this.#sent,
+      accepted: this.#accepted,
+      rejected: { total, byReason: { ...this.#byReason } },
+      bindings: { verified: this.#bound, failed: this.#failed, byReason: { ...this.#bindingFailures } },
+      signing: { ...this.#signing },
+      verifying: { ...this.#verifying },
+    };
+  }
+
+  async disconnect(): Promise<void> {
+    await this.swarm.disconnect();
+  }
+
+  // ---- inbound ----
+
+  #reject(from: string, reason: RejectionCode, detail = ''): void {
+    this.#byReason[reason]++;
+    for (const h of this.#rejectionHandlers) h({ from, reason, detail });
+  }
+
+  #onEnvelope(payload: SwarmPayload, from: string): void {
+    if (this.#bind) {
+      const b = this.#bindings.get(from);
+      if (!b || b.state === 'failed') return this.#reject(from, 'unbound-peer', b?.reason ?? 'no connection');
+      if (b.state === 'pending') {
+        if (b.queue.length >= MAX_PENDING_PER_PEER) return this.#reject(from, 'pending-overflow');
+        b.queue.push({ payload });
+        return;
+      }
+    }
+    this.#deliver(payload, from);
+  }
+
+  #deliver(payload: SwarmPayload, from: string): void {
+    const text = payload.envelope;
+    if (typeof text !== 'string') return this.#reject(from, 'bad-wire', 'envelope is not a string');
+    if (byteLength(text) > MAX_MESH_ENVELOPE_BYTES) return this.#reject(from, 'too-large');
+    const t0 = performance.now();
+    const done = () => {
+      this.#verifying.count++;
+      this.#verifying.ms += performance.now() - t0;
+    };
+    let verified: IFMessage | Promise<IFMessage>;
+    try {
+      const value = parseJson(text);
+      // A message signed by another agent never counts on this channel, and never reaches the
+      // verifier: otherwise a peer could burn another agent's sequence numbers and nonces.
+      const sender = value !== null && typeof value === 'object' ? (value as { sender?: unknown }).sender : undefined;
+      if (typeof sender === 'string' && sender !== agentIdOfPeer(from)) return this.#reject(from, 'wrong-channel', sender.slice(0, 64));
+      verified = this.#crypto.verify(value as object);
+    } catch (error) {
+      done();
+      return this.#refused(from, error);
+    }
+    const accept = (envelope: IFMessage) => {
+      done();
+      this.#accepted++;
+      for (const h of this.#handlers) h(envelope, envelope.sender);
+    };
+    if (!(verified instanceof Promise)) return accept(verified);
+    // WebCrypto verifies asynchronously: chain per peer so messages are delivered in order.
+    const chain = (this.#chains.get(from) ?? Promise.resolve()).then(() => verified.then(accept, (error: unknown) => (done(), this.#refused(from, error))));
+    this.#chains.set(from, chain);
+  }
+
+  /** A refusal with a stable code is counted; anything else is a bug and is thrown. */
+  #refused(from: string, error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && (REJECTION_CODES as readonly string[]).includes(code)) return this.#reject(from, code as RejectionCode, (error as Error).message);
+    throw error;
+  }
+
+  async #sendBinding(peerId: string): Promise<void> {
+    const local = this.#transport.descriptions(peerId)?.local;
+    if (!local) return this.#bindingFailed(peerId, 'no-description');
+    const binding = await this.#composer.seal({
+      performative: 'inform',
+      receiver: agentIdOfPeer(peerId),
+      conversation_id: this.#conversation,
+      scope: this.#scope,
+      content: { sdp_binding: { ...(await this.#crypto.bindingOf(local)) } },
+    });
+    this.swarm.sendToPeer(peerId, { type: WIRE_BINDING, binding: JSON.stringify(binding) });
+  }
+
+  async #onBinding(payload: SwarmPayload, from: string): Promise<void> {
+    const b = this.#bindings.get(from);
+    if (!b || b.state !== 'pending') return;
+    const remote = this.#transport.descriptions(from)?.remote;
+    try {
+      if (typeof payload.binding !== 'string' || byteLength(payload.binding) > MAX_MESH_ENVELOPE_BYTES) throw Object.assign(new Error('bad binding'), { code: 'bad-wire' });
+      if (!remote) return this.#bindingFailed(from, 'no-description');
+      const value = parseJson(payload.binding) as { sender?: unknown };
+      if (value?.sender !== agentIdOfPeer(from)) throw Object.assign(new Error('binding from another agent'), { code: 'sender-mismatch' });
+      await this.#crypto.verifyBinding(remote, value);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      return this.#bindingFailed(from, (BINDING_FAILURE_CODES as readonly unknown[]).includes(code) ? (code as BindingFailureCode) : 'bad-wire');
+    }
+    if (this.#bindings.get(from) !== b) return; // a new connection replaced this one meanwhile
+    this.#bound++;
+    this.#bindings.set(from, { state: 'bound', generation: b.generation });
+    for (const { payload: p } of b.queue) this.#deliver(p, from);
+  }
+
+  #bindingFailed(peerId: string, reason: BindingFailureCode): void {
+    const b = this.#bindings.get(peerId);
+    this.#failed++;
+    this.#bindingFailures[reason] = (this.#bindingFailures[reason] ?? 0) + 1;
+    if (b?.state === 'pending') for (const _ of b.queue) this.#reject(peerId, 'unbound-peer', reason);
+    this.#bindings.set(peerId, { state: 'failed', generation: b?.generation ?? 0, reason });
+  }
+}
+
