@@ -4,7 +4,7 @@
  * first), `report.html` and `junit.xml`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { launchChromium, type ChromiumSession } from './chromium.js';
 import type { ConformanceConfig } from './config.js';
@@ -92,6 +92,9 @@ function stdoutOutput(): ProgressOutput {
   };
 }
 
+/** Files scenarios hand to the run (ScenarioContext.artifact), keyed `<scenario>/<name>`; written beside report.json. */
+const artifacts = new Map<string, string>();
+
 async function runOne(s: Scenario, settings: { duration: number; thresholds: Record<string, number> }, progress: ProgressDisplay, env: { chromium: string | null; chromiumPath: string | null }): Promise<ScenarioReport> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -119,6 +122,10 @@ async function runOne(s: Scenario, settings: { duration: number; thresholds: Rec
     note: (text) => void notes.push(text),
     elapsed,
     defer: (fn) => void deferred.push(fn),
+    artifact: (name, text) => {
+      if (!/^[\w.-]{1,100}$/.test(name)) throw new Error(`artifact name ${JSON.stringify(name)}: letters, digits, . _ - only`);
+      artifacts.set(`${s.name}/${name}`, text);
+    },
   };
   let checks: Check[] = [];
   let error: string | undefined;
@@ -197,6 +204,11 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   writeFileSync(join(dir, 'report.html'), renderHtml(report));
   writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+  for (const [name, text] of artifacts) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  artifacts.clear();
   output.write(summaryText(report, dir));
   return { report, dir, exitCode: report.passed ? 0 : 1 };
 }

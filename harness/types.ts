@@ -50,6 +50,8 @@ export interface ScenarioContext {
   elapsed(): number;
   /** Registers a cleanup run after the scenario, even when it throws (last first). */
   defer(fn: () => unknown): void;
+  /** A file for the run's report folder, written as `<run folder>/<scenario>/<name>` with the reports. */
+  artifact?(name: string, text: string): void;
 }
 
 export interface ScenarioDefaults {

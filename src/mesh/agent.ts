@@ -19,6 +19,8 @@ export interface MeshAgentOptions extends Omit<NodeSwarmAgentOptions, 'peerId' |
 }
 
 export class MeshAgent extends MeshAgentCore {
+  /** The pinned keys (add to it when a member is admitted). */
+  declare readonly roster: Roster;
   /** The verifier every envelope and binding goes through (its stats count by code too). */
   readonly verifier: EnvelopeVerifier;
 

@@ -35,7 +35,7 @@ import {
   type RejectionCode,
 } from './constants.js';
 import { MeshError } from './errors.js';
-import { agentIdOfPeer, peerIdOf, Roster } from './roster.js';
+import { agentIdOfPeer, peerIdOf, type KeyRing } from './ids.js';
 
 /** What `sendIFMessage` takes: a draft whose conversation and scope default to the agent's. */
 export type MeshDraft = Omit<EnvelopeDraft, 'conversation_id' | 'scope'> & { conversation_id?: string; scope?: IFScope };
@@ -58,7 +58,7 @@ export interface MeshCoreOptions {
   /** The agent's Ed25519 identity (NodeIdentity, WebIdentity; any Signer). Its agent id names it in the room. */
   identity: Signer;
   /** Keys of the room's members, or a Roster. Messages from agents not on it are `unknown-sender`. */
-  roster: Roster;
+  roster: KeyRing;
   /** The transport the swarm would use; wrapped to record descriptions. */
   transport: PeerTransport;
   /** Makes the swarm agent on the wrapped transport, with the peer id given. */
@@ -96,7 +96,7 @@ const byteLength = (s: string): number => (s.length * 3 <= MAX_MESH_ENVELOPE_BYT
 
 export class MeshAgentCore {
   readonly swarm: SwarmAgentCore;
-  readonly roster: Roster;
+  readonly roster: KeyRing;
   readonly #identity: Signer;
   readonly #composer: EnvelopeComposer<Uint8Array | Promise<Uint8Array>>;
   readonly #crypto: MeshCrypto;

@@ -4,25 +4,14 @@
  * envelope carries (docs/envelope.md). The same keys form the signaling room's Ed25519 roster
  * (src/signaling, `auth.rooms[room].keys`), so the server admits exactly these agents.
  *
- * Swarm peer ids are the agent ids without `if://agent/` (26 base32 characters, RFC 4648
- * section 6), so the data channel a message arrives on names the agent it must come from.
+ * Swarm peer ids are the agent ids without `if://agent/` (ids.ts).
  */
 import { agentIdOf, formatPublicKey, parsePublicKey, toBase64 } from '../envelope/index.js';
-import { AGENT_PREFIX } from './constants.js';
-import { MeshError } from './errors.js';
 
-/** The swarm peer id of an agent id: the 26 base32 characters after `if://agent/`. */
-export function peerIdOf(agentId: string): string {
-  if (!agentId.startsWith(AGENT_PREFIX)) throw new MeshError('bad-option', `not an agent id: ${agentId.slice(0, 64)}`);
-  return agentId.slice(AGENT_PREFIX.length);
-}
+import type { KeyRing } from './ids.js';
+export { peerIdOf, agentIdOfPeer } from './ids.js';
 
-/** The agent id of a swarm peer id. */
-export function agentIdOfPeer(peerId: string): string {
-  return AGENT_PREFIX + peerId;
-}
-
-export class Roster {
+export class Roster implements KeyRing {
   readonly #keys = new Map<string, Uint8Array>();
 
   constructor(keys: Iterable<Uint8Array | string> = []) {
