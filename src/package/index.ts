@@ -12,5 +12,6 @@ export { loadPrivateKey, loadPublicKey, keyIdOf, type SigningKey } from './keys.
 export { pae, signEnvelope, verifyEnvelope, parseEnvelope, signatureStatement, type DsseEnvelope, type Statement } from './dsse.js';
 export { parsePolicy, loadPolicy, trustedKeys, scopeMatches, type TrustPolicy, type TrustEntry } from './policy.js';
 export { PackageCache, defaultCacheDir } from './cache.js';
+export { pipelineFromPackage, type PackagePipelineOptions } from './run.js';
 export { PackageError, type PackageErrorCode } from './errors.js';
 export { MEDIA_TYPES, PACKAGE_LIMITS, PACKAGE_DEFAULTS, EMPTY_DIGEST, ANNOTATIONS } from './constants.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack as tarPack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
+import { createNode } from '../pipeline/index.js';
 import { opensslKey, pipelineDir } from './__fixtures__/fixture.js';
 import {
   blobPath,
@@ -22,6 +23,7 @@ import {
   writeTar,
   defaultCacheDir,
   verifyLayoutFiles,
+  pipelineFromPackage,
   type OciIndex,
   type OciManifest,
 } from './index.js';
@@ -264,3 +266,15 @@ describe('trust policy and cache', () => {
 
 const verifyPackageFiles = (files: Map<string, Uint8Array>) => verifyLayoutFiles(files, { trustedKeys: trusted });
 
+
+describe('a verified package runs', () => {
+  it('runs a verified package: its WASM node in the sandbox halves a tone that the level node then measures 6 dB lower', async () => {
+    const pkg = await packPipeline(manifest, { key: signing });
+    const v = verifyPackage(pkg.bytes, { trustedKeys: trusted });
+    const p = pipelineFromPackage(v, { frameTimeMs: 1000 });
+    const events: Record<string, unknown>[] = [];
+    await p.run({ input: createNode('ToneSourceNode', 'in', { frequency: 440, amplitude: 0.5, duration_ms: 200 }), timeoutMs: 30_000, onOutput: (_id, f) => void (f.kind === 'data' && events.push(f.value as Record<string, unknown>)) });
+    expect(events.length).toBeGreaterThan(5);
+    for (const e of events) expect(e.peak_db as number).toBeCloseTo(-12.04, 1);
+  }, 60_000);
+});
