@@ -9,7 +9,7 @@ import { MAX_MESH_ENVELOPE_BYTES } from './constants.js';
 import { MeshAgentCore, type MeshCoreOptions } from './core.js';
 import { Roster } from './roster.js';
 
-export interface MeshAgentOptions extends Omit<NodeSwarmAgentOptions, 'peerId' | 'identity'>, Pick<MeshCoreOptions, 'bindSessions' | 'conversationId' | 'scope'> {
+export interface MeshAgentOptions extends Omit<NodeSwarmAgentOptions, 'peerId' | 'identity'>, Pick<MeshCoreOptions, 'bindSessions' | 'conversationId' | 'scope' | 'relay'> {
   /** The agent's Ed25519 identity (NodeIdentity, or any Signer). Its agent id names it in the room. */
   identity: Signer;
   /** Keys of the room's members (raw or `ed25519:<base64>`), or a Roster. Messages from agents not on it are `unknown-sender`. */
@@ -25,7 +25,7 @@ export class MeshAgent extends MeshAgentCore {
   readonly verifier: EnvelopeVerifier;
 
   constructor(options: MeshAgentOptions) {
-    const { identity, roster: keys, bindSessions, conversationId, scope, verifier: verifierOptions, transport, ...swarmOptions } = options;
+    const { identity, roster: keys, bindSessions, conversationId, scope, relay, verifier: verifierOptions, transport, ...swarmOptions } = options;
     const roster = keys instanceof Roster ? keys : new Roster(keys);
     const verifier = new EnvelopeVerifier({
       ...verifierOptions,
@@ -46,6 +46,7 @@ export class MeshAgent extends MeshAgentCore {
       ...(bindSessions !== undefined ? { bindSessions } : {}),
       ...(conversationId !== undefined ? { conversationId } : {}),
       ...(scope !== undefined ? { scope } : {}),
+      ...(relay !== undefined ? { relay } : {}),
     });
     this.verifier = verifier;
   }

@@ -31,11 +31,14 @@ import {
   REJECTION_CODES,
   WIRE_BINDING,
   WIRE_IFMESSAGE,
+  WIRE_RELAY,
+  DEFAULT_RELAY_DEGREE,
   type BindingFailureCode,
   type RejectionCode,
 } from './constants.js';
 import { MeshError } from './errors.js';
 import { agentIdOfPeer, peerIdOf, type KeyRing } from './ids.js';
+import { relayNeighbours, RelayRouter } from './relay.js';
 
 /** What `sendIFMessage` takes: a draft whose conversation and scope default to the agent's. */
 export type MeshDraft = Omit<EnvelopeDraft, 'conversation_id' | 'scope'> & { conversation_id?: string; scope?: IFScope };
@@ -69,6 +72,8 @@ export interface MeshCoreOptions {
   /** Defaults for drafts. */
   conversationId?: string;
   scope?: IFScope;
+  /** Relay mode (relay.ts): neighbours per agent (default 4) and hop limit (default 16). */
+  relay?: { degree?: number; maxHops?: number };
 }
 
 export type IFMessageHandler = (envelope: IFMessage, from: string) => void;
@@ -88,6 +93,8 @@ export interface MeshStats {
   /** Signing and verifying work, for rates: calls and total milliseconds. */
   signing: { count: number; ms: number };
   verifying: { count: number; ms: number };
+  /** Relay mode: copies forwarded and duplicates dropped. */
+  relay: { forwarded: number; duplicates: number };
 }
 
 type BindingState = { state: 'pending'; generation: number; queue: Array<{ payload: SwarmPayload }> } | { state: 'bound' | 'failed'; generation: number; reason?: BindingFailureCode };
@@ -113,6 +120,8 @@ export class MeshAgentCore {
   readonly #ourBinding = new Map<string, Promise<void>>();
   readonly #byReason = Object.fromEntries(REJECTION_CODES.map((c) => [c, 0])) as Record<RejectionCode, number>;
   readonly #bindingFailures: Partial<Record<BindingFailureCode, number>> = {};
+  readonly #router: RelayRouter;
+  readonly #relayDegree: number;
   #sent = 0;
   #accepted = 0;
   #bound = 0;
@@ -127,6 +136,8 @@ export class MeshAgentCore {
     this.roster = roster;
     this.#crypto = options.crypto;
     this.#bind = bindSessions ?? true;
+    this.#relayDegree = options.relay?.degree ?? DEFAULT_RELAY_DEGREE;
+    this.#router = new RelayRouter(options.relay?.maxHops !== undefined ? { maxHops: options.relay.maxHops } : {});
     this.#conversation = conversationId ?? DEFAULT_CONVERSATION_ID;
     this.#scope = scope ?? { ...DEFAULT_SCOPE };
     this.#composer = new EnvelopeComposer(identity);
@@ -140,6 +151,7 @@ export class MeshAgentCore {
       if (this.#bind) this.#ourBinding.set(peerId, this.#sendBinding(peerId));
     });
     this.swarm.registerMessageHandler(WIRE_IFMESSAGE, (payload, from) => this.#onEnvelope(payload, from));
+    this.swarm.registerMessageHandler(WIRE_RELAY, (payload, from) => this.#onEnvelope(payload, from));
     this.swarm.registerMessageHandler(WIRE_BINDING, (payload, from) => void this.#onBinding(payload, from));
   }
 
@@ -188,17 +200,8 @@ export class MeshAgentCore {
     const draft: EnvelopeDraft = { conversation_id: this.#conversation, scope: this.#scope, ...message } as EnvelopeDraft;
     const targets = draft.receiver === BROADCAST_RECEIVER ? this.swarm.connectedPeers() : [peerIdOf(draft.receiver)];
     if (draft.receiver !== BROADCAST_RECEIVER && !this.swarm.connectedPeers().includes(targets[0]!)) throw new MeshError('not-connected', draft.receiver);
-    const t0 = performance.now();
-    let envelope: IFMessage;
-    try {
-      envelope = await this.#composer.seal(draft);
-    } catch (error) {
-      throw new MeshError('bad-message', error instanceof Error ? error.message : String(error), { cause: error });
-    }
-    this.#signing.count++;
-    this.#signing.ms += performance.now() - t0;
+    const envelope = await this.#seal(draft);
     const text = JSON.stringify(envelope);
-    if (byteLength(text) > MAX_MESH_ENVELOPE_BYTES) throw new MeshError('bad-message', `envelope larger than ${MAX_MESH_ENVELOPE_BYTES} bytes`);
     let delivered = 0;
     for (const peerId of targets) {
       const ours = this.#ourBinding.get(peerId);
@@ -208,6 +211,50 @@ export class MeshAgentCore {
     if (draft.receiver !== BROADCAST_RECEIVER && delivered === 0) throw new MeshError('not-connected', draft.receiver);
     this.#sent += delivered;
     return envelope;
+  }
+
+  /**
+   * Relay mode: signs a message to all (`receiver` must be `if://agent/*`) and sends it only
+   * to this agent's relay neighbours (relay.ts), which forward it on; every agent delivers it
+   * once, de-duplicated by (sender, sequence). Resolves with the signed envelope.
+   */
+  async relayIFMessage(message: MeshDraft): Promise<IFMessage> {
+    if (message.receiver !== BROADCAST_RECEIVER) throw new MeshError('bad-message', `relayed messages go to ${BROADCAST_RECEIVER}`);
+    const draft: EnvelopeDraft = { conversation_id: this.#conversation, scope: this.#scope, ...message } as EnvelopeDraft;
+    const envelope = await this.#seal(draft);
+    const d = this.#router.accept(envelope.sender, envelope.sequence_num, 0, undefined, this.relayNeighbours());
+    this.#sent += await this.#forward(d.forward, JSON.stringify(envelope), d.hops);
+    return envelope;
+  }
+
+  /** The bound peers this agent relays to: ring neighbours and hashed long links among the bound peers (agent ids). */
+  relayNeighbours(): string[] {
+    return relayNeighbours(this.agentId, this.boundPeers(), this.#relayDegree);
+  }
+
+  async #seal(draft: EnvelopeDraft): Promise<IFMessage> {
+    const t0 = performance.now();
+    let envelope: IFMessage;
+    try {
+      envelope = await this.#composer.seal(draft);
+    } catch (error) {
+      throw new MeshError('bad-message', error instanceof Error ? error.message : String(error), { cause: error });
+    }
+    this.#signing.count++;
+    this.#signing.ms += performance.now() - t0;
+    if (byteLength(JSON.stringify(envelope)) > MAX_MESH_ENVELOPE_BYTES) throw new MeshError('bad-message', `envelope larger than ${MAX_MESH_ENVELOPE_BYTES} bytes`);
+    return envelope;
+  }
+
+  async #forward(agentIds: string[], text: string, hops: number): Promise<number> {
+    let sent = 0;
+    for (const id of agentIds) {
+      const peerId = peerIdOf(id);
+      const ours = this.#ourBinding.get(peerId);
+      if (ours) await ours;
+      if (this.swarm.sendToPeer(peerId, { type: WIRE_RELAY, envelope: text, hops })) sent++;
+    }
+    return sent;
   }
 
   /** Calls `handler(envelope, fromAgentId)` with every verified envelope; returns an unsubscribe function. */
@@ -232,6 +279,7 @@ export class MeshAgentCore {
       bindings: { verified: this.#bound, failed: this.#failed, byReason: { ...this.#bindingFailures } },
       signing: { ...this.#signing },
       verifying: { ...this.#verifying },
+      relay: { forwarded: this.#router.stats().forwarded, duplicates: this.#router.stats().duplicates },
     };
   }
 
@@ -261,7 +309,11 @@ export class MeshAgentCore {
 
   #deliver(payload: SwarmPayload, from: string): void {
     const text = payload.envelope;
+    const relayed = payload.type === WIRE_RELAY;
+    const hops = payload.hops;
     if (typeof text !== 'string') return this.#reject(from, 'bad-wire', 'envelope is not a string');
+    if (relayed && !(Number.isSafeInteger(hops) && (hops as number) >= 1)) return this.#reject(from, 'bad-wire', 'hops is not a whole number >= 1');
+    if (relayed && (hops as number) > this.#router.maxHops) return this.#reject(from, 'too-many-hops', String(hops));
     if (byteLength(text) > MAX_MESH_ENVELOPE_BYTES) return this.#reject(from, 'too-large');
     const t0 = performance.now();
     const done = () => {
@@ -274,7 +326,12 @@ export class MeshAgentCore {
       // A message signed by another agent never counts on this channel, and never reaches the
       // verifier: otherwise a peer could burn another agent's sequence numbers and nonces.
       const sender = value !== null && typeof value === 'object' ? (value as { sender?: unknown }).sender : undefined;
-      if (typeof sender === 'string' && sender !== agentIdOfPeer(from)) return this.#reject(from, 'wrong-channel', sender.slice(0, 64));
+      if (relayed) {
+        // Relayed: any roster member may be the sender (the signature says who). A copy
+        // already delivered is dropped before the (costly) verification.
+        const seq = (value as { sequence_num?: unknown }).sequence_num;
+        if (typeof sender === 'string' && typeof seq === 'number' && this.#router.seen(sender, seq)) return;
+      } else if (typeof sender === 'string' && sender !== agentIdOfPeer(from)) return this.#reject(from, 'wrong-channel', sender.slice(0, 64));
       verified = this.#crypto.verify(value as object);
     } catch (error) {
       done();
@@ -282,6 +339,11 @@ export class MeshAgentCore {
     }
     const accept = (envelope: IFMessage) => {
       done();
+      if (relayed) {
+        const d = this.#router.accept(envelope.sender, envelope.sequence_num, hops as number, agentIdOfPeer(from), this.relayNeighbours());
+        if (d.duplicate) return;
+        void this.#forward(d.forward.filter((id) => id !== envelope.sender), text, d.hops);
+      }
       this.#accepted++;
       for (const h of this.#handlers) h(envelope, envelope.sender);
     };

@@ -26,3 +26,6 @@ export {
   type MeshErrorCode,
 } from './constants.js';
 export { recordSignaling, agentNoteSigner, cosignedCheckpoint, verifyMeshWitness, type MeshWitnessReport } from './witness.js';
+export { RelayRouter, relayNeighbours, type RelayDecision, type RelayRouterOptions } from './relay.js';
+export { simulateRelay, type RelaySimulationOptions, type RelaySimulationResult } from './simulate.js';
+export { WIRE_RELAY, DEFAULT_RELAY_DEGREE, DEFAULT_MAX_HOPS } from './constants.js';

@@ -115,7 +115,7 @@ export class WebEnvelopeChecker {
   }
 }
 
-export interface WebMeshAgentOptions extends Omit<SwarmAgentOptions, 'transport' | 'peerId' | 'identity' | 'bindAddress'>, Pick<MeshCoreOptions, 'bindSessions' | 'conversationId' | 'scope'> {
+export interface WebMeshAgentOptions extends Omit<SwarmAgentOptions, 'transport' | 'peerId' | 'identity' | 'bindAddress'>, Pick<MeshCoreOptions, 'bindSessions' | 'conversationId' | 'scope' | 'relay'> {
   identity: AsyncSigner;
   /** Raw 32-byte public keys of the room's members. */
   roster: Uint8Array[];
@@ -127,7 +127,7 @@ export class WebMeshAgent extends MeshAgentCore {
   readonly checker: WebEnvelopeChecker;
 
   private constructor(options: WebMeshAgentOptions, ring: WebKeyRing) {
-    const { identity, roster: _keys, bindSessions, conversationId, scope, transport, ...swarmOptions } = options;
+    const { identity, roster: _keys, bindSessions, conversationId, scope, relay, transport, ...swarmOptions } = options;
     const checker = new WebEnvelopeChecker(ring, identity.agentId);
     super({
       identity,
@@ -138,6 +138,7 @@ export class WebMeshAgent extends MeshAgentCore {
       ...(bindSessions !== undefined ? { bindSessions } : {}),
       ...(conversationId !== undefined ? { conversationId } : {}),
       ...(scope !== undefined ? { scope } : {}),
+      ...(relay !== undefined ? { relay } : {}),
     });
     this.checker = checker;
   }
