@@ -30,6 +30,7 @@ interface ConformOptions {
   config?: string;
   runId?: string;
   list?: boolean;
+  browser: string;
 }
 
 export function registerConform(program: Command, io: ConformIo): void {
@@ -42,7 +43,13 @@ export function registerConform(program: Command, io: ConformIo): void {
     .option('-c, --config <file>', 'YAML file of per-scenario durations and thresholds')
     .option('--run-id <id>', 'name of the run folder (default: the UTC start time)')
     .option('--list', 'list the available scenarios and exit')
+    .option('--browser <name>', 'chromium or firefox (Debian firefox-esr over WebDriver BiDi; scenarios needing H.264 are reported unsupported when it lacks it)', 'chromium')
     .action(async (opts: ConformOptions) => {
+      if (opts.browser !== 'chromium' && opts.browser !== 'firefox') {
+        io.err(`spell conform: unknown browser '${opts.browser}'; use chromium or firefox\n`);
+        io.setExitCode(2);
+        return;
+      }
       // Loaded here so other commands do not load puppeteer and node-datachannel.
       const { SCENARIOS } = await import('../harness/scenarios/index.js');
       if (opts.list) {
@@ -91,6 +98,7 @@ export function registerConform(program: Command, io: ConformIo): void {
           configFile: opts.config ?? null,
           outDir: opts.out,
           runId: opts.runId,
+          browser: opts.browser,
           output: { write: io.out, isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns },
         });
         io.setExitCode(result.exitCode);

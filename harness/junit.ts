@@ -27,13 +27,17 @@ export function renderJunit(report: ConformanceReport): string {
   for (const s of report.scenarios) {
     const sFailures = s.checks.filter((c) => !c.pass).length;
     const sErrors = s.status === 'error' ? 1 : 0;
-    const tests = s.checks.length + sErrors;
+    const tests = s.checks.length + sErrors + (s.status === 'unsupported' ? 1 : 0);
     lines.push(`  <testsuite name="${xmlEscape(s.name)}" tests="${tests}" failures="${sFailures}" errors="${sErrors}" time="${s.elapsed.toFixed(3)}" timestamp="${xmlEscape(report.startedAt.replace(/\.\d+Z$/, ''))}">`);
     for (const c of s.checks) {
       const open = `    <testcase classname="conformance.${xmlEscape(s.name)}" name="${xmlEscape(c.name)}" time="0">`;
       const measured = `measured ${valueText(c.value, c.unit)}, required ${c.threshold}${c.detail ? `: ${c.detail}` : ''}`;
       if (c.pass) lines.push(`${open}<system-out>${xmlEscape(measured)}</system-out></testcase>`);
       else lines.push(`${open}<failure message="${xmlEscape(measured)}" type="threshold">${xmlEscape(measured)}</failure></testcase>`);
+    }
+    if (s.status === 'unsupported') {
+      const reason = s.notes.join('; ') || 'unsupported by the browser';
+      lines.push(`    <testcase classname="conformance.${xmlEscape(s.name)}" name="supported by the browser" time="0"><skipped message="${xmlEscape(reason)}"/></testcase>`);
     }
     if (s.status === 'error') {
       const message = s.error ?? 'scenario failed';

@@ -115,7 +115,7 @@ const STYLE = `body{font:14px system-ui,sans-serif;margin:2em;color:#222;max-wid
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
 tr.pass td:first-child{color:#176f2c;font-weight:bold}tr.fail td:first-child{color:#b00020;font-weight:bold}
-.badge{padding:.1em .5em;border-radius:.3em;color:#fff;font-size:.85em}.badge.pass{background:#176f2c}.badge.fail,.badge.error{background:#b00020}
+.badge{padding:.1em .5em;border-radius:.3em;color:#fff;font-size:.85em}.badge.pass{background:#176f2c}.badge.fail,.badge.error{background:#b00020}.badge.unsupported{background:#666}
 .meta,.env{color:#555}.error{background:#fdecee;padding:.6em;white-space:pre-wrap}
 .charts{display:flex;flex-wrap:wrap;gap:1em}.chart{border:1px solid #ddd;background:#fff}
 .chart .grid{stroke:#eee}.chart .axis{stroke:#999}.chart .line{fill:none;stroke:#1f5fbf;stroke-width:1.5}.chart .pt{fill:#1f5fbf}
@@ -124,7 +124,7 @@ tr.pass td:first-child{color:#176f2c;font-weight:bold}tr.fail td:first-child{col
 export function renderHtml(report: ConformanceReport): string {
   const env = report.environment;
   const summary = report.scenarios
-    .map((s) => `<tr class="${s.status === 'pass' ? 'pass' : 'fail'}"><td>${s.status.toUpperCase()}</td><td>${htmlEscape(s.name)}</td><td>${s.checks.filter((c) => c.pass).length}/${s.checks.length}</td><td>${s.elapsed.toFixed(1)} s</td></tr>`)
+    .map((s) => `<tr class="${s.status === 'pass' ? 'pass' : s.status === 'unsupported' ? 'unsupported' : 'fail'}"><td>${s.status.toUpperCase()}</td><td>${htmlEscape(s.name)}</td><td>${s.checks.filter((c) => c.pass).length}/${s.checks.length}</td><td>${s.elapsed.toFixed(1)} s</td></tr>`)
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { launchChromium, type ChromiumSession } from './chromium.js';
+import { launchFirefox, receivableVideoCodecs } from './firefox.js';
 import type { ConformanceConfig } from './config.js';
 import { DEFAULT_REPORTS_DIR, MESSAGES } from './constants.js';
 import { renderJunit } from './junit.js';
@@ -14,7 +15,7 @@ import { ProgressDisplay, type ProgressOutput } from './progress.js';
 import { renderHtml } from './report-html.js';
 import { loadSchema } from './schemas.js';
 import { SCENARIOS, scenarioNames } from './scenarios/index.js';
-import type { Check, ConformanceReport, Sample, Scenario, ScenarioContext, ScenarioReport, SeriesInfo } from './types.js';
+import type { BrowserName, Check, ConformanceReport, Sample, Scenario, ScenarioContext, ScenarioReport, SeriesInfo } from './types.js';
 
 export interface RunOptions {
   /** Scenario names, in run order; all available ones when empty. */
@@ -32,6 +33,8 @@ export interface RunOptions {
   output?: ProgressOutput;
   /** The scenario table (tests may pass their own); default SCENARIOS. */
   registry?: readonly Scenario[];
+  /** The browser the scenarios run in (default chromium). */
+  browser?: BrowserName;
 }
 
 export interface RunResult {
@@ -95,7 +98,15 @@ function stdoutOutput(): ProgressOutput {
 /** Files scenarios hand to the run (ScenarioContext.artifact), keyed `<scenario>/<name>`; written beside report.json. */
 const artifacts = new Map<string, string>();
 
-async function runOne(s: Scenario, settings: { duration: number; thresholds: Record<string, number> }, progress: ProgressDisplay, env: { chromium: string | null; chromiumPath: string | null }): Promise<ScenarioReport> {
+/** Why `session`'s browser cannot run scenario `s`, read from the browser; undefined when it can. */
+async function missingFeature(s: Scenario, session: ChromiumSession): Promise<string | undefined> {
+  if (!s.requires?.includes('h264')) return undefined;
+  const codecs = await receivableVideoCodecs(session);
+  if (codecs.some((c) => /^h264$/i.test(c))) return undefined;
+  return `${session.version}: RTCRtpReceiver and RTCRtpSender.getCapabilities('video') both list ${codecs.join(', ') || 'no codec'} and no H.264, which this scenario needs`;
+}
+
+async function runOne(s: Scenario, settings: { duration: number; thresholds: Record<string, number> }, progress: ProgressDisplay, env: { chromium: string | null; chromiumPath: string | null; browser: BrowserName }): Promise<ScenarioReport> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const samples: Sample[] = [];
@@ -107,7 +118,7 @@ async function runOne(s: Scenario, settings: { duration: number; thresholds: Rec
     duration: settings.duration,
     thresholds: settings.thresholds,
     chromium() {
-      session ??= launchChromium().then((c) => {
+      session ??= (env.browser === 'firefox' ? launchFirefox() : launchChromium()).then((c) => {
         env.chromium = c.version;
         env.chromiumPath = c.location.path;
         return c;
@@ -129,9 +140,12 @@ async function runOne(s: Scenario, settings: { duration: number; thresholds: Rec
   };
   let checks: Check[] = [];
   let error: string | undefined;
+  let unsupported: string | undefined;
   progress.update(s.name, 0, settings.duration, 'starting', {}, true);
   try {
-    checks = await s.run(ctx);
+    if (s.requires?.length) unsupported = await missingFeature(s, await ctx.chromium());
+    if (unsupported) notes.push(`unsupported in ${unsupported}`);
+    else checks = await s.run(ctx);
   } catch (e) {
     error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   } finally {
@@ -144,8 +158,8 @@ async function runOne(s: Scenario, settings: { duration: number; thresholds: Rec
     }
     if (session) await session.then((c) => c.close(), () => undefined);
   }
-  const status = error !== undefined ? 'error' : checks.length > 0 && checks.every((c) => c.pass) ? 'pass' : 'fail';
-  if (!error && checks.length === 0) notes.push('the scenario returned no checks, so it cannot pass');
+  const status = error !== undefined ? 'error' : unsupported !== undefined ? 'unsupported' : checks.length > 0 && checks.every((c) => c.pass) ? 'pass' : 'fail';
+  if (!error && !unsupported && checks.length === 0) notes.push('the scenario returned no checks, so it cannot pass');
   const report: ScenarioReport = {
     name: s.name,
     description: s.description,
@@ -160,7 +174,7 @@ async function runOne(s: Scenario, settings: { duration: number; thresholds: Rec
     ...(error !== undefined ? { error } : {}),
   };
   const failed = checks.filter((c) => !c.pass).map((c) => c.name);
-  progress.done(`${status.toUpperCase().padEnd(5)} ${s.name} (${report.elapsed.toFixed(1)} s)${error ? `: ${error}` : failed.length ? `: failed ${failed.join(', ')}` : ''}`);
+  progress.done(`${status.toUpperCase().padEnd(5)} ${s.name} (${report.elapsed.toFixed(1)} s)${error ? `: ${error}` : unsupported ? `: ${unsupported}` : failed.length ? `: failed ${failed.join(', ')}` : ''}`);
   return report;
 }
 
@@ -171,9 +185,11 @@ export function summaryText(report: ConformanceReport, dir: string): string {
     lines.push(`${s.name}: ${s.status.toUpperCase()}`);
     for (const c of s.checks) lines.push(`  ${c.pass ? 'ok  ' : 'FAIL'} ${c.name}: ${String(c.value)}${c.unit ? ` ${c.unit}` : ''} (${c.threshold})`);
     if (s.error) lines.push(`  error: ${s.error}`);
+    if (s.status === 'unsupported') for (const n of s.notes) lines.push(`  ${n}`);
   }
   const passed = report.scenarios.filter((s) => s.status === 'pass').length;
-  lines.push('', `${passed}/${report.scenarios.length} scenarios passed; reports in ${dir}/ (report.json, report.html, junit.xml)`, '');
+  const unsupported = report.scenarios.filter((s) => s.status === 'unsupported').length;
+  lines.push('', `${passed}/${report.scenarios.length} scenarios passed${unsupported ? `, ${unsupported} unsupported by the browser` : ''}; reports in ${dir}/ (report.json, report.html, junit.xml)`, '');
   return lines.join('\n');
 }
 
@@ -184,7 +200,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   const progress = new ProgressDisplay(output);
   const startedAt = new Date();
   const runId = options.runId ?? defaultRunId(startedAt);
-  const env = { chromium: null as string | null, chromiumPath: null as string | null };
+  const env = { chromium: null as string | null, chromiumPath: null as string | null, browser: options.browser ?? ('chromium' as BrowserName) };
   const results: ScenarioReport[] = [];
   for (const s of scenarios) results.push(await runOne(s, settingsFor(s, options.config, options.duration), progress, env));
   const report: ConformanceReport = {
@@ -192,7 +208,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
     runId,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    passed: results.length > 0 && results.every((r) => r.status === 'pass'),
+    passed: results.some((r) => r.status === 'pass') && results.every((r) => r.status === 'pass' || r.status === 'unsupported'),
     environment: { node: process.versions.node, platform: process.platform, arch: process.arch, ...env },
     config: options.configFile ?? null,
     scenarios: results,

@@ -67,9 +67,19 @@ export interface Scenario {
   /** What each threshold means, for docs and --list. */
   thresholdDocs: Record<string, string>;
   run(ctx: ScenarioContext): Promise<Check[]>;
+  /**
+   * What the browser must support for the scenario to run; the runner reads it from the
+   * browser (`h264`: an H.264 entry in RTCRtpReceiver.getCapabilities('video')) and reports
+   * the scenario `unsupported` with the reason when it is missing.
+   */
+  requires?: readonly BrowserFeature[];
 }
 
-export type ScenarioStatus = 'pass' | 'fail' | 'error';
+export type BrowserFeature = 'h264';
+export type BrowserName = 'chromium' | 'firefox';
+
+/** `unsupported`: not run, because the browser lacks what the scenario requires (the note says what). */
+export type ScenarioStatus = 'pass' | 'fail' | 'error' | 'unsupported';
 
 export interface ScenarioReport {
   name: string;
@@ -97,8 +107,10 @@ export interface ConformanceReport {
     node: string;
     platform: string;
     arch: string;
+    /** Version and path of the browser the scenarios ran in (Chromium's, or Firefox's with --browser firefox). */
     chromium: string | null;
     chromiumPath: string | null;
+    browser?: BrowserName;
   };
   config: string | null;
   scenarios: ScenarioReport[];

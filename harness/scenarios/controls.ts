@@ -146,6 +146,7 @@ const within = (value: number, target: number, tolerance: number) => Number.isFi
 
 export const controlsScenario: Scenario = {
   name: 'controls',
+  requires: ['h264'],
   description:
     'Three Chromium pages subscribed to one Streamer (1280x720, 30 fps, 2.5 Mbit/s, one shared encode): bitrate 2.5 -> 0.8 -> 2.5 Mbit/s, ' +
     '720p -> 360p -> 720p and 30 -> 15 -> 30 fps followed by every page in time; a subscriber removed and added back without disturbing ' +

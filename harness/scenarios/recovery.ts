@@ -107,6 +107,7 @@ async function observe(ctx: ScenarioContext, call: VideoCall, sender: VideoSende
 
 export const recoveryScenario: Scenario = {
   name: 'recovery',
+  requires: ['h264'],
   description:
     'A Streamer at 1280x720, 30 fps, 2.5 Mbit/s into Chromium with deliberate loss at our sender: a seeded 5 % of packets ' +
     '(Chromium NACKs, we retransmit; no freeze over 1 s, packetsLost back to ~0, ~30 fps), then one frame lost beyond repair ' +

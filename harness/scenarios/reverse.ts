@@ -50,6 +50,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const reverseScenario: Scenario = {
   name: 'reverse',
+  requires: ['h264'],
   description:
     "Chromium's fake camera as H.264 to a node-datachannel RecvOnly track (raw RTP, no media handler), reassembled by src/rtp " +
     "H264Depacketizer: complete access units per second vs Chromium's framesEncoded rate, first unit an IDR with SPS/PPS, SPS size.",

@@ -21,6 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const videoScenario: Scenario = {
   name: 'video-720p30',
+  requires: ['h264'],
   description:
     'Synthetic 1280x720 30 fps H.264 at 2.5 Mbit/s (our encoder, packetizer and peer, via the controls Streamer) with Opus into Chromium: ' +
     'inbound-rtp size, median fps, dropped frames, freezes, loss; capture-to-display latency and skipped/repeated frames from the picture stamp.',
