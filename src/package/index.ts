@@ -10,7 +10,7 @@ export { readLayout, Layout, BlobSet, sha256, blobPath, layoutFiles, jsonBytes, 
 export { readTar, writeTar, checkEntryName } from './tar.js';
 export { loadPrivateKey, loadPublicKey, keyIdOf, type SigningKey } from './keys.js';
 export { pae, signEnvelope, verifyEnvelope, parseEnvelope, signatureStatement, type DsseEnvelope, type Statement } from './dsse.js';
-export { parsePolicy, loadPolicy, trustedKeys, scopeMatches, type TrustPolicy, type TrustEntry } from './policy.js';
+export { parsePolicy, loadPolicy, trustedKeys, scopeMatches, defaultPolicyPath, type TrustPolicy, type TrustEntry } from './policy.js';
 export { PackageCache, defaultCacheDir } from './cache.js';
 export { pipelineFromPackage, type PackagePipelineOptions } from './run.js';
 export { PackageError, type PackageErrorCode } from './errors.js';

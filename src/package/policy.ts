@@ -12,6 +12,7 @@
  * files relative to the policy file. Every entry whose scope matches contributes its keys.
  */
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { PackageMessages } from './constants.js';
@@ -80,4 +81,10 @@ export function scopeMatches(pattern: string, scope: string): boolean {
 export function trustedKeys(policy: TrustPolicy | undefined, scope: string): KeyObject[] {
   if (!policy) return [];
   return policy.entries.filter((e) => scopeMatches(e.scope, scope)).flatMap((e) => e.keys);
+}
+
+/** `$XDG_CONFIG_HOME/spellbook/trust.json` (else ~/.config/spellbook/trust.json): the policy used when none is given. */
+export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  return join(base, 'spellbook', 'trust.json');
 }
