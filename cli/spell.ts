@@ -20,6 +20,8 @@ import { registerMesh } from './mesh.js';
 import { registerWitness } from './witness.js';
 import { registerRun } from './run.js';
 import { registerStream } from './stream.js';
+import { registerPack } from './pack.js';
+import { registerRegistry } from './registry.js';
 
 import { EncodeUsageError, registerEncode } from './encode.js';
 
@@ -259,6 +261,10 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program, { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) });
 
   registerStream(program, { out, err, setExitCode: (code) => { exitCode = code; } });
+
+  registerPack(program, { out, err, setExitCode: (code) => { exitCode = code; } });
+
+  registerRegistry(program, { out, err, setExitCode: (code) => { exitCode = code; } });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
