@@ -10,6 +10,7 @@ import { SignalingServer } from '../signaling/index.js';
 import { nodeTransport } from '../swarm/index.js';
 import { startMitmSignaling, type MitmProxy } from './__fixtures__/mitm-signaling.js';
 import { BROADCAST_RECEIVER, MeshAgent, Roster, WIRE_IFMESSAGE, type MeshAgentOptions } from './index.js';
+import { until } from './__fixtures__/until.js';
 
 const quiet = () => undefined;
 let roomSeq = 0;
@@ -29,18 +30,6 @@ afterEach(async () => {
   await Promise.all(live.splice(0).map((a) => a.disconnect()));
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-function until(cond: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (cond()) return resolve();
-      if (Date.now() > end) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`));
-      setTimeout(check, 25);
-    };
-    check();
-  });
-}
 
 /** n identities on one roster, n agents joined one after another, every pair bound. */
 async function mesh(n: number, extra: Partial<MeshAgentOptions> = {}): Promise<{ agents: MeshAgent[]; ids: NodeIdentity[]; roster: Roster; room: string }> {

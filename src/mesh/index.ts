@@ -29,3 +29,4 @@ export { recordSignaling, agentNoteSigner, cosignedCheckpoint, verifyMeshWitness
 export { RelayRouter, relayNeighbours, type RelayDecision, type RelayRouterOptions } from './relay.js';
 export { simulateRelay, type RelaySimulationOptions, type RelaySimulationResult } from './simulate.js';
 export { WIRE_RELAY, DEFAULT_RELAY_DEGREE, DEFAULT_MAX_HOPS } from './constants.js';
+export { WebMeshAgent, WebEnvelopeChecker, WebKeyRing, fingerprintLines, type WebMeshAgentOptions } from './web.js';

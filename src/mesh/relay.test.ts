@@ -7,24 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EnvelopeComposer, NodeIdentity, signEnvelope, type IFMessage } from '../envelope/index.js';
 import { SignalingServer } from '../signaling/index.js';
 import { BROADCAST_RECEIVER, MeshAgent, relayNeighbours, RelayRouter, Roster, simulateRelay, WIRE_RELAY } from './index.js';
+import { until } from './__fixtures__/until.js';
 
 const quiet = () => undefined;
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
-
-function until(cond: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (cond()) return resolve();
-      if (Date.now() > end) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`));
-      setTimeout(check, 25);
-    };
-    check();
-  });
-}
 
 describe('relay', () => {
   it('RelayRouter delivers and forwards once per (sender, sequence), never back to where it came from, and stops at the hop limit', () => {
