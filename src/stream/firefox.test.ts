@@ -68,7 +68,9 @@ describe.skipIf(!FIREFOX)('spell stream in Firefox', () => {
     const packets = async () =>
       page.evaluate(async () => {
         const s = await (window as unknown as { __viewer: { stats(): Promise<{ audio?: { packetsReceived?: number }; video?: { framesDecoded?: number } }> } }).__viewer.stats();
-        return { audio: s.audio?.packetsReceived ?? 0, video: s.video?.framesDecoded ?? 0 };
+        const a = s.audio as { packetsReceived?: number; jitterBufferDelay?: number; jitterBufferEmittedCount?: number } | undefined;
+        const jitterMs = a?.jitterBufferEmittedCount ? (1000 * (a.jitterBufferDelay ?? 0)) / a.jitterBufferEmittedCount : undefined;
+        return { audio: a?.packetsReceived ?? 0, video: s.video?.framesDecoded ?? 0, jitterMs };
       });
     const until = Date.now() + 20_000;
     let got = await packets();
@@ -82,6 +84,6 @@ describe.skipIf(!FIREFOX)('spell stream in Firefox', () => {
       expect(status).toContain('no H.264 receiver');
       expect(got.video).toBe(0);
     }
-    console.log(`firefox ${version}: H.264 receiver ${state.h264 ? 'yes' : 'no'} (video codecs ${state.videoCodecs.join(', ')}); ${got.audio} audio packets, ${got.video} frames decoded; status "${status}"`);
+    console.log(`firefox ${version}: H.264 receiver ${state.h264 ? 'yes' : 'no'} (video codecs ${state.videoCodecs.join(', ')}); ${got.audio} audio packets, ${got.video} frames decoded, audio jitter buffer delay ${got.jitterMs?.toFixed(1) ?? '?'} ms; status "${status}"`);
   }, 90_000);
 });
