@@ -18,6 +18,7 @@ import {
 } from '../package/index.js';
 import { opensslKey, pipelineDir } from '../package/__fixtures__/fixture.js';
 import { startRegistry, storedBlobPath, type RunningRegistry } from './__fixtures__/registry.js';
+import { startTokenServer } from './__fixtures__/token-server.js';
 import { HttpStore, parseReference, pull, push, RegistryError } from './index.js';
 
 const key = opensslKey();
@@ -208,6 +209,31 @@ describe('auth and the local default', () => {
       expect(pulled.package.digest).toBe(pkg.digest);
     } finally {
       await secured.stop();
+    }
+  }, 60_000);
+
+  it('a registry with token auth: the client fetches a Bearer token from the realm with its credentials; without them it is refused', async () => {
+    const tokens = await startTokenServer('bob', 'hunter2');
+    const secured = await startRegistry({ token: tokens });
+    try {
+      const challenge = await fetch(`http://${secured.host}/v2/`);
+      expect(challenge.status).toBe(401);
+      expect(challenge.headers.get('www-authenticate')).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:\d+\/token",service="spellbook-test-registry"/);
+      const { manifest } = pipelineDir();
+      const pkg = await packPipeline(manifest, { key: signing });
+      const ref = `oci://${secured.host}/private/gain:1`;
+      const e = await push(pkg.bytes, ref).then(
+        () => undefined,
+        (x: unknown) => x as RegistryError,
+      );
+      expect(e?.code).toBe('unauthorized');
+      await push(pkg.bytes, ref, { credentials: { username: 'bob', password: 'hunter2' } });
+      const pulled = await pull(ref, { trustedKeys, credentials: { username: 'bob', password: 'hunter2' } });
+      expect(pulled.package.digest).toBe(pkg.digest);
+      expect(tokens.issued).toBeGreaterThanOrEqual(2);
+    } finally {
+      await secured.stop();
+      await tokens.stop();
     }
   }, 60_000);
 

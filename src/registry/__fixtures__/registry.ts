@@ -33,7 +33,7 @@ export function bcryptLine(user: string, password: string): string {
   return `${user}:${hash}\n`;
 }
 
-export async function startRegistry(options: { auth?: { user: string; password: string } } = {}): Promise<RunningRegistry> {
+export async function startRegistry(options: { auth?: { user: string; password: string }; token?: { realm: string; service: string; issuer: string; certPath: string } } = {}): Promise<RunningRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'registry-'));
   const root = join(dir, 'data');
   const port = await freePort();
@@ -42,6 +42,10 @@ export async function startRegistry(options: { auth?: { user: string; password: 
   if (options.auth) {
     writeFileSync(join(dir, 'htpasswd'), bcryptLine(options.auth.user, options.auth.password));
     auth = `auth:\n  htpasswd:\n    realm: spellbook-test\n    path: ${join(dir, 'htpasswd')}\n`;
+  }
+  if (options.token) {
+    const t = options.token;
+    auth = `auth:\n  token:\n    realm: ${t.realm}\n    service: ${t.service}\n    issuer: ${t.issuer}\n    rootcertbundle: ${t.certPath}\n`;
   }
   writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${auth}`);
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
