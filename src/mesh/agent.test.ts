@@ -63,7 +63,7 @@ describe('MeshAgent', () => {
     expect(sent.signature.public_key).toBe(`ed25519:${Buffer.from(a!.roster.get(a!.agentId)!).toString('base64')}`);
     for (const x of [a!, b!]) {
       const s = x.getStats();
-      expect(s).toMatchObject({ sent: 1, accepted: 1, rejected: { total: 0 }, bindings: { verified: 1, failed: 0 } });
+      expect(s).toMatchObject({ sent: 1, accepted: 1, rejected: { total: 0 }, bindings: { verified: 1, failed: 0 }, faults: 0 });
     }
   }, 90_000);
 
@@ -91,7 +91,7 @@ describe('MeshAgent', () => {
     for (const a of agents) {
       const expected = agents.filter((b) => b !== a).flatMap((b) => [`${b.agentId} direct`, `${b.agentId} all`]).sort();
       expect(got.get(a.agentId)!.sort()).toEqual(expected);
-      expect(a.getStats()).toMatchObject({ sent: 8, accepted: 8, rejected: { total: 0 }, bindings: { verified: 4, failed: 0 } });
+      expect(a.getStats()).toMatchObject({ sent: 8, accepted: 8, rejected: { total: 0 }, bindings: { verified: 4, failed: 0 }, faults: 0 });
     }
   }, 120_000);
 

@@ -95,6 +95,8 @@ export interface MeshStats {
   verifying: { count: number; ms: number };
   /** Relay mode: copies forwarded and duplicates dropped. */
   relay: { forwarded: number; duplicates: number };
+  /** Errors that were not refusals (see onError). */
+  faults: number;
 }
 
 type BindingState = { state: 'pending'; generation: number; queue: Array<{ payload: SwarmPayload }> } | { state: 'bound' | 'failed'; generation: number; reason?: BindingFailureCode };
@@ -115,6 +117,8 @@ export class MeshAgentCore {
   readonly #scope: IFScope;
   readonly #handlers = new Set<IFMessageHandler>();
   readonly #rejectionHandlers = new Set<(r: Rejection) => void>();
+  readonly #errorHandlers = new Set<(error: unknown) => void>();
+  #faults = 0;
   readonly #bindings = new Map<string, BindingState>();
   /** Our own binding to each peer, sent before anything else on that channel. */
   readonly #ourBinding = new Map<string, Promise<void>>();
@@ -148,11 +152,11 @@ export class MeshAgentCore {
     });
     this.swarm = options.swarm(this.#transport, peerIdOf(identity.agentId));
     this.swarm.on('peer-connected', ({ peerId }) => {
-      if (this.#bind) this.#ourBinding.set(peerId, this.#sendBinding(peerId));
+      if (this.#bind) this.#ourBinding.set(peerId, this.#sendBinding(peerId).catch((e: unknown) => this.#fault(e)));
     });
     this.swarm.registerMessageHandler(WIRE_IFMESSAGE, (payload, from) => this.#onEnvelope(payload, from));
     this.swarm.registerMessageHandler(WIRE_RELAY, (payload, from) => this.#onEnvelope(payload, from));
-    this.swarm.registerMessageHandler(WIRE_BINDING, (payload, from) => void this.#onBinding(payload, from));
+    this.swarm.registerMessageHandler(WIRE_BINDING, (payload, from) => void this.#onBinding(payload, from).catch((e: unknown) => this.#fault(e)));
   }
 
   get agentId(): string {
@@ -263,6 +267,21 @@ export class MeshAgentCore {
     return () => void this.#handlers.delete(handler);
   }
 
+  /**
+   * Calls `handler` with errors that are not refusals: a message handler that threw on the
+   * asynchronous (WebCrypto) path, a session binding this agent could not make. Counted in
+   * `getStats().faults` either way.
+   */
+  onError(handler: (error: unknown) => void): () => void {
+    this.#errorHandlers.add(handler);
+    return () => void this.#errorHandlers.delete(handler);
+  }
+
+  #fault(error: unknown): void {
+    this.#faults++;
+    for (const h of this.#errorHandlers) h(error);
+  }
+
   /** Calls `handler` with every refused message (reason and detail). */
   onRejected(handler: (rejection: Rejection) => void): () => void {
     this.#rejectionHandlers.add(handler);
@@ -280,6 +299,7 @@ export class MeshAgentCore {
       signing: { ...this.#signing },
       verifying: { ...this.#verifying },
       relay: { forwarded: this.#router.stats().forwarded, duplicates: this.#router.stats().duplicates },
+      faults: this.#faults,
     };
   }
 
@@ -349,7 +369,9 @@ export class MeshAgentCore {
     };
     if (!(verified instanceof Promise)) return accept(verified);
     // WebCrypto verifies asynchronously: chain per peer so messages are delivered in order.
-    const chain = (this.#chains.get(from) ?? Promise.resolve()).then(() => verified.then(accept, (error: unknown) => (done(), this.#refused(from, error))));
+    const chain = (this.#chains.get(from) ?? Promise.resolve())
+      .then(() => verified.then(accept, (error: unknown) => (done(), this.#refused(from, error))))
+      .catch((e: unknown) => this.#fault(e));
     this.#chains.set(from, chain);
   }
 
@@ -362,7 +384,7 @@ export class MeshAgentCore {
 
   async #sendBinding(peerId: string): Promise<void> {
     const local = this.#transport.descriptions(peerId)?.local;
-    if (!local) return this.#bindingFailed(peerId, 'no-description');
+    if (!local) throw new MeshError('bad-message', `no local description to bind for ${peerId}`);
     const binding = await this.#composer.seal({
       performative: 'inform',
       receiver: agentIdOfPeer(peerId),
