@@ -13,6 +13,8 @@ export const MAX_OFFER_BYTES = 64 * 1024;
 export const MAX_CONTROL_BYTES = 1024;
 /** Viewers at once (each is a Peer and a share of an encode); more get 503. */
 export const DEFAULT_MAX_VIEWERS = 8;
+/** A WHEP session whose viewer has not connected this long after our answer is dropped (ms). */
+export const CONNECT_TIMEOUT_MS = 20_000;
 /** Longest wait for our ICE candidates before answering with what we have (ms). */
 export const GATHER_TIMEOUT_MS = 3_000;
 /** A request body arriving slower than this is cut off (ms). */

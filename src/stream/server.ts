@@ -12,7 +12,7 @@
  * - `GET /` the viewer page, `POST /control` live video settings (JSON), `GET /stats` JSON.
  *
  * Limits: request bodies (MAX_OFFER_BYTES, MAX_CONTROL_BYTES, REQUEST_TIMEOUT_MS), viewers
- * (maxViewers, 503 beyond). Every refusal is a StreamServerError answered with its status and
+ * (maxViewers, 503 beyond; a session not connected within CONNECT_TIMEOUT_MS is dropped). Every refusal is a StreamServerError answered with its status and
  * a one-line text body.
  */
 import { randomUUID } from 'node:crypto';
@@ -22,6 +22,7 @@ import { Streamer, type StreamerStats } from '../controls/index.js';
 import { NoAcceptableCodecError, Peer, PeerError, type PeerOptions } from '../peer/index.js';
 import { SdpParseError } from '../sdp/index.js';
 import {
+  CONNECT_TIMEOUT_MS,
   CONTROL_PATH,
   DEFAULT_HOST,
   DEFAULT_MAX_VIEWERS,
@@ -52,6 +53,8 @@ export interface StreamServerOptions {
   peer?: PeerOptions;
   /** Page title (default "spell stream"). */
   title?: string;
+  /** A session not connected this long after its answer is dropped (default CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
 
 export interface ViewerInfo {
@@ -229,11 +232,16 @@ export class StreamServer {
       if (this.closing) throw new StreamServerError('closed', Messages.closed);
       const id = randomUUID();
       const viewer: Viewer = { id, peer, etag: `"${randomUUID()}"`, since: Date.now() };
+      this.streamer.subscribe(peer, { id });
       this.viewers.set(id, viewer);
       peer.on('connectionstatechange', (s) => {
         if (s === 'failed' || s === 'closed') this.drop(viewer);
       });
-      this.streamer.subscribe(peer, { id });
+      // A session whose viewer never connects gives its place back.
+      const connectTimer = setTimeout(() => {
+        if (viewer.peer.connectionState !== 'connected') this.drop(viewer);
+      }, this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+      connectTimer.unref();
       res.writeHead(201, { 'Content-Type': SDP_CONTENT_TYPE, Location: `${WHEP_PATH}/${id}`, ETag: viewer.etag });
       res.end(withCandidates(answer.sdp, candidates));
       peer = undefined;

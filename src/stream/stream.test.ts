@@ -108,6 +108,22 @@ describe('WHEP endpoint', () => {
     expect(third.status).toBe(201);
   }, 40_000);
 
+  it('a session whose viewer never connects is dropped after the connect timeout, freeing its place', async () => {
+    const streamer = new Streamer({ video: { width: 160, height: 96, frameRate: 15, bitrateBps: 200_000 }, workers: 1, audio: false });
+    const s = new StreamServer({ streamer, port: 0, maxViewers: 1, connectTimeoutMs: 1500 });
+    open.push(s);
+    const base = (await s.start()).replace(/\/$/, '');
+    const silent = new NodeReceiver();
+    open.push(silent);
+    const res = await fetch(`${base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: await whepOffer(silent) });
+    expect(res.status).toBe(201);
+    // The answer is never applied: no ICE, no DTLS.
+    expect(s.viewerCount).toBe(1);
+    await until(() => s.viewerCount === 0, 10_000, 'the unconnected session dropped');
+    expect(streamer.getStats().total.subscribers).toBe(0);
+    expect((await fetch(`${base}${res.headers.get('location')}`, { method: 'DELETE' })).status).toBe(404);
+  }, 30_000);
+
   it('refusals carry their HTTP status: wrong type 415, too large 413, not an offer 400, unknown path 404, wrong method 405; CORS preflight 204', async () => {
     const { base } = await server();
     const post = (body: string, type = 'application/sdp') => fetch(`${base}/whep`, { method: 'POST', headers: { 'Content-Type': type }, body });
