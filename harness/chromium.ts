@@ -62,7 +62,8 @@ export interface ChromiumLocation {
   source: 'env' | 'system';
 }
 
-function isExecutable(path: string): boolean {
+/** True when `path` is a file this process may execute. */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, fsConstants.X_OK);
     return true;

@@ -5,9 +5,8 @@
  * download cannot be fetched): scenarios that need it are reported unsupported from the
  * browser's own `RTCRtpReceiver.getCapabilities`, never assumed.
  */
-import { accessSync, constants as fsConstants } from 'node:fs';
 import puppeteer from 'puppeteer-core';
-import type { ChromiumSession } from './chromium.js';
+import { isExecutable as executable, type ChromiumSession } from './chromium.js';
 
 export const FIREFOX_ENV = 'SPELL_FIREFOX';
 export const SYSTEM_FIREFOX_PATHS: readonly string[] = ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/usr/lib/firefox-esr/firefox-esr'];
@@ -28,15 +27,6 @@ export const FIREFOX_PREFS: Readonly<Record<string, unknown>> = {
 
 export class FirefoxNotFoundError extends Error {
   override readonly name = 'FirefoxNotFoundError';
-}
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** SPELL_FIREFOX, else the first usual place that holds an executable. */
