@@ -7,6 +7,7 @@
  * dropped, the breach counted and the module restarted.
  */
 import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { i420Size, type Frame, type FrameKind, type NodeContext, type PipelineNode, type PortSpec } from '../pipeline/index.js';
 import { ABI, SANDBOX_DEFAULTS, SandboxMessages } from './constants.js';
 import { SandboxError } from './errors.js';
@@ -26,12 +27,15 @@ export interface WasmNodeOptions extends Partial<SandboxLimits> {
 }
 
 const encoder = new TextEncoder();
+/** Float32Array bytes are the ABI's little-endian form as they are on such a machine. */
+const LITTLE_ENDIAN = endianness() === 'LE';
 const decoder = new TextDecoder();
 
 /** A frame's payload as the ABI carries it. */
 export function frameToAbiBytes(frame: Frame): Uint8Array {
   switch (frame.kind) {
     case 'audio': {
+      if (LITTLE_ENDIAN) return new Uint8Array(frame.samples.buffer, frame.samples.byteOffset, frame.samples.byteLength).slice();
       const out = new Uint8Array(frame.samples.length * 4);
       const view = new DataView(out.buffer);
       for (let i = 0; i < frame.samples.length; i++) view.setFloat32(i * 4, frame.samples[i]!, true);
@@ -53,9 +57,13 @@ export function frameFromAbiBytes(input: Frame, bytes: Uint8Array, nodeId: strin
   switch (input.kind) {
     case 'audio': {
       if (bytes.length % (4 * input.channels) !== 0) throw bad(`${bytes.length} bytes is not a whole number of ${input.channels}-channel float32 samples`);
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const samples = new Float32Array(bytes.length / 4);
-      for (let i = 0; i < samples.length; i++) samples[i] = view.getFloat32(i * 4, true);
+      let samples: Float32Array;
+      if (LITTLE_ENDIAN) samples = new Float32Array(bytes.byteOffset % 4 === 0 ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) : bytes.slice().buffer);
+      else {
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        samples = new Float32Array(bytes.length / 4);
+        for (let i = 0; i < samples.length; i++) samples[i] = view.getFloat32(i * 4, true);
+      }
       return { kind: 'audio', ...timing, sampleRate: input.sampleRate, channels: input.channels, samples };
     }
     case 'video':
