@@ -36,16 +36,28 @@ afterAll(async () => {
 });
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
+const rejection = (p: Promise<unknown>): Promise<RegistryError | undefined> =>
+  p.then(
+    () => undefined,
+    (x: unknown) => x as RegistryError,
+  );
+
+/** Against a registry that requires auth: refused without credentials, push and pull with them. */
+async function authRoundTrip(host: string, credentials: { username: string; password: string }): Promise<void> {
+  const pkg = await packPipeline(pipelineDir().manifest, { key: signing });
+  const ref = `oci://${host}/private/gain:1`;
+  expect((await rejection(push(pkg.bytes, ref)))?.code).toBe('unauthorized');
+  expect((await rejection(push(pkg.bytes, ref, { credentials: { ...credentials, password: 'wrong' } })))?.code).toBe('unauthorized');
+  await push(pkg.bytes, ref, { credentials });
+  expect((await pull(ref, { trustedKeys, credentials })).package.digest).toBe(pkg.digest);
+}
 const cacheBlobs = (c: PackageCache) => (existsSync(join(c.dir, 'blobs/sha256')) ? readdirSync(join(c.dir, 'blobs/sha256')) : []);
 
 /** Pull expecting a refusal: the error, and proof that nothing was cached or written. */
 async function refusedPull(ref: string): Promise<Error> {
   const cache = new PackageCache(tmp('cache-'));
   const output = join(tmp('out-'), 'x.rmpkg');
-  const e = await pull(ref, { trustedKeys, cache, output }).then(
-    () => undefined,
-    (x: unknown) => x as Error,
-  );
+  const e = await rejection(pull(ref, { trustedKeys, cache, output }));
   expect(e).toBeInstanceOf(Error);
   expect(cacheBlobs(cache)).toEqual([]);
   expect(existsSync(output)).toBe(false);
@@ -167,10 +179,7 @@ describe('tampering through the registry: every case refused, nothing cached or 
     const digest = sha256(whole);
     for (const threshold of [1 << 30, 50_000]) {
       const s = new HttpStore({ host: registry.host, repository: 'tamper/truncated', plainHttp: true, chunkThreshold: threshold, chunkSize: 50_000 });
-      const e = await s.putBlob(digest, whole.subarray(0, 150_000)).then(
-        () => undefined,
-        (x: unknown) => x as RegistryError,
-      );
+      const e = await rejection(s.putBlob(digest, whole.subarray(0, 150_000)));
       expect(e).toBeInstanceOf(RegistryError);
       expect(e!.code).toBe('upload-failed');
     }
@@ -178,10 +187,7 @@ describe('tampering through the registry: every case refused, nothing cached or 
     const blobs = new BlobSet();
     const m: OciManifest = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociManifest, artifactType: MEDIA_TYPES.pipelineArtifact, config: { mediaType: MEDIA_TYPES.empty, digest: [...blobs.blobs.keys()][0]!, size: 2 }, layers: [{ mediaType: MEDIA_TYPES.model, digest, size: whole.length }] };
     await store.putBlob(m.config.digest, blobs.blobs.get(m.config.digest)!);
-    const put = await store.putManifest('1', jsonBytes(m), MEDIA_TYPES.ociManifest).then(
-      () => undefined,
-      (x: unknown) => x as RegistryError,
-    );
+    const put = await rejection(store.putManifest('1', jsonBytes(m), MEDIA_TYPES.ociManifest));
     expect(put?.code).toBe('upload-failed');
     expect((await refusedPull(`oci://${registry.host}/tamper/truncated:1`)) instanceof RegistryError).toBe(true);
   }, 60_000);
@@ -191,22 +197,7 @@ describe('auth and the local default', () => {
   it('a registry that requires auth: refused without credentials, works with them (Basic, htpasswd)', async () => {
     const secured = await startRegistry({ auth: { user: 'alice', password: 's3cret' } });
     try {
-      const { manifest } = pipelineDir();
-      const pkg = await packPipeline(manifest, { key: signing });
-      const ref = `oci://${secured.host}/private/gain:1`;
-      const e = await push(pkg.bytes, ref).then(
-        () => undefined,
-        (x: unknown) => x as RegistryError,
-      );
-      expect(e?.code).toBe('unauthorized');
-      const bad = await push(pkg.bytes, ref, { credentials: { username: 'alice', password: 'wrong' } }).then(
-        () => undefined,
-        (x: unknown) => x as RegistryError,
-      );
-      expect(bad?.code).toBe('unauthorized');
-      await push(pkg.bytes, ref, { credentials: { username: 'alice', password: 's3cret' } });
-      const pulled = await pull(ref, { trustedKeys, credentials: { username: 'alice', password: 's3cret' } });
-      expect(pulled.package.digest).toBe(pkg.digest);
+      await authRoundTrip(secured.host, { username: 'alice', password: 's3cret' });
     } finally {
       await secured.stop();
     }
@@ -219,17 +210,7 @@ describe('auth and the local default', () => {
       const challenge = await fetch(`http://${secured.host}/v2/`);
       expect(challenge.status).toBe(401);
       expect(challenge.headers.get('www-authenticate')).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:\d+\/token",service="spellbook-test-registry"/);
-      const { manifest } = pipelineDir();
-      const pkg = await packPipeline(manifest, { key: signing });
-      const ref = `oci://${secured.host}/private/gain:1`;
-      const e = await push(pkg.bytes, ref).then(
-        () => undefined,
-        (x: unknown) => x as RegistryError,
-      );
-      expect(e?.code).toBe('unauthorized');
-      await push(pkg.bytes, ref, { credentials: { username: 'bob', password: 'hunter2' } });
-      const pulled = await pull(ref, { trustedKeys, credentials: { username: 'bob', password: 'hunter2' } });
-      expect(pulled.package.digest).toBe(pkg.digest);
+      await authRoundTrip(secured.host, { username: 'bob', password: 'hunter2' });
       expect(tokens.issued).toBeGreaterThanOrEqual(2);
     } finally {
       await secured.stop();
