@@ -175,7 +175,11 @@ describe('MeshAgent session bindings', () => {
     for (const x of [a, b]) expect(x.getStats().bindings).toEqual({ verified: 0, failed: 1, byReason: { 'fingerprint-mismatch': 1 } });
     const got: IFMessage[] = [];
     b.onIFMessage((m) => got.push(m));
-    await a.sendIFMessage({ performative: 'inform', receiver: b.agentId, content: { secret: 1 } });
+    // a sends nothing to a peer whose binding failed: the server in the middle reads nothing.
+    await expect(a.sendIFMessage({ performative: 'inform', receiver: b.agentId, content: { secret: 1 } })).rejects.toThrow(/binding did not verify/);
+    expect(a.getStats().withheld).toBe(1);
+    // And what arrives anyway (sent raw on the swarm channel) is refused.
+    a.swarm.sendToPeer(b.peerId, { type: WIRE_IFMESSAGE, envelope: JSON.stringify(a.verifier.stats()) });
     await until(() => b.getStats().rejected.byReason['unbound-peer'] === 1, 20_000, () => JSON.stringify(b.getStats().rejected));
     expect(got).toEqual([]);
     expect(b.getStats().accepted).toBe(0);

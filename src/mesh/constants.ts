@@ -13,6 +13,8 @@ export const WIRE_RELAY = 'ifmessage-relay';
  * wrapper, so an envelope gets 60 KiB.
  */
 export const MAX_MESH_ENVELOPE_BYTES = 60 * 1024;
+/** How long a send waits for a peer's pending session binding before withholding the message. */
+export const BINDING_WAIT_MS = 10_000;
 /** Messages held per peer while its session binding has not arrived yet. */
 export const MAX_PENDING_PER_PEER = 256;
 /** Relay: hops a message may travel (a 1,000-agent graph of degree 4 has a diameter near 8). */

@@ -23,6 +23,7 @@ import type { PeerTransport, SwarmAgentCore, SwarmPayload } from '../swarm/index
 import { bindingTransport, type BindingTransport, type Description } from './binding-transport.js';
 import {
   BINDING_FAILURE_CODES,
+  BINDING_WAIT_MS,
   BROADCAST_RECEIVER,
   DEFAULT_CONVERSATION_ID,
   DEFAULT_SCOPE,
@@ -97,6 +98,8 @@ export interface MeshStats {
   relay: { forwarded: number; duplicates: number };
   /** Errors that were not refusals (see onError). */
   faults: number;
+  /** Copies not sent because the peer's session binding failed or did not arrive in time. */
+  withheld: number;
 }
 
 type BindingState = { state: 'pending'; generation: number; queue: Array<{ payload: SwarmPayload }> } | { state: 'bound' | 'failed'; generation: number; reason?: BindingFailureCode };
@@ -119,6 +122,7 @@ export class MeshAgentCore {
   readonly #rejectionHandlers = new Set<(r: Rejection) => void>();
   readonly #errorHandlers = new Set<(error: unknown) => void>();
   #faults = 0;
+  #withheld = 0;
   readonly #bindings = new Map<string, BindingState>();
   /** Our own binding to each peer, sent before anything else on that channel. */
   readonly #ourBinding = new Map<string, Promise<void>>();
@@ -208,8 +212,11 @@ export class MeshAgentCore {
     const text = JSON.stringify(envelope);
     let delivered = 0;
     for (const peerId of targets) {
-      const ours = this.#ourBinding.get(peerId);
-      if (ours) await ours;
+      if (!(await this.#ready(peerId))) {
+        this.#withheld++;
+        if (draft.receiver !== BROADCAST_RECEIVER) throw new MeshError('not-connected', `${draft.receiver}: its session binding did not verify, nothing is sent to it`);
+        continue;
+      }
       if (this.swarm.sendToPeer(peerId, { type: WIRE_IFMESSAGE, envelope: text })) delivered++;
     }
     if (draft.receiver !== BROADCAST_RECEIVER && delivered === 0) throw new MeshError('not-connected', draft.receiver);
@@ -236,6 +243,24 @@ export class MeshAgentCore {
     return relayNeighbours(this.agentId, this.boundPeers(), this.#relayDegree);
   }
 
+  /**
+   * Whether `peerId` may be sent to: our own binding went first, and (with bindSessions) the
+   * peer's binding verified, waiting up to BINDING_WAIT_MS while it is pending. A peer whose
+   * binding failed may be a server in the middle: nothing is sent to it.
+   */
+  async #ready(peerId: string): Promise<boolean> {
+    const ours = this.#ourBinding.get(peerId);
+    if (ours) await ours;
+    if (!this.#bind) return true;
+    const end = Date.now() + BINDING_WAIT_MS;
+    for (;;) {
+      const b = this.#bindings.get(peerId);
+      if (b?.state === 'bound') return true;
+      if (!b || b.state === 'failed' || Date.now() > end) return false;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   async #seal(draft: EnvelopeDraft): Promise<IFMessage> {
     const t0 = performance.now();
     let envelope: IFMessage;
@@ -254,8 +279,10 @@ export class MeshAgentCore {
     let sent = 0;
     for (const id of agentIds) {
       const peerId = peerIdOf(id);
-      const ours = this.#ourBinding.get(peerId);
-      if (ours) await ours;
+      if (!(await this.#ready(peerId))) {
+        this.#withheld++;
+        continue;
+      }
       if (this.swarm.sendToPeer(peerId, { type: WIRE_RELAY, envelope: text, hops })) sent++;
     }
     return sent;
@@ -300,6 +327,7 @@ export class MeshAgentCore {
       verifying: { ...this.#verifying },
       relay: { forwarded: this.#router.stats().forwarded, duplicates: this.#router.stats().duplicates },
       faults: this.#faults,
+      withheld: this.#withheld,
     };
   }
 

@@ -93,7 +93,8 @@ export class WebEnvelopeChecker {
     const nonce = `${e.sender} n${e.nonce}`;
     if (this.#seen.has(seq)) fail('replayed-sequence');
     if (this.#seen.has(nonce)) fail('replayed-nonce');
-    if (this.#seen.size >= MAX_REMEMBERED) this.#seen.clear();
+    // Oldest first out (a Set keeps insertion order), never all at once.
+    while (this.#seen.size >= MAX_REMEMBERED) this.#seen.delete(this.#seen.values().next().value!);
     this.#seen.add(seq).add(nonce);
     return e as IFMessage;
   }
