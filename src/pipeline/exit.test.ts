@@ -3,25 +3,14 @@
  * the resampler, a WAV file sink) and must exit by itself, after a node's failure as after a
  * clean end.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runChildToExit, type ChildExit } from '../__fixtures__/run-child.js';
 
 const CHILD = fileURLToPath(new URL('./__fixtures__/exit-child.ts', import.meta.url));
 const EXIT_LIMIT_MS = 15_000;
 
-async function runChild(mode: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_LIMIT_MS + 3000);
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (c, s) => resolve({ code: c, signal: s })));
-  clearTimeout(killer);
-  return { code, signal, stdout, stderr, ms: performance.now() - started };
-}
+const runChild = (mode: string): Promise<ChildExit> => runChildToExit(CHILD, [mode], EXIT_LIMIT_MS + 3000);
 
 describe('pipeline process exit', () => {
   it('a child process whose pipeline node fails reports the node and exits by itself', async () => {
