@@ -43,13 +43,16 @@ async function applyAnswer(receiver: NodeReceiver, answer: string): Promise<void
   const lines = answer.split('\r\n');
   const mid = lines.find((l) => l.startsWith('a=mid:'))!.slice(6);
   receiver.pc.setRemoteDescription(lines.filter((l) => !l.startsWith('a=candidate:') && l !== 'a=end-of-candidates').join('\r\n'), 'answer' as never);
+  // The ICE transport comes up asynchronously after the description: on a loaded machine that
+  // took over a second, so retry for up to 10 s rather than a fixed number of times.
+  const deadline = performance.now() + 10_000;
   for (const c of lines.filter((l) => l.startsWith('a=candidate:'))) {
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       try {
         receiver.pc.addRemoteCandidate(c.slice(2), mid);
         break;
       } catch (error) {
-        if (attempt === 20) throw error;
+        if (performance.now() > deadline) throw error;
         await new Promise((r) => setTimeout(r, 50));
       }
     }
