@@ -19,7 +19,7 @@ import {
 import { opensslKey, pipelineDir } from '../package/__fixtures__/fixture.js';
 import { startRegistry, storedBlobPath, type RunningRegistry } from './__fixtures__/registry.js';
 import { startTokenServer } from './__fixtures__/token-server.js';
-import { HttpStore, parseReference, pull, push, RegistryError } from './index.js';
+import { HttpStore, LayoutStore, parseReference, pull, push, RegistryError } from './index.js';
 
 const key = opensslKey();
 const other = opensslKey();
@@ -94,8 +94,13 @@ describe('push and pull against a real registry (docker-registry on loopback)', 
     const second = await pull(ref, { trustedKeys, cache });
     expect(second.counters.blobsDownloaded).toBe(0);
     expect(second.cached).toBeGreaterThan(0);
-    // And by digest.
-    expect((await pull(`oci://${registry.host}/pipelines/gain@${pkg.digest}`, { trustedKeys })).package.digest).toBe(pkg.digest);
+    // By digest: once in the cache, nothing is asked of the registry (here one that does not exist).
+    expect((await pull(`oci://${registry.host}/pipelines/gain@${pkg.digest}`, { trustedKeys, cache })).package.digest).toBe(pkg.digest);
+    const offline = await pull(`oci://127.0.0.1:9/pipelines/gain@${pkg.digest}`, { trustedKeys, cache });
+    expect(offline.package.signedBy).toBe(signing.keyId);
+    expect(offline.counters.requests).toBe(0);
+    // and still verified from the cache: an untrusted key is refused there too.
+    expect((await rejection(pull(`oci://127.0.0.1:9/pipelines/gain@${pkg.digest}`, { trustedKeys: [], cache })))?.code).toBe('signature-untrusted');
   }, 60_000);
 
   it('uploads a large layer in chunks (PATCH with Content-Range) and pulls it back whole', async () => {
@@ -234,6 +239,19 @@ describe('auth and the local default', () => {
     await push(unsigned.bytes, 'pipelines/gain:3', { layoutRoot: root });
     expect(((await pull('pipelines/gain:3', { trustedKeys, layoutRoot: root }).catch((x: unknown) => x)) as PackageError).code).toBe('signature-missing');
   }, 60_000);
+
+  it('refuses a manifest declaring more than the package limit before fetching any blob', async () => {
+    const dir = tmp('huge-');
+    const store = new LayoutStore(dir);
+    const blobs = new BlobSet();
+    const config = [...blobs.blobs.keys()][0]!;
+    await store.putBlob(config, blobs.blobs.get(config)!);
+    const m: OciManifest = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociManifest, artifactType: MEDIA_TYPES.pipelineArtifact, config: { mediaType: MEDIA_TYPES.empty, digest: config, size: 2 }, layers: [{ mediaType: MEDIA_TYPES.model, digest: sha256(new Uint8Array(1)), size: 3 * 1024 ** 3 }] };
+    await store.putManifest('huge', jsonBytes(m), MEDIA_TYPES.ociManifest);
+    const e = await rejection(pull(`oci:${dir}:huge`, { trustedKeys }));
+    // The layer's blob does not exist: had it been fetched, the error would be not-found.
+    expect(e?.code).toBe('too-large');
+  });
 
   it('parses references and refuses bad ones with a typed error', () => {
     expect(parseReference('oci://127.0.0.1:5000/a/b:v1')).toMatchObject({ kind: 'registry', host: '127.0.0.1:5000', repository: 'a/b', tag: 'v1', plainHttp: true });

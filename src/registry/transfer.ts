@@ -23,10 +23,12 @@ import {
   type Descriptor,
   type OciIndex,
   type OciManifest,
+  PACKAGE_LIMITS,
   type VerifiedPackage,
   BlobSet,
 } from '../package/index.js';
 import { RegistryMessages } from './constants.js';
+import { checkSize } from './verify-bytes.js';
 import { RegistryError } from './errors.js';
 import { HttpStore, type Credentials } from './http-store.js';
 import { LayoutStore } from './layout-store.js';
@@ -90,13 +92,24 @@ export interface PullResult {
 export async function pull(source: string | Reference, options: PullOptions): Promise<PullResult> {
   const ref = typeof source === 'string' ? parseReference(source, options) : source;
   const store = openStore(ref, options);
+  // By digest, a package the cache holds whole is verified from there: nothing is asked of the store.
+  const held = ref.digest ? options.cache?.getLayout(ref.digest) : undefined;
+  if (held) {
+    const verified = verifyLayoutFiles(held, { trustedKeys: options.trustedKeys, digest: ref.digest });
+    if (options.output) await writeOut(options.output, held);
+    return { package: verified, reference: ref, counters: store.counters, cached: held.size - 2 };
+  }
   const got = await store.getManifest(ref.digest ?? ref.tag!);
   if (got.mediaType && got.mediaType !== MEDIA_TYPES.ociManifest) throw new RegistryError('not-package', RegistryMessages.notPackage(ref.text, got.mediaType));
   const manifest = checkManifest(parseJson(got.bytes, 'manifest'), 'the package manifest');
   if (manifest.artifactType !== MEDIA_TYPES.pipelineArtifact) throw new RegistryError('not-package', RegistryMessages.notPackage(ref.text, manifest.artifactType));
   const blobs = new BlobSet();
   let cached = 0;
+  let total = got.bytes.length;
   const fetch = async (d: Descriptor) => {
+    // What the manifests declare is counted before anything is fetched: a registry cannot make us hold more.
+    total += d.size;
+    checkSize('package', total, PACKAGE_LIMITS.maxPackageBytes);
     const hit = options.cache?.get(d.digest);
     if (hit && hit.length === d.size) {
       cached++;
@@ -131,11 +144,13 @@ export async function pull(source: string | Reference, options: PullOptions): Pr
   // Verify before anything is kept.
   const verified = verifyLayoutFiles(files, { trustedKeys: options.trustedKeys, digest: got.digest });
   options.cache?.putLayout(got.digest, files);
-  if (options.output) {
-    const tmp = `${options.output}.${process.pid}.tmp`;
-    writeFileSync(tmp, await writeTar(files));
-    renameSync(tmp, options.output);
-  }
+  if (options.output) await writeOut(options.output, files);
   return { package: verified, reference: ref, counters: store.counters, cached };
+}
+
+async function writeOut(path: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, await writeTar(files));
+  renameSync(tmp, path);
 }
 
