@@ -62,9 +62,14 @@ export async function push(pkg: Uint8Array, target: string | Reference, options:
   const main = layout.index.manifests.find((d) => d.artifactType === MEDIA_TYPES.pipelineArtifact);
   if (!main) throw new RegistryError('not-package', RegistryMessages.notPackage('the package file', undefined));
   const store = openStore(ref, options);
+  const done = new Set<string>();
   const pushManifest = async (d: Descriptor, reference: string) => {
     const m = layout.manifest(d, d.digest);
-    for (const b of [m.config, ...m.layers]) await store.putBlob(b.digest, layout.blob(b, b.digest));
+    for (const b of [m.config, ...m.layers]) {
+      if (done.has(b.digest)) continue;
+      done.add(b.digest);
+      await store.putBlob(b.digest, layout.blob(b, b.digest));
+    }
     await store.putManifest(reference, layout.blob(d, d.digest), d.mediaType, m.subject, m.artifactType);
   };
   await pushManifest(main, ref.digest ?? ref.tag!);
@@ -107,6 +112,8 @@ export async function pull(source: string | Reference, options: PullOptions): Pr
   let cached = 0;
   let total = got.bytes.length;
   const fetch = async (d: Descriptor) => {
+    // Once is enough (the empty config is known already).
+    if (blobs.blobs.has(d.digest)) return;
     // What the manifests declare is counted before anything is fetched: a registry cannot make us hold more.
     total += d.size;
     checkSize('package', total, PACKAGE_LIMITS.maxPackageBytes);
