@@ -29,6 +29,8 @@ export const SANDBOX_LIMITS = {
   /** Highest memory maximum a caller may configure. */
   maxMemoryBytes: 1024 * 1024 * 1024,
   maxImports: 64,
+  /** Largest initial table (elements): engine memory outside the Memory's maximum. */
+  maxTableElements: 65_536,
   maxSections: 10_000,
 };
 
@@ -64,6 +66,7 @@ export const SandboxMessages = {
     `import ${module}.${name} (${kind}) is not granted; only spellbook.clock_ms, time_ms, random_fill, log, env.abort and env.memory are`,
   badMemoryImport: (why: string) => `env.memory import refused: ${why}`,
   missingExport: (name: string) => `the module does not export the function '${name}' (ABI v1: input, process, output)`,
+  tableLimit: (elements: number) => `a table of ${elements} elements at start is over the limit of ${SANDBOX_LIMITS.maxTableElements}`,
   memoryLimit: (node: string, bytes: number) => `node '${node}': memory limit of ${bytes} bytes reached`,
   frameTime: (node: string, ms: number) => `node '${node}': time limit per frame of ${ms} ms exceeded; the worker was terminated`,
   totalTime: (node: string, ms: number) => `node '${node}': total time limit of ${ms} ms exceeded; the worker was terminated`,

@@ -140,6 +140,12 @@ describe('WasmSandbox limits against hostile modules', () => {
       (func (export "process") (param i32 i32) (result i32) (i32.const -1))
       (func (export "output") (result i32) (i32.const 0)))`);
     expect((await refusal(checkModule(big, { memoryBytes: 1024 * 1024 }))).code).toBe('memory-limit');
+    // Nor may a table (engine memory the Memory's maximum does not cover) start huge.
+    const table = await abi('(i32.const 0)', '(table 1000000 funcref)');
+    expect(readModuleInfo(table).maxTableElements).toBe(1_000_000);
+    const t = await refusal(checkModule(table));
+    expect(t.code).toBe('memory-limit');
+    expect(t.message).toContain('table of 1000000 elements');
   }, 30_000);
 
   it('stops an infinite loop in a frame well under a second: time-frame, the worker terminated', async () => {

@@ -70,6 +70,9 @@ function resolveLimits(o: Partial<SandboxLimits>): SandboxLimits {
 export async function checkModule(bytes: Uint8Array, options: SandboxOptions = {}): Promise<CheckedModule> {
   const limits = resolveLimits(options);
   const info = readModuleInfo(bytes);
+  if (info.maxTableElements > SANDBOX_LIMITS.maxTableElements) {
+    throw new SandboxError('memory-limit', SandboxMessages.tableLimit(info.maxTableElements), { nodeId: options.nodeId, limit: SANDBOX_LIMITS.maxTableElements, offset: info.tableOffset });
+  }
   if (info.ownMemories > 0) throw new SandboxError('module-memory', SandboxMessages.ownMemory, { nodeId: options.nodeId, offset: info.memorySectionOffset });
   let memory: ModuleInfo['imports'][number] | undefined;
   for (const imp of info.imports) {

@@ -3,6 +3,7 @@
  * imports (with a memory import's limits) and whether it defines a memory of its own. The
  * format is the WebAssembly Core Specification 2.0, chapter 5 (binary format): the preamble
  * (5.5.16), sections as id byte + u32 LEB128 size (5.5.2), the import section (id 2, 5.5.5),
+ * the table section (id 4, 5.5.7; a reference type byte, then limits),
  * the memory section (id 5, 5.5.8) and limits (5.3.7: flag 0 = min, 1 = min max; 2/3 shared,
  * 4-7 memory64, from the threads and memory64 proposals). A fault is SandboxError('bad-module')
  * with the byte offset.
@@ -34,6 +35,9 @@ export interface ModuleInfo {
   ownMemories: number;
   /** Byte offset of the memory section, when there is one. */
   memorySectionOffset?: number;
+  /** The largest initial size of a table the module defines or imports (elements), and where. */
+  maxTableElements: number;
+  tableOffset?: number;
   hasStart: boolean;
 }
 
@@ -91,7 +95,7 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d || bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
     throw new SandboxError('bad-module', SandboxMessages.notWasm, { offset: 0 });
   }
-  const info: ModuleInfo = { imports: [], ownMemories: 0, hasStart: false };
+  const info: ModuleInfo = { imports: [], ownMemories: 0, hasStart: false, maxTableElements: 0 };
   const top = new Reader(bytes, 8, bytes.length);
   let sections = 0;
   while (top.pos < bytes.length) {
@@ -116,7 +120,8 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
         if (kind === 'function') r.uleb();
         else if (kind === 'table') {
           r.byte();
-          r.limits();
+          const t = r.limits();
+          if (t.minPages > info.maxTableElements) [info.maxTableElements, info.tableOffset] = [t.minPages, offset];
         } else if (kind === 'memory') entry.limits = r.limits();
         else if (kind === 'global') {
           r.byte();
@@ -126,6 +131,14 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
           r.uleb();
         }
         info.imports.push(entry);
+      }
+    } else if (id === 4) {
+      const count = r.uleb();
+      for (let i = 0; i < count; i++) {
+        const at = r.pos;
+        r.byte();
+        const t = r.limits();
+        if (t.minPages > info.maxTableElements) [info.maxTableElements, info.tableOffset] = [t.minPages, at];
       }
     } else if (id === 5) {
       info.ownMemories += r.uleb();
