@@ -41,6 +41,7 @@ describe('spell signal', () => {
     const dir = mkdtempSync(join(tmpdir(), 'signal-witness-'));
     const file = join(dir, 'signaling.jsonl');
     const server = await startSignalProcess(['--port', '0', '--witness', file]);
+    let again: Awaited<ReturnType<typeof startSignalProcess>> | undefined;
     try {
       const a = await rawClient(server.url);
       await a.join('lab', { peerId: 'alice' });
@@ -63,11 +64,12 @@ describe('spell signal', () => {
       expect(entries[2]!.sdpSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(runSpell(['witness', 'verify', file]).code).toBe(0);
       // A restarted server appends to the same log after verifying it.
-      const again = await startSignalProcess(['--port', '0', '--witness', file]);
+      again = await startSignalProcess(['--port', '0', '--witness', file]);
       expect(again.stdout()).toMatch(/witness log .* \(6 entries so far\)/);
-      await again.stop('SIGINT');
+      expect((await again.stop('SIGINT')).code).toBe(0);
     } finally {
       await server.stop('SIGKILL');
+      await again?.stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
