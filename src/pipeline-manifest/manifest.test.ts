@@ -69,7 +69,9 @@ describe('loadManifest', () => {
       ['version: v1\nnodes:\n  - {id: a, node_type: PassThrough}\n  - {id: b, node_type: PassThrough}\nconnections:\n  - {from: a, to: b}\n  - {from: b, to: a}\n', 'cycle', { message: 'the connections form a cycle: a -> b -> a (line 6, column 3)' }],
       ['version: v1\nnodes:\n  - {id: a, node_type: PassThrough}\nconnections:\n  - {from: a, to: b, spellbook: {queue: {policy: lifo}}}\n', 'schema', { field: 'connections[0].spellbook.queue.policy', line: 5 }],
       ['version: v1\nnodes:\n  - {id: a, node_type: PassThrough}\nconnections:\n  - {from: z, to: a}\n', 'unknown-connection-node', { field: 'connections[0].from', line: 5 }],
-      ['a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\nversion: v1\n', 'syntax', {}],
+      ['a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\nversion: v1\n', 'syntax', { line: 2 }],
+      // An alias to an anchor that does not exist (found by the fuzzer without a location): the alias's own line.
+      ['version: v1\nmetadata:\n  name: x\nnodes: *missing\n', 'syntax', { line: 4, column: 8 }],
       ['[1, 2]', 'schema', {}],
       [new TextDecoder('latin1').decode(new Uint8Array([0x76, 0xff])), 'schema', { message: 'a manifest is an object with version, metadata, nodes and connections (line 1, column 1)' }],
     ];

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import { LIMITS, MANIFEST_VERSION, Messages } from './constants.js';
 import { ManifestError, type ManifestIssue } from './errors.js';
 import { manifestDigest } from './digest.js';
@@ -76,6 +76,24 @@ function fieldOf(segments: (string | number)[], fromNode: boolean): string {
   return out || '(root)';
 }
 
+/** Where the alias that broke `toJS` is: the first one that resolves to nothing, else the first one, else the start. */
+function aliasOffset(doc: Document): number {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const at = node.range?.[0] ?? 0;
+      first ??= at;
+      if (node.resolve(doc) === undefined) {
+        unresolved = at;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return unresolved ?? first ?? 0;
+}
+
 function fail(issues: ManifestIssue[]): never {
   throw new ManifestError(issues);
 }
@@ -116,7 +134,8 @@ export function loadManifest(input: string | Uint8Array, options: LoadOptions = 
   try {
     document = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (e) {
-    fail([{ code: 'syntax', message: Messages.yamlSyntax((e as Error).message) }]);
+    // Alias errors (unresolved, too many) come without a position: point at the alias.
+    fail([{ code: 'syntax', message: Messages.yamlSyntax((e as Error).message), ...position(aliasOffset(doc)) }]);
   }
 
   const locate = (pointer: string) => {

@@ -60,6 +60,15 @@ describe('spell fmt', () => {
     expect(refused).toBeLessThan(10); // only the fixtures that exist to show syntax errors
   });
 
+  it("never turns text that starts with '#' into a comment: a '#' right after a label, an arrow or a comma stays joined", () => {
+    for (const line of ['! Guarantee:# printing is lossless', '!# kept', ': A -># B', '$ prove: x -> test:# t', '$ require:# r']) {
+      const text = `#Spell: Beta\n^ Intent: Print a tree back to text.\n${line}\n- Exclusion: no pretty printing\n`;
+      const once = formatSpellSource('f.spell', text);
+      expect(formatSpellSource('f.spell', once), line).toBe(once);
+      expect(parseSpellSource('f.spell', once).spells.map(sealOf), line).toEqual(parseSpellSource('f.spell', text).spells.map(sealOf));
+    }
+  });
+
   it('refuses to format a file with syntax errors and says where', () => {
     expect(() => formatSpellSource('x.spell', '#A\n^ ok\n% what\n')).toThrow(/cannot format: x\.spell:3:1 unknown glyph '%'/);
   });

@@ -16,6 +16,15 @@ function splitComment(text: string): [string, string] {
   return m ? [text.slice(0, m.index), m[0].trim()] : [text, ''];
 }
 
+/**
+ * `prefix + body` with the prefix's separating space, unless the body starts with `#` and a
+ * blank: that space would turn the rest of the line into a comment (found by the fmt fuzzer:
+ * `! Guarantee:# x` must not become `! Guarantee: # x`).
+ */
+function join(prefix: string, body: string): string {
+  return /^#([ \t]|$)/.test(body) ? prefix.trimEnd() + body : prefix + body;
+}
+
 /** One glyph line (without indentation) in canonical form. */
 export function canonicalGlyphLine(content: string, options: { labels?: boolean } = {}): string {
   const glyph = content[0];
@@ -23,11 +32,11 @@ export function canonicalGlyphLine(content: string, options: { labels?: boolean 
   let body = bodyRaw.trim();
   const keepLabels = options.labels ?? true;
   const label = GLYPH_LABELS[glyph];
-  if (label?.canonical && label.pattern.test(body)) body = (keepLabels ? label.canonical : '') + body.replace(label.pattern, '');
+  if (label?.canonical && label.pattern.test(body)) body = join(keepLabels ? label.canonical : '', body.replace(label.pattern, ''));
   if (glyph === ':') {
     body = body.replace(GLYPH_LABELS[':'].pattern, '');
     const m = /^(.*?)[ \t]*(?:->|→)[ \t]*(.*)$/.exec(body);
-    if (m && m[1] && m[2]) body = `${m[1]} -> ${m[2]}`;
+    if (m && m[1] && m[2]) body = join(`${m[1]} -> `, m[2]);
   } else if (glyph === '$') {
     const m = /^(require|forbid|prove)[ \t]*:[ \t]*(.*)$/i.exec(body);
     if (m) {
@@ -35,9 +44,9 @@ export function canonicalGlyphLine(content: string, options: { labels?: boolean 
       let rest = m[2];
       if (kind === 'prove') {
         const p = /^(.*?)[ \t]*(?:->|→)[ \t]*test[ \t]*:[ \t]*(.+)$/i.exec(rest);
-        if (p) rest = `${p[1]} -> test: ${p[2]}`;
+        if (p) rest = join(`${p[1]} -> test: `, p[2]);
       }
-      body = `${kind}: ${rest}`;
+      body = join(`${kind}: `, rest);
     }
   } else if (glyph === '>') {
     body = body.split(',').map((t) => t.trim()).filter(Boolean).join(', ');
@@ -45,7 +54,7 @@ export function canonicalGlyphLine(content: string, options: { labels?: boolean 
     body = body.replace(/^@/, '');
     return `@${body}${comment ? ` ${comment}` : ''}`;
   }
-  return `${glyph}${body ? ' ' + body : ''}${comment ? ` ${comment}` : ''}`;
+  return `${body ? join(`${glyph} `, body) : glyph}${comment ? ` ${comment}` : ''}`;
 }
 
 function canonicalHeader(content: string): string {

@@ -50,6 +50,12 @@ describe('manifest line reader', () => {
       'root: 5\nspells:\n  A:\n    module: a\n',
       'spells:\n  null:\n    module: a\n',
       'spells:\n  A:\n\tmodule: a\n',
+      // Whitespace JavaScript trims but YAML keeps, and other controls (found by the differential fuzzer).
+      `${head}    module: mo\u000b\n    tests: [mod/*.fixture.ts]\n`,
+      'spells:\n  \u000clpha:\n    module: mo\n',
+      `${head}    module: mod\n    tests: [mod/*.fixture.ts]\u000b`,
+      `${head}    module: mod\u00a0\n`,
+      `${head}    module: mod\u0085\n`,
     ];
     for (const text of cases) {
       expect(readSimpleManifest(text), text).toBeUndefined();

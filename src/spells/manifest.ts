@@ -58,6 +58,8 @@ const SAFE_PLAIN = /^(?:[A-Za-z_/]|\.(?![0-9]))[A-Za-z0-9_./*?@+:-]*$/;
 const YAML_WORD = /^(?:true|false|null|yes|no|on|off|y|n|[-+]?\.(?:inf|nan))$/i;
 const SPELL_KEY = /^([A-Za-z_][A-Za-z0-9_.-]*):$/;
 const FIELD = /^(module|tests|seal): (.+)$/;
+/** Characters the line reader leaves to the YAML parser: controls but CR and LF, and whitespace but space, CR and LF. */
+const NOT_SIMPLE_CHARS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]|[^\S \r\n]/;
 
 function simpleScalar(text: string): string | undefined {
   if (/^'[^']*'$/.test(text)) return text.slice(1, -1);
@@ -88,8 +90,10 @@ function simpleList(text: string): string[] | undefined {
  * way instead of about a second.
  */
 export function readSimpleManifest(text: string): { value: ManifestValue; keyLines: Map<string, { line: number; column: number }> } | undefined {
-  // Byte order marks, tabs and lone CRs (which YAML's line counting treats differently) go to the YAML parser.
-  if (text.charCodeAt(0) === 0xfeff || text.includes('\t') || /\r(?!\n)/.test(text)) return undefined;
+  // Byte order marks, tabs and lone CRs (which YAML's line counting treats differently) go to the YAML parser,
+  // and so do other control characters and any whitespace but space and line ends: JavaScript's trim()
+  // strips a vertical tab or a no-break space that YAML keeps in a value (found by the differential fuzzer).
+  if (text.charCodeAt(0) === 0xfeff || /\r(?!\n)/.test(text) || NOT_SIMPLE_CHARS.test(text)) return undefined;
   const value: ManifestValue = {};
   const keyLines = new Map<string, { line: number; column: number }>();
   const lines = text.split(/\r\n|\r|\n/);
