@@ -1,60 +1,13 @@
 /**
  * The Chromium side of the `mesh` scenario: `WebMeshAgent` (src/mesh/web.ts) bundled with
  * esbuild, on Chromium's own RTCPeerConnection and WebSocket, signing with a WebCrypto Ed25519
- * identity. The bundle makes the substitutions of harness/pages/swarm-page.ts (Node-only
- * `node-datachannel` and `ws` by empty modules, the signaling and data channel indexes by the
- * client and the emitter) and two more: the swarm index by its browser entry, and the
- * envelope index by its browser-safe half plus its constants.
+ * identity. The bundle's substitutions for the browser are in harness/pages/browser-bundle.ts.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { browserBundle } from './browser-bundle.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function sourceOf(dir: string, name: string): string {
-  const ts = resolve(dir, `${name}.ts`);
-  return existsSync(ts) ? ts : resolve(dir, `${name}.js`);
-}
-
-let cached: Promise<string> | undefined;
-
-/** The page's mesh agent as one IIFE script defining `window.Mesh`. */
+/** The page's agent as one IIFE script defining `window.Mesh` (see browser-bundle.ts). */
 export function buildMeshBundle(): Promise<string> {
-  cached ??= (async () => {
-    const esbuild = await import('esbuild');
-    const result = await esbuild.build({
-      entryPoints: [sourceOf(resolve(ROOT, 'src', 'mesh'), 'web')],
-      bundle: true,
-      format: 'iife',
-      globalName: 'Mesh',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-      plugins: [
-        {
-          name: 'mesh-browser',
-          setup(b) {
-            const dirOf = (a: { resolveDir: string; path: string }) => resolve(a.resolveDir, dirname(a.path));
-            b.onResolve({ filter: /^(node-datachannel|ws)$/ }, (a) => ({ path: a.path, namespace: 'mesh-stub' }));
-            b.onResolve({ filter: /signaling\/index\.js$/ }, (a) => ({ path: sourceOf(dirOf(a), 'client') }));
-            b.onResolve({ filter: /datachannel\/index\.js$/ }, (a) => ({ path: sourceOf(dirOf(a), 'emitter') }));
-            b.onResolve({ filter: /swarm\/index\.js$/ }, (a) => ({ path: sourceOf(dirOf(a), 'browser') }));
-            b.onResolve({ filter: /envelope\/index\.js$/ }, (a) => ({ path: dirOf(a), namespace: 'mesh-envelope' }));
-            b.onLoad({ filter: /.*/, namespace: 'mesh-stub' }, () => ({ contents: 'export default {};', loader: 'js' }));
-            b.onLoad({ filter: /.*/, namespace: 'mesh-envelope' }, (a) => ({
-              contents: `export * from ${JSON.stringify(sourceOf(a.path, 'web'))};\nexport { ENVELOPE_ERROR_CODES, SDP_BINDING_ERRORS } from ${JSON.stringify(sourceOf(a.path, 'constants'))};\n`,
-              loader: 'js',
-              resolveDir: a.path,
-            }));
-          },
-        },
-      ],
-    });
-    return result.outputFiles[0]!.text;
-  })();
-  return cached;
+  return browserBundle('mesh', 'web', 'Mesh');
 }
 
 /**

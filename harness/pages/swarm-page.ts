@@ -1,55 +1,14 @@
 /**
  * The Chromium side of the `swarm` scenario and of src/swarm's browser test: the same swarm
  * agent code as Node's (src/swarm/browser.ts), bundled with esbuild for the page, on
- * Chromium's own RTCPeerConnection and WebSocket. The bundle replaces the Node-only imports
- * the browser path never loads: `node-datachannel` and `ws` by empty modules, the signaling
- * and data channel indexes by the client and the event emitter they re-export.
- *
- * esbuild (a dependency of the package) is loaded only when a scenario asks for this page.
+ * Chromium's own RTCPeerConnection and WebSocket (the bundle's substitutions for the browser
+ * are in harness/pages/browser-bundle.ts).
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { browserBundle } from './browser-bundle.js';
 
-/** The repository (run from source) or dist/ (run from the build): both hold src/swarm/. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** `<dir>/<name>.ts` from source, `<dir>/<name>.js` from the build. */
-function sourceOf(dir: string, name: string): string {
-  const ts = resolve(dir, `${name}.ts`);
-  return existsSync(ts) ? ts : resolve(dir, `${name}.js`);
-}
-
-let cached: Promise<string> | undefined;
-
-/** The swarm client as one IIFE script defining `window.Swarm`. */
+/** The page's agent as one IIFE script defining `window.Swarm` (see browser-bundle.ts). */
 export function buildSwarmBundle(): Promise<string> {
-  cached ??= (async () => {
-    const esbuild = await import('esbuild');
-    const result = await esbuild.build({
-      entryPoints: [sourceOf(resolve(ROOT, 'src', 'swarm'), 'browser')],
-      bundle: true,
-      format: 'iife',
-      globalName: 'Swarm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-      plugins: [
-        {
-          name: 'swarm-browser',
-          setup(b) {
-            b.onResolve({ filter: /^(node-datachannel|ws)$/ }, (a) => ({ path: a.path, namespace: 'swarm-stub' }));
-            b.onResolve({ filter: /signaling\/index\.js$/ }, (a) => ({ path: sourceOf(resolve(a.resolveDir, dirname(a.path)), 'client') }));
-            b.onResolve({ filter: /datachannel\/index\.js$/ }, (a) => ({ path: sourceOf(resolve(a.resolveDir, dirname(a.path)), 'emitter') }));
-            b.onLoad({ filter: /.*/, namespace: 'swarm-stub' }, () => ({ contents: 'export default {};', loader: 'js' }));
-          },
-        },
-      ],
-    });
-    return result.outputFiles[0]!.text;
-  })();
-  return cached;
+  return browserBundle('swarm', 'browser', 'Swarm');
 }
 
 /** Settings the page's agent starts with. */
