@@ -8,6 +8,8 @@ import { nodeTransport, SwarmAgent, type NodeSwarmAgentOptions } from '../swarm/
 import { MAX_MESH_ENVELOPE_BYTES } from './constants.js';
 import { MeshAgentCore, type MeshCoreOptions } from './core.js';
 import { Roster } from './roster.js';
+import { fileMeshState } from './state-file.js';
+import type { MeshStateStore } from './state.js';
 
 export interface MeshAgentOptions extends Omit<NodeSwarmAgentOptions, 'peerId' | 'identity'>, Pick<MeshCoreOptions, 'bindSessions' | 'conversationId' | 'scope' | 'relay'> {
   /** The agent's Ed25519 identity (NodeIdentity, or any Signer). Its agent id names it in the room. */
@@ -16,6 +18,11 @@ export interface MeshAgentOptions extends Omit<NodeSwarmAgentOptions, 'peerId' |
   roster: Roster | Iterable<Uint8Array | string>;
   /** Options of the EnvelopeVerifier (clock, skew, replay window, ...); keys and self are the mesh's. */
   verifier?: Omit<EnvelopeVerifierOptions, 'keys' | 'self'>;
+  /**
+   * Sequence numbers and delivered acknowledged messages across restarts: a MeshStateStore,
+   * or the path of a journal file (`fileMeshState`). Without it: the clock epoch and memory.
+   */
+  state?: MeshStateStore | string;
 }
 
 export class MeshAgent extends MeshAgentCore {
@@ -25,7 +32,7 @@ export class MeshAgent extends MeshAgentCore {
   readonly verifier: EnvelopeVerifier;
 
   constructor(options: MeshAgentOptions) {
-    const { identity, roster: keys, bindSessions, conversationId, scope, relay, verifier: verifierOptions, transport, ...swarmOptions } = options;
+    const { identity, roster: keys, bindSessions, conversationId, scope, relay, verifier: verifierOptions, transport, state, ...swarmOptions } = options;
     const roster = keys instanceof Roster ? keys : new Roster(keys);
     const verifier = new EnvelopeVerifier({
       ...verifierOptions,
@@ -46,7 +53,9 @@ export class MeshAgent extends MeshAgentCore {
       ...(bindSessions !== undefined ? { bindSessions } : {}),
       ...(conversationId !== undefined ? { conversationId } : {}),
       ...(scope !== undefined ? { scope } : {}),
-      ...(relay !== undefined ? { relay } : {}),
+      // Over a partial swarm (its `neighbours` option) relaying goes to every bound peer.
+      ...(relay !== undefined || swarmOptions.neighbours !== undefined ? { relay: { partial: swarmOptions.neighbours !== undefined, ...relay } } : {}),
+      ...(state !== undefined ? { state: typeof state === 'string' ? fileMeshState(state) : state } : {}),
     });
     this.verifier = verifier;
   }

@@ -7,6 +7,38 @@ export const WIRE_IFMESSAGE = 'ifmessage';
 export const WIRE_BINDING = 'mesh-binding';
 /** Swarm payload type of a relayed IFMessage: `{ type: 'ifmessage-relay', envelope, hops }`. */
 export const WIRE_RELAY = 'ifmessage-relay';
+/**
+ * Swarm payload type of an acknowledgement: `{ type: 'mesh-ack', envelope: '<JSON text>' }`, an
+ * envelope signed by the receiver, addressed to the original sender, whose content is
+ * `{ mesh_ack: { sequence_num, nonce } }` of the message it acknowledges. A message that asks
+ * for one travels as `{ type: 'ifmessage', envelope, ack: true }`.
+ */
+export const WIRE_ACK = 'mesh-ack';
+/** The content member of an acknowledgement envelope. */
+export const ACK_CONTENT_KEY = 'mesh_ack';
+/** An unacknowledged message is sent again this often while its receiver's channel is bound (and at once when it binds again). */
+export const ACK_RETRY_MS = 1_000;
+/** Messages waiting for their acknowledgement, per agent; more are refused (`bad-message`). */
+export const MAX_UNACKNOWLEDGED = 10_000;
+/**
+ * Delivered acknowledged messages remembered, per agent, until their TTL (plus the clock skew
+ * the verifier allows) has run out; the oldest go first beyond this.
+ */
+export const MAX_DELIVERED_REMEMBERED = 100_000;
+/** Clock skew added to a delivered message's TTL before its record is forgotten (the verifier's default). */
+export const DELIVERED_SKEW_MS = 30_000;
+/**
+ * First sequence number of an agent with no saved state: milliseconds since the epoch x 1000.
+ * A restarted agent starts above everything it sent before as long as it sent fewer than 1,000
+ * messages per millisecond of its life (signing alone stays under 50 per ms), and stays below
+ * 2^53 (the schema's maximum) until the year 2255.
+ */
+export const SEQUENCE_EPOCH_FACTOR = 1_000;
+/** Sequence numbers reserved in the state store at a time (a crash skips at most this many). */
+export const SEQUENCE_BLOCK = 1_024;
+/** State journal: longest line read back; lines before compaction. */
+export const MAX_STATE_LINE_CHARS = 4_096;
+export const STATE_COMPACT_LINES = 50_000;
 
 /**
  * Largest envelope text on the wire. The swarm's control message limit is 64 KiB including the
@@ -41,6 +73,8 @@ export const MESH_REJECTION_CODES = [
   'pending-overflow',
   /** Relay: more hops than allowed. */
   'too-many-hops',
+  /** An acknowledgement envelope without a well-formed `mesh_ack` content. */
+  'bad-ack',
 ] as const;
 export type MeshRejectionCode = (typeof MESH_REJECTION_CODES)[number];
 
@@ -58,5 +92,6 @@ export const MESH_ERRORS = {
   'not-initialized': 'the mesh agent is not initialized',
   'not-in-roster': 'that agent is not on the roster',
   'bad-message': 'the message cannot be sent',
+  'not-acknowledged': 'the message was not acknowledged',
 } as const;
 export type MeshErrorCode = keyof typeof MESH_ERRORS;

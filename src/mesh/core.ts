@@ -22,6 +22,14 @@ import type { SdpBinding } from '../envelope/index.js';
 import type { PeerTransport, SwarmAgentCore, SwarmPayload } from '../swarm/index.js';
 import { bindingTransport, type BindingTransport, type Description } from './binding-transport.js';
 import {
+  ACK_CONTENT_KEY,
+  ACK_RETRY_MS,
+  DELIVERED_SKEW_MS,
+  MAX_DELIVERED_REMEMBERED,
+  MAX_UNACKNOWLEDGED,
+  SEQUENCE_BLOCK,
+  SEQUENCE_EPOCH_FACTOR,
+  WIRE_ACK,
   BINDING_FAILURE_CODES,
   BINDING_WAIT_MS,
   BROADCAST_RECEIVER,
@@ -40,6 +48,7 @@ import {
 import { MeshError } from './errors.js';
 import { agentIdOfPeer, peerIdOf, type KeyRing } from './ids.js';
 import { relayNeighbours, RelayRouter } from './relay.js';
+import { deliveredKey, type MeshStateStore } from './state.js';
 
 /** What `sendIFMessage` takes: a draft whose conversation and scope default to the agent's. */
 export type MeshDraft = Omit<EnvelopeDraft, 'conversation_id' | 'scope'> & { conversation_id?: string; scope?: IFScope };
@@ -73,8 +82,51 @@ export interface MeshCoreOptions {
   /** Defaults for drafts. */
   conversationId?: string;
   scope?: IFScope;
-  /** Relay mode (relay.ts): neighbours per agent (default 4) and hop limit (default 16). */
-  relay?: { degree?: number; maxHops?: number };
+  /**
+   * Relay mode (relay.ts): neighbours per agent (default 4) and hop limit (default 16).
+   * `partial`: the swarm is a partial mesh (its `neighbours` option), so a relayed message goes
+   * to every bound peer (the overlay already keeps them few) instead of a choice among them.
+   */
+  relay?: { degree?: number; maxHops?: number; partial?: boolean };
+  /**
+   * Where sequence numbers and delivered acknowledged messages are kept across restarts
+   * (state.ts; `fileMeshState` in Node). Without one, sequence numbers start at the clock
+   * epoch (SEQUENCE_EPOCH_FACTOR) and delivered messages are remembered in memory only.
+   */
+  state?: MeshStateStore;
+}
+
+/** What `sendAcknowledged` resolves with once the message is handed over (or queued for its receiver). */
+export interface SentMessage {
+  envelope: IFMessage;
+  /**
+   * Resolves when the receiver's signed acknowledgement arrived (verified against its roster
+   * key); rejects with MeshError `not-acknowledged` at the deadline (the envelope's TTL at
+   * most) or when this agent disconnects.
+   */
+  acknowledged: Promise<Acknowledgement>;
+}
+
+export interface Acknowledgement {
+  envelope: IFMessage;
+  /** The receiver's signed acknowledgement envelope. */
+  ack: IFMessage;
+  /** Times the message was handed to the data channel (1: never retransmitted). */
+  attempts: number;
+  /** From the send call to the verified acknowledgement, ms. */
+  ms: number;
+}
+
+interface Outgoing {
+  envelope: IFMessage;
+  text: string;
+  peerId: string;
+  deadline: number;
+  attempts: number;
+  lastSentAt: number;
+  startedAt: number;
+  resolve(a: Acknowledgement): void;
+  reject(e: MeshError): void;
 }
 
 export type IFMessageHandler = (envelope: IFMessage, from: string) => void;
@@ -100,6 +152,14 @@ export interface MeshStats {
   faults: number;
   /** Copies not sent because the peer's session binding failed or did not arrive in time. */
   withheld: number;
+  /**
+   * Acknowledged messages. Sender side: requested, acknowledged, pending, expired (deadline
+   * passed), transmissions (copies handed to a channel), retransmitted (copies after the
+   * first), unmatched (acknowledgements of nothing pending). Receiver side: sent
+   * (acknowledgements signed and sent), duplicates (copies of a delivered message, not
+   * delivered again, acknowledged again), remembered (delivered messages kept for that).
+   */
+  acks: { requested: number; acknowledged: number; pending: number; expired: number; transmissions: number; retransmitted: number; unmatched: number; sent: number; duplicates: number; remembered: number };
 }
 
 type BindingState = { state: 'pending'; generation: number; queue: Array<{ payload: SwarmPayload }> } | { state: 'bound' | 'failed'; generation: number; reason?: BindingFailureCode };
@@ -132,6 +192,16 @@ export class MeshAgentCore {
   readonly #relayDegree: number;
   #sent = 0;
   #accepted = 0;
+  readonly #state: MeshStateStore | undefined;
+  #reserved = 0;
+  readonly #relayPartial: boolean;
+  /** Unacknowledged messages by sequence number. */
+  readonly #outbox = new Map<number, Outgoing>();
+  /** Delivered acknowledged messages (deliveredKey) -> when a copy would be refused as expired anyway. */
+  readonly #delivered = new Map<string, number>();
+  #ackTimer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  readonly #acks = { requested: 0, acknowledged: 0, expired: 0, transmissions: 0, retransmitted: 0, unmatched: 0, sent: 0, duplicates: 0 };
   #bound = 0;
   #failed = 0;
   readonly #signing = { count: 0, ms: 0 };
@@ -148,7 +218,14 @@ export class MeshAgentCore {
     this.#router = new RelayRouter(options.relay?.maxHops !== undefined ? { maxHops: options.relay.maxHops } : {});
     this.#conversation = conversationId ?? DEFAULT_CONVERSATION_ID;
     this.#scope = scope ?? { ...DEFAULT_SCOPE };
-    this.#composer = new EnvelopeComposer(identity);
+    this.#relayPartial = options.relay?.partial ?? false;
+    this.#state = options.state;
+    const saved = this.#state?.load() ?? { sequenceReserved: 0, delivered: [] };
+    this.#reserved = saved.sequenceReserved;
+    const now = Date.now();
+    for (const d of saved.delivered) if (d.expiresAt > now) this.#delivered.set(deliveredKey(d.sender, d.sequence, d.nonce), d.expiresAt);
+    // Above everything sent before: the saved reservation, and the clock epoch without one.
+    this.#composer = new EnvelopeComposer(identity, { firstSequence: Math.max(now * SEQUENCE_EPOCH_FACTOR, saved.sequenceReserved + 1) });
     this.#transport = bindingTransport(transport, (peerId, generation) => {
       const old = this.#bindings.get(peerId);
       this.#bindings.set(peerId, { state: 'pending', generation, queue: old?.state === 'pending' ? old.queue : [] });
@@ -157,7 +234,9 @@ export class MeshAgentCore {
     this.swarm = options.swarm(this.#transport, peerIdOf(identity.agentId));
     this.swarm.on('peer-connected', ({ peerId }) => {
       if (this.#bind) this.#ourBinding.set(peerId, this.#sendBinding(peerId).catch((e: unknown) => this.#fault(e)));
+      else this.#flushOutbox(peerId);
     });
+    this.swarm.registerMessageHandler(WIRE_ACK, (payload, from) => this.#onEnvelope(payload, from));
     this.swarm.registerMessageHandler(WIRE_IFMESSAGE, (payload, from) => this.#onEnvelope(payload, from));
     this.swarm.registerMessageHandler(WIRE_RELAY, (payload, from) => this.#onEnvelope(payload, from));
     this.swarm.registerMessageHandler(WIRE_BINDING, (payload, from) => void this.#onBinding(payload, from).catch((e: unknown) => this.#fault(e)));
@@ -238,9 +317,132 @@ export class MeshAgentCore {
     return envelope;
   }
 
-  /** The bound peers this agent relays to: ring neighbours and hashed long links among the bound peers (agent ids). */
+  /**
+   * The bound peers this agent relays to (agent ids): over a partial mesh every bound peer,
+   * over a full mesh the ring neighbours and hashed long links among them.
+   */
   relayNeighbours(): string[] {
-    return relayNeighbours(this.agentId, this.boundPeers(), this.#relayDegree);
+    return this.#relayPartial ? this.boundPeers() : relayNeighbours(this.agentId, this.boundPeers(), this.#relayDegree);
+  }
+
+  /**
+   * Signs `message` (one receiver, on the roster) and sends it asking for an acknowledgement:
+   * the receiver delivers it once, records it (the state store), and answers with an envelope
+   * it signed, `{ mesh_ack: { sequence_num, nonce } }`. Until that arrives the message is sent
+   * again every ACK_RETRY_MS while the receiver's channel is bound, and at once when its channel
+   * binds again after a reconnect; a receiver that already delivered it acknowledges again
+   * without delivering. Resolves once the message is sealed and handed over or queued (the
+   * receiver may be down); `acknowledged` settles later. `timeoutMs` defaults to, and is capped
+   * by, the envelope's TTL: a later copy would be refused as expired.
+   */
+  async sendAcknowledged(message: MeshDraft, options: { timeoutMs?: number } = {}): Promise<SentMessage> {
+    if (this.#closed) throw new MeshError('not-connected', 'the agent is disconnected');
+    if (message.receiver === BROADCAST_RECEIVER) throw new MeshError('bad-message', 'an acknowledged message has one receiver');
+    if (typeof message.receiver !== 'string' || !this.roster.get(message.receiver)) throw new MeshError('not-in-roster', String(message.receiver).slice(0, 64));
+    if (this.#outbox.size >= MAX_UNACKNOWLEDGED) throw new MeshError('bad-message', `${MAX_UNACKNOWLEDGED} messages already wait for an acknowledgement`);
+    const timeoutMs = options.timeoutMs;
+    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new MeshError('bad-option', 'timeoutMs must be a positive number');
+    const draft: EnvelopeDraft = { conversation_id: this.#conversation, scope: this.#scope, ...message } as EnvelopeDraft;
+    const envelope = await this.#seal(draft);
+    const ttlMs = envelope.ttl * 1000;
+    let settle!: Pick<Outgoing, 'resolve' | 'reject'>;
+    const acknowledged = new Promise<Acknowledgement>((resolve, reject) => (settle = { resolve, reject }));
+    acknowledged.catch(() => undefined); // a caller that never looks does not get an unhandled rejection
+    const entry: Outgoing = {
+      envelope,
+      text: JSON.stringify(envelope),
+      peerId: peerIdOf(envelope.receiver),
+      deadline: Date.parse(envelope.timestamp) + Math.min(timeoutMs ?? ttlMs, ttlMs),
+      attempts: 0,
+      lastSentAt: 0,
+      startedAt: performance.now(),
+      ...settle,
+    };
+    this.#outbox.set(envelope.sequence_num, entry);
+    this.#acks.requested++;
+    if (!this.#ackTimer) {
+      this.#ackTimer = setInterval(() => this.#ackTick(), ACK_RETRY_MS / 4);
+      (this.#ackTimer as { unref?: () => void }).unref?.();
+    }
+    this.#transmit(entry);
+    return { envelope, acknowledged };
+  }
+
+  /** Hands an unacknowledged message to its receiver's channel if that is bound; false otherwise. */
+  #transmit(e: Outgoing): boolean {
+    if (this.#closed || (this.#bind && this.#bindings.get(e.peerId)?.state !== 'bound')) return false;
+    let ok: boolean;
+    try {
+      ok = this.swarm.sendToPeer(e.peerId, { type: WIRE_IFMESSAGE, envelope: e.text, ack: true });
+    } catch {
+      ok = false; // the swarm is closing
+    }
+    if (!ok) return false;
+    if (e.attempts === 0) this.#sent++;
+    else this.#acks.retransmitted++;
+    e.attempts++;
+    e.lastSentAt = Date.now();
+    this.#acks.transmissions++;
+    return true;
+  }
+
+  /** The receiver's channel (re)bound: everything waiting for it goes now. */
+  #flushOutbox(peerId: string): void {
+    for (const e of this.#outbox.values()) if (e.peerId === peerId) this.#transmit(e);
+  }
+
+  #ackTick(): void {
+    const now = Date.now();
+    for (const [seq, e] of this.#outbox) {
+      if (now > e.deadline) {
+        this.#outbox.delete(seq);
+        this.#acks.expired++;
+        e.reject(new MeshError('not-acknowledged', `${e.envelope.receiver} did not acknowledge sequence ${seq} in time (${e.attempts} transmissions)`));
+      } else if (now - e.lastSentAt >= ACK_RETRY_MS) this.#transmit(e);
+    }
+    this.#forgetExpired(now);
+    if (this.#outbox.size === 0) {
+      clearInterval(this.#ackTimer);
+      this.#ackTimer = undefined;
+    }
+  }
+
+  /** Delivered records are kept in arrival order, close to expiry order: drop from the front. */
+  #forgetExpired(now: number): void {
+    for (const [k, expiresAt] of this.#delivered) {
+      if (expiresAt > now) break;
+      this.#delivered.delete(k);
+    }
+  }
+
+  /** Records a delivered acknowledged message (memory and the state store) before its acknowledgement goes out. */
+  #remember(e: IFMessage): void {
+    const expiresAt = Date.parse(e.timestamp) + e.ttl * 1000 + DELIVERED_SKEW_MS;
+    this.#forgetExpired(Date.now());
+    if (this.#delivered.size >= MAX_DELIVERED_REMEMBERED) this.#delivered.delete(this.#delivered.keys().next().value!);
+    this.#delivered.set(deliveredKey(e.sender, e.sequence_num, e.nonce), expiresAt);
+    this.#state?.delivered({ sender: e.sender, sequence: e.sequence_num, nonce: e.nonce, expiresAt });
+  }
+
+  /** Signs and sends the acknowledgement of `original` back on the channel it came on. */
+  async #sendAck(original: Pick<IFMessage, 'sender' | 'sequence_num' | 'nonce' | 'conversation_id'>, peerId: string): Promise<void> {
+    try {
+      const ack = await this.#seal({ performative: 'inform', receiver: original.sender, conversation_id: original.conversation_id, scope: this.#scope, content: { [ACK_CONTENT_KEY]: { sequence_num: original.sequence_num, nonce: original.nonce } } });
+      if (this.swarm.sendToPeer(peerId, { type: WIRE_ACK, envelope: JSON.stringify(ack) })) this.#acks.sent++;
+    } catch (error) {
+      this.#fault(error);
+    }
+  }
+
+  /** A verified acknowledgement: settles the message it names, if it is ours and pending for that peer. */
+  #onAck(ack: IFMessage, from: string): void {
+    const a = ack.content[ACK_CONTENT_KEY] as { sequence_num?: unknown; nonce?: unknown } | undefined;
+    if (!a || typeof a !== 'object' || !Number.isSafeInteger(a.sequence_num) || typeof a.nonce !== 'string') return this.#reject(from, 'bad-ack');
+    const e = this.#outbox.get(a.sequence_num as number);
+    if (!e || e.envelope.nonce !== a.nonce || e.peerId !== from) return void this.#acks.unmatched++;
+    this.#outbox.delete(a.sequence_num as number);
+    this.#acks.acknowledged++;
+    e.resolve({ envelope: e.envelope, ack, attempts: e.attempts, ms: performance.now() - e.startedAt });
   }
 
   /**
@@ -261,10 +463,18 @@ export class MeshAgentCore {
     }
   }
 
+  /** Reserves sequence numbers in the state store (a block at a time) before the composer uses one. */
+  #reserve(): void {
+    if (!this.#state || this.#composer.nextSequence <= this.#reserved) return;
+    this.#reserved = this.#composer.nextSequence + SEQUENCE_BLOCK - 1;
+    this.#state.reserveSequences(this.#reserved);
+  }
+
   async #seal(draft: EnvelopeDraft): Promise<IFMessage> {
     const t0 = performance.now();
     let envelope: IFMessage;
     try {
+      this.#reserve();
       envelope = await this.#composer.seal(draft);
     } catch (error) {
       throw new MeshError('bad-message', error instanceof Error ? error.message : String(error), { cause: error });
@@ -328,10 +538,17 @@ export class MeshAgentCore {
       relay: { forwarded: this.#router.stats().forwarded, duplicates: this.#router.stats().duplicates },
       faults: this.#faults,
       withheld: this.#withheld,
+      acks: { ...this.#acks, pending: this.#outbox.size, remembered: this.#delivered.size },
     };
   }
 
+  /** Closes the swarm; messages still waiting for an acknowledgement reject `not-acknowledged`. */
   async disconnect(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#ackTimer);
+    this.#ackTimer = undefined;
+    for (const e of this.#outbox.values()) e.reject(new MeshError('not-acknowledged', `the agent disconnected before ${e.envelope.receiver} acknowledged sequence ${e.envelope.sequence_num}`));
+    this.#outbox.clear();
     await this.swarm.disconnect();
   }
 
@@ -358,6 +575,8 @@ export class MeshAgentCore {
   #deliver(payload: SwarmPayload, from: string): void {
     const text = payload.envelope;
     const relayed = payload.type === WIRE_RELAY;
+    const isAck = payload.type === WIRE_ACK;
+    const wantsAck = payload.type === WIRE_IFMESSAGE && payload.ack === true;
     const hops = payload.hops;
     if (typeof text !== 'string') return this.#reject(from, 'bad-wire', 'envelope is not a string');
     if (relayed && !(Number.isSafeInteger(hops) && (hops as number) >= 1)) return this.#reject(from, 'bad-wire', 'hops is not a whole number >= 1');
@@ -368,9 +587,25 @@ export class MeshAgentCore {
       this.#verifying.count++;
       this.#verifying.ms += performance.now() - t0;
     };
+    let value: unknown;
+    // A copy of an acknowledged message this agent already delivered: the verifier refuses it
+    // as a replay (after its signature verified), or, after a restart, passes it; either way
+    // it is not delivered again, and acknowledged again (the first acknowledgement may be lost).
+    const duplicate = (e: { sender?: unknown; sequence_num?: unknown; nonce?: unknown }): boolean => {
+      if (!wantsAck || !this.#delivered.has(deliveredKey(String(e.sender), Number(e.sequence_num), String(e.nonce)))) return false;
+      this.#acks.duplicates++;
+      void this.#sendAck(e as IFMessage, from);
+      return true;
+    };
+    const refuse = (error: unknown) => {
+      done();
+      const code = (error as { code?: unknown } | null)?.code;
+      if ((code === 'replayed-sequence' || code === 'replayed-nonce' || code === 'stale-sequence') && duplicate(value as object)) return;
+      this.#refused(from, error);
+    };
     let verified: IFMessage | Promise<IFMessage>;
     try {
-      const value = parseJson(text);
+      value = parseJson(text);
       // A message signed by another agent never counts on this channel, and never reaches the
       // verifier: otherwise a peer could burn another agent's sequence numbers and nonces.
       const sender = value !== null && typeof value === 'object' ? (value as { sender?: unknown }).sender : undefined;
@@ -382,23 +617,35 @@ export class MeshAgentCore {
       } else if (typeof sender === 'string' && sender !== agentIdOfPeer(from)) return this.#reject(from, 'wrong-channel', sender.slice(0, 64));
       verified = this.#crypto.verify(value as object);
     } catch (error) {
-      done();
-      return this.#refused(from, error);
+      return refuse(error);
     }
     const accept = (envelope: IFMessage) => {
       done();
+      if (isAck) return this.#onAck(envelope, from);
+      if (duplicate(envelope)) return;
       if (relayed) {
         const d = this.#router.accept(envelope.sender, envelope.sequence_num, hops as number, agentIdOfPeer(from), this.relayNeighbours());
         if (d.duplicate) return;
         void this.#forward(d.forward.filter((id) => id !== envelope.sender), text, d.hops);
       }
       this.#accepted++;
-      for (const h of this.#handlers) h(envelope, envelope.sender);
+      if (!wantsAck) {
+        for (const h of this.#handlers) h(envelope, envelope.sender);
+        return;
+      }
+      // Handed to the application, then recorded, then acknowledged: a message is never
+      // acknowledged before the application had it.
+      try {
+        for (const h of this.#handlers) h(envelope, envelope.sender);
+      } finally {
+        this.#remember(envelope);
+        void this.#sendAck(envelope, from);
+      }
     };
     if (!(verified instanceof Promise)) return accept(verified);
     // WebCrypto verifies asynchronously: chain per peer so messages are delivered in order.
     const chain = (this.#chains.get(from) ?? Promise.resolve())
-      .then(() => verified.then(accept, (error: unknown) => (done(), this.#refused(from, error))))
+      .then(() => verified.then(accept, refuse))
       .catch((e: unknown) => this.#fault(e));
     this.#chains.set(from, chain);
   }
@@ -413,6 +660,7 @@ export class MeshAgentCore {
   async #sendBinding(peerId: string): Promise<void> {
     const local = this.#transport.descriptions(peerId)?.local;
     if (!local) throw new MeshError('bad-message', `no local description to bind for ${peerId}`);
+    this.#reserve();
     const binding = await this.#composer.seal({
       performative: 'inform',
       receiver: agentIdOfPeer(peerId),
@@ -441,6 +689,7 @@ export class MeshAgentCore {
     this.#bound++;
     this.#bindings.set(from, { state: 'bound', generation: b.generation });
     for (const { payload: p } of b.queue) this.#deliver(p, from);
+    this.#flushOutbox(from);
   }
 
   #bindingFailed(peerId: string, reason: BindingFailureCode): void {

@@ -6,7 +6,9 @@
  * neighbours with de-duplication by (sender, sequence). See docs/mesh.md.
  */
 export { MeshAgent, type MeshAgentOptions } from './agent.js';
-export { MeshAgentCore, type MeshCoreOptions, type MeshCrypto, type MeshDraft, type MeshStats, type IFMessageHandler, type Rejection } from './core.js';
+export { MeshAgentCore, type MeshCoreOptions, type MeshCrypto, type MeshDraft, type MeshStats, type IFMessageHandler, type Rejection, type SentMessage, type Acknowledgement } from './core.js';
+export { memoryMeshState, parseMeshState, formatMeshState, type MeshStateStore, type MeshSavedState, type DeliveredRecord } from './state.js';
+export { fileMeshState, type FileMeshStateOptions } from './state-file.js';
 export { bindingTransport, type BindingTransport, type Description, type NegotiatedDescriptions } from './binding-transport.js';
 export { Roster, peerIdOf, agentIdOfPeer } from './roster.js';
 export { MeshError } from './errors.js';
@@ -20,6 +22,9 @@ export {
   BROADCAST_RECEIVER,
   WIRE_IFMESSAGE,
   WIRE_BINDING,
+  WIRE_ACK,
+  ACK_RETRY_MS,
+  SEQUENCE_EPOCH_FACTOR,
   type RejectionCode,
   type MeshRejectionCode,
   type BindingFailureCode,

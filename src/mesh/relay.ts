@@ -12,6 +12,7 @@
  * connected) and the rest as long links chosen by a hash (a small world: hop counts grow with
  * log N, not N).
  */
+import { fnv1a } from '../swarm/topology.js';
 import { DEFAULT_MAX_HOPS, DEFAULT_RELAY_DEGREE, DEFAULT_SEEN_CACHE } from './constants.js';
 
 export interface RelayDecision {
@@ -69,16 +70,6 @@ export class RelayRouter {
   stats(): { remembered: number; duplicates: number; forwarded: number } {
     return { remembered: this.#seen.size, duplicates: this.#duplicates, forwarded: this.#forwarded };
   }
-}
-
-/** FNV-1a, 32 bits: a cheap deterministic hash for choosing long links (not for security). */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 /**

@@ -116,7 +116,7 @@ export class WebEnvelopeChecker {
   }
 }
 
-export interface WebMeshAgentOptions extends Omit<SwarmAgentOptions, 'transport' | 'peerId' | 'identity' | 'bindAddress'>, Pick<MeshCoreOptions, 'bindSessions' | 'conversationId' | 'scope' | 'relay'> {
+export interface WebMeshAgentOptions extends Omit<SwarmAgentOptions, 'transport' | 'peerId' | 'identity' | 'bindAddress'>, Pick<MeshCoreOptions, 'bindSessions' | 'conversationId' | 'scope' | 'relay' | 'state'> {
   identity: AsyncSigner;
   /** Raw 32-byte public keys of the room's members. */
   roster: Uint8Array[];
@@ -128,7 +128,7 @@ export class WebMeshAgent extends MeshAgentCore {
   readonly checker: WebEnvelopeChecker;
 
   private constructor(options: WebMeshAgentOptions, ring: WebKeyRing) {
-    const { identity, roster: _keys, bindSessions, conversationId, scope, relay, transport, ...swarmOptions } = options;
+    const { identity, roster: _keys, bindSessions, conversationId, scope, relay, state, transport, ...swarmOptions } = options;
     const checker = new WebEnvelopeChecker(ring, identity.agentId);
     super({
       identity,
@@ -140,6 +140,7 @@ export class WebMeshAgent extends MeshAgentCore {
       ...(conversationId !== undefined ? { conversationId } : {}),
       ...(scope !== undefined ? { scope } : {}),
       ...(relay !== undefined ? { relay } : {}),
+      ...(state !== undefined ? { state } : {}),
     });
     this.checker = checker;
   }

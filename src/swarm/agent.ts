@@ -31,6 +31,7 @@ import { SwarmError, SwarmMessageError, TaskError } from './errors.js';
 import { PeerLink, type SignalOut } from './link.js';
 import { decodeChunkFrame, decodeControl, encodeChunkFrame, encodeControl, toHex, utf8Length, type ControlMessage, type KnowledgeItem, type Vote } from './protocol.js';
 import { RttRing, Traffic, type RttSummary, type TrafficCounters } from './stats.js';
+import { Topology } from './topology.js';
 import type { PeerTransport } from './transport.js';
 
 export type PeerStatus = 'connecting' | 'connected' | 'disconnected' | 'retrying';
@@ -119,6 +120,13 @@ export interface SwarmAgentOptions {
   reconnect?: SignalingClientOptions['reconnect'];
   /** Who offers when a member joins: the joiner (default) or both ends at once. */
   initiator?: 'joiner' | 'both';
+  /**
+   * Partial mesh: connect only to a few neighbours instead of every member. Each member
+   * chooses its two ring neighbours and `neighbours - 2` more by rendezvous hash over the
+   * room's member ids (topology.ts); a pair is connected when either end chose the other, so
+   * the overlay is connected and has at most N x neighbours connections. Unset: full mesh.
+   */
+  neighbours?: number;
   maxArtifactBytes?: number;
   maxMessagesPerSecond?: number;
   maxConcurrentTasks?: number;
@@ -148,7 +156,7 @@ export interface SwarmStats {
   rtt: Record<string, RttSummary>;
   tasks: { delegated: number; completed: number; failed: number; timedOut: number; refused: number; pending: number; executed: number };
   reconnections: { signaling: number; peers: number };
-  connections: { sessions: number; offers: number; collisions: number; retries: number; candidateErrors: number };
+  connections: { sessions: number; offers: number; collisions: number; retries: number; candidateErrors: number; offersIgnored: number };
   pruned: number;
   handlers: number;
 }
@@ -220,6 +228,10 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
   #timer: ReturnType<typeof setInterval> | undefined;
   #pingSeq = 0;
   #state: 'new' | 'running' | 'closed' = 'new';
+  readonly #topology: Topology | undefined;
+  /** Partial mesh: the members this agent links to (recomputed when the room changes). */
+  #linked = new Set<string>();
+  #offersIgnored = 0;
 
   constructor(options: SwarmAgentOptions) {
     super();
@@ -229,6 +241,8 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
     this.#peerId = options.peerId ?? `agent-${randomHex(6)}`;
     this.#capabilities = { ...(options.capabilities ?? {}) };
     this.#iceServers = [...(options.iceServers ?? [])];
+    if (options.neighbours !== undefined && !(Number.isInteger(options.neighbours) && options.neighbours >= 1)) throw new SwarmError('bad-option', Messages.badOption('neighbours must be a whole number >= 1'));
+    this.#topology = options.neighbours !== undefined ? new Topology(options.neighbours) : undefined;
     for (const [k, v] of [['heartbeatMs', options.heartbeatMs], ['pruneAfterMs', options.pruneAfterMs], ['connectTimeoutMs', options.connectTimeoutMs]] as const)
       if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new SwarmError('bad-option', Messages.badOption(`${k} must be a positive number`));
   }
@@ -273,6 +287,8 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
       const p = this.#peer(peerId, metadata);
       p.entry.inRoom = true;
       this.emit('peer-joined', { peerId, capabilities: p.entry.capabilities });
+      this.#rebalance(peerId);
+      if (!this.#isLinked(peerId)) return;
       if (p.link.status === 'idle' || p.link.status === 'retrying') {
         if (this.#options.initiator === 'both') p.link.start();
         else p.link.expect();
@@ -284,8 +300,14 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
       p.entry.inRoom = false;
       // An open channel outlives the peer's signaling connection; the heartbeat decides.
       if (p.link.status !== 'open') this.#remove(peerId, 'left');
+      this.#rebalance();
     });
-    client.on('offer', ({ from, sdp }) => void this.#peer(from).link.handleOffer(sdp));
+    client.on('offer', ({ from, sdp }) => {
+      // Partial mesh: an offer from a member we do not link to (its view of the room is behind
+      // or ahead of ours) is ignored; it stops trying once both views agree.
+      if (this.#topology && this.#peers.has(from) && !this.#isLinked(from)) return void this.#offersIgnored++;
+      void this.#peer(from).link.handleOffer(sdp);
+    });
     client.on('answer', ({ from, sdp }) => void this.#peers.get(from)?.link.handleAnswer(sdp));
     client.on('ice-candidate', ({ from, candidate, mid }) => {
       if (candidate) this.#peers.get(from)?.link.handleCandidate(candidate, mid);
@@ -304,21 +326,71 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
     if (this.#client?.peerId) this.#peerId = this.#client.peerId;
     this.emit('signaling-status', { status: 'joined' });
     const present = new Set(joined.peers.map((p) => p.peerId));
+    const joinedPeers: PeerState[] = [];
     for (const { peerId, metadata } of joined.peers) {
       if (peerId === this.#peerId) continue;
       const known = this.#peers.has(peerId);
       const p = this.#peer(peerId, metadata);
       p.entry.inRoom = true;
+      joinedPeers.push(p);
       if (!known) this.emit('peer-joined', { peerId, capabilities: p.entry.capabilities });
-      // We are the joiner: we offer to everyone not already connected (a rejoin renegotiates what broke).
-      if (p.link.status === 'idle') p.link.start();
-      else if (p.link.status === 'retrying') p.link.retryNow('signaling back');
     }
     for (const [peerId, p] of this.#peers) {
       if (present.has(peerId)) continue;
       p.entry.inRoom = false;
       if (p.link.status !== 'open') this.#remove(peerId, 'left');
     }
+    this.#relink();
+    for (const p of joinedPeers) {
+      // We are the joiner: we offer to everyone (or every neighbour) not already connected (a rejoin renegotiates what broke).
+      if (!this.#isLinked(p.entry.peerId)) continue;
+      if (p.link.status === 'idle') p.link.start();
+      else if (p.link.status === 'retrying') p.link.retryNow('signaling back');
+    }
+    this.#rebalance(undefined, new Set(joinedPeers.map((p) => p.entry.peerId)));
+  }
+
+  // ---- partial mesh (topology.ts) ----
+
+  /** Whether this agent connects to `peerId`: always in a full mesh; a neighbour in a partial one. */
+  #isLinked(peerId: string): boolean {
+    return !this.#topology || this.#linked.has(peerId);
+  }
+
+  /** Recomputes the neighbour set from the members in the room. */
+  #relink(): void {
+    if (!this.#topology) return;
+    const members = [...this.#peers.values()].filter((p) => p.entry.inRoom).map((p) => p.entry.peerId);
+    this.#linked = new Set(this.#topology.linked(this.#peerId, members));
+  }
+
+  /**
+   * Partial mesh, after the room changed: drops links to members that are no longer
+   * neighbours, and starts links to members that became neighbours (the larger id offers,
+   * the smaller waits for it; `skip`: members someone else is already offering to).
+   */
+  #rebalance(joiner?: string, skip?: Set<string>): void {
+    if (!this.#topology) return;
+    this.#relink();
+    for (const [peerId, p] of this.#peers) {
+      if (!p.entry.inRoom) continue;
+      const s = p.link.status;
+      if (this.#linked.has(peerId)) {
+        if (s === 'idle' && peerId !== joiner && !skip?.has(peerId)) {
+          if (this.#peerId > peerId) p.link.start();
+          else p.link.expect();
+        }
+      } else if (s !== 'idle' && s !== 'closed') p.link.drop('not a neighbour');
+    }
+  }
+
+  /**
+   * The members this agent connects to: every member of the room in a full mesh, its
+   * neighbours in a partial one (`neighbours`).
+   */
+  linkedPeers(): string[] {
+    const inRoom = [...this.#peers.values()].filter((p) => p.entry.inRoom).map((p) => p.entry.peerId);
+    return this.#topology ? inRoom.filter((id) => this.#linked.has(id)).sort() : inRoom.sort();
   }
 
   #signal(peerId: string, m: SignalOut): void {
@@ -370,7 +442,7 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
             });
         },
         message: (data) => this.#onData(state, data),
-        wanted: () => this.#state === 'running' && this.#peers.get(peerId) === state && (entry.inRoom || this.#client?.status !== 'joined'),
+        wanted: () => this.#state === 'running' && this.#peers.get(peerId) === state && (entry.inRoom || this.#client?.status !== 'joined') && this.#isLinked(peerId),
         retrying: () => {
           entry.status = 'retrying';
           this.#peerRetries++;
@@ -970,7 +1042,7 @@ export class SwarmAgent extends TypedEmitter<SwarmAgentEvents> {
       rtt,
       tasks: { ...this.#tasks, pending: this.#pendingTasks.size },
       reconnections: { signaling: this.#client?.reconnects ?? 0, peers: this.#peerReconnections },
-      connections: { sessions, offers, collisions, retries: this.#peerRetries, candidateErrors },
+      connections: { sessions, offers, collisions, retries: this.#peerRetries, candidateErrors, offersIgnored: this.#offersIgnored },
       pruned: this.#pruned,
       handlers,
     };

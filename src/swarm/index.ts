@@ -43,6 +43,7 @@ export * from './constants.js';
 export { SwarmError, SwarmMessageError, TaskError, type MessageErrorReason, type SwarmErrorCode } from './errors.js';
 export { PeerLink, type LinkHooks, type LinkStatus, type LinkTiming, type SignalOut } from './link.js';
 export { liveNodeConnections, nodeTransport } from './node-transport.js';
+export { Topology, chosenNeighbours, fnv1a } from './topology.js';
 export { decodeChunkFrame, decodeControl, encodeChunkFrame, encodeControl, type ChunkFrame, type ControlMessage, type ControlType, type KnowledgeItem, type Vote } from './protocol.js';
 export { percentileOf, summarize, type RttSummary, type TrafficCounters } from './stats.js';
 export type { ConnectionConfig, ConnectionEvents, LinkState, PeerTransport, SwarmChannel, TransportConnection } from './transport.js';

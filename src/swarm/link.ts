@@ -173,6 +173,16 @@ export class PeerLink {
     this.#fail(reason);
   }
 
+  /**
+   * Tears the connection down even when open (a partial mesh no longer links this pair); it
+   * is retried only if the agent still wants the peer, otherwise the link goes idle.
+   */
+  drop(reason: string): void {
+    if (this.#status === 'closed' || this.#status === 'idle') return;
+    this.#clearRetry();
+    this.#fail(reason);
+  }
+
   #add(candidate: string, mid: string): void {
     const conn = this.#conn!;
     const gen = this.#generation;
