@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- mesh`: a real signaling server with an Ed25519 roster room and N mesh
  * agents on node-datachannel in this process (ICE, DTLS and SCTP over UDP on 127.0.0.1), for
- * N = 2 and 5 by default (`MESH_BENCH_AGENTS=2,5,10,20` for more).
+ * N = 2, 5, 10 and 20 full mesh by default (`MESH_BENCH_AGENTS=2,5` picks others), then relay
+ * mode at 50 real agents over a partial mesh (`MESH_BENCH_RELAY_AGENTS`, 0 to skip).
  *
  * - formation: from starting every agent at once until every pair's channel is open and both
  *   signed session bindings verified (N(N-1)/2 channels);
@@ -9,16 +10,24 @@
  *   others in turn, each sent after the previous was verified and delivered, from the send
  *   call to the receiver's `onIFMessage`: p50/p95/p99 (ms);
  * - sign and verify rates inside the agents (time in sealing and in the EnvelopeVerifier);
+ * - relay mode with real agents: 50 agents whose swarm keeps 4 neighbours each
+ *   (`MESH_BENCH_NEIGHBOURS`), formation until every agent is bound to exactly its neighbours,
+ *   connection count against the full mesh's, then 2 relayed messages per agent: delivery
+ *   ratio and latency p50/p95/p99 from the send call to each receiver's onIFMessage;
  * - relay mode, network model (no sockets): 1,000 agents with 4 neighbours, 100 messages.
  */
 import { NodeIdentity } from '../src/envelope/index.js';
 import { MeshAgent, Roster, simulateRelay } from '../src/mesh/index.js';
+import { formatRelayRun, runRelay } from '../src/mesh/__fixtures__/relay-run.js';
 import { SignalingServer } from '../src/signaling/index.js';
 import { summarize } from '../src/swarm/index.js';
 
-const SIZES = (process.env.MESH_BENCH_AGENTS ?? '2,5').split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 2);
+const SIZES = (process.env.MESH_BENCH_AGENTS ?? '2,5,10,20').split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 2);
 const MESSAGES = Number(process.env.MESH_BENCH_MESSAGES ?? 1000);
 const FORMATION_TIMEOUT_MS = 120_000;
+const RELAY_AGENTS = Number(process.env.MESH_BENCH_RELAY_AGENTS ?? 50);
+const RELAY_NEIGHBOURS = Number(process.env.MESH_BENCH_NEIGHBOURS ?? 4);
+const RELAY_MESSAGES = Number(process.env.MESH_BENCH_RELAY_MESSAGES ?? 2);
 
 async function run(n: number): Promise<void> {
   const ids = Array.from({ length: n }, () => NodeIdentity.generate());
@@ -66,6 +75,10 @@ async function run(n: number): Promise<void> {
 
 console.log(`mesh: formation and signed-message latency, node-datachannel agents on loopback (Node ${process.versions.node})`);
 for (const n of SIZES) await run(n);
+if (RELAY_AGENTS >= 3) {
+  const r = await runRelay({ agents: RELAY_AGENTS, neighbours: RELAY_NEIGHBOURS, messagesPerAgent: RELAY_MESSAGES, spacingMs: 5 });
+  console.log(`relay, real agents: ${formatRelayRun(r)}`);
+}
 if (process.env.MESH_BENCH_RELAY !== '0') {
   const t = performance.now();
   const r = simulateRelay({ agents: 1000, degree: 4, messages: 100, linkDelayMs: [1, 5], seed: 1 });
