@@ -10,22 +10,55 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import {
   BindError, DEFAULT_SPELLBOOK_DIR, FormatError, REPORT_FORMATS, SPELL_NAME_PATTERN, Validator, bindInvocation, collectSpellFiles,
   exitCodeFor, findManifest, formatReport, formatSpellSource, indexSpells, loadSpellbook, newSpellText, renderGraph,
-  addManifestEntry, sealOf, writeSeal, analyzeDependencies, renderCodeGraph, type CheckReport, type ReportFormat,
+  addManifestEntry, assumeFilesUnchanging, sealOf, writeSeal, analyzeDependencies, renderCodeGraph, type CheckReport, type ReportFormat,
 } from '../src/spells/index.js';
-import { registerConform } from './conform.js';
-import { BookUsageError, registerBook } from './book.js';
-import { registerLsp } from './lsp.js';
-import { registerSignal } from './signal.js';
-import { registerMesh } from './mesh.js';
-import { registerWitness } from './witness.js';
-import { registerRun } from './run.js';
-import { registerStream } from './stream.js';
-import { registerPack } from './pack.js';
-import { registerRegistry } from './registry.js';
-
-import { EncodeUsageError, registerEncode } from './encode.js';
 
 class UsageError extends Error {}
+
+/** What every command module's register function is given (each takes the part it uses). */
+interface CommandIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  setExitCode: (code: number) => void;
+  isTty: boolean;
+}
+
+interface CommandModule {
+  register: (program: Command, io: CommandIo) => void;
+  /** The module's usage error class: reported as `spell: <message>`, exit 2. */
+  usageError?: new (...args: never[]) => Error;
+}
+
+/**
+ * Commands that live in their own modules, loaded only when named (or for help and unknown
+ * words): importing all of them (browsers, WebRTC, registries) took 300 ms of every run.
+ * Help lists them in this order.
+ */
+const COMMAND_MODULES: { names: string[]; load: () => Promise<CommandModule> }[] = [
+  { names: ['encode'], load: async () => { const m = await import('./encode.js'); return { register: m.registerEncode, usageError: m.EncodeUsageError }; } },
+  { names: ['conform'], load: async () => ({ register: (await import('./conform.js')).registerConform }) },
+  { names: ['book'], load: async () => { const m = await import('./book.js'); return { register: m.registerBook, usageError: m.BookUsageError }; } },
+  { names: ['lsp'], load: async () => ({ register: (await import('./lsp.js')).registerLsp }) },
+  { names: ['signal'], load: async () => ({ register: (await import('./signal.js')).registerSignal }) },
+  { names: ['mesh'], load: async () => ({ register: (await import('./mesh.js')).registerMesh }) },
+  { names: ['witness'], load: async () => ({ register: (await import('./witness.js')).registerWitness }) },
+  { names: ['run'], load: async () => ({ register: (await import('./run.js')).registerRun }) },
+  { names: ['stream'], load: async () => ({ register: (await import('./stream.js')).registerStream }) },
+  { names: ['pack', 'verify'], load: async () => ({ register: (await import('./pack.js')).registerPack }) },
+  { names: ['push', 'pull'], load: async () => ({ register: (await import('./registry.js')).registerRegistry }) },
+];
+
+/** Commands defined in this file: naming one loads no command module. */
+const CORE_COMMANDS = new Set(['check', 'list', 'show', 'graph', 'new', 'fmt', 'seal', 'bind']);
+
+/** The command modules a command line needs: the one it names, none for a core command, else all. */
+function modulesFor(argv: string[]): typeof COMMAND_MODULES {
+  const word = argv.find((a) => !a.startsWith('-'));
+  if (word !== undefined && CORE_COMMANDS.has(word)) return [];
+  if (word === undefined && argv.some((a) => a === '-V' || a === '--version')) return [];
+  const named = COMMAND_MODULES.filter((m) => word !== undefined && m.names.includes(word));
+  return named.length > 0 ? named : COMMAND_MODULES;
+}
 
 function packageVersion(): string {
   for (const up of ['../package.json', '../../package.json']) {
@@ -82,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--manifest <file>', 'spellbook manifest to use (default: spellbook.yaml near the paths)')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .action((paths: string[], opts: { format: ReportFormat; strict?: boolean; quiet?: boolean; maxWarnings?: number; results?: string; manifest?: string; output?: string }) => {
+      assumeFilesUnchanging(); // one run, then exit: each path is looked at once
       const list = requireExisting(paths);
       if (opts.results && !existsSync(opts.results)) throw new UsageError(`no such results file: ${opts.results}`);
       if (opts.manifest && !existsSync(opts.manifest)) throw new UsageError(`no such manifest: ${opts.manifest}`);
@@ -141,6 +175,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--format <format>', 'graph language').choices(['mermaid', 'dot']).default('mermaid'))
     .option('--code', "draw the modules' imports next to the declared edges, drift highlighted")
     .action((paths: string[], opts: { format: 'mermaid' | 'dot'; code?: boolean }) => {
+      assumeFilesUnchanging();
       const book = loadSpellbook(requireExisting(paths));
       const index = indexSpells(book.spells, []);
       const sealed = new Set([...index.spells.values()].filter((s) => { const e = book.manifest?.entries.get(s.name); return e?.seal === sealOf(s); }).map((s) => s.name));
@@ -244,27 +279,12 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = result.bound ? 0 : 1;
     });
 
-  registerEncode(program, { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) });
-
-  registerConform(program, { out, err, setExitCode: (code) => { exitCode = code; } });
-
-  registerBook(program, { out, err, setExitCode: (code) => { exitCode = code; } });
-
-  registerLsp(program);
-
-  registerSignal(program, { out, err, setExitCode: (code) => { exitCode = code; } });
-
-  registerMesh(program, { out, err, setExitCode: (code) => { exitCode = code; } });
-
-  registerWitness(program, { out, err, setExitCode: (code) => { exitCode = code; } });
-
-  registerRun(program, { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) });
-
-  registerStream(program, { out, err, setExitCode: (code) => { exitCode = code; } });
-
-  registerPack(program, { out, err, setExitCode: (code) => { exitCode = code; } });
-
-  registerRegistry(program, { out, err, setExitCode: (code) => { exitCode = code; } });
+  const io: CommandIo = { out, err, setExitCode: (code) => { exitCode = code; }, isTty: Boolean(process.stderr.isTTY) };
+  const usageErrors: (new (...args: never[]) => Error)[] = [UsageError, BindError];
+  for (const loaded of await Promise.all(modulesFor(argv).map((m) => m.load()))) {
+    loaded.register(program, io);
+    if (loaded.usageError) usageErrors.push(loaded.usageError);
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -274,7 +294,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       return 2;
     }
-    if (error instanceof UsageError || error instanceof BindError || error instanceof EncodeUsageError || error instanceof BookUsageError) { err(`spell: ${error.message}\n`); return 2; }
+    if (error instanceof Error && usageErrors.some((type) => error instanceof type)) { err(`spell: ${error.message}\n`); return 2; }
     if (error instanceof Error && 'code' in error && typeof (error as NodeJS.ErrnoException).code === 'string') {
       err(`spell: ${error.message}\n`);
       return 2;

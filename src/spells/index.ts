@@ -23,5 +23,5 @@ export { bindInvocation, BindError, type BindResult, type BoundLine } from './bi
 export { renderGraph, renderCodeGraph, codeGraphEdges, type GraphFormat } from './graph-output.js';
 export { formatReport, REPORT_FORMATS, type ReportFormat, type FormatOptions } from './report/index.js';
 export { newSpellText, SPELL_NAME_PATTERN } from './scaffold.js';
-export { readModuleExports, readTestTitles, expandGlobs, readVitestResults, clearCodeCaches, VitestResultsError, type ExportedSymbol, type ModuleExports, type TestTitle, type TestResult } from './code/index.js';
+export { readModuleExports, readTestTitles, expandGlobs, readVitestResults, clearCodeCaches, assumeFilesUnchanging, VitestResultsError, type ExportedSymbol, type ModuleExports, type TestTitle, type TestResult } from './code/index.js';
 export { renderBook, bookIsCurrent, withoutResults, spellGlyphLines, type BookInput } from './book.js';

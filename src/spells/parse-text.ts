@@ -60,6 +60,15 @@ export const GLYPH_LABELS: Readonly<Record<string, { pattern: RegExp; canonical?
   ':': { pattern: /^contract[ \t]*:[ \t]*/i },
 };
 
+const LINE_KINDS: LineKind[] = ['blank', 'comment', 'prose', 'fence', 'separator', 'header', 'glyph', 'continuation', 'section', 'section-item', 'section-text', 'invalid'];
+/** One shared, frozen LineInfo per (kind, depth): a book of 100,000 lines allocates none. */
+const LINE_INFOS = new Map<LineKind, readonly LineInfo[]>(
+  LINE_KINDS.map((kind) => [kind, [Object.freeze({ kind, depth: 0 }), Object.freeze({ kind, depth: 1 })]]),
+);
+function lineInfo(kind: LineKind, depth: number): LineInfo {
+  return LINE_INFOS.get(kind)![depth === 1 ? 1 : 0];
+}
+
 const GLYPHS = new Set(['^', '@', ':', '!', '~', '-', '>', '?', '$']);
 
 function emptyClauses(): Clauses {
@@ -116,16 +125,21 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
     continuable = undefined;
   };
 
-  for (let index = 0; index < lines.length; index++) {
-    const lineNo = index + 1;
+  // The current line, shared with `at` and `mark` (made once, not once per line).
+  let index = 0;
+  let lineNo = 1;
+  let column = 1;
+  const at = (): Location => ({ file, line: lineNo, column });
+  const mark = (kind: LineKind, depth = 0) => { infos[index] = lineInfo(kind, depth); };
+
+  for (; index < lines.length; index++) {
+    lineNo = index + 1;
     const raw = lines[index];
     const trimmedEnd = raw.trimEnd();
     const content = trimmedEnd.trimStart();
     const indent = indentWidth(trimmedEnd);
-    const column = trimmedEnd.length - content.length + 1;
-    const at = (col = column): Location => ({ file, line: lineNo, column: col });
-    const mark = (kind: LineKind, depth = 0) => { infos[index] = { kind, depth }; };
-    mark('prose');
+    column = trimmedEnd.length - content.length + 1;
+    infos[index] = lineInfo('prose', 0);
 
     // YAML front matter at the top of a Markdown book.
     if (markdown && index === 0 && content === '---') { frontMatter = true; continue; }

@@ -7,9 +7,15 @@
  * built from many files (a module's exports, a glob expansion) is re-validated at most that
  * often; a long-lived process (a watcher) therefore sees an edit at most about two TTLs
  * later, or at once after `clearCodeCaches()`.
+ *
+ * A one-shot process (the `spell check` CLI) calls `assumeFilesUnchanging()`: then a fact,
+ * once taken, holds for the rest of the process, and whether a path is a file or a folder is
+ * read from its parent folder's listing (one readdir per folder instead of a stat per path:
+ * 30,000 stats became 5,000 listings on the 5,000-spell bench).
  */
 
 import { type Dirent, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 
 /** How long a stat or directory listing is trusted without asking the file system again. */
 export const STAT_TTL_MS = 1000;
@@ -23,12 +29,42 @@ interface StatFact {
 
 const stats = new Map<string, StatFact>();
 
-/** A recent stat of `path` (at most `STAT_TTL_MS` old). */
+let unchanging = false;
+
+/**
+ * Trust every file system fact for the rest of the process: for one-shot runs, where a file
+ * that changes mid-run would make any answer stale anyway. There is no way back (a watcher
+ * never calls it).
+ */
+export function assumeFilesUnchanging(): void {
+  unchanging = true;
+}
+
+/** The kind of `path` from its parent's listing, or undefined when only a stat can tell. */
+function kindFromListing(path: string): StatFact['kind'] | undefined {
+  const parent = dirname(path);
+  if (parent === path) return undefined;
+  if (statFact(parent).kind !== 'dir') return 'missing';
+  listDirectory(parent);
+  const e = entryNamed(parent, basename(path));
+  if (!e) return listedOk.has(parent) ? 'missing' : undefined;
+  if (e.isSymbolicLink()) return undefined;
+  return e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other';
+}
+
+/** A recent stat of `path` (at most `STAT_TTL_MS` old, or taken once under `assumeFilesUnchanging`). */
 export function statFact(path: string): StatFact {
   const now = performance.now();
   const hit = stats.get(path);
-  if (hit && now - hit.at < STAT_TTL_MS) return hit;
+  if (hit && (unchanging || now - hit.at < STAT_TTL_MS)) return hit;
   let fact: StatFact;
+  const listed = unchanging ? kindFromListing(path) : undefined;
+  if (listed) {
+    // mtime and size are not needed: nothing is re-validated in an unchanging process.
+    fact = { at: now, kind: listed, mtimeMs: 0, size: 0 };
+    stats.set(path, fact);
+    return fact;
+  }
   try {
     const st = statSync(path);
     fact = { at: now, kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', mtimeMs: st.mtimeMs, size: st.size };
@@ -47,19 +83,31 @@ export function isDirectory(path: string): boolean {
   return statFact(path).kind === 'dir';
 }
 
-const listings = new Map<string, { mtimeMs: number; entries: Dirent[] }>();
+const listings = new Map<string, { mtimeMs: number; entries: Dirent[]; byName?: Map<string, Dirent> }>();
+
+/** The entry called `name` in the last listing of `dir` (indexed on first use). */
+function entryNamed(dir: string, name: string): Dirent | undefined {
+  const listing = listings.get(dir);
+  if (!listing) return undefined;
+  listing.byName ??= new Map(listing.entries.map((d) => [d.name, d]));
+  return listing.byName.get(name);
+}
+/** Folders whose listing was read successfully (so a name absent from it is missing). */
+const listedOk = new Set<string>();
 
 /** Entries of a directory, re-read when its mtime changes; empty when it cannot be read. */
 export function listDirectory(dir: string): Dirent[] {
   const fact = statFact(dir);
   if (fact.kind !== 'dir') return [];
   const hit = listings.get(dir);
-  if (hit && hit.mtimeMs === fact.mtimeMs) return hit.entries;
+  if (hit && (unchanging || hit.mtimeMs === fact.mtimeMs)) return hit.entries;
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
+    listedOk.add(dir);
   } catch {
     entries = [];
+    listedOk.delete(dir);
   }
   listings.set(dir, { mtimeMs: fact.mtimeMs, entries });
   return entries;
@@ -90,7 +138,7 @@ export class FileCache<T> {
     const fact = statFact(path);
     if (fact.kind !== 'file') return undefined;
     const hit = this.entries.get(path);
-    if (hit && hit.mtimeMs === fact.mtimeMs && hit.size === fact.size) return hit.value;
+    if (hit && (unchanging || (hit.mtimeMs === fact.mtimeMs && hit.size === fact.size))) return hit.value;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -111,5 +159,6 @@ export class FileCache<T> {
 export function clearCodeCaches(): void {
   stats.clear();
   listings.clear();
+  listedOk.clear();
   for (const clear of clearers) clear();
 }

@@ -9,6 +9,6 @@ export { readModuleExports, resolveSpecifier } from './exports.js';
 export { type TestTitle, readTestTitles, expandGlobs } from './tests.js';
 export { type TestResult, VitestResultsError, readVitestResults, parseVitestResults } from './vitest-results.js';
 export { contractFits, requiredTypeNames } from './signature.js';
-export { clearCodeCaches, STAT_TTL_MS } from './file-cache.js';
+export { assumeFilesUnchanging, clearCodeCaches, STAT_TTL_MS } from './file-cache.js';
 export { type Token, type TokenKind, type TokenizedSource, tokenize, tokenText } from './tokenizer.js';
 export { type ImportReference, type ModuleImports, type ReadImportsOptions, type ReferenceKind, moduleEntry, readModuleImports } from './imports.js';

@@ -4,11 +4,11 @@
  * contracts match the exported signatures (warning), and every bound test exists in the
  * mapped test files and, given a vitest JSON report, passed.
  */
-import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MESSAGES, RULES } from '../constants.js';
 import type { Diagnostic, Location, Spell } from '../model.js';
 import type { Manifest, ManifestEntry } from '../manifest.js';
+import { isDirectory, isFile } from '../code/file-cache.js';
 import { contractFits, expandGlobs, readModuleExports, readTestTitles, type TestResult, type TestTitle } from '../code/index.js';
 
 export interface TestEvidence {
@@ -35,10 +35,9 @@ export function testBindings(spell: Spell): TestBinding[] {
 
 function resolveModule(root: string, module: string): string | undefined {
   const path = join(root, module);
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (stat?.isDirectory()) return existsSync(join(path, 'index.ts')) ? join(path, 'index.ts') : undefined;
-  if (stat?.isFile()) return path;
-  if (existsSync(path + '.ts')) return path + '.ts';
+  if (isDirectory(path)) return isFile(join(path, 'index.ts')) ? join(path, 'index.ts') : undefined;
+  if (isFile(path)) return path;
+  if (isFile(path + '.ts')) return path + '.ts';
   return undefined;
 }
 
