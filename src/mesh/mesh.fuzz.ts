@@ -13,6 +13,7 @@ import { BROADCAST_RECEIVER, WIRE_IFMESSAGE, WIRE_RELAY } from './constants.js';
 import { MeshAgentCore } from './core.js';
 import { peerIdOf } from './ids.js';
 import { Roster } from './roster.js';
+import { formatMeshState, parseMeshState } from './state.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false });
@@ -78,7 +79,25 @@ function inbound(type: typeof WIRE_IFMESSAGE | typeof WIRE_RELAY) {
 const seeds = signed.flatMap((e) => [enc.encode(JSON.stringify(e)), enc.encode(JSON.stringify(e, null, 2))]);
 const isExpectedError = (e: unknown) => e instanceof MeshRefusal;
 
+/**
+ * The state journal reader (state.ts): any text reads without throwing; what it keeps is
+ * well formed and written back reads the same.
+ */
+function stateJournal(input: Uint8Array): unknown {
+  const state = parseMeshState(dec.decode(input), 0);
+  for (const d of state.delivered)
+    if (!(Number.isSafeInteger(d.sequence) && d.sequence >= 1 && /^[0-9a-f]{24}$/.test(d.nonce) && typeof d.sender === 'string' && d.expiresAt > 0)) throw new Error('kept a malformed delivery record');
+  const again = parseMeshState(formatMeshState(state), 0);
+  if (again.sequenceReserved !== state.sequenceReserved || again.delivered.length !== state.delivered.length || again.skipped !== 0) throw new Error('the journal does not read back as written');
+  return state;
+}
+const stateSeeds = [
+  enc.encode(formatMeshState({ sequenceReserved: 1_764_633_600_000_000, delivered: signed.map((e, i) => ({ sender: e.sender, sequence: e.sequence_num, nonce: e.nonce, expiresAt: 1_764_633_690_000 + i })) })),
+  enc.encode('{"r":5}\n{"d":["if://agent/x",1,"00000000000000000000000a",99]}\n{"d":['),
+];
+
 export const targets: FuzzTarget[] = [
+  { name: 'mesh.state', seeds: stateSeeds, run: stateJournal, isExpectedError: () => false },
   { name: 'mesh.inbound', seeds, run: inbound(WIRE_IFMESSAGE), isExpectedError },
   { name: 'mesh.inbound-relay', seeds, run: inbound(WIRE_RELAY), isExpectedError },
 ];
