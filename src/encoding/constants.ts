@@ -32,6 +32,53 @@ export const CHROMA_AC_MIN_COST = 4;
  * refined vectors leave skip and code tiny residuals).
  */
 export const SUBPEL_MIN_SAD_FACTOR = 2;
+/**
+ * Speed presets of the encoder (`preset` option). `quality` is the full search the encoder
+ * has always done; `balanced` and `realtime` cut the search, the sub-sample refinement and the
+ * trial coding where measurement showed the cut costs little picture quality (docs/encoding.md).
+ */
+export type EncoderPreset = 'realtime' | 'balanced' | 'quality';
+export const ENCODER_PRESETS: readonly EncoderPreset[] = ['realtime', 'balanced', 'quality'];
+/** Preset of H264Encoder / ParallelH264Encoder when none is given (today's search, unchanged streams). */
+export const DEFAULT_PRESET: EncoderPreset = 'quality';
+/** Preset of a Streamer's encoders (src/controls). */
+export const STREAMER_PRESET: EncoderPreset = 'realtime';
+
+/** What a preset changes in the macroblock decisions (slice-coder.ts). */
+export interface PresetTuning {
+  /** Largest step of the integer diamond descent (4, 2 or 1); it halves down to 1. */
+  diamondStep: number;
+  /** Try the four diagonal neighbours of the diamond's result. */
+  square: boolean;
+  /**
+   * Stop the integer search after the candidate vectors when the best one's SAD is at most this
+   * many times the all-zero-residual bound of a macroblock (16 x zeroBlockSad); 0: never.
+   */
+  candidateExitFactor: number;
+  /** Sub-sample refinement: 2 = half then quarter samples, 1 = half samples only, 0 = none. */
+  subpelLevels: number;
+  /** Refine only when the integer SAD is at least this many times the all-zero bound (see SUBPEL_MIN_SAD_FACTOR). */
+  subpelMinSadFactor: number;
+  /**
+   * After the search, code the skip vector as a trial when its SAD is within this many lambdas
+   * of the best vector's cost (P_Skip saves the vector and the macroblock header).
+   */
+  skipSlackLambdas: number;
+  /**
+   * P_Skip is decided without a trial coding when every 4x4 luma residual at the skip vector has
+   * a SAD of at most this many times the bound under which it provably quantises to zero (and the
+   * chroma residual provably vanishes). 1 is exact: the same decision as the trial, faster; above
+   * 1 also skips residuals that would have been coded.
+   */
+  skipSadFactor: number;
+}
+
+export const PRESET_TUNING: Readonly<Record<EncoderPreset, Readonly<PresetTuning>>> = {
+  quality: { diamondStep: 4, square: true, candidateExitFactor: 0, subpelLevels: 2, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1 },
+  balanced: { diamondStep: 2, square: true, candidateExitFactor: 1, subpelLevels: 2, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1 },
+  realtime: { diamondStep: 1, square: false, candidateExitFactor: 2, subpelLevels: 2, subpelMinSadFactor: 3, skipSlackLambdas: 0, skipSadFactor: 1.5 },
+};
+
 /** Mean absolute difference per luma sample above which a P macroblock also tries intra. */
 export const INTRA_TRY_MAD = 4;
 /** Extra cost (in multiples of the motion lambda) charged to intra in P slices. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { predictLuma16, SubpelWindow } from './motion.js';
+import { predictLuma16, predictLuma16Reference, SubpelWindow } from './motion.js';
 
 describe('luma interpolation (8.4.2.2.1)', () => {
   const stride = 40;
@@ -21,6 +21,20 @@ describe('luma interpolation (8.4.2.2.1)', () => {
     expect(out[0]).toBe((ref[q + 1] + b + 1) >> 1);
     predictLuma16(ref, origin, stride, 0, 0, out);
     expect(out[17]).toBe(ref[q + stride + 1]);
+  });
+
+  it('the plane-wise luma interpolation equals the sample-by-sample Table 8-12 reference at all 16 positions', () => {
+    const a = new Uint8Array(256);
+    const b = new Uint8Array(256);
+    for (let yFrac = 0; yFrac < 4; yFrac++) {
+      for (let xFrac = 0; xFrac < 4; xFrac++) {
+        for (const at of [origin, origin + 3 * stride + 5, origin - 7 * stride - 6]) {
+          predictLuma16(ref, at, stride, xFrac, yFrac, a);
+          predictLuma16Reference(ref, at, stride, xFrac, yFrac, b);
+          expect(a, `${xFrac},${yFrac}`).toEqual(b);
+        }
+      }
+    }
   });
 
   it('the search window predicts exactly what predictLuma16 does at every offset within 3/4 sample', () => {

@@ -179,6 +179,106 @@ function halfC(r: Uint8Array, q: number, s: number): number {
  * yFrac are the vector's low two bits. The reference must extend 3 samples past the block.
  */
 export function predictLuma16(ref: Uint8Array, off: number, stride: number, xFrac: number, yFrac: number, out: Uint8Array): void {
+  const mode = yFrac * 4 + xFrac;
+  if (mode === 0) {
+    copyLuma16(ref, off, stride, out);
+    return;
+  }
+  // Table 8-12 as (plane, dx, dy) pairs: a quarter sample is one plane's value or the rounded
+  // average of two. Only the half-sample planes a position needs are computed, each once.
+  const [pa, ax, ay, pb, bx, by] = LUMA_QPEL[mode];
+  const needB = pa === 1 || pb === 1;
+  const needH = pa === 2 || pb === 2;
+  if (needB) fillHalfH(ref, off, stride, pa === 1 ? ay : 0, pb === 1 ? by : 0);
+  if (needH) fillHalfV(ref, off, stride, pa === 2 ? ax : 0, pb === 2 ? bx : 0);
+  if (pa === 3 || pb === 3) fillCentre(ref, off, stride);
+  const A = pa === 0 ? ref : pa === 1 ? QB : pa === 2 ? QH : QJ;
+  const sa = pa === 0 ? stride : QS;
+  let ia = pa === 0 ? off + ay * stride + ax : ay * QS + ax;
+  if (pb < 0) {
+    for (let y = 0; y < 16; y++, ia += sa) for (let x = 0; x < 16; x++) out[y * 16 + x] = A[ia + x];
+    return;
+  }
+  const B = pb === 0 ? ref : pb === 1 ? QB : pb === 2 ? QH : QJ;
+  const sb = pb === 0 ? stride : QS;
+  let ib = pb === 0 ? off + by * stride + bx : by * QS + bx;
+  for (let y = 0; y < 16; y++, ia += sa, ib += sb) {
+    const o = y * 16;
+    for (let x = 0; x < 16; x++) out[o + x] = (A[ia + x] + B[ib + x] + 1) >> 1;
+  }
+}
+
+/** Stride of the half-sample scratch planes (17 samples: a block and one more column). */
+const QS = 17;
+/** Half samples b (horizontal), h (vertical) and j (centre) of one block, rows/columns 0..16. */
+const QB = new Uint8Array(QS * QS);
+const QH = new Uint8Array(QS * QS);
+const QJ = new Uint8Array(QS * QS);
+/** Unrounded b1 values for rows -2..18 of the block (for j). */
+const QB1 = new Int32Array(21 * 16);
+
+/**
+ * Table 8-12 per (yFrac * 4 + xFrac): [plane A, dx, dy, plane B, dx, dy] with planes 0 G
+ * (integer samples), 1 b, 2 h, 3 j; plane B -1 when the sample is plane A's value alone.
+ */
+const LUMA_QPEL: readonly (readonly [number, number, number, number, number, number])[] = [
+  [0, 0, 0, -1, 0, 0], [0, 0, 0, 1, 0, 0], [1, 0, 0, -1, 0, 0], [0, 1, 0, 1, 0, 0],
+  [0, 0, 0, 2, 0, 0], [1, 0, 0, 2, 0, 0], [1, 0, 0, 3, 0, 0], [1, 0, 0, 2, 1, 0],
+  [2, 0, 0, -1, 0, 0], [2, 0, 0, 3, 0, 0], [3, 0, 0, -1, 0, 0], [3, 0, 0, 2, 1, 0],
+  [0, 0, 1, 2, 0, 0], [2, 0, 0, 1, 0, 1], [3, 0, 0, 1, 0, 1], [2, 1, 0, 1, 0, 1],
+];
+
+/** b for rows 0..15 (+1 when a position reads the row below) into QB. */
+function fillHalfH(ref: Uint8Array, off: number, s: number, extraA: number, extraB: number): void {
+  const rows = 16 + (extraA | extraB);
+  for (let y = 0; y < rows; y++) {
+    const r = off + y * s;
+    const o = y * QS;
+    for (let x = 0; x < 16; x++) {
+      const q = r + x;
+      const v = (ref[q - 2] - 5 * ref[q - 1] + 20 * ref[q] + 20 * ref[q + 1] - 5 * ref[q + 2] + ref[q + 3] + 16) >> 5;
+      QB[o + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+}
+
+/** h for columns 0..15 (+1 when a position reads the column to the right) into QH. */
+function fillHalfV(ref: Uint8Array, off: number, s: number, extraA: number, extraB: number): void {
+  const cols = 16 + (extraA | extraB);
+  for (let y = 0; y < 16; y++) {
+    const r = off + y * s;
+    const o = y * QS;
+    for (let x = 0; x < cols; x++) {
+      const q = r + x;
+      const v = (ref[q - 2 * s] - 5 * ref[q - s] + 20 * ref[q] + 20 * ref[q + s] - 5 * ref[q + 2 * s] + ref[q + 3 * s] + 16) >> 5;
+      QH[o + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+}
+
+/** j: the 6-tap filter down the unrounded horizontal values b1 (8.4.2.2.1), into QJ. */
+function fillCentre(ref: Uint8Array, off: number, s: number): void {
+  for (let r = 0; r < 21; r++) {
+    const row = off + (r - 2) * s;
+    const o = r * 16;
+    for (let x = 0; x < 16; x++) QB1[o + x] = tap6(ref, row + x, 1);
+  }
+  for (let y = 0; y < 16; y++) {
+    const o = y * QS;
+    for (let x = 0; x < 16; x++) {
+      const k = y * 16 + x; // row y - 2 of b1
+      const j1 = QB1[k] - 5 * QB1[k + 16] + 20 * QB1[k + 32] + 20 * QB1[k + 48] - 5 * QB1[k + 64] + QB1[k + 80];
+      const v = (j1 + 512) >> 10;
+      QJ[o + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+}
+
+/**
+ * predictLuma16 sample by sample, straight from Table 8-12 (every half sample recomputed where
+ * it is used): the reference the fast path is tested against.
+ */
+export function predictLuma16Reference(ref: Uint8Array, off: number, stride: number, xFrac: number, yFrac: number, out: Uint8Array): void {
   const s = stride;
   const mode = yFrac * 4 + xFrac;
   if (mode === 0) {

@@ -44,7 +44,7 @@ export class ParallelH264Encoder extends EncoderBase {
   }
 
   private async startWorkers(): Promise<void> {
-    const init: SliceWorkerInit = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange, subpixel: this.subpixel };
+    const init: SliceWorkerInit = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange, subpixel: this.subpixel, tuning: this.tuning };
     try {
       for (let t = 0; t < Math.min(this.threads, this.slices); t++) {
         const w = startWorker(init);

@@ -11,17 +11,14 @@ import {
   CHROMA_AC_MIN_COST,
   CHROMA_PAD,
   COEFF_COST,
-  DEFAULT_FPS,
-  DEFAULT_KEY_INTERVAL,
-  DEFAULT_QP,
-  DEFAULT_SEARCH_RANGE,
   INTRA_BIAS_LAMBDAS,
   INTRA_TRY_MAD,
   LUMA_8X8_MIN_COST,
   LUMA_MB_MIN_COST,
   LUMA_PAD,
   MV_MARGIN,
-  SUBPEL_MIN_SAD_FACTOR,
+  PRESET_TUNING,
+  type PresetTuning,
   WORK_CODE_INTER,
   WORK_SAD,
   WORK_INTRA_MB,
@@ -37,15 +34,14 @@ import { SliceType, writeSliceHeader } from './params.js';
 import {
   ZIGZAG,
   chromaQp,
-  dequant4x4,
-  forward4x4,
   forwardLumaDc,
   hadamard2x2,
-  inverse4x4,
   inverseChromaDc,
   inverseLumaDc,
-  quant4x4,
+  dequantAdd4x4,
   quantDc,
+  quantParams,
+  residualQuant4x4,
   zeroBlockSad,
 } from './transform.js';
 
@@ -166,6 +162,9 @@ function blockCost(lev: Int32Array, start: number): number {
   return cost;
 }
 
+/** trySkip's answer when the luma alone already rules P_Skip out. */
+const SKIP_TRIAL_STOPPED = 0x100;
+
 /** The 8 neighbours of a search position. */
 const NEIGHBOUR_X = Int8Array.of(-1, 0, 1, -1, 1, -1, 0, 1);
 const NEIGHBOUR_Y = Int8Array.of(-1, -1, -1, 0, 0, 1, 1, 1);
@@ -207,15 +206,12 @@ export class SliceCoder {
   private readonly predV = new Uint8Array(64);
   private readonly bestPredU = new Uint8Array(64);
   private readonly bestPredV = new Uint8Array(64);
-  private readonly resid = new Int32Array(16);
   private readonly tmp = new Int32Array(16);
   private readonly scan = new Int32Array(16);
-  private readonly coefY = make16(16);
   private readonly levY = make16(16);
   private readonly nzY = new Int32Array(16);
   private readonly dcY = new Int32Array(16);
   private readonly dcLevY = new Int32Array(16);
-  private readonly coefC = make16(8);
   private readonly levC = make16(8);
   private readonly nzC = new Int32Array(8);
   private readonly dcC = make16(2);
@@ -234,12 +230,20 @@ export class SliceCoder {
   private zeroLumaIntra = 0;
   private zeroChromaInter = 0;
   private zeroChromaIntra = 0;
+  /** Quantiser constants of the slice's QP (quantParams): luma and chroma, inter and intra rounding. */
+  private readonly qLumaInter = new Int32Array(5);
+  private readonly qLumaIntra = new Int32Array(5);
+  private readonly qChromaInter = new Int32Array(5);
+  private readonly qChromaIntra = new Int32Array(5);
   private readonly banks: [Uint8Array, Uint8Array, Uint8Array][];
   private readonly work: Uint16Array;
   /** Work units of the macroblock being coded (see PictureBuffers.work). */
   private mbWork = 0;
 
-  constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true) {
+  private readonly tuning: PresetTuning;
+
+  constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true, tuning: PresetTuning = PRESET_TUNING.quality) {
+    this.tuning = tuning;
     this.widthMbs = layout.widthMbs;
     this.heightMbs = layout.heightMbs;
     this.w16 = layout.w16;
@@ -270,6 +274,10 @@ export class SliceCoder {
       this.zeroLumaIntra = zeroBlockSad(qp, true);
       this.zeroChromaInter = zeroBlockSad(chromaQp(qp), false);
       this.zeroChromaIntra = zeroBlockSad(chromaQp(qp), true);
+      quantParams(qp, false, this.qLumaInter);
+      quantParams(qp, true, this.qLumaIntra);
+      quantParams(chromaQp(qp), false, this.qChromaInter);
+      quantParams(chromaQp(qp), true, this.qChromaIntra);
     }
     [this.recY, this.recU, this.recV] = this.banks[job.bank];
     [this.refY, this.refU, this.refV] = this.banks[job.bank ^ 1];
@@ -344,7 +352,7 @@ export class SliceCoder {
     const cbpL = acNz > 0 ? 15 : 0;
     // chroma
     const cbpC = this.transformChroma(mbx, mby, this.bestPredU, this.bestPredV, true);
-    if (this.saturated()) {
+    if (this.saturated(true)) {
       this.encodePcmMb(mbx, mby, inPSlice);
       return;
     }
@@ -389,16 +397,17 @@ export class SliceCoder {
 
   /**
    * True when a level of the macroblock reached MAX_CAVLC_LEVEL (clamped, so the residual is
-   * not represented faithfully). Only possible below QP 12.
+   * not represented faithfully). Only possible below QP 12. The Intra16x16 DC levels count only
+   * for an intra macroblock (an inter one has none; its buffer holds an earlier macroblock's).
    */
-  private saturated(): boolean {
+  private saturated(intra16: boolean): boolean {
     if (this.qpValue >= 12) return false;
     const max = MAX_CAVLC_LEVEL;
     const hit = (a: Int32Array) => {
       for (let i = 0; i < a.length; i++) if (a[i] >= max || a[i] <= -max) return true;
       return false;
     };
-    if (hit(this.dcLevY) || hit(this.dcLevC[0]) || hit(this.dcLevC[1])) return true;
+    if ((intra16 && hit(this.dcLevY)) || hit(this.dcLevC[0]) || hit(this.dcLevC[1])) return true;
     for (let b = 0; b < 16; b++) if (this.nzY[b] && hit(this.levY[b])) return true;
     for (let b = 0; b < 8; b++) if (this.nzC[b] && hit(this.levC[b])) return true;
     return false;
@@ -472,37 +481,49 @@ export class SliceCoder {
     const skx = this.mvSkip[0];
     const sky = this.mvSkip[1];
     const skipOk = this.inMargin(x0, y0, skx >> 2, sky >> 2);
+    const tune = this.tuning;
     let skipSad = Infinity;
+    let skipPredReady = false;
     if (skipOk) {
       if (((skx | sky) & 3) === 0) skipSad = sad16(this.srcY, so, this.w16, this.refY, rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls, Infinity);
       else {
         this.lumaPrediction(mbx, mby, skx, sky, this.predY);
+        skipPredReady = true;
         skipSad = sad16(this.srcY, so, this.w16, this.predY, 0, 16, Infinity);
       }
     }
 
-    // 2. early P_Skip: a small residual at the skip vector often quantises away entirely
+    // 2. early P_Skip: a small residual at the skip vector often quantises away entirely. When
+    // every 4x4 residual is under the bound that provably quantises to zero (and so is chroma's),
+    // SADs decide it without a trial coding; otherwise a trial (luma first) decides.
     let skipTried = false;
-    if (skipOk && skipSad <= 16 * this.zeroLumaInter) {
-      skipTried = true;
-      if (this.tryInter(mbx, mby, skx, sky) === 0) {
-        this.commitSkip(mbx, mby, skx, sky);
+    if (skipOk && skipSad <= tune.skipSadFactor * 16 * this.zeroLumaInter) {
+      if (this.skipBySad(mbx, mby, skx, sky, so, rbase, skipPredReady)) {
+        this.commitSkip(mbx, mby, skx, sky, !skipPredReady);
         return;
+      }
+      if (skipSad <= 16 * this.zeroLumaInter) {
+        skipTried = true;
+        if (this.trySkip(mbx, mby, skx, sky, skipPredReady) === 0) {
+          this.commitSkip(mbx, mby, skx, sky, false);
+          return;
+        }
+        skipPredReady = true;
       }
     }
 
     // 3. motion search: integer samples, then half and quarter samples
     let best = this.search(mbx, mby, so, rbase, mvpx, mvpy);
     // refine only when the integer vector leaves a residual well above what quantises away
-    if (this.subpixel && this.sSad >= SUBPEL_MIN_SAD_FACTOR * 16 * this.zeroLumaInter) best = this.refineSubpel(mbx, mby, so, mvpx, mvpy);
+    if (this.subpixel && tune.subpelLevels > 0 && this.sSad >= tune.subpelMinSadFactor * 16 * this.zeroLumaInter) best = this.refineSubpel(mbx, mby, so, mvpx, mvpy);
     const bmx = this.bestQx;
     const bmy = this.bestQy;
     const bestSad = this.bestSad;
 
     // 4. skip if its residual vanishes
-    if (skipOk && !skipTried && skipSad <= best + 2 * lam) {
-      if (this.tryInter(mbx, mby, skx, sky) === 0) {
-        this.commitSkip(mbx, mby, skx, sky);
+    if (skipOk && !skipTried && skipSad <= best + tune.skipSlackLambdas * lam) {
+      if (this.trySkip(mbx, mby, skx, sky, skipPredReady) === 0) {
+        this.commitSkip(mbx, mby, skx, sky, false);
         return;
       }
     }
@@ -577,8 +598,14 @@ export class SliceCoder {
     this.stats.inter++;
   }
 
-  private commitSkip(mbx: number, mby: number, skx: number, sky: number): void {
-    this.commitInter(mbx, mby, 0);
+  /** P_Skip: the prediction is the reconstruction (luma from the reference itself when `fromRef`, an integer vector). */
+  private commitSkip(mbx: number, mby: number, skx: number, sky: number, fromRef: boolean): void {
+    const ro = this.lo + mby * 16 * this.ls + mbx * 16;
+    if (fromRef) copyRows(this.refY, ro + (sky >> 2) * this.ls + (skx >> 2), this.ls, this.recY, ro, this.ls, 16);
+    else copyRows(this.predY, 0, 16, this.recY, ro, this.ls, 16);
+    const co = this.co + mby * 8 * this.cs + mbx * 8;
+    copyRows(this.predU, 0, 8, this.recU, co, this.cs, 8);
+    copyRows(this.predV, 0, 8, this.recV, co, this.cs, 8);
     this.skipRun++;
     const i = mby * this.widthMbs + mbx;
     this.motion.ref[i] = 0;
@@ -633,7 +660,8 @@ export class SliceCoder {
     this.windowMb = mby * this.widthMbs + mbx;
     this.windowQx = ix;
     this.windowQy = iy;
-    for (let step = 2; step >= 1; step >>= 1) {
+    const last = this.tuning.subpelLevels >= 2 ? 1 : 2;
+    for (let step = 2; step >= last; step >>= 1) {
       const cx = bx;
       const cy = by;
       for (let k = 0; k < 8; k++) {
@@ -734,7 +762,9 @@ export class SliceCoder {
     if (mby > this.sliceTop && m.ref[i - this.widthMbs] === 0) this.candidate(m.mvx[i - this.widthMbs] >> 2, m.mvy[i - this.widthMbs] >> 2);
     // previous picture's vector at this place (still in the field until overwritten)
     if (m.ref[i] === 0) this.candidate(m.mvx[i] >> 2, m.mvy[i] >> 2);
-    for (let step = 4; step >= 1; step >>= 1) {
+    const tune = this.tuning;
+    if (tune.candidateExitFactor > 0 && this.sSad <= tune.candidateExitFactor * 16 * this.zeroLumaInter) return this.searchDone();
+    for (let step = tune.diamondStep; step >= 1; step >>= 1) {
       // 0: +x, 1: -x, 2: +y, 3: -y; `back` is the side the previous centre lies on (-1: none)
       let back = -1;
       for (let iter = 0; iter < 16; iter++) {
@@ -750,12 +780,18 @@ export class SliceCoder {
         back = bx > cx ? 1 : bx < cx ? 0 : by > cy ? 3 : 2;
       }
     }
-    const cx = this.sBx;
-    const cy = this.sBy;
-    this.tryMv(cx + 1, cy + 1);
-    this.tryMv(cx - 1, cy + 1);
-    this.tryMv(cx + 1, cy - 1);
-    this.tryMv(cx - 1, cy - 1);
+    if (tune.square) {
+      const cx = this.sBx;
+      const cy = this.sBy;
+      this.tryMv(cx + 1, cy + 1);
+      this.tryMv(cx - 1, cy + 1);
+      this.tryMv(cx + 1, cy - 1);
+      this.tryMv(cx - 1, cy - 1);
+    }
+    return this.searchDone();
+  }
+
+  private searchDone(): number {
     this.bestMx = this.sBx;
     this.bestMy = this.sBy;
     this.bestQx = this.sBx * 4;
@@ -775,7 +811,7 @@ export class SliceCoder {
    * coded_block_pattern, or -1 when levels saturated (the residual cannot be coded faithfully).
    */
   private tryInter(mbx: number, mby: number, qx: number, qy: number): number {
-    const cbp = this.tryInterOnce(mbx, mby, qx, qy);
+    const cbp = this.tryInterOnce(mbx, mby, qx, qy, false, false);
     this.triedMb = mby * this.widthMbs + mbx;
     this.triedQx = qx;
     this.triedQy = qy;
@@ -783,12 +819,58 @@ export class SliceCoder {
     return cbp;
   }
 
-  private tryInterOnce(mbx: number, mby: number, qx: number, qy: number): number {
-    this.mbWork += WORK_TRY_INTER;
-    this.lumaPrediction(mbx, mby, qx, qy, this.predY);
+  /**
+   * tryInter for the question "is the skip vector's residual all zero?": stops after the luma
+   * when it is not (the chroma and the trial's result are then incomplete, so not reused).
+   * Returns 0 exactly when tryInter would.
+   */
+  private trySkip(mbx: number, mby: number, qx: number, qy: number, predReady: boolean): number {
+    const cbp = this.tryInterOnce(mbx, mby, qx, qy, true, predReady);
+    if (cbp === SKIP_TRIAL_STOPPED) {
+      this.triedMb = -1;
+      return cbp;
+    }
+    this.triedMb = mby * this.widthMbs + mbx;
+    this.triedQx = qx;
+    this.triedQy = qy;
+    this.triedCbp = cbp;
+    return cbp;
+  }
+
+  /**
+   * True when the skip vector's residual provably codes to nothing (exactly the trial's answer
+   * when tuning.skipSadFactor is 1): every luma 4x4 residual's SAD is at most skipSadFactor x
+   * the zero bound, every chroma 4x4 residual's SAD under the chroma zero bound (so no AC
+   * level) and the chroma DC terms, the residual sums through the 2x2 Hadamard, quantise to
+   * zero. An integer vector is compared with the reference in place (predY is then left as it
+   * was); chroma predictions are left in predU and predV.
+   */
+  private skipBySad(mbx: number, mby: number, qx: number, qy: number, so: number, rbase: number, predReady: boolean): boolean {
+    this.mbWork += WORK_SAD;
+    const lumaBound = this.tuning.skipSadFactor * this.zeroLumaInter;
+    const under = predReady
+      ? blocksUnder(this.srcY, so, this.w16, this.predY, 0, 16, 4, lumaBound)
+      : blocksUnder(this.srcY, so, this.w16, this.refY, rbase + (qy >> 2) * this.ls + (qx >> 2), this.ls, 4, lumaBound);
+    if (!under) return false;
     const coff = this.co + mby * 8 * this.cs + mbx * 8;
     predictChroma8(this.refU, coff, this.cs, qx, qy, this.predU);
     predictChroma8(this.refV, coff, this.cs, qx, qy, this.predV);
+    const cw = this.w16 >> 1;
+    const cso = mby * 8 * cw + mbx * 8;
+    const qpc = chromaQp(this.qpValue);
+    const bound = this.zeroChromaInter;
+    for (let c = 0; c < 2; c++) {
+      const dc = this.dcC[c];
+      if (!chromaSums(c ? this.srcV : this.srcU, cso, cw, c ? this.predV : this.predU, bound, dc)) return false;
+      hadamard2x2(dc);
+      if (quantDc(dc, this.dcLevC[c], 4, qpc, false, MAX_CAVLC_LEVEL) !== 0) return false;
+    }
+    return true;
+  }
+
+  private tryInterOnce(mbx: number, mby: number, qx: number, qy: number, skipOnly: boolean, predReady: boolean): number {
+    this.mbWork += WORK_TRY_INTER;
+    if (!predReady) this.lumaPrediction(mbx, mby, qx, qy, this.predY);
     this.transformLuma(mbx, mby, this.predY, false);
     // drop 8x8 blocks (and whole macroblocks) holding only a few isolated +/-1 levels
     let cbpL = 0;
@@ -816,8 +898,12 @@ export class SliceCoder {
       for (let b = 0; b < 16; b++) this.zeroLuma(b);
       cbpL = 0;
     }
+    if (skipOnly && cbpL) return SKIP_TRIAL_STOPPED;
+    const coff = this.co + mby * 8 * this.cs + mbx * 8;
+    predictChroma8(this.refU, coff, this.cs, qx, qy, this.predU);
+    predictChroma8(this.refV, coff, this.cs, qx, qy, this.predV);
     const cbpC = this.transformChroma(mbx, mby, this.predU, this.predV, false);
-    if (this.saturated()) return -1;
+    if (this.saturated(false)) return -1;
     return cbpL | (cbpC << 4);
   }
 
@@ -835,12 +921,12 @@ export class SliceCoder {
 
   private clearNnz(mbx: number, mby: number): void {
     const gw = this.widthMbs * 4;
-    for (let y = 0; y < 4; y++) this.nnzY.fill(0, (mby * 4 + y) * gw + mbx * 4, (mby * 4 + y) * gw + mbx * 4 + 4);
+    const Y = this.nnzY;
+    for (let y = 0, o = mby * 4 * gw + mbx * 4; y < 4; y++, o += gw) Y[o] = Y[o + 1] = Y[o + 2] = Y[o + 3] = 0;
     const cw = this.widthMbs * 2;
-    for (let y = 0; y < 2; y++) {
-      this.nnzU.fill(0, (mby * 2 + y) * cw + mbx * 2, (mby * 2 + y) * cw + mbx * 2 + 2);
-      this.nnzV.fill(0, (mby * 2 + y) * cw + mbx * 2, (mby * 2 + y) * cw + mbx * 2 + 2);
-    }
+    const U = this.nnzU;
+    const V = this.nnzV;
+    for (let y = 0, o = mby * 2 * cw + mbx * 2; y < 2; y++, o += cw) U[o] = U[o + 1] = V[o] = V[o + 1] = 0;
   }
 
   // ---------------------------------------------------------------- residual
@@ -854,24 +940,21 @@ export class SliceCoder {
     const src = this.srcY;
     const sw = this.w16;
     const so = mby * 16 * sw + mbx * 16;
-    const r = this.resid;
     const qp = this.qpValue;
     const zeroBound = intra16 ? this.zeroLumaIntra : this.zeroLumaInter;
+    const q = intra16 ? this.qLumaIntra : this.qLumaInter;
+    const start = intra16 ? 1 : 0;
     let total = 0;
     for (let b = 0; b < 16; b++) {
       const bx = (b & 3) * 4;
       const by = (b >> 2) * 4;
-      if (residual4x4(src, so + by * sw + bx, sw, pred, by * 16 + bx, 16, r) <= zeroBound) {
-        // every level is zero; the DC term of the forward transform is the plain sum
+      // dcY[b] receives the DC coefficient (the plain residual sum when the block is all-zero)
+      const nz = residualQuant4x4(src, so + by * sw + bx, sw, pred, by * 16 + bx, 16, this.levY[b], q, start, zeroBound, this.dcY, b, MAX_CAVLC_LEVEL);
+      if (nz < 0) {
         if (this.nzY[b]) this.levY[b].fill(0);
         this.nzY[b] = 0;
-        if (intra16) this.dcY[b] = sum16(r);
         continue;
       }
-      const c = this.coefY[b];
-      forward4x4(r, c);
-      if (intra16) this.dcY[b] = c[0];
-      const nz = quant4x4(c, this.levY[b], qp, intra16, intra16 ? 1 : 0, MAX_CAVLC_LEVEL);
       this.nzY[b] = nz;
       total += nz;
     }
@@ -886,19 +969,17 @@ export class SliceCoder {
     const dc = this.tmp;
     dc.set(this.dcLevY);
     inverseLumaDc(dc, this.qpValue);
-    const d = this.resid;
     const out = this.recY;
     const ro = this.lo + mby * 16 * this.ls + mbx * 16;
     for (let b = 0; b < 16; b++) {
-      if (cbpL && this.nzY[b]) dequant4x4(this.levY[b], d, this.qpValue, 1);
-      else d.fill(0);
-      d[0] = dc[b];
-      addBlock(d, this.bestPredY, 16, ((b >> 2) * 4) * 16 + (b & 3) * 4, out, ro + (b >> 2) * 4 * this.ls + (b & 3) * 4, this.ls);
+      const po = ((b >> 2) * 4) * 16 + (b & 3) * 4;
+      const oo = ro + (b >> 2) * 4 * this.ls + (b & 3) * 4;
+      if (cbpL && this.nzY[b]) dequantAdd4x4(this.levY[b], 1, dc[b], this.qpValue, this.bestPredY, po, 16, out, oo, this.ls);
+      else addDc(dc[b], this.bestPredY, po, 16, out, oo, this.ls);
     }
   }
 
   private reconLumaInter(mbx: number, mby: number, cbpL: number): void {
-    const d = this.resid;
     const out = this.recY;
     const ro = this.lo + mby * 16 * this.ls + mbx * 16;
     for (let b = 0; b < 16; b++) {
@@ -906,8 +987,7 @@ export class SliceCoder {
       const po = ((b >> 2) * 4) * 16 + (b & 3) * 4;
       const oo = ro + (b >> 2) * 4 * this.ls + (b & 3) * 4;
       if (cbpL & (1 << b8) && this.nzY[b]) {
-        dequant4x4(this.levY[b], d, this.qpValue, 0);
-        addBlock(d, this.predY, 16, po, out, oo, this.ls);
+        dequantAdd4x4(this.levY[b], 0, 0, this.qpValue, this.predY, po, 16, out, oo, this.ls);
       } else {
         copyBlock(this.predY, 16, po, out, oo, this.ls);
       }
@@ -920,7 +1000,7 @@ export class SliceCoder {
     const so = mby * 8 * cw + mbx * 8;
     const qpc = chromaQp(this.qpValue);
     const zeroBound = intra ? this.zeroChromaIntra : this.zeroChromaInter;
-    const r = this.resid;
+    const q = intra ? this.qChromaIntra : this.qChromaInter;
     let anyDc = 0;
     let acCost = 0;
     let anyAc = 0;
@@ -931,16 +1011,12 @@ export class SliceCoder {
       for (let b = 0; b < 4; b++) {
         const bx = (b & 1) * 4;
         const by = (b >> 1) * 4;
-        if (residual4x4(src, so + by * cw + bx, cw, pred, by * 8 + bx, 8, r) <= zeroBound) {
+        const nz = residualQuant4x4(src, so + by * cw + bx, cw, pred, by * 8 + bx, 8, this.levC[c * 4 + b], q, 1, zeroBound, dc, b, MAX_CAVLC_LEVEL);
+        if (nz < 0) {
           if (this.nzC[c * 4 + b]) this.levC[c * 4 + b].fill(0);
           this.nzC[c * 4 + b] = 0;
-          dc[b] = sum16(r);
           continue;
         }
-        const co = this.coefC[c * 4 + b];
-        forward4x4(r, co);
-        dc[b] = co[0];
-        const nz = quant4x4(co, this.levC[c * 4 + b], qpc, intra, 1, MAX_CAVLC_LEVEL);
         this.nzC[c * 4 + b] = nz;
         if (nz) {
           anyAc += nz;
@@ -964,7 +1040,6 @@ export class SliceCoder {
 
   private reconChroma(mbx: number, mby: number, pu: Uint8Array, pv: Uint8Array, cbpC: number): void {
     const qpc = chromaQp(this.qpValue);
-    const d = this.resid;
     const dc = this.tmp;
     for (let c = 0; c < 2; c++) {
       const out = c ? this.recV : this.recU;
@@ -981,10 +1056,11 @@ export class SliceCoder {
       inverseChromaDc(dc, qpc);
       const dcs0 = dc[0], dcs1 = dc[1], dcs2 = dc[2], dcs3 = dc[3];
       for (let b = 0; b < 4; b++) {
-        if (cbpC === 2 && this.nzC[c * 4 + b]) dequant4x4(this.levC[c * 4 + b], d, qpc, 1);
-        else d.fill(0);
-        d[0] = b === 0 ? dcs0 : b === 1 ? dcs1 : b === 2 ? dcs2 : dcs3;
-        addBlock(d, pred, 8, (b >> 1) * 32 + (b & 1) * 4, out, ro + (b >> 1) * 4 * this.cs + (b & 1) * 4, this.cs);
+        const dcv = b === 0 ? dcs0 : b === 1 ? dcs1 : b === 2 ? dcs2 : dcs3;
+        const po = (b >> 1) * 32 + (b & 1) * 4;
+        const oo = ro + (b >> 1) * 4 * this.cs + (b & 1) * 4;
+        if (cbpC === 2 && this.nzC[c * 4 + b]) dequantAdd4x4(this.levC[c * 4 + b], 1, dcv, qpc, pred, po, 8, out, oo, this.cs);
+        else addDc(dcv, pred, po, 8, out, oo, this.cs);
       }
     }
   }
@@ -1027,43 +1103,8 @@ function nC(grid: Uint8Array, gw: number, gx: number, gy: number, top: number): 
   return 0;
 }
 
-/** Residual of a 4x4 block (source minus prediction) into `r` (raster); returns its SAD. */
-function residual4x4(src: Uint8Array, so: number, ss: number, pred: Uint8Array, po: number, ps: number, r: Int32Array): number {
-  let sad = 0;
-  for (let y = 0; y < 4; y++) {
-    const s = so + y * ss;
-    const p = po + y * ps;
-    for (let x = 0; x < 4; x++) {
-      const v = src[s + x] - pred[p + x];
-      r[y * 4 + x] = v;
-      sad += v < 0 ? -v : v;
-    }
-  }
-  return sad;
-}
 
-function sum16(r: Int32Array): number {
-  let s = 0;
-  for (let i = 0; i < 16; i++) s += r[i];
-  return s;
-}
 
-/** Inverse-transform scaled coefficients `d` (in place), add to the prediction and clip into `out`. */
-function addBlock(d: Int32Array, pred: Uint8Array, pw: number, po: number, out: Uint8Array, oo: number, os: number): void {
-  let any = 0;
-  for (let i = 0; i < 16; i++) any |= d[i];
-  if (any === 0) {
-    copyBlock(pred, pw, po, out, oo, os);
-    return;
-  }
-  inverse4x4(d);
-  for (let y = 0; y < 4; y++) {
-    for (let x = 0; x < 4; x++) {
-      const v = pred[po + y * pw + x] + d[y * 4 + x];
-      out[oo + y * os + x] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
-  }
-}
 
 function copyBlock(pred: Uint8Array, pw: number, po: number, out: Uint8Array, oo: number, os: number): void {
   for (let y = 0; y < 4; y++) {
@@ -1076,3 +1117,80 @@ function copyBlock(pred: Uint8Array, pw: number, po: number, out: Uint8Array, oo
   }
 }
 
+
+/**
+ * True when every 4x4 block of an n x n (4 or 2 blocks a side) residual of `src` against the
+ * raster prediction `pred` (stride `ps`) has a SAD of at most `bound`.
+ */
+function blocksUnder(src: Uint8Array, so: number, ss: number, pred: Uint8Array, po: number, ps: number, n: number, bound: number): boolean {
+  for (let by = 0; by < n; by++) {
+    for (let bx = 0; bx < n; bx++) {
+      let sad = 0;
+      for (let y = 0; y < 4; y++) {
+        const s = so + (by * 4 + y) * ss + bx * 4;
+        const p = po + (by * 4 + y) * ps + bx * 4;
+        let d = src[s] - pred[p];
+        sad += d < 0 ? -d : d;
+        d = src[s + 1] - pred[p + 1];
+        sad += d < 0 ? -d : d;
+        d = src[s + 2] - pred[p + 2];
+        sad += d < 0 ? -d : d;
+        d = src[s + 3] - pred[p + 3];
+        sad += d < 0 ? -d : d;
+      }
+      if (sad > bound) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * For an 8x8 chroma residual of `src` against raster `pred` (stride 8): false when a 4x4 block's
+ * SAD exceeds `bound`; else true, with each block's residual sum (its DC coefficient) in `dc`.
+ */
+function chromaSums(src: Uint8Array, so: number, ss: number, pred: Uint8Array, bound: number, dc: Int32Array): boolean {
+  for (let b = 0; b < 4; b++) {
+    const bx = (b & 1) * 4;
+    const by = (b >> 1) * 4;
+    let sad = 0;
+    let sum = 0;
+    for (let y = 0; y < 4; y++) {
+      const s = so + (by + y) * ss + bx;
+      const p = (by + y) * 8 + bx;
+      for (let x = 0; x < 4; x++) {
+        const d = src[s + x] - pred[p + x];
+        sum += d;
+        sad += d < 0 ? -d : d;
+      }
+    }
+    if (sad > bound) return false;
+    dc[b] = sum;
+  }
+  return true;
+}
+
+/** Copy an n x n block (n = 8 or 16) between planes. */
+function copyRows(src: Uint8Array, so: number, ss: number, dst: Uint8Array, d: number, ds: number, n: number): void {
+  for (let y = 0; y < n; y++, so += ss, d += ds) {
+    for (let x = 0; x < n; x += 4) {
+      dst[d + x] = src[so + x];
+      dst[d + x + 1] = src[so + x + 1];
+      dst[d + x + 2] = src[so + x + 2];
+      dst[d + x + 3] = src[so + x + 3];
+    }
+  }
+}
+
+/**
+ * A block whose only scaled coefficient is the DC `dcv`: the inverse transform (8.5.12.2) of it
+ * is (dcv + 32) >> 6 at every sample, added to the prediction and clipped.
+ */
+function addDc(dcv: number, pred: Uint8Array, po: number, ps: number, out: Uint8Array, oo: number, os: number): void {
+  const a = (dcv + 32) >> 6;
+  for (let y = 0; y < 4; y++, po += ps, oo += os) {
+    for (let x = 0; x < 4; x++) {
+      const v = pred[po + x] + a;
+      out[oo + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+}

@@ -3,6 +3,7 @@
  * picture buffers and returns their NAL units.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { PresetTuning } from './constants.js';
 import { AnnexBWriter } from './nal.js';
 import { SliceCoder, type MacroblockStats, type PictureBuffers, type PlaneLayout, type SliceJob } from './slice-coder.js';
 
@@ -11,6 +12,7 @@ export interface SliceWorkerInit {
   buffers: PictureBuffers;
   searchRange: number;
   subpixel: boolean;
+  tuning: PresetTuning;
 }
 
 export interface SliceWorkerRequest {
@@ -31,7 +33,7 @@ export interface SliceWorkerReply {
 const port = parentPort;
 if (port) {
   const init = workerData as SliceWorkerInit;
-  const coder = new SliceCoder(init.layout, init.buffers, init.searchRange, init.subpixel);
+  const coder = new SliceCoder(init.layout, init.buffers, init.searchRange, init.subpixel, init.tuning);
   const out = new AnnexBWriter(1 << 18);
   port.on('message', (req: SliceWorkerRequest) => {
     const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };

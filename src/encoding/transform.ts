@@ -244,3 +244,292 @@ export function inverseChromaDc(c: Int32Array, qpc: number): void {
   const q6 = (qpc / 6) | 0;
   for (let i = 0; i < 4; i++) c[i] = ((c[i] * ls) << q6) >> 5;
 }
+
+/**
+ * Residual of a 4x4 block (`src` minus raster `pred`), its forward core transform and
+ * quantisation in one pass, in locals (the same arithmetic as residual4x4, forward4x4 and
+ * quant4x4 in turn). `q` holds the quantiser of one QP: q[0..2] the multipliers of the three
+ * position classes, q[3] the rounding offset f, q[4] qbits. When the block's SAD is at most
+ * `zeroBound` every level is provably zero: the transform is skipped, -1 returned and `levels`
+ * left as they were (the caller zeroes them if they held anything). Otherwise returns the non-zero level count (from `start`: 1 when the DC is coded
+ * apart, levels[0] then 0). Either way dc[di] receives the unquantised DC coefficient (the
+ * residual sum). Levels are clamped to +/-maxLevel.
+ */
+export function residualQuant4x4(src: Uint8Array, so: number, ss: number, pred: Uint8Array, po: number, ps: number, levels: Int32Array, q: Int32Array, start: number, zeroBound: number, dc: Int32Array, di: number, maxLevel: number): number {
+  const s0 = so;
+  const p0 = po;
+  const r0 = src[s0] - pred[p0];
+  const r1 = src[s0 + 1] - pred[p0 + 1];
+  const r2 = src[s0 + 2] - pred[p0 + 2];
+  const r3 = src[s0 + 3] - pred[p0 + 3];
+  const s1 = so + 1 * ss;
+  const p1 = po + 1 * ps;
+  const r4 = src[s1] - pred[p1];
+  const r5 = src[s1 + 1] - pred[p1 + 1];
+  const r6 = src[s1 + 2] - pred[p1 + 2];
+  const r7 = src[s1 + 3] - pred[p1 + 3];
+  const s2 = so + 2 * ss;
+  const p2 = po + 2 * ps;
+  const r8 = src[s2] - pred[p2];
+  const r9 = src[s2 + 1] - pred[p2 + 1];
+  const r10 = src[s2 + 2] - pred[p2 + 2];
+  const r11 = src[s2 + 3] - pred[p2 + 3];
+  const s3 = so + 3 * ss;
+  const p3 = po + 3 * ps;
+  const r12 = src[s3] - pred[p3];
+  const r13 = src[s3 + 1] - pred[p3 + 1];
+  const r14 = src[s3 + 2] - pred[p3 + 2];
+  const r15 = src[s3 + 3] - pred[p3 + 3];
+  const sad = (r0 < 0 ? -r0 : r0) + (r1 < 0 ? -r1 : r1) + (r2 < 0 ? -r2 : r2) + (r3 < 0 ? -r3 : r3) + (r4 < 0 ? -r4 : r4) + (r5 < 0 ? -r5 : r5) + (r6 < 0 ? -r6 : r6) + (r7 < 0 ? -r7 : r7) + (r8 < 0 ? -r8 : r8) + (r9 < 0 ? -r9 : r9) + (r10 < 0 ? -r10 : r10) + (r11 < 0 ? -r11 : r11) + (r12 < 0 ? -r12 : r12) + (r13 < 0 ? -r13 : r13) + (r14 < 0 ? -r14 : r14) + (r15 < 0 ? -r15 : r15);
+  if (sad <= zeroBound) {
+    dc[di] = r0 + r1 + r2 + r3 + r4 + r5 + r6 + r7 + r8 + r9 + r10 + r11 + r12 + r13 + r14 + r15;
+    return -1;
+  }
+  const s03_0 = r0 + r3, d03_0 = r0 - r3, s12_0 = r1 + r2, d12_0 = r1 - r2;
+  const t0 = s03_0 + s12_0, t1 = 2 * d03_0 + d12_0, t2 = s03_0 - s12_0, t3 = d03_0 - 2 * d12_0;
+  const s03_1 = r4 + r7, d03_1 = r4 - r7, s12_1 = r5 + r6, d12_1 = r5 - r6;
+  const t4 = s03_1 + s12_1, t5 = 2 * d03_1 + d12_1, t6 = s03_1 - s12_1, t7 = d03_1 - 2 * d12_1;
+  const s03_2 = r8 + r11, d03_2 = r8 - r11, s12_2 = r9 + r10, d12_2 = r9 - r10;
+  const t8 = s03_2 + s12_2, t9 = 2 * d03_2 + d12_2, t10 = s03_2 - s12_2, t11 = d03_2 - 2 * d12_2;
+  const s03_3 = r12 + r15, d03_3 = r12 - r15, s12_3 = r13 + r14, d12_3 = r13 - r14;
+  const t12 = s03_3 + s12_3, t13 = 2 * d03_3 + d12_3, t14 = s03_3 - s12_3, t15 = d03_3 - 2 * d12_3;
+  const S03_0 = t0 + t12, D03_0 = t0 - t12, S12_0 = t4 + t8, D12_0 = t4 - t8;
+  const c0 = S03_0 + S12_0, c4 = 2 * D03_0 + D12_0, c8 = S03_0 - S12_0, c12 = D03_0 - 2 * D12_0;
+  const S03_1 = t1 + t13, D03_1 = t1 - t13, S12_1 = t5 + t9, D12_1 = t5 - t9;
+  const c1 = S03_1 + S12_1, c5 = 2 * D03_1 + D12_1, c9 = S03_1 - S12_1, c13 = D03_1 - 2 * D12_1;
+  const S03_2 = t2 + t14, D03_2 = t2 - t14, S12_2 = t6 + t10, D12_2 = t6 - t10;
+  const c2 = S03_2 + S12_2, c6 = 2 * D03_2 + D12_2, c10 = S03_2 - S12_2, c14 = D03_2 - 2 * D12_2;
+  const S03_3 = t3 + t15, D03_3 = t3 - t15, S12_3 = t7 + t11, D12_3 = t7 - t11;
+  const c3 = S03_3 + S12_3, c7 = 2 * D03_3 + D12_3, c11 = S03_3 - S12_3, c15 = D03_3 - 2 * D12_3;
+  dc[di] = c0;
+  const m0 = q[0], m1 = q[1], m2 = q[2], f = q[3], qbits = q[4];
+  let nz = 0;
+  let v = 0;
+  let l = 0;
+  if (start === 0) {
+    v = c0;
+    l = ((v < 0 ? -v : v) * m0 + f) >> qbits;
+    if (l) {
+      if (l > maxLevel) l = maxLevel;
+      levels[0] = v < 0 ? -l : l;
+      nz++;
+    } else levels[0] = 0;
+  } else levels[0] = 0;
+  v = c1;
+  l = ((v < 0 ? -v : v) * m2 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[1] = v < 0 ? -l : l;
+    nz++;
+  } else levels[1] = 0;
+  v = c2;
+  l = ((v < 0 ? -v : v) * m0 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[2] = v < 0 ? -l : l;
+    nz++;
+  } else levels[2] = 0;
+  v = c3;
+  l = ((v < 0 ? -v : v) * m2 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[3] = v < 0 ? -l : l;
+    nz++;
+  } else levels[3] = 0;
+  v = c4;
+  l = ((v < 0 ? -v : v) * m2 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[4] = v < 0 ? -l : l;
+    nz++;
+  } else levels[4] = 0;
+  v = c5;
+  l = ((v < 0 ? -v : v) * m1 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[5] = v < 0 ? -l : l;
+    nz++;
+  } else levels[5] = 0;
+  v = c6;
+  l = ((v < 0 ? -v : v) * m2 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[6] = v < 0 ? -l : l;
+    nz++;
+  } else levels[6] = 0;
+  v = c7;
+  l = ((v < 0 ? -v : v) * m1 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[7] = v < 0 ? -l : l;
+    nz++;
+  } else levels[7] = 0;
+  v = c8;
+  l = ((v < 0 ? -v : v) * m0 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[8] = v < 0 ? -l : l;
+    nz++;
+  } else levels[8] = 0;
+  v = c9;
+  l = ((v < 0 ? -v : v) * m2 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[9] = v < 0 ? -l : l;
+    nz++;
+  } else levels[9] = 0;
+  v = c10;
+  l = ((v < 0 ? -v : v) * m0 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[10] = v < 0 ? -l : l;
+    nz++;
+  } else levels[10] = 0;
+  v = c11;
+  l = ((v < 0 ? -v : v) * m2 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[11] = v < 0 ? -l : l;
+    nz++;
+  } else levels[11] = 0;
+  v = c12;
+  l = ((v < 0 ? -v : v) * m2 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[12] = v < 0 ? -l : l;
+    nz++;
+  } else levels[12] = 0;
+  v = c13;
+  l = ((v < 0 ? -v : v) * m1 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[13] = v < 0 ? -l : l;
+    nz++;
+  } else levels[13] = 0;
+  v = c14;
+  l = ((v < 0 ? -v : v) * m2 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[14] = v < 0 ? -l : l;
+    nz++;
+  } else levels[14] = 0;
+  v = c15;
+  l = ((v < 0 ? -v : v) * m1 + f) >> qbits;
+  if (l) {
+    if (l > maxLevel) l = maxLevel;
+    levels[15] = v < 0 ? -l : l;
+    nz++;
+  } else levels[15] = 0;
+  return nz;
+}
+
+/** The quantiser constants residualQuant4x4 takes, for `qp` (flat weights; f = 1/3 intra, 1/6 inter). */
+export function quantParams(qp: number, intra: boolean, out: Int32Array = new Int32Array(5)): Int32Array {
+  const qbits = 15 + ((qp / 6) | 0);
+  const mf = QUANT_MF[qp % 6];
+  out[0] = mf[0];
+  out[1] = mf[1];
+  out[2] = mf[2];
+  out[3] = intra ? ((1 << qbits) / 3) | 0 : ((1 << qbits) / 6) | 0;
+  out[4] = qbits;
+  return out;
+}
+
+/**
+ * Scale levels (8.5.12.1), inverse-transform (8.5.12.2), add to the raster prediction and clip
+ * into `out`, in locals (the same arithmetic as dequant4x4, inverse4x4 and the add of a
+ * decoder). With `start` 1 the DC coefficient is `dcv`, already scaled (Intra16x16 and chroma
+ * DC paths); with 0 it is levels[0], scaled like the others.
+ */
+export function dequantAdd4x4(levels: Int32Array, start: number, dcv: number, qp: number, pred: Uint8Array, po: number, ps: number, out: Uint8Array, oo: number, os: number): void {
+  const ls = LEVEL_SCALE[qp % 6];
+  const q6 = (qp / 6) | 0;
+  let d0: number, d1: number, d2: number, d3: number, d4: number, d5: number, d6: number, d7: number, d8: number, d9: number, d10: number, d11: number, d12: number, d13: number, d14: number, d15: number;
+  if (qp >= 24) {
+    const sh = q6 - 4;
+    d0 = start ? dcv : (levels[0] * ls[0]) << sh;
+    d1 = (levels[1] * ls[1]) << sh;
+    d2 = (levels[2] * ls[2]) << sh;
+    d3 = (levels[3] * ls[3]) << sh;
+    d4 = (levels[4] * ls[4]) << sh;
+    d5 = (levels[5] * ls[5]) << sh;
+    d6 = (levels[6] * ls[6]) << sh;
+    d7 = (levels[7] * ls[7]) << sh;
+    d8 = (levels[8] * ls[8]) << sh;
+    d9 = (levels[9] * ls[9]) << sh;
+    d10 = (levels[10] * ls[10]) << sh;
+    d11 = (levels[11] * ls[11]) << sh;
+    d12 = (levels[12] * ls[12]) << sh;
+    d13 = (levels[13] * ls[13]) << sh;
+    d14 = (levels[14] * ls[14]) << sh;
+    d15 = (levels[15] * ls[15]) << sh;
+  } else {
+    const sh = 4 - q6;
+    const rnd = 1 << (3 - q6);
+    d0 = start ? dcv : (levels[0] * ls[0] + rnd) >> sh;
+    d1 = (levels[1] * ls[1] + rnd) >> sh;
+    d2 = (levels[2] * ls[2] + rnd) >> sh;
+    d3 = (levels[3] * ls[3] + rnd) >> sh;
+    d4 = (levels[4] * ls[4] + rnd) >> sh;
+    d5 = (levels[5] * ls[5] + rnd) >> sh;
+    d6 = (levels[6] * ls[6] + rnd) >> sh;
+    d7 = (levels[7] * ls[7] + rnd) >> sh;
+    d8 = (levels[8] * ls[8] + rnd) >> sh;
+    d9 = (levels[9] * ls[9] + rnd) >> sh;
+    d10 = (levels[10] * ls[10] + rnd) >> sh;
+    d11 = (levels[11] * ls[11] + rnd) >> sh;
+    d12 = (levels[12] * ls[12] + rnd) >> sh;
+    d13 = (levels[13] * ls[13] + rnd) >> sh;
+    d14 = (levels[14] * ls[14] + rnd) >> sh;
+    d15 = (levels[15] * ls[15] + rnd) >> sh;
+  }
+  const e0_0 = d0 + d2, e1_0 = d0 - d2, e2_0 = (d1 >> 1) - d3, e3_0 = d1 + (d3 >> 1);
+  const h0 = e0_0 + e3_0, h1 = e1_0 + e2_0, h2 = e1_0 - e2_0, h3 = e0_0 - e3_0;
+  const e0_1 = d4 + d6, e1_1 = d4 - d6, e2_1 = (d5 >> 1) - d7, e3_1 = d5 + (d7 >> 1);
+  const h4 = e0_1 + e3_1, h5 = e1_1 + e2_1, h6 = e1_1 - e2_1, h7 = e0_1 - e3_1;
+  const e0_2 = d8 + d10, e1_2 = d8 - d10, e2_2 = (d9 >> 1) - d11, e3_2 = d9 + (d11 >> 1);
+  const h8 = e0_2 + e3_2, h9 = e1_2 + e2_2, h10 = e1_2 - e2_2, h11 = e0_2 - e3_2;
+  const e0_3 = d12 + d14, e1_3 = d12 - d14, e2_3 = (d13 >> 1) - d15, e3_3 = d13 + (d15 >> 1);
+  const h12 = e0_3 + e3_3, h13 = e1_3 + e2_3, h14 = e1_3 - e2_3, h15 = e0_3 - e3_3;
+  const g0_0 = h0 + h8, g1_0 = h0 - h8, g2_0 = (h4 >> 1) - h12, g3_0 = h4 + (h12 >> 1);
+  const o0 = (g0_0 + g3_0 + 32) >> 6, o4 = (g1_0 + g2_0 + 32) >> 6, o8 = (g1_0 - g2_0 + 32) >> 6, o12 = (g0_0 - g3_0 + 32) >> 6;
+  const g0_1 = h1 + h9, g1_1 = h1 - h9, g2_1 = (h5 >> 1) - h13, g3_1 = h5 + (h13 >> 1);
+  const o1 = (g0_1 + g3_1 + 32) >> 6, o5 = (g1_1 + g2_1 + 32) >> 6, o9 = (g1_1 - g2_1 + 32) >> 6, o13 = (g0_1 - g3_1 + 32) >> 6;
+  const g0_2 = h2 + h10, g1_2 = h2 - h10, g2_2 = (h6 >> 1) - h14, g3_2 = h6 + (h14 >> 1);
+  const o2 = (g0_2 + g3_2 + 32) >> 6, o6 = (g1_2 + g2_2 + 32) >> 6, o10 = (g1_2 - g2_2 + 32) >> 6, o14 = (g0_2 - g3_2 + 32) >> 6;
+  const g0_3 = h3 + h11, g1_3 = h3 - h11, g2_3 = (h7 >> 1) - h15, g3_3 = h7 + (h15 >> 1);
+  const o3 = (g0_3 + g3_3 + 32) >> 6, o7 = (g1_3 + g2_3 + 32) >> 6, o11 = (g1_3 - g2_3 + 32) >> 6, o15 = (g0_3 - g3_3 + 32) >> 6;
+  let v = 0;
+  v = pred[po + 0] + o0;
+  out[oo + 0 * os + 0] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 1] + o1;
+  out[oo + 0 * os + 1] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 2] + o2;
+  out[oo + 0 * os + 2] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 3] + o3;
+  out[oo + 0 * os + 3] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 1 * ps + 0] + o4;
+  out[oo + 1 * os + 0] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 1 * ps + 1] + o5;
+  out[oo + 1 * os + 1] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 1 * ps + 2] + o6;
+  out[oo + 1 * os + 2] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 1 * ps + 3] + o7;
+  out[oo + 1 * os + 3] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 2 * ps + 0] + o8;
+  out[oo + 2 * os + 0] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 2 * ps + 1] + o9;
+  out[oo + 2 * os + 1] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 2 * ps + 2] + o10;
+  out[oo + 2 * os + 2] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 2 * ps + 3] + o11;
+  out[oo + 2 * os + 3] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 3 * ps + 0] + o12;
+  out[oo + 3 * os + 0] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 3 * ps + 1] + o13;
+  out[oo + 3 * os + 1] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 3 * ps + 2] + o14;
+  out[oo + 3 * os + 2] = v < 0 ? 0 : v > 255 ? 255 : v;
+  v = pred[po + 3 * ps + 3] + o15;
+  out[oo + 3 * os + 3] = v < 0 ? 0 : v > 255 ? 255 : v;
+}
