@@ -235,6 +235,75 @@ describe('OpusEncoder and OpusDecoder', () => {
   });
 });
 
+/** Frequency by rising zero crossings (first to last, interpolated) and RMS level of mono samples. */
+function toneFigures(x: Float32Array, sampleRate: number): { frequency: number; rms: number } {
+  const rising: number[] = [];
+  for (let i = 1; i < x.length; i++) if (x[i - 1] < 0 && x[i] >= 0) rising.push(i - 1 + x[i - 1] / (x[i - 1] - x[i]));
+  let sum = 0;
+  for (const v of x) sum += v * v;
+  return { frequency: ((rising.length - 1) * sampleRate) / (rising[rising.length - 1] - rising[0]), rms: Math.sqrt(sum / x.length) };
+}
+
+describe('OpusDecoder float output and concealment', () => {
+  it('a 440 Hz tone encoded by our encoder decodes to 440 Hz at the level it was sent (zero crossings, RMS)', () => {
+    const figures: string[] = [];
+    for (const sampleRate of [48_000, 16_000] as const) {
+      const { packets } = encodeSignal({ kind: 'tone', frequency: 440, amplitude: 0.5 }, 100, { bitrate: 32_000 });
+      const decoder = new OpusDecoder({ sampleRate });
+      const chunks = packets.map((p) => decoder.decodeFloat(p));
+      chunks.forEach((c) => expect(c.length).toBe(decoder.frameSize));
+      const pcm = new Float32Array(chunks.length * decoder.frameSize);
+      chunks.forEach((c, i) => pcm.set(c, i * decoder.frameSize));
+      // Skip the first 100 ms (codec delay and its start-up).
+      const { frequency, rms } = toneFigures(pcm.subarray(sampleRate / 10), sampleRate);
+      figures.push(`${sampleRate} Hz out: ${frequency.toFixed(2)} Hz, RMS ${rms.toFixed(3)}`);
+      expect(Math.abs(frequency - 440)).toBeLessThan(1);
+      // A sine of amplitude 0.5 has RMS 0.5 / sqrt(2) = 0.354.
+      expect(Math.abs(rms - 0.5 / Math.SQRT2)).toBeLessThan(0.05);
+      expect(pcm.every((v) => v >= -1 && v < 1)).toBe(true);
+    }
+    console.log(`440 Hz tone through Opus: ${figures.join('; ')}`);
+  });
+
+  it('decodeFloat takes packets of any legal duration; decodeLost conceals with libopus PLC, or FEC from the next packet', () => {
+    const encoder = new OpusEncoder({ application: 'audio', bitrate: 64_000 });
+    const one = encoder.encode(new Int16Array(960));
+    const body = one.subarray(1);
+    // Two 20 ms frames in one packet (code 3, RFC 6716 3.2.5): 40 ms.
+    const twoFrames = Uint8Array.of(one[0] | 3, 2, ...body, ...body);
+    const decoder = new OpusDecoder({ channels: 2 });
+    expect(decoder.decodeFloat(twoFrames).length).toBe(1920 * 2);
+    // Concealment continues the tone rather than writing zeros.
+    const { packets } = encodeSignal({ kind: 'tone', frequency: 440, amplitude: 0.5 }, 30, { fec: true, packetLossPercent: 20 });
+    const plc = new OpusDecoder();
+    for (const p of packets.slice(0, 20)) plc.decodeFloat(p);
+    const concealed = plc.decodeLost(960);
+    expect(concealed.length).toBe(960);
+    expect(toneFigures(concealed, 48_000).rms).toBeGreaterThan(0.05);
+    expect(plc.decodeLost(480 * 5).length).toBe(2400); // 50 ms in one call
+    const fec = new OpusDecoder();
+    for (const p of packets.slice(0, 20)) fec.decodeFloat(p);
+    const fromFec = fec.decodeLost(960, packets[21]);
+    expect(toneFigures(fromFec, 48_000).rms).toBeGreaterThan(0.1);
+    expect(fec.decodeFloat(packets[21]).length).toBe(960);
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(OpusError);
+        return (e as OpusError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => plc.decodeLost(100))).toBe('bad-frame-size'); // not a multiple of 2.5 ms
+    expect(code(() => plc.decodeLost(5760 + 120))).toBe('bad-frame-size'); // over 120 ms
+    expect(code(() => plc.decodeFloat(new Uint8Array(0)))).toBe('bad-packet');
+    expect(code(() => plc.decodeFloat(Uint8Array.of(0xff, 0xff)))).toBe('bad-packet'); // code 3, 63 frames of 20 ms: far over 120 ms
+    expect(plc.samplesFromRtp(960)).toBe(960);
+    expect(new OpusDecoder({ sampleRate: 16_000 }).samplesFromRtp(960)).toBe(320);
+  });
+});
+
 describe('parseOpusToc', () => {
   it('reads mode, bandwidth and duration of the configs of RFC 6716 Table 2', () => {
     expect(parseOpusToc(1 << 3)).toMatchObject({ config: 1, mode: 'silk', bandwidth: 'narrowband', frameMs: 20, stereo: false, frameCountCode: 0 });

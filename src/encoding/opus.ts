@@ -8,6 +8,10 @@
  * - `OpusDecoder` calls the package's WebAssembly `opus_decode` directly, because the
  *   package's own `Decoder.decode` can neither conceal a lost packet with a 20 ms frame size
  *   (PLC, `data = NULL`) nor decode the in-band FEC copy of a lost frame (`decode_fec = 1`).
+ *   `decode` / `decodeFec` give 16-bit PCM of exactly 20 ms; `decodeFloat` takes a packet of
+ *   any legal duration (2.5 to 120 ms, RFC 6716 3.2.5) and `decodeLost` conceals a gap of any
+ *   length with libopus' own packet-loss concealment (or its in-band FEC when the next packet
+ *   is given), both as interleaved Float32 samples in [-1, 1).
  *
  * RTP notes (RFC 7587):
  * - 4.1: the RTP clock rate of Opus is 48,000 Hz whatever the sample rate of the input or the
@@ -37,6 +41,10 @@ export const OPUS_FRAME_MS = 20;
 export const OPUS_RTP_TIMESTAMP_STEP = (OPUS_RTP_CLOCK_RATE * OPUS_FRAME_MS) / 1000;
 /** Largest packet the encoder writes and the decoder reads (RFC 6716 3.4: 1275 bytes per frame, up to 3 frames' worth plus headers). */
 export const OPUS_MAX_PACKET = 4000;
+/** Longest audio one Opus packet holds (RFC 6716 3.2.5: at most 120 ms). */
+export const OPUS_MAX_PACKET_MS = 120;
+/** Shortest Opus frame, and the granularity of a concealed gap (RFC 6716 2: 2.5 ms). */
+export const OPUS_MIN_FRAME_MS = 2.5;
 /** Bitrate bounds of libopus' OPUS_SET_BITRATE (bits/s). */
 export const OPUS_MIN_BITRATE = 500;
 export const OPUS_MAX_BITRATE = 512_000;
@@ -290,11 +298,20 @@ function wasmErrorText(wasm: OpusWasm, code: number): string {
 const finalizer = new FinalizationRegistry<number>((ptr) => wasmInstance?.free(ptr));
 
 /**
- * Decodes Opus packets into 20 ms frames of 16-bit PCM (interleaved when stereo).
- * `decode(null)` conceals a lost packet (libopus PLC); `decodeFec(next)` rebuilds a lost frame
- * from the in-band FEC copy carried by the packet after it (falling back to PLC when that
- * packet has none). The returned array is the decoder's reused output buffer: copy it to keep
- * it past the next call.
+ * Decodes Opus packets (RFC 6716) into PCM, interleaved when stereo.
+ *
+ * - 16-bit, 20 ms frames: `decode(packet)`; `decode(null)` conceals a lost packet (libopus
+ *   PLC); `decodeFec(next)` rebuilds a lost frame from the in-band FEC copy carried by the
+ *   packet after it (falling back to PLC when that packet has none). The returned Int16Array
+ *   is the decoder's reused output buffer: copy it to keep it past the next call.
+ * - Float, any duration (what a WebRTC receiver needs: the remote picks its ptime):
+ *   `decodeFloat(packet)` returns a new Float32Array in [-1, 1) of the packet's whole
+ *   duration (2.5 to 120 ms); `decodeLost(samples, next?)` returns `samples` per channel of
+ *   libopus' concealment (PLC, `data = NULL`), or of its in-band FEC when `next` (the packet
+ *   after the gap) carries some. Concealment is libopus' own, never zeros.
+ *
+ * Every malformed packet throws `OpusError` (`bad-packet`, with libopus' error number); the
+ * decoder stays usable after one.
  */
 export class OpusDecoder {
   readonly channels: 1 | 2;
@@ -308,16 +325,19 @@ export class OpusDecoder {
   private readonly packetPtr: number;
   private readonly pcmPtr: number;
   private readonly out: Int16Array;
+  /** Samples per channel of the longest packet (120 ms) at `sampleRate`. */
+  readonly maxFrameSize: number;
 
   constructor(options: OpusCodecOptions = {}) {
     const { channels, sampleRate } = checkCommon(options);
     this.channels = channels;
     this.sampleRate = sampleRate;
     this.frameSize = (sampleRate * OPUS_FRAME_MS) / 1000;
+    this.maxFrameSize = (sampleRate * OPUS_MAX_PACKET_MS) / 1000;
     this.out = new Int16Array(this.frameSize * channels);
     const wasm = (this.wasm = opusWasm());
     const stateSize = (wasm.opus_decoder_get_size(channels) + 7) & ~7;
-    this.block = wasm.malloc(stateSize + OPUS_MAX_PACKET + this.out.byteLength);
+    this.block = wasm.malloc(stateSize + OPUS_MAX_PACKET + this.maxFrameSize * channels * 2);
     if (this.block === 0) throw new OpusError('out of WebAssembly memory', 'codec', -7);
     this.state = this.block;
     this.packetPtr = this.block + stateSize;
@@ -346,6 +366,39 @@ export class OpusDecoder {
     return this.run(nextPacket, 1);
   }
 
+  /**
+   * Decode one packet of any legal duration (2.5 to 120 ms) into a new Float32Array of
+   * `samples x channels` values in [-1, 1), interleaved. Throws OpusError('bad-packet') for an
+   * empty, oversized or malformed packet.
+   */
+  decodeFloat(packet: Uint8Array): Float32Array {
+    if (!(packet instanceof Uint8Array)) throw new OpusError('an Opus packet is a Uint8Array', 'bad-packet');
+    return this.toFloat(this.opusDecode(packet, 0, this.maxFrameSize));
+  }
+
+  /**
+   * Conceal `samples` per channel (at `sampleRate`; default one 20 ms frame) of lost audio:
+   * libopus' packet-loss concealment, or, when `next` (the first packet after the gap) is
+   * given and carries in-band FEC (RFC 6716 2.1.7), the FEC copy for the gap's last frame.
+   * `samples` must be a multiple of 2.5 ms up to 120 ms (libopus' rule for PLC and FEC frame
+   * sizes); a longer gap is concealed in several calls. Throws OpusError('bad-frame-size').
+   */
+  decodeLost(samples: number = this.frameSize, next?: Uint8Array): Float32Array {
+    const step = (this.sampleRate * OPUS_MIN_FRAME_MS) / 1000;
+    if (!Number.isInteger(samples) || samples <= 0 || samples > this.maxFrameSize || samples % step !== 0) {
+      throw new OpusError(`a concealed gap is a multiple of ${step} samples (2.5 ms) up to ${this.maxFrameSize} (120 ms), not ${samples}`, 'bad-frame-size');
+    }
+    return this.toFloat(this.opusDecode(next ?? null, next ? 1 : 0, samples));
+  }
+
+  /**
+   * Samples per channel at `sampleRate` that `ticks` of the 48 kHz RTP clock span (RFC 7587
+   * 4.1), e.g. the duration of a gap between two RTP timestamps.
+   */
+  samplesFromRtp(ticks: number): number {
+    return Math.round((ticks * this.sampleRate) / OPUS_RTP_CLOCK_RATE);
+  }
+
   /** Duration in samples per channel of the last decoded or concealed frame. */
   get lastPacketDuration(): number {
     return this.wasm.opus_decoder_ctl_get(this.state, CTL.getLastPacketDuration);
@@ -360,6 +413,14 @@ export class OpusDecoder {
   }
 
   private run(packet: Uint8Array | null, fec: 0 | 1): Int16Array {
+    const n = this.opusDecode(packet, fec, this.frameSize);
+    if (n !== this.frameSize) throw new OpusError(`the packet holds ${n} samples per channel, not a 20 ms frame of ${this.frameSize}`, 'bad-packet');
+    this.out.set(new Int16Array(this.wasm.memory.buffer, this.pcmPtr, this.out.length));
+    return this.out;
+  }
+
+  /** libopus `opus_decode` into the PCM area, at most `frameSize` samples per channel; returns the samples per channel written. */
+  private opusDecode(packet: Uint8Array | null, fec: 0 | 1, frameSize: number): number {
     if (this.block === 0) throw new OpusError('the decoder was destroyed', 'codec');
     const wasm = this.wasm;
     let len = 0;
@@ -370,11 +431,20 @@ export class OpusDecoder {
       len = packet.length;
       new Uint8Array(wasm.memory.buffer, this.packetPtr, len).set(packet);
     }
-    const n = wasm.opus_decode(this.state, len === 0 ? 0 : this.packetPtr, len, this.pcmPtr, this.frameSize, fec);
-    if (n < 0) throw new OpusError(`decoding: ${wasmErrorText(wasm, n)}${n === -2 ? ' (the packet is longer than 20 ms)' : ''}`, n === -4 || n === -2 ? 'bad-packet' : 'codec', n);
-    if (n !== this.frameSize) throw new OpusError(`the packet holds ${n} samples per channel, not a 20 ms frame of ${this.frameSize}`, 'bad-packet');
-    this.out.set(new Int16Array(wasm.memory.buffer, this.pcmPtr, this.out.length));
-    return this.out;
+    const n = wasm.opus_decode(this.state, len === 0 ? 0 : this.packetPtr, len, this.pcmPtr, frameSize, fec);
+    if (n < 0) {
+      const longer = n === -2 ? ` (the packet is longer than ${(frameSize * 1000) / this.sampleRate} ms)` : '';
+      throw new OpusError(`decoding: ${wasmErrorText(wasm, n)}${longer}`, n === -4 || n === -2 ? 'bad-packet' : 'codec', n);
+    }
+    return n;
+  }
+
+  /** The first `n` samples per channel of the PCM area as a new Float32Array in [-1, 1). */
+  private toFloat(n: number): Float32Array {
+    const pcm = new Int16Array(this.wasm.memory.buffer, this.pcmPtr, n * this.channels);
+    const out = new Float32Array(pcm.length);
+    for (let i = 0; i < pcm.length; i++) out[i] = pcm[i]! / 32768;
+    return out;
   }
 }
 
