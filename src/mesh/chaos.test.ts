@@ -4,7 +4,7 @@
  * A seeded schedule sends acknowledged messages between random agents every 50-150 ms and
  * kills a random agent every 3-6 s (disconnect(): every connection and the signaling socket
  * closed, its in-memory state dropped), restarting it 1-4 s later with the same identity and
- * state journal (what a process restart keeps). Half of the kills strike inside the victim's
+ * state journal (what a process restart keeps). Most kills (70%) strike inside the victim's
  * message handler, after the application had the message and before its acknowledgement went
  * out: the acknowledgement is lost, the sender retransmits to the restarted agent, which must
  * acknowledge without delivering again. Up to two agents are down at once; a message to an
@@ -72,6 +72,7 @@ describe('mesh chaos', () => {
     let restarts = 0;
     let refusedSends = 0;
     let midDeliveryKills = 0;
+    let midDeliveryTried = 0;
     /** The agent to kill inside its next message handler (-1: none). */
     let killInHandler = -1;
 
@@ -139,9 +140,10 @@ describe('mesh chaos', () => {
         if (up.length <= N - 2) continue;
         const victim = pick(up);
         const downFor = 1_000 + rnd() * 3_000;
-        if (rnd() < 0.5) {
+        if (rnd() < 0.7) {
+          midDeliveryTried++;
           killInHandler = victim;
-          await until(() => agents[victim] === undefined, 1_000, () => '').catch(() => undefined);
+          await until(() => agents[victim] === undefined, 3_000, () => '').catch(() => undefined);
           killInHandler = -1;
         }
         if (agents[victim]) await kill(victim);
@@ -191,6 +193,7 @@ describe('mesh chaos', () => {
       duplicatesNotDelivered: sum((s) => s.acks.duplicates),
       expired: sum((s) => s.acks.expired),
       refusedSends,
+      midDeliveryTried,
       midDeliveryKills,
       rejected: sum((s) => s.rejected.total),
     };
