@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../fuzz/engine.js';
 import { NodeIdentity, type IFMessage } from '../envelope/index.js';
 import { SignalingServer } from '../signaling/index.js';
 import { MeshAgent, Roster, type MeshStats } from './index.js';
@@ -32,18 +33,6 @@ const TTL_S = 10;
 const quiet = () => undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** mulberry32: a small seeded PRNG, so a failing schedule can be run again. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const cleanup: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
@@ -52,7 +41,7 @@ afterAll(async () => {
 describe('mesh chaos', () => {
   it('over 60 s with agents killed and restarted at random, every acknowledged message arrives exactly once, restarted agents are never refused as replays, and the mesh re-forms', async () => {
     const seed = Number(process.env.MESH_CHAOS_SEED ?? 0xc4a05);
-    const rnd = prng(seed);
+    const rnd = createRandom(seed); // seeded: a failing schedule can be run again
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const ids = Array.from({ length: N }, () => NodeIdentity.generate());
     const roster = new Roster(ids.map((i) => i.publicKey));

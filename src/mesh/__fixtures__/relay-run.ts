@@ -39,7 +39,8 @@ export interface RelayRunResult {
   /** Deliveries of a message an agent already had (must be 0). */
   duplicates: number;
   deliveryRatio: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** null when nothing was delivered. */
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number };
   forwarded: number;
   rejected: number;
 }
