@@ -47,6 +47,18 @@ export const DEFAULT_PACER_QUEUE_LIMIT = 4096;
  */
 export const UNREPAIRABLE_MEMORY_MS = 10_000;
 
+/** Incoming audio (receiveAudio): packets held at most while a missing one may still come. */
+export const DEFAULT_REORDER_CAPACITY = 8;
+/** Incoming audio: longest a packet waits for a missing one before the gap is declared lost (ms). */
+export const DEFAULT_REORDER_MAX_DELAY_MS = 60;
+/** RFC 3550 A.1: a jump ahead beyond this many packets (or behind beyond MAX_MISORDER) is a restart only when the next packet confirms it. */
+export const REORDER_MAX_DROPOUT = 3000;
+export const REORDER_MAX_MISORDER = 100;
+/** Released sequence numbers remembered to tell a duplicate from a late packet. */
+export const REORDER_RECENT_MEMORY = 512;
+/** Interval of our RTCP receiver reports on a receive-only track (RFC 3550 6.2; browsers use about 1 s). */
+export const DEFAULT_RR_INTERVAL_MS = 1000;
+
 /** Seed of the loss hook's pseudo-random sequence when `setLoss` names none. */
 export const DEFAULT_LOSS_SEED = 0x5eed;
 

@@ -3,8 +3,9 @@
  * (RFC 8827) and SRTP (RFC 3711); every description in or out goes through src/sdp (parse and
  * validate, RFC 8866 / RFC 8829), codecs are chosen by our negotiation helpers (RFC 3264
  * section 6.1, RFC 6184 section 8.2.2, RFC 7587), candidates go through src/ice (RFC 8839
- * section 5.1), and media is built by src/rtp and sent on send-only tracks with no media
- * handler (see sender.ts).
+ * section 5.1), and media is built by src/rtp and sent on tracks with no media handler (see
+ * sender.ts). With `receiveAudio`, the audio track also receives: the remote's Opus RTP is
+ * parsed by src/rtp and delivered in order as `audioPacket` events (see receiver.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Audio, PeerConnection, Video, type DataChannel, type Track } from 'node-datachannel';
@@ -13,12 +14,15 @@ import { parseCandidate, type IceCandidate } from '../ice/index.js';
 import { createTransportSequenceCounter, type TransportSequenceCounter } from '../rtp/index.js';
 import {
   answerDirection,
+  directionFrom,
   formatFmtpParameters,
   negotiateCodecs,
   parse,
   receives,
+  sends,
   validate,
   type CodecCapability,
+  type Direction,
   type MediaSection,
   type NegotiatedCodec,
   type SessionDescription,
@@ -38,6 +42,8 @@ import {
 } from './constants.js';
 import { InvalidDescriptionError, NativePeerError, NoAcceptableCodecError, SignalingError } from './errors.js';
 import type { PacerOptions } from './pacer.js';
+import { AudioReceiver, type AudioPacket, type ReceiverStats } from './receiver.js';
+import type { ReorderOptions } from './reorder.js';
 import { AudioSender, VideoSender, type BitrateEstimate, type KeyframeRequest, type MediaSender, type SenderStats, type UnrepairableLoss } from './sender.js';
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -66,6 +72,14 @@ export interface PeerOptions {
   mtu?: number;
   /** Offer/accept the transport-cc header extension (default true). */
   transportCc?: boolean;
+  /**
+   * Receive the remote's Opus too (default false): `createOffer` offers audio `sendrecv`
+   * (`recvonly` when `audio` is false); `acceptOffer` answers a `sendrecv` audio offer
+   * `sendrecv` and a `sendonly` one `recvonly`. Packets come as `audioPacket` events.
+   */
+  receiveAudio?: boolean;
+  /** Reorder buffer of the incoming audio: `{ capacity (packets, default 8), maxDelayMs (default 60) }`. */
+  reorder?: ReorderOptions;
 }
 
 /** A description after our SDP module parsed and validated it. */
@@ -92,6 +106,8 @@ export interface PeerEvents {
   bitrateEstimate: BitrateEstimate;
   /** A NACK asked for packets no sender can resend any more (see MediaSender `unrepairable`). */
   unrepairable: UnrepairableLoss;
+  /** One Opus packet from the remote, in sequence-number order, with the count of packets missing before it (`receiveAudio`). */
+  audioPacket: AudioPacket;
   datachannel: Channel;
   /** node-datachannel refused something asynchronously (a trickled candidate...). */
   error: NativePeerError;
@@ -105,10 +121,14 @@ export interface PeerStats {
   /** Trickled candidates: ours, the remote's, those held for the remote description, and retries after a transient refusal. */
   candidates: { local: number; remote: number; remoteQueued: number; retries: number };
   senders: SenderStats[];
+  /** Incoming media per receiving track (`receiveAudio`). */
+  receivers: ReceiverStats[];
 }
 
 interface PlannedTrack {
   kind: 'video' | 'audio';
+  /** Our side's direction in the description: we send, receive or both. */
+  direction: Direction;
   mid: string;
   payloadType: number;
   parameters: string;
@@ -119,6 +139,7 @@ interface PlannedTrack {
 const H264_CAPABILITY: CodecCapability = { name: 'H264', clockRate: 90_000, parameters: H264_PARAMETERS, feedback: [...VIDEO_FEEDBACK] };
 const OPUS_CAPABILITY: CodecCapability = { name: 'opus', clockRate: 48_000, channels: 2, parameters: OPUS_PARAMETERS, feedback: [...AUDIO_FEEDBACK] };
 const OFFER_TRANSPORT_CC_ID = 3;
+const NATIVE_DIRECTION = { sendonly: 'SendOnly', recvonly: 'RecvOnly', sendrecv: 'SendRecv', inactive: 'Inactive' } as const;
 
 function randomSsrc(): number {
   return randomBytes(4).readUInt32BE() >>> 0 || 1;
@@ -141,6 +162,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
   /** Native media descriptions and tracks, held so none is collected while the peer lives. */
   private readonly retained: (Video | Audio | Track | DataChannel)[] = [];
   private readonly senders: MediaSender[] = [];
+  private readonly receivers: AudioReceiver[] = [];
   private readonly channels: Channel[] = [];
   private readonly foreignTracks: Track[] = [];
   private readonly twcc: TransportSequenceCounter = createTransportSequenceCounter(1);
@@ -228,6 +250,16 @@ export class Peer extends TypedEmitter<PeerEvents> {
     return this.senders.find((s): s is AudioSender => s.kind === 'audio');
   }
 
+  /** The receive side of the audio track, once negotiated with `receiveAudio`. */
+  get audioReceiver(): AudioReceiver | undefined {
+    return this.receivers[0];
+  }
+
+  /** Our direction for audio: send unless `audio: false`, receive with `receiveAudio`. */
+  private get audioDirection(): Direction {
+    return directionFrom(this.options.audio !== false, this.options.receiveAudio === true);
+  }
+
   get closed(): boolean {
     return this.closedFlag;
   }
@@ -240,11 +272,15 @@ export class Peer extends TypedEmitter<PeerEvents> {
     return channel;
   }
 
-  /** Creates our offer: send-only H.264 and Opus sections, parsed and validated by src/sdp. */
+  /**
+   * Creates our offer: send-only H.264, Opus send-only (or `sendrecv` / `recvonly` with
+   * `receiveAudio`), parsed and validated by src/sdp.
+   */
   async createOffer(): Promise<PeerDescription> {
     this.assertOpen();
     if (this.role) throw new SignalingError(Messages.offerAlreadySet);
-    if (this.options.video === false && this.options.audio === false && this.channels.length === 0) {
+    const audioDirection = this.audioDirection;
+    if (this.options.video === false && audioDirection === 'inactive' && this.channels.length === 0) {
       // libdatachannel aborts the process ("No DataChannel or Track to negotiate") otherwise.
       throw new SignalingError(Messages.nothingToOffer);
     }
@@ -253,6 +289,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     if (this.options.video !== false) {
       this.addNativeTrack({
         kind: 'video',
+        direction: 'sendonly',
         mid: 'video',
         payloadType: DEFAULT_H264_PAYLOAD_TYPE,
         parameters: formatFmtpParameters(Object.entries(H264_PARAMETERS)),
@@ -260,9 +297,10 @@ export class Peer extends TypedEmitter<PeerEvents> {
         transportCcId: tcc ? OFFER_TRANSPORT_CC_ID : undefined,
       });
     }
-    if (this.options.audio !== false) {
+    if (audioDirection !== 'inactive') {
       this.addNativeTrack({
         kind: 'audio',
+        direction: audioDirection,
         mid: 'audio',
         payloadType: DEFAULT_OPUS_PAYLOAD_TYPE,
         parameters: formatFmtpParameters(Object.entries(OPUS_PARAMETERS)),
@@ -287,7 +325,10 @@ export class Peer extends TypedEmitter<PeerEvents> {
     const answer = this.check('answer', sdp, offer.parsed);
     for (const sender of this.senders) {
       const media = answer.mediaByMid(sender.mid);
-      if (!media || media.isRejected || !receives(answer.directionOf(media))) throw new NoAcceptableCodecError([{ mid: sender.mid, kind: sender.kind }], Messages.answerDropped(sender.mid));
+      // A section we also receive on may be answered send-only: the remote only sends (RFC 3264 6.1).
+      const receiving = this.receivers.some((r) => r.mid === sender.mid);
+      const usable = media && !media.isRejected && (receives(answer.directionOf(media)) || (receiving && sends(answer.directionOf(media))));
+      if (!media || !usable) throw new NoAcceptableCodecError([{ mid: sender.mid, kind: sender.kind }], Messages.answerDropped(sender.mid));
       if (!media.payloadTypes.includes(sender.payloadType)) throw new NoAcceptableCodecError([{ mid: sender.mid, kind: sender.kind }], Messages.answerCodec(sender.mid, sender.payloadType));
     }
     this.native('the answer', () => this.pc.setRemoteDescription(sdp, 'answer'));
@@ -299,8 +340,9 @@ export class Peer extends TypedEmitter<PeerEvents> {
   /**
    * Answers a remote offer: validated by src/sdp, codecs negotiated by src/sdp (H.264
    * 42e01f packetization-mode 1, Opus), one send-only track per section that receives,
-   * using the offer's mids and payload types. Throws NoAcceptableCodecError when no section
-   * can take what we send.
+   * using the offer's mids and payload types; with `receiveAudio` the audio section is
+   * answered `sendrecv` (offered `sendrecv`) or `recvonly` (offered `sendonly`), RFC 3264
+   * section 6.1. Throws NoAcceptableCodecError when no section can take what we send.
    */
   async acceptOffer(sdp: string): Promise<PeerDescription> {
     this.assertOpen();
@@ -326,8 +368,10 @@ export class Peer extends TypedEmitter<PeerEvents> {
       if (media.isRejected || !media.isRtp || media.mid === undefined) continue;
       const kind = media.kind;
       if (kind !== 'video' && kind !== 'audio') continue;
-      if (this.options[kind] === false || plans.some((p) => p.kind === kind)) continue;
-      if (answerDirection(offer.directionOf(media), 'sendonly') !== 'sendonly') continue;
+      if (plans.some((p) => p.kind === kind)) continue;
+      const local: Direction = kind === 'video' ? (this.options.video === false ? 'inactive' : 'sendonly') : this.audioDirection;
+      const direction = answerDirection(offer.directionOf(media), local);
+      if (direction === 'inactive') continue;
       const codec = this.pickCodec(media, kind === 'video' ? H264_CAPABILITY : OPUS_CAPABILITY);
       if (!codec) {
         rejected.push({ mid: media.mid, kind });
@@ -338,6 +382,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
       const useTcc = tcc && tccExt !== undefined && feedback.includes('transport-cc');
       plans.push({
         kind,
+        direction,
         mid: media.mid,
         payloadType: codec.payloadType,
         parameters: formatFmtpParameters(codec.parameters),
@@ -352,17 +397,31 @@ export class Peer extends TypedEmitter<PeerEvents> {
     return negotiateCodecs(media.codecs, [capability]).find((c) => c.associatedPayloadType === undefined);
   }
 
-  /** Adds a send-only native track (no media handler) and our sender on it. */
+  /**
+   * Adds a native track (no media handler) with our sender on it when we send, and our
+   * receiver when we receive (attached to the sender, or owning a receive-only track).
+   */
   private addNativeTrack(plan: PlannedTrack): void {
     const ssrc = randomSsrc();
-    const description = plan.kind === 'video' ? new Video(plan.mid, 'SendOnly') : new Audio(plan.mid, 'SendOnly');
+    const nativeDirection = NATIVE_DIRECTION[plan.direction];
+    const description = plan.kind === 'video' ? new Video(plan.mid, nativeDirection) : new Audio(plan.mid, nativeDirection);
     if (description instanceof Video) description.addH264Codec(plan.payloadType, plan.parameters);
     else description.addOpusCodec(plan.payloadType, plan.parameters);
     for (const fb of plan.feedback) description.parseSdpLine(`a=rtcp-fb:${plan.payloadType} ${fb}`);
     if (plan.transportCcId !== undefined) description.parseSdpLine(`a=extmap:${plan.transportCcId} ${TRANSPORT_CC_URI}`);
-    description.addSSRC(ssrc, this.cname, this.streamId, `${this.streamId}-${plan.kind}`);
+    // A receive-only section names no SSRC of ours (we send no RTP on it; our RRs use `ssrc` all the same).
+    if (sends(plan.direction)) description.addSSRC(ssrc, this.cname, this.streamId, `${this.streamId}-${plan.kind}`);
     const track = this.native(`a ${plan.kind} track`, () => this.pc.addTrack(description));
     this.retained.push(description, track);
+    const receiver = receives(plan.direction) ? new AudioReceiver({ mid: plan.mid, payloadType: plan.payloadType, reorder: this.options.reorder }) : undefined;
+    if (receiver) {
+      receiver.on('audioPacket', (p) => this.emit('audioPacket', p));
+      this.receivers.push(receiver);
+    }
+    if (!sends(plan.direction)) {
+      receiver?.bind(track, { reporterSsrc: ssrc, cname: this.cname, intervalMs: this.options.srIntervalMs });
+      return;
+    }
     const common = {
       mid: plan.mid,
       ssrc,
@@ -377,6 +436,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     sender.on('keyframeRequested', (e) => this.emit('keyframeRequested', e));
     sender.on('bitrateEstimate', (e) => this.emit('bitrateEstimate', e));
     sender.on('unrepairable', (e) => this.emit('unrepairable', e));
+    if (receiver) sender.attachReceiver(receiver);
     this.senders.push(sender);
   }
 
@@ -486,6 +546,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
       transport: { bytesSent, bytesReceived, rttMs, selectedPair },
       candidates: { local: this.localCandidates, remote: this.remoteCandidates, remoteQueued: this.pendingRemote.length, retries: this.candidateRetries },
       senders: this.senders.map((s) => s.getStats()),
+      receivers: this.receivers.map((r) => r.getStats()),
     };
   }
 
@@ -498,6 +559,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     if (this.closedFlag) return;
     this.closedFlag = true;
     for (const sender of this.senders) sender.close();
+    for (const receiver of this.receivers) receiver.close();
     for (const track of this.foreignTracks) {
       try {
         track.close();

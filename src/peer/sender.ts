@@ -12,6 +12,12 @@
  * | REMB | draft-alvestrand-rmcat-remb-03 | `bitrateEstimate` |
  * | transport-cc | draft-holmer-rmcat-transport-wide-cc-extensions-01 | parsed and counted |
  *
+ * On a send-and-receive track the same `track.onMessage` also brings the remote's RTP: it is
+ * told from RTCP as RFC 5761 section 4 says (payload type 64-95 with the marker bit is RTCP)
+ * and handed to the attached receiver (`attachReceiver`, an `AudioReceiver`), together with
+ * every parsed RTCP packet; our SR then carries the report block about the remote's stream
+ * (RFC 3550 section 6.4.1), or an RR goes out instead while we have sent nothing.
+ *
  * Test hooks that make loss on purpose (the packets are counted as sent, as a real network's
  * loss would leave them): `setLoss` drops a seeded pseudo-random share of packets (stored, so a
  * NACK can repair them); `dropNextPackets` / `dropNextFrames` drop the next packets or whole
@@ -21,14 +27,17 @@ import type { Track } from 'node-datachannel';
 import { TypedEmitter } from '../datachannel/index.js';
 import {
   H264Packetizer,
+  isRtpPacket,
   OpusPacketizer,
   parseRtcp,
+  ReceiverReport,
   RetransmissionBuffer,
   SenderStatistics,
   serializeRtcp,
   SourceDescription,
   containsIdr,
   splitAnnexB,
+  type ReportBlock,
   type RtcpPacket,
   type TransportSequenceCounter,
 } from '../rtp/index.js';
@@ -145,6 +154,8 @@ export interface SenderStats {
   framesPerSecond: number;
   /** Packets not sent because the track was not open, or node-datachannel refused them. */
   sendFailures: number;
+  /** RTP from the remote that reached this track with no receiver attached (dropped). */
+  rtpIgnored: number;
   rtcp: RtcpCounters;
   remote: RemoteReceptionStats;
   pacer: PacerStats | undefined;
@@ -162,6 +173,14 @@ export interface SenderOptions {
   retransmissionCapacity?: number;
   /** transport-cc header extension id and the transport's counter, when negotiated. */
   transportCc?: { id: number; counter: TransportSequenceCounter };
+}
+
+/** What a sending track hands incoming media to (an `AudioReceiver`). */
+export interface IncomingMedia {
+  handleRtp(bytes: Uint8Array): void;
+  handleRtcp(packet: RtcpPacket, arrivalMs: number): void;
+  reportBlock(nowMs: number): ReportBlock | undefined;
+  noteReportSent(): void;
 }
 
 /** The sequence number of an RTP packet we built (RFC 3550 section 5.1, bytes 2-3). */
@@ -208,6 +227,9 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
   private hookUnrecoverable = 0;
   private hookFrames = 0;
   private failures = 0;
+  private receiver: IncomingMedia | undefined;
+  /** RTP that arrived on this track with no receiver attached (a send-only track: libdatachannel normally drops it first). */
+  private rtpIgnored = 0;
   /** The most recent error node-datachannel raised while sending (kept, never thrown into a native callback). */
   lastSendError: unknown;
   readonly rtcp: RtcpCounters = {
@@ -231,7 +253,7 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
     this.pacer = options.pacing === false ? undefined : new Pacer((p) => this.sendNative(p), options.pacing ?? {});
     this.srIntervalMs = options.srIntervalMs ?? DEFAULT_SR_INTERVAL_MS;
     // Everything node-datachannel calls back must never throw into it (that aborts the process).
-    track.onMessage((message) => this.guard(() => this.onRtcp(message)));
+    track.onMessage((message) => this.guard(() => this.onMessage(message)));
     track.onOpen(() => this.guard(() => this.startReports()));
     // node-datachannel releases a track's native callbacks (which keep Node's event loop
     // alive) only from the closed callback, and only hooks that callback when one is set.
@@ -382,12 +404,38 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
     this.srTimer = setInterval(() => this.sendSenderReport(), this.srIntervalMs);
   }
 
-  /** Send one SR now (also done every `srIntervalMs` once the track is open). */
+  /**
+   * Send one SR now (also done every `srIntervalMs` once the track is open), with the report
+   * block about the remote's stream when a receiver is attached; before our first packet, an
+   * RR with that block alone (RFC 3550 section 6.4: SR only from a sender).
+   */
   sendSenderReport(): void {
-    if (!this.isOpen || this.senderStats.packetCount === 0) return;
-    const compound = serializeRtcp([this.senderStats.makeSenderReport(Date.now()), SourceDescription.cname(this.ssrc, this.cname)]);
-    this.sendNative(compound);
-    this.rtcp.senderReportsSent++;
+    if (!this.isOpen) return;
+    const now = Date.now();
+    const block = this.receiver?.reportBlock(now);
+    const blocks = block ? [block] : [];
+    const sending = this.senderStats.packetCount > 0;
+    if (!sending && !block) return;
+    const report = sending ? this.senderStats.makeSenderReport(now, blocks) : new ReceiverReport(this.ssrc, blocks);
+    this.sendNative(serializeRtcp([report, SourceDescription.cname(this.ssrc, this.cname)]));
+    if (sending) this.rtcp.senderReportsSent++;
+    if (block) this.receiver!.noteReportSent();
+  }
+
+  /**
+   * Hand the remote's RTP and RTCP on this (send-and-receive) track to `receiver`. Without one,
+   * RTP arriving here is counted (`rtpIgnored`) and dropped.
+   */
+  attachReceiver(receiver: IncomingMedia): void {
+    this.receiver = receiver;
+  }
+
+  /** One message node-datachannel delivered on this track: RTP (RFC 5761 section 4 demultiplexing) or an RTCP compound. */
+  private onMessage(message: Uint8Array): void {
+    if (this.closed) return;
+    if (!isRtpPacket(message)) return this.onRtcp(message);
+    if (this.receiver) this.receiver.handleRtp(message);
+    else this.rtpIgnored++;
   }
 
   /** Handle one RTCP compound node-datachannel delivered on this track. */
@@ -403,6 +451,7 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
     }
     this.rtcp.compounds++;
     for (const p of packets) this.onRtcpPacket(p, arrival);
+    if (this.receiver) for (const p of packets) this.receiver.handleRtcp(p, arrival);
   }
 
   private onRtcpPacket(p: RtcpPacket, arrival: number): void {
@@ -510,6 +559,7 @@ export abstract class MediaSender extends TypedEmitter<SenderEvents> {
       framesDroppedByHook: this.hookFrames,
       loss: this.loss,
       sendFailures: this.failures,
+      rtpIgnored: this.rtpIgnored,
       rtcp: { ...this.rtcp },
       remote: { ...this.remote },
       pacer: this.pacer ? { ...this.pacer.stats } : undefined,
