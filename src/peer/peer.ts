@@ -349,7 +349,9 @@ export class Peer extends TypedEmitter<PeerEvents> {
     if (this.role) throw new SignalingError(Messages.offerAlreadySet);
     const offer = this.check('offer', sdp);
     const { plans, rejected } = this.plan(offer);
-    if (plans.length === 0) throw new NoAcceptableCodecError(rejected, rejected.length ? rejected.map((r) => Messages.noAcceptableCodec(r.kind, r.mid)).join('; ') : Messages.nothingAcceptable);
+    // A data-channel-only offer (an application section, no media) is answered as it is.
+    const dataOnly = rejected.length === 0 && offer.media.some((m) => m.kind === 'application' && !m.isRejected);
+    if (plans.length === 0 && !dataOnly) throw new NoAcceptableCodecError(rejected, rejected.length ? rejected.map((r) => Messages.noAcceptableCodec(r.kind, r.mid)).join('; ') : Messages.nothingAcceptable);
     this.role = 'answerer';
     for (const plan of plans) this.addNativeTrack(plan);
     this.native('the offer', () => this.pc.setRemoteDescription(sdp, 'offer'));

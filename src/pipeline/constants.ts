@@ -33,7 +33,7 @@ export const Messages = {
   noInput: (ids: string[]) => `node(s) ${ids.map((i) => `'${i}'`).join(', ')} take input but nothing feeds them: connect a source or pass run({ input })`,
   alreadyRunning: 'the pipeline is already running (a Pipeline runs once)',
   nodeFailed: (id: string, message: string) => `node '${id}' failed: ${message}`,
-  remoteUnavailable: (id: string, why: string) => `node '${id}' must run on a remote executor (${why}), and remote execution is not available in this version`,
+  remoteUnavailable: (id: string, why: string, detail: string) => `node '${id}' must run on a remote executor (${why}): ${detail}`,
   requirementsUnmet: (id: string, what: string) => `node '${id}' requires ${what}, which this machine does not have`,
   timeout: (ms: number) => `the pipeline did not finish within ${ms} ms`,
   badQueue: (why: string) => `bad queue: ${why}`,

@@ -11,6 +11,8 @@ export type PipelineErrorCode =
   | 'node-failed'
   | 'missing-runtime'
   | 'remote-unavailable'
+  | 'remote-failed'
+  | 'remote-lost'
   | 'requirements-unmet'
   | 'bad-param'
   | 'bad-queue'

@@ -9,7 +9,7 @@ export { fn, source, sink, type PipelineNode, type NodeContext, type PortSpec, t
 export { createNode, NODE_TYPES, type CreateNodeOptions } from './registry.js';
 export { frameToJSON, frameFromJSON, audioFrames, audioDurationUs, i420Size, type Frame, type FrameKind, type FrameTiming, type AudioFrame, type VideoFrame, type DataFrame, type TextFrame } from './frame.js';
 export { EdgeQueue, type QueueOptions, type QueueStats } from './queue.js';
-export { decidePlacement, type PlacementDecision } from './placement.js';
+export { decidePlacement, executorLacks, type PlacementDecision, type RemoteExecution, type ExecutorInfo, type ExecutorCapabilities } from './placement.js';
 export { LatencyWindow, wallClockMs, type LatencySummary } from './stats.js';
 export { SincResampler, type ResampleQuality } from './nodes/resample.js';
 export { SILERO_INSTALL } from './nodes/unavailable.js';

@@ -11,7 +11,7 @@ import { DEFAULTS, LIMITS, Messages } from './constants.js';
 import { PipelineError, PipelineStopped } from './errors.js';
 import type { Frame, FrameKind } from './frame.js';
 import type { NodeContext, PipelineNode } from './node.js';
-import { decidePlacement, type PlacementDecision } from './placement.js';
+import { decidePlacement, type PlacementDecision, type RemoteExecution } from './placement.js';
 import { createNode, NODE_TYPES } from './registry.js';
 import { checkQueueOptions, EdgeQueue, type QueueOptions, type QueueStats } from './queue.js';
 import { LatencyWindow, type LatencySummary } from './stats.js';
@@ -45,6 +45,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Every frame a node emits, as it is emitted (for `spell run`). */
   onOutput?: (nodeId: string, frame: Frame, port: string) => void;
+  /** Remote executors for nodes placed remotely (spellbook/remote); overrides useExecutors(). */
+  remote?: RemoteExecution;
 }
 
 export interface NodeStats {
@@ -106,6 +108,8 @@ export class Pipeline {
   #tapRequests = new Map<string, EdgeQueue[]>();
   #startedAt = 0;
   #endedAt = 0;
+  #remote: RemoteExecution | undefined;
+  #preparing = false;
   /** Set by Pipeline.load(): the manifest's digest and its non-fatal issues (unknown params). */
   manifestDigest?: string;
   manifestWarnings: ManifestIssue[] = [];
@@ -227,10 +231,16 @@ export class Pipeline {
     return this;
   }
 
+  /** Remote executors that nodes may be placed on (inspect() and run() consult them). */
+  useExecutors(remote: RemoteExecution | undefined): this {
+    this.#remote = remote;
+    return this;
+  }
+
   /** The graph with each node's ports and placement decision. */
   graph(): { nodes: GraphNodeInfo[]; edges: Edge[] } {
     return {
-      nodes: this.nodes.map((n) => ({ id: n.id, type: n.type, inputs: n.inputs.map((p) => ({ name: p.name, kinds: p.kinds })), outputs: n.outputs.map((p) => ({ name: p.name, kinds: p.kinds })), placement: decidePlacement(n) })),
+      nodes: this.nodes.map((n) => ({ id: n.id, type: n.type, inputs: n.inputs.map((p) => ({ name: p.name, kinds: p.kinds })), outputs: n.outputs.map((p) => ({ name: p.name, kinds: p.kinds })), placement: decidePlacement(n, this.#remote) })),
       edges: [...this.#edges],
     };
   }
@@ -305,7 +315,7 @@ export class Pipeline {
 
   /** Run to completion. Resolves with the statistics; rejects with PipelineError naming the node at fault. */
   async run(options: RunOptions = {}): Promise<PipelineStats> {
-    if (this.#started) throw new PipelineError('already-running', Messages.alreadyRunning);
+    if (this.#started || this.#preparing) throw new PipelineError('already-running', Messages.alreadyRunning);
     const nodes = [...this.#nodes.values()];
     const edges = [...this.#edges];
     // Entry nodes: take input, nothing feeds them.
@@ -323,9 +333,21 @@ export class Pipeline {
       }
     }
     checkAcyclic(nodes, edges);
-    for (const n of nodes) {
-      const refusal = n.id === '$input' ? undefined : decidePlacement(n).refusal;
-      if (refusal) throw refusal;
+    const remote = options.remote ?? this.#remote;
+    if (options.remote) this.#remote = options.remote;
+    this.#preparing = true;
+    try {
+      await remote?.prepare?.(nodes.filter((n) => n.id !== '$input'));
+    } finally {
+      this.#preparing = false;
+    }
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (n.id === '$input') continue;
+      const decision = decidePlacement(n, remote);
+      if (decision.refusal) throw decision.refusal;
+      // A remote node is replaced, for this run, by its stand-in (same id and ports).
+      if (decision.where === 'remote' && decision.executor && remote) nodes[i] = remote.proxy(n, decision.executor, decision);
     }
 
     // The graph is sound: from here on the pipeline is running (and runs once).
@@ -336,7 +358,7 @@ export class Pipeline {
     for (const n of nodes) {
       this.#runtimes.set(n.id, {
         node: n, inbox: [], out: [], taps: this.#tapRequests.get(n.id) ?? [],
-        stats: { id: n.id, type: n.type, state: 'idle', framesIn: 0, framesOut: 0, latency: { count: 0, p50: NaN, p95: NaN, max: NaN } },
+        stats: { id: n.id, type: n.type, state: 'idle', framesIn: 0, framesOut: 0, latency: { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN } },
         window: new LatencyWindow(DEFAULTS.latencyWindow),
         leaf: !outgoing.has(n.id),
       });

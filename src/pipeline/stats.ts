@@ -4,6 +4,7 @@ export interface LatencySummary {
   count: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
@@ -24,10 +25,10 @@ export class LatencyWindow {
 
   summary(): LatencySummary {
     const k = Math.min(this.#n, this.#ring.length);
-    if (!k) return { count: 0, p50: NaN, p95: NaN, max: NaN };
+    if (!k) return { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN };
     const sorted = Float64Array.from(this.#ring.subarray(0, k)).sort();
     const rank = (p: number) => sorted[Math.min(k - 1, Math.max(0, Math.ceil(p * k) - 1))]!;
-    return { count: this.#total, p50: rank(0.5), p95: rank(0.95), max: sorted[k - 1]! };
+    return { count: this.#total, p50: rank(0.5), p95: rank(0.95), p99: rank(0.99), max: sorted[k - 1]! };
   }
 }
 

@@ -1,0 +1,287 @@
+/**
+ * The caller's side: connect to an executor (`spell serve`) through its signaling server,
+ * negotiate a WebRTC connection (src/peer), read its hello (protocol and capabilities), and
+ * run sub-pipelines there as sessions: frames in, each output node's frames back, then its
+ * statistics. Every wait has a timeout; every failure is a RemoteError saying which executor
+ * and, for a node's failure there, which node.
+ */
+import { Peer } from '../peer/index.js';
+import type { ExecutorCapabilities, ExecutorInfo, Frame } from '../pipeline/index.js';
+import { SignalingClient } from '../signaling/index.js';
+import { DEFAULTS, Messages, PROTOCOL } from './constants.js';
+import { RemoteError } from './errors.js';
+import { RemoteLink, trickle } from './link.js';
+import type { ControlMessage, FrameMessage, SessionStats, WireMessage } from './wire.js';
+
+export interface ConnectOptions {
+  /** The executor's name in manifests (its `host`); default: the URL. */
+  name?: string;
+  token?: string;
+  timeoutMs?: number;
+  /** Address node-datachannel binds for ICE (default 127.0.0.1 for a loopback URL). */
+  bindAddress?: string;
+}
+
+/** The executor's signaling URL from what a manifest or a user writes (ws://, http://, host:port). */
+export function executorUrl(hostOrUrl: string): string {
+  let u = hostOrUrl.trim();
+  if (/^https?:\/\//i.test(u)) u = u.replace(/^http/i, 'ws');
+  else if (!/^wss?:\/\//i.test(u)) u = `ws://${u}`;
+  const url = new URL(u);
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/signaling';
+  return url.toString();
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** An output frame of a session and the node (and port) of the sub-pipeline that emitted it. */
+export interface SessionOutput {
+  node: string;
+  port?: string;
+  frame: Frame;
+}
+
+/** One sub-pipeline running on the executor. */
+export class RemoteSession {
+  readonly #outputs: SessionOutput[] = [];
+  #wake: (() => void) | undefined;
+  #finished = false;
+  #error: RemoteError | undefined;
+  #resolveDone!: (s: SessionStats) => void;
+  #rejectDone!: (e: RemoteError) => void;
+  /** Resolves with the executor's statistics once every output has arrived; rejects with RemoteError. */
+  readonly done: Promise<SessionStats>;
+  /** Output frames dropped because the local reader fell behind (oldest first). */
+  dropped = 0;
+  framesSent = 0;
+  framesReceived = 0;
+
+  constructor(readonly id: number, readonly connection: ExecutorConnection, readonly nodes: string[], readonly digest: string, private readonly capacity: number) {
+    this.done = new Promise<SessionStats>((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+    this.done.catch(() => undefined);
+  }
+
+  /** Send one input frame (resolves when the channel has taken it). */
+  async send(frame: Frame): Promise<void> {
+    if (this.#error) throw this.#error;
+    if (this.#finished) throw new RemoteError('bad-message', `session ${this.id} has finished`);
+    await this.connection.link.send({ type: 'frame', session: this.id, frame });
+    this.framesSent++;
+  }
+
+  /** No more input: the executor flushes and finishes. */
+  end(): void {
+    if (this.#finished || this.#error) return;
+    void this.connection.link.send({ type: 'end', session: this.id }).catch(() => undefined);
+  }
+
+  /** Give up: the executor stops the sub-pipeline. */
+  stop(): void {
+    if (this.#finished || this.#error) return;
+    void this.connection.link.send({ type: 'stop', session: this.id }).catch(() => undefined);
+    this.fail(new RemoteError('remote-node-failed', `session ${this.id} stopped by the caller`));
+  }
+
+  /** Output frames as they arrive, until the session ends (throws its error, if any). */
+  async *outputs(): AsyncGenerator<SessionOutput> {
+    for (;;) {
+      const o = this.#outputs.shift();
+      if (o) { yield o; continue; }
+      if (this.#error) throw this.#error;
+      if (this.#finished) return;
+      await new Promise<void>((r) => (this.#wake = r));
+    }
+  }
+
+  /** @internal */
+  deliver(msg: FrameMessage): void {
+    this.framesReceived++;
+    if (this.#outputs.length >= this.capacity) {
+      this.#outputs.shift();
+      this.dropped++;
+    }
+    this.#outputs.push({ node: msg.node ?? '?', ...(msg.port !== undefined ? { port: msg.port } : {}), frame: msg.frame });
+    this.#poke();
+  }
+
+  /** @internal */
+  finish(stats: SessionStats): void {
+    if (this.#finished || this.#error) return;
+    this.#finished = true;
+    this.#resolveDone(stats);
+    this.#poke();
+  }
+
+  /** @internal */
+  fail(error: RemoteError): void {
+    if (this.#finished || this.#error) return;
+    this.#error = error;
+    this.#rejectDone(error);
+    this.#poke();
+  }
+
+  #poke(): void {
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
+  }
+}
+
+/** A live connection to one executor. */
+export class ExecutorConnection {
+  readonly #sessions = new Map<number, RemoteSession>();
+  readonly #starting = new Map<number, { resolve: (m: ControlMessage & { type: 'started' }) => void; reject: (e: RemoteError) => void }>();
+  #next = 1;
+  #lostReason: string | undefined;
+
+  constructor(readonly info: ExecutorInfo & { capabilities: ExecutorCapabilities }, readonly link: RemoteLink, private readonly signaling: SignalingClient) {
+    link.on('message', (m) => this.#onMessage(m));
+    link.on('lost', ({ reason }) => this.#onLost(reason));
+  }
+
+  get url(): string {
+    return this.info.url;
+  }
+
+  /** Why the connection is gone, or undefined while it is up. */
+  get lostReason(): string | undefined {
+    return this.#lostReason;
+  }
+
+  /** Start a sub-pipeline (RemoteMedia v1 manifest, JSON text). Rejects with the executor's refusal. */
+  async start(manifest: string, options: { timeoutMs?: number; outputCapacity?: number } = {}): Promise<RemoteSession> {
+    if (this.#lostReason) throw new RemoteError('connection-lost', Messages.unreachable(this.url, this.#lostReason));
+    const id = this.#next++;
+    const started = new Promise<ControlMessage & { type: 'started' }>((resolve, reject) => this.#starting.set(id, { resolve, reject }));
+    await this.link.send({ type: 'start', session: id, manifest });
+    const timeoutMs = options.timeoutMs ?? DEFAULTS.startTimeoutMs;
+    // The session exists before `started` arrives: frames may follow it at once.
+    const session = new RemoteSession(id, this, [], '', options.outputCapacity ?? DEFAULTS.outputQueue);
+    this.#sessions.set(id, session);
+    try {
+      const s = await withTimeout(started, timeoutMs, () => new RemoteError('timeout', Messages.timeout(this.url, 'answer to start', timeoutMs)));
+      session.nodes.push(...s.nodes);
+      (session as { digest: string }).digest = s.digest;
+      return session;
+    } catch (e) {
+      this.#sessions.delete(id);
+      throw e;
+    } finally {
+      this.#starting.delete(id);
+    }
+  }
+
+  #onMessage(m: WireMessage): void {
+    switch (m.type) {
+      case 'started':
+        this.#starting.get(m.session)?.resolve(m);
+        return;
+      case 'frame':
+        this.#sessions.get(m.session)?.deliver(m);
+        return;
+      case 'done': {
+        const s = this.#sessions.get(m.session);
+        this.#sessions.delete(m.session);
+        s?.finish(m.stats);
+        return;
+      }
+      case 'error': {
+        const error = new RemoteError(m.code === 'refused' ? 'refused' : 'remote-node-failed', m.nodeId ? Messages.remoteNodeFailed(this.url, m.nodeId, m.message) : `${this.url}: ${m.message}`, m.nodeId);
+        if (m.session === undefined) return; // a complaint about one of our messages, not about a session
+        this.#starting.get(m.session)?.reject(error);
+        const s = this.#sessions.get(m.session);
+        this.#sessions.delete(m.session);
+        s?.fail(error);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #onLost(reason: string): void {
+    this.#lostReason = reason;
+    const error = new RemoteError('connection-lost', `lost the connection to ${this.url}: ${reason}`);
+    for (const w of this.#starting.values()) w.reject(error);
+    for (const s of this.#sessions.values()) s.fail(error);
+    this.#sessions.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.#sessions.values()) s.stop();
+    this.link.close();
+    await this.signaling.close();
+  }
+}
+
+/**
+ * Connect to an executor: join its signaling room, offer a WebRTC connection with one data
+ * channel, and read its hello. Rejects with RemoteError 'unreachable' (naming the URL and why),
+ * 'timeout' or 'protocol'.
+ */
+export async function connectExecutor(hostOrUrl: string, options: ConnectOptions = {}): Promise<ExecutorConnection> {
+  const url = executorUrl(hostOrUrl);
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.connectTimeoutMs;
+  const signaling = new SignalingClient({ url, room: DEFAULTS.room, token: options.token, metadata: { role: 'caller' }, reconnect: false });
+  signaling.on('error', () => undefined);
+  let peer: Peer | undefined;
+  let stopTrickle: (() => void) | undefined;
+  const attempt = async (): Promise<ExecutorConnection> => {
+    let joined;
+    try {
+      joined = await signaling.connect();
+    } catch (e) {
+      throw new RemoteError('unreachable', Messages.unreachable(url, (e as Error).message), undefined, { cause: e });
+    }
+    const executor = joined.peers.find((p) => p.peerId === DEFAULTS.executorPeerId);
+    if (!executor) throw new RemoteError('unreachable', Messages.unreachable(url, 'no executor in its room'));
+    const host = new URL(url).hostname;
+    const loopback = host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+    const bindAddress = options.bindAddress ?? (loopback ? '127.0.0.1' : undefined);
+    // libdatachannel now and then fails a DTLS handshake (docs/peer.md): one more try with a new peer.
+    let h: ControlMessage & { type: 'hello' } | undefined;
+    let link: RemoteLink | undefined;
+    for (let attempt = 1; !h; attempt++) {
+      stopTrickle?.();
+      peer?.close();
+      peer = new Peer({ name: 'remote-caller', video: false, audio: false, ...(bindAddress ? { bindAddress } : {}) });
+      peer.on('error', () => undefined);
+      stopTrickle = trickle(peer, signaling, executor.peerId);
+      const channel = peer.createChannel({ label: DEFAULTS.channelLabel });
+      const thisLink = new RemoteLink(peer, channel, executor.peerId);
+      const hello = new Promise<ControlMessage & { type: 'hello' }>((resolve, reject) => {
+        thisLink.on('message', (m) => { if (m.type === 'hello') resolve(m); });
+        thisLink.on('lost', ({ reason }) => reject(new RemoteError('unreachable', Messages.unreachable(url, reason))));
+      });
+      hello.catch(() => undefined); // awaited below; a loss after a timeout must not be unhandled
+      const answered = new Promise<string>((resolve) => {
+        const off = signaling.on('answer', ({ from, sdp }) => { if (from === executor.peerId) { off(); resolve(sdp); } });
+      });
+      const offer = await peer.createOffer();
+      signaling.send({ type: 'offer', to: executor.peerId, sdp: offer.sdp });
+      await peer.acceptAnswer(await answered);
+      try {
+        h = await hello;
+        link = thisLink;
+      } catch (e) {
+        if (attempt >= 2) throw e;
+      }
+    }
+    if (h.protocol !== PROTOCOL) throw new RemoteError('protocol', Messages.protocol(url, h.protocol));
+    return new ExecutorConnection({ name: options.name ?? url, url, capabilities: h.capabilities }, link!, signaling);
+  };
+  try {
+    return await withTimeout(attempt(), timeoutMs, () => new RemoteError('unreachable', Messages.unreachable(url, `no connection within ${timeoutMs} ms`)));
+  } catch (e) {
+    stopTrickle?.();
+    peer?.close();
+    await signaling.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Remote execution for a Pipeline (`pipeline.useExecutors(new RemoteExecutors(...))` or
+ * `run({ remote })`): the executors a run may use, connected before placement (the configured
+ * ones and any URL a node names as its `host`), and for each node placed remotely a stand-in
+ * with the same id and ports that streams its input to the executor and emits what comes back.
+ *
+ * A node runs remotely as a one-node sub-pipeline; a RemotePipelineNode runs its `manifest`
+ * there whole, its output nodes' frames coming out of its one port. Frames keep their media
+ * and capture times across the hop, so the pipeline's end-to-end latency covers it; the hop
+ * itself (frame sent to the first frame back with the same media time) is measured per node.
+ *
+ * When the connection is lost mid-stream the run stops with 'remote-lost', unless the node's
+ * manifest says `execution.fallback: local`: then the node continues here from the next frame
+ * (frames in flight are counted as lost).
+ */
+import { LatencyWindow, PipelineError, type ExecutorInfo, type Frame, type NodeContext, type PipelineNode, type PlacementDecision, type RemoteExecution } from '../pipeline/index.js';
+import { connectExecutor, type ConnectOptions, type ExecutorConnection, type RemoteSession } from './client.js';
+import { DEFAULTS, Messages } from './constants.js';
+import { RemoteError } from './errors.js';
+
+export interface RemoteExecutorsOptions {
+  /** Executors by name: `{ gpu1: 'ws://10.0.0.5:9000' }` (a manifest's `host` may name them). */
+  executors?: Record<string, string>;
+  token?: string;
+  connectTimeoutMs?: number;
+  /** From the end of a node's input to the executor's `done` (default 30 s). */
+  doneTimeoutMs?: number;
+  bindAddress?: string;
+}
+
+/** The hop a remote node adds, per node: frame sent to its result back, ms. */
+export interface HopStats {
+  nodeId: string;
+  executor: string;
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  framesSent: number;
+  framesReceived: number;
+  /** Output frames dropped because the local pipeline fell behind. */
+  dropped: number;
+  /** Frames in flight when the connection was lost (with fallback: local). */
+  lostInFlight: number;
+  fellBack: boolean;
+}
+
+const isUrl = (h: string) => /^(wss?|https?):\/\//i.test(h);
+
+export class RemoteExecutors implements RemoteExecution {
+  readonly #options: RemoteExecutorsOptions;
+  readonly #infos = new Map<string, ExecutorInfo>();
+  readonly #connections = new Map<string, ExecutorConnection>();
+  readonly #hops: { stats: HopStats; window: LatencyWindow }[] = [];
+
+  constructor(options: RemoteExecutorsOptions = {}) {
+    this.#options = options;
+    for (const [name, url] of Object.entries(options.executors ?? {})) this.#infos.set(name, { name, url });
+  }
+
+  executors(): readonly ExecutorInfo[] {
+    return [...this.#infos.values()];
+  }
+
+  /** Connect to every configured executor and every URL a node names (in parallel); failures are recorded, not thrown. */
+  async prepare(nodes: readonly PipelineNode[]): Promise<void> {
+    for (const n of nodes) {
+      const host = n.requirements?.host;
+      if (host && isUrl(host) && !this.#infos.has(host)) this.#infos.set(host, { name: host, url: host });
+    }
+    await Promise.all([...this.#infos.values()].filter((i) => !i.capabilities && !i.error).map(async (info) => {
+      try {
+        const conn = await connectExecutor(info.url, { name: info.name, token: this.#options.token, timeoutMs: this.#options.connectTimeoutMs, bindAddress: this.#options.bindAddress } satisfies ConnectOptions);
+        this.#connections.set(info.name, conn);
+        info.capabilities = conn.info.capabilities;
+      } catch (e) {
+        info.error = e instanceof RemoteError ? e.message.replace(/^remote unreachable: \S+ \((.*)\)$/, '$1') : String(e);
+      }
+    }));
+  }
+
+  /** Per remote node: the hop's latency and counters. */
+  hopStats(): HopStats[] {
+    return this.#hops.map(({ stats, window }) => {
+      const s = window.summary();
+      return { ...stats, count: s.count, p50: s.p50, p95: s.p95, p99: s.p99 };
+    });
+  }
+
+  /** Close every connection (a run leaves them open for the next). */
+  async close(): Promise<void> {
+    await Promise.all([...this.#connections.values()].map((c) => c.close().catch(() => undefined)));
+    this.#connections.clear();
+    for (const i of this.#infos.values()) delete i.capabilities;
+  }
+
+  proxy(node: PipelineNode, executor: ExecutorInfo, _decision: PlacementDecision): PipelineNode {
+    const conn = this.#connections.get(executor.name);
+    if (!conn) throw new PipelineError('remote-unavailable', Messages.unreachable(executor.url, executor.error ?? 'not connected'), node.id);
+    const stats: HopStats = { nodeId: node.id, executor: executor.name, count: 0, p50: NaN, p95: NaN, p99: NaN, framesSent: 0, framesReceived: 0, dropped: 0, lostInFlight: 0, fellBack: false };
+    const window = new LatencyWindow(4096);
+    this.#hops.push({ stats, window });
+    return remoteNode(node, conn, { stats, window, doneTimeoutMs: this.#options.doneTimeoutMs ?? DEFAULTS.doneTimeoutMs });
+  }
+}
+
+/** The sub-pipeline a node runs as on the executor: itself alone, or a RemotePipelineNode's manifest. */
+export function subManifest(node: PipelineNode): string {
+  if (node.requirements?.remoteOnly) {
+    const m = node.params.manifest;
+    if (typeof m === 'object' && m !== null) return JSON.stringify(m);
+    if (typeof m === 'string') return m;
+    throw new PipelineError('bad-param', `node '${node.id}' (${node.type}) needs params.manifest (the sub-pipeline to run remotely); manifest_url is not fetched`, node.id, { field: 'params.manifest' });
+  }
+  return JSON.stringify({
+    version: 'v1',
+    metadata: { name: `${node.id}@remote` },
+    nodes: [{ id: node.id, node_type: node.type, params: node.params, is_streaming: true, ...(node.queue ? { spellbook: { queue: node.queue } } : {}) }],
+    connections: [],
+  });
+}
+
+function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: HopStats; window: LatencyWindow; doneTimeoutMs: number }): PipelineNode {
+  if (node.requirements?.remoteOnly) {
+    const transport = node.params.transport;
+    if (transport !== undefined && transport !== 'webrtc') throw new PipelineError('bad-param', Messages.transport(String(transport)), node.id, { field: 'params.transport' });
+  }
+  const fallback = !node.requirements?.remoteOnly && (node.manifest?.execution as { fallback?: string } | undefined)?.fallback === 'local';
+  const timeoutMs = node.requirements?.remoteOnly && typeof node.params.timeout_ms === 'number' ? node.params.timeout_ms : hop.doneTimeoutMs;
+  let session: RemoteSession | undefined;
+  let pump: Promise<void> | undefined;
+  let local = false;
+  /** Send times by media time, to match each result to its input. */
+  const sentAt = new Map<number, number>();
+
+  const toPipelineError = (e: unknown): PipelineError => {
+    if (e instanceof PipelineError) return e;
+    if (e instanceof RemoteError) return new PipelineError(e.code === 'connection-lost' ? 'remote-lost' : e.code === 'timeout' ? 'timeout' : 'remote-failed', e.code === 'connection-lost' ? `${Messages.lost(conn.url, node.id)} (${e.message})` : e.message, node.id, { cause: e });
+    return new PipelineError('remote-failed', String(e), node.id, { cause: e });
+  };
+  const switchToLocal = async () => {
+    local = true;
+    hop.stats.fellBack = true;
+    hop.stats.lostInFlight = sentAt.size;
+    await node.open?.();
+  };
+  const startPump = (ctx: NodeContext) => {
+    pump ??= (async () => {
+      try {
+        for await (const out of session!.outputs()) {
+          hop.stats.framesReceived++;
+          const t = sentAt.get(out.frame.mediaTimeUs);
+          if (t !== undefined) {
+            hop.window.record(performance.now() - t);
+            sentAt.delete(out.frame.mediaTimeUs);
+          }
+          await ctx.emit(out.frame);
+        }
+      } catch (e) {
+        if (fallback && e instanceof RemoteError && e.code === 'connection-lost') { await switchToLocal(); return; }
+        throw e;
+      } finally {
+        hop.stats.dropped = session!.dropped;
+      }
+    })();
+    return pump;
+  };
+  const finishRemote = async (ctx: NodeContext) => {
+    startPump(ctx);
+    session!.end();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RemoteError('timeout', Messages.timeout(conn.url, `end of node '${node.id}'`, timeoutMs))), timeoutMs)));
+    try {
+      await Promise.race([pump!, timeout]);
+      if (!local) await Promise.race([session!.done, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const proxy: PipelineNode = {
+    id: node.id,
+    type: node.type,
+    params: node.params,
+    inputs: node.inputs,
+    outputs: node.outputs,
+    ...(node.requirements ? { requirements: node.requirements } : {}),
+    ...(node.queue ? { queue: node.queue } : {}),
+    ...(node.manifest ? { manifest: node.manifest } : {}),
+    async open() {
+      try {
+        session = await conn.start(subManifest(node));
+      } catch (e) {
+        throw toPipelineError(e);
+      }
+    },
+    async process(frame: Frame, ctx: NodeContext) {
+      if (local) return node.process?.(frame, ctx);
+      startPump(ctx);
+      try {
+        sentAt.set(frame.mediaTimeUs, performance.now());
+        if (sentAt.size > 4096) sentAt.delete(sentAt.keys().next().value!);
+        await session!.send(frame);
+        hop.stats.framesSent++;
+      } catch (e) {
+        if (fallback && e instanceof RemoteError && e.code === 'connection-lost') {
+          await pump!.catch(() => undefined);
+          if (!local) await switchToLocal();
+          return node.process?.(frame, ctx);
+        }
+        throw toPipelineError(e);
+      }
+    },
+    async flush(ctx: NodeContext) {
+      if (!local) {
+        try {
+          await finishRemote(ctx);
+        } catch (e) {
+          throw toPipelineError(e);
+        }
+      }
+      if (local) await node.flush?.(ctx);
+    },
+    async close() {
+      if (session) session.stop();
+      if (local) await node.close?.();
+    },
+  };
+  if (node.inputs.length === 0) {
+    // A source that runs remotely: no input, its frames come back until it ends.
+    delete proxy.process;
+    delete proxy.flush;
+    proxy.produce = async (ctx: NodeContext) => {
+      try {
+        await finishRemote(ctx);
+      } catch (e) {
+        throw toPipelineError(e);
+      }
+    };
+  }
+  return proxy;
+}

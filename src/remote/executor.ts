@@ -1,0 +1,282 @@
+/**
+ * The executor behind `spell serve`: a signaling server (src/signaling) on its port, and an
+ * agent in its `executor` room that answers each caller's offer with a WebRTC connection
+ * (src/peer) and runs the sub-pipelines the caller sends (RemoteMedia v1 manifests, loaded by
+ * src/pipeline) on the frames the caller streams, streaming each output node's frames back.
+ *
+ * Secure by default: open rooms only on loopback (else a token is required, by the signaling
+ * server's own rule); only the node types in `allowNodeTypes` run (none that touch the
+ * executor's files unless named); limits on callers, sessions, nodes per sub-pipeline,
+ * message size and queued input; a malformed message is answered with an error and the
+ * executor keeps serving.
+ */
+import { availableParallelism, totalmem } from 'node:os';
+import { Peer } from '../peer/index.js';
+import { Pipeline, NODE_TYPES, PipelineError, source, type ExecutorCapabilities, type Frame } from '../pipeline/index.js';
+import { SignalingClient, SignalingServer, isLoopbackHost } from '../signaling/index.js';
+import { TypedEmitter } from '../datachannel/index.js';
+import { DEFAULT_ALLOWED_NODE_TYPES, DEFAULTS, LIMITS, Messages, PROTOCOL } from './constants.js';
+import { RemoteLink, trickle } from './link.js';
+import type { ControlMessage, FrameMessage, SessionStats } from './wire.js';
+
+export interface ExecutorOptions {
+  port?: number;
+  host?: string;
+  /** Shown to callers (default: executor@<host>:<port>). */
+  name?: string;
+  /** Required of callers (and required when the host is not loopback). */
+  token?: string;
+  /** Node types callers may run here (default: DEFAULT_ALLOWED_NODE_TYPES). */
+  allowNodeTypes?: readonly string[];
+  /** Accelerators to advertise ('cuda', ...): this executor cannot detect them itself. */
+  accelerators?: string[];
+  /** Address node-datachannel binds for ICE (default: 127.0.0.1 on a loopback host). */
+  bindAddress?: string;
+  /** Where notices go (default: none). */
+  logger?: (line: string) => void;
+}
+
+export interface ExecutorEvents {
+  caller: { id: string };
+  'caller-left': { id: string; reason: string };
+  'session-start': { caller: string; session: number; nodes: string[] };
+  'session-end': { caller: string; session: number; error?: string };
+}
+
+export interface ExecutorStats {
+  callers: number;
+  sessionsRun: number;
+  sessionsFailed: number;
+  malformed: number;
+  framesIn: number;
+  framesOut: number;
+}
+
+/** One running sub-pipeline: its input queue (bounded) and its stop switch. */
+interface Session {
+  id: number;
+  input: Frame[];
+  ended: boolean;
+  wake?: () => void;
+  stop: AbortController;
+}
+
+/** Frames queued for a sub-pipeline before the caller is told it sends too fast. */
+const INPUT_QUEUE_LIMIT = 1024;
+
+export class Executor extends TypedEmitter<ExecutorEvents> {
+  readonly #options: ExecutorOptions;
+  readonly #allowed: readonly string[];
+  #server: SignalingServer | undefined;
+  #agent: SignalingClient | undefined;
+  #url = '';
+  readonly #callers = new Map<string, { link?: RemoteLink; peer: Peer; sessions: Map<number, Session>; stopTrickle: () => void }>();
+  readonly stats: ExecutorStats = { callers: 0, sessionsRun: 0, sessionsFailed: 0, malformed: 0, framesIn: 0, framesOut: 0 };
+
+  constructor(options: ExecutorOptions = {}) {
+    super();
+    this.#options = options;
+    this.#allowed = (options.allowNodeTypes ?? DEFAULT_ALLOWED_NODE_TYPES).filter((t) => NODE_TYPES.has(t));
+  }
+
+  /** The signaling URL callers connect to (after listen()). */
+  get url(): string {
+    return this.#url;
+  }
+
+  capabilities(): ExecutorCapabilities {
+    return {
+      cores: availableParallelism(),
+      memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      arch: process.arch,
+      accelerators: [...(this.#options.accelerators ?? [])],
+      nodeTypes: [...this.#allowed],
+      features: ['sub-pipeline', 'datachannel-frames'],
+    };
+  }
+
+  async listen(): Promise<{ url: string; port: number }> {
+    const host = this.#options.host ?? DEFAULTS.host;
+    const token = this.#options.token;
+    this.#server = new SignalingServer({
+      host,
+      port: this.#options.port ?? DEFAULTS.port,
+      auth: token ? { default: { token } } : { default: 'open' },
+      logger: this.#options.logger ?? (() => undefined),
+      limits: { maxPeersPerRoom: LIMITS.maxCallers + 1 },
+    });
+    const { url, port } = await this.#server.listen();
+    this.#url = url;
+    this.#agent = new SignalingClient({ url, room: DEFAULTS.room, peerId: DEFAULTS.executorPeerId, token, metadata: { role: 'executor', protocol: PROTOCOL } });
+    this.#agent.on('offer', ({ from, sdp }) => void this.#answer(from, sdp));
+    this.#agent.on('peer-left', ({ peerId }) => this.#drop(peerId, 'left the room'));
+    this.#agent.on('error', () => undefined); // the server's errors about one caller do not stop the executor
+    await this.#agent.connect();
+    return { url, port };
+  }
+
+  async #answer(from: string, sdp: string): Promise<void> {
+    // A caller that offers again starts over (its last attempt failed, e.g. in DTLS).
+    if (this.#callers.has(from)) this.#drop(from, 'offered again');
+    if (this.#callers.size >= LIMITS.maxCallers) return;
+    const agent = this.#agent!;
+    const host = this.#options.host ?? DEFAULTS.host;
+    const bindAddress = this.#options.bindAddress ?? (isLoopbackHost(host) ? '127.0.0.1' : undefined);
+    const peer = new Peer({ name: `executor-${from}`, video: false, audio: false, ...(bindAddress ? { bindAddress } : {}) });
+    const entry = { peer, sessions: new Map<number, Session>(), stopTrickle: trickle(peer, agent, from) } as { link?: RemoteLink; peer: Peer; sessions: Map<number, Session>; stopTrickle: () => void };
+    this.#callers.set(from, entry);
+    peer.on('error', () => undefined);
+    peer.on('connectionstatechange', (state) => {
+      if ((state === 'failed' || state === 'closed') && this.#callers.get(from) === entry) this.#drop(from, `the peer connection is ${state}`);
+    });
+    peer.on('datachannel', (channel) => {
+      if (channel.label !== DEFAULTS.channelLabel || entry.link) return;
+      const link = new RemoteLink(peer, channel, from);
+      entry.link = link;
+      link.on('message', (msg) => this.#onMessage(from, link, msg));
+      link.on('malformed', (e) => {
+        this.stats.malformed++;
+        void link.send({ type: 'error', code: e.code, message: e.message }).catch(() => undefined);
+      });
+      link.on('lost', ({ reason }) => this.#drop(from, reason));
+      const hello = () => void link.send({ type: 'hello', protocol: PROTOCOL, name: this.#options.name ?? `executor@${this.#url}`, capabilities: this.capabilities() }).catch(() => undefined);
+      if (channel.state === 'open') hello();
+      else channel.once('open', hello);
+    });
+    try {
+      const answer = await peer.acceptOffer(sdp);
+      agent.send({ type: 'answer', to: from, sdp: answer.sdp });
+      this.stats.callers++;
+      this.emit('caller', { id: from });
+    } catch (e) {
+      this.#drop(from, `could not answer: ${(e as Error).message}`);
+    }
+  }
+
+  #drop(caller: string, reason: string): void {
+    const entry = this.#callers.get(caller);
+    if (!entry) return;
+    this.#callers.delete(caller);
+    for (const s of entry.sessions.values()) s.stop.abort();
+    entry.stopTrickle();
+    entry.link?.close();
+    entry.peer.close();
+    this.emit('caller-left', { id: caller, reason });
+  }
+
+  #onMessage(caller: string, link: RemoteLink, msg: ControlMessage | FrameMessage): void {
+    const entry = this.#callers.get(caller);
+    if (!entry) return;
+    const fail = (session: number | undefined, code: string, message: string, nodeId?: string) =>
+      void link.send({ type: 'error', ...(session !== undefined ? { session } : {}), code, message, ...(nodeId ? { nodeId } : {}) }).catch(() => undefined);
+    switch (msg.type) {
+      case 'start':
+        this.#start(caller, link, entry.sessions, msg.session, msg.manifest, fail);
+        return;
+      case 'frame': {
+        const s = entry.sessions.get(msg.session);
+        if (!s || s.ended) { fail(msg.session, 'unknown-session', Messages.unknownSession(msg.session)); return; }
+        this.stats.framesIn++;
+        if (s.input.length >= INPUT_QUEUE_LIMIT) {
+          fail(msg.session, 'input-overrun', `session ${msg.session}: more than ${INPUT_QUEUE_LIMIT} frames queued: the caller sends faster than the sub-pipeline runs`);
+          s.stop.abort();
+          return;
+        }
+        s.input.push(msg.frame);
+        s.wake?.();
+        return;
+      }
+      case 'end': {
+        const s = entry.sessions.get(msg.session);
+        if (!s) return;
+        s.ended = true;
+        s.wake?.();
+        return;
+      }
+      case 'stop':
+        entry.sessions.get(msg.session)?.stop.abort();
+        return;
+      default:
+        fail(undefined, 'bad-message', `an executor does not take '${msg.type}' messages`);
+    }
+  }
+
+  #start(caller: string, link: RemoteLink, sessions: Map<number, Session>, id: number, manifest: string, fail: (s: number | undefined, code: string, message: string, nodeId?: string) => void): void {
+    if (sessions.has(id)) { fail(id, 'bad-message', `session ${id} is already running`); return; }
+    let total = 0;
+    for (const c of this.#callers.values()) total += c.sessions.size;
+    if (total >= LIMITS.maxSessions) { fail(id, 'refused', Messages.tooManySessions()); return; }
+    let p: Pipeline;
+    try {
+      p = Pipeline.load(manifest);
+    } catch (e) {
+      const err = e as { code?: string; message: string; nodeId?: string };
+      fail(id, err.code ?? 'manifest-invalid', err.message, err.nodeId);
+      return;
+    }
+    const graph = p.graph();
+    if (graph.nodes.length > LIMITS.maxNodes) { fail(id, 'refused', Messages.tooManyNodes(graph.nodes.length)); return; }
+    for (const n of graph.nodes) {
+      if (!this.#allowed.includes(n.type)) { fail(id, 'refused', Messages.notAllowed(n.id, n.type, this.#allowed), n.id); return; }
+      if (n.placement.where === 'remote') { fail(id, 'refused', `node '${n.id}' asks to run remotely again: an executor runs its nodes itself`, n.id); return; }
+    }
+    const session: Session = { id, input: [], ended: false, stop: new AbortController() };
+    sessions.set(id, session);
+    const leaves = graph.nodes.filter((n) => !graph.edges.some((e) => e.from === n.id)).map((n) => n.id);
+    this.emit('session-start', { caller, session: id, nodes: graph.nodes.map((n) => n.id) });
+    void this.#run(caller, link, sessions, session, p, leaves, p.manifestDigest ?? '');
+  }
+
+  async #run(caller: string, link: RemoteLink, sessions: Map<number, Session>, session: Session, p: Pipeline, leaves: string[], digest: string): Promise<void> {
+    const { id } = session;
+    let framesOut = 0;
+    const inputFrames = async function* (): AsyncGenerator<Frame> {
+      for (;;) {
+        const f = session.input.shift();
+        if (f) { yield f; continue; }
+        if (session.ended || session.stop.signal.aborted) return;
+        await new Promise<void>((r) => (session.wake = r));
+        session.wake = undefined;
+      }
+    };
+    // Each output node's frames go back in order, with backpressure from the channel.
+    const pumps = leaves.map(async (nodeId) => {
+      for await (const frame of p.outputs(nodeId)) {
+        await link.send({ type: 'frame', session: id, node: nodeId, frame });
+        framesOut++;
+        this.stats.framesOut++;
+      }
+    });
+    let error: string | undefined;
+    try {
+      await link.send({ type: 'started', session: id, nodes: p.graph().nodes.map((n) => n.id), digest });
+      const stats = await p.run({ input: source('$remote-in', inputFrames()), signal: session.stop.signal });
+      await Promise.all(pumps);
+      const done: SessionStats = {
+        framesIn: stats.nodes.reduce((n, s) => Math.max(n, s.framesIn), 0),
+        framesOut,
+        nodes: stats.nodes.map((s) => ({ id: s.id, p50: s.latency.p50, p95: s.latency.p95, count: s.latency.count })),
+        elapsedMs: stats.elapsedMs,
+      };
+      if (session.stop.signal.aborted) error = 'stopped';
+      else await link.send({ type: 'done', session: id, stats: done });
+      this.stats.sessionsRun++;
+    } catch (e) {
+      error = (e as Error).message;
+      this.stats.sessionsFailed++;
+      const err = e as PipelineError;
+      await link.send({ type: 'error', session: id, code: err.code ?? 'node-failed', message: err.message, ...(err.nodeId ? { nodeId: err.nodeId } : {}) }).catch(() => undefined);
+    } finally {
+      session.stop.abort();
+      sessions.delete(id);
+      this.emit('session-end', { caller, session: id, ...(error ? { error } : {}) });
+    }
+  }
+
+  /** Stop serving: callers are disconnected, sessions stopped, the port closed. */
+  async close(): Promise<void> {
+    for (const id of [...this.#callers.keys()]) this.#drop(id, 'the executor is closing');
+    await this.#agent?.close();
+    await this.#server?.close();
+  }
+}

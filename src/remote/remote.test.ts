@@ -1,0 +1,117 @@
+/**
+ * Remote execution end to end on loopback: a real executor (signaling server + node-datachannel
+ * peer) and real callers; sub-pipelines run there on frames streamed over a data channel.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNode, Pipeline, PipelineError, sink, type Frame } from '../pipeline/index.js';
+import { Executor, RemoteExecutors, connectExecutor, RemoteError } from './index.js';
+
+const TONE = { frequency: 440, amplitude: 0.5, sample_rate: 48000, channels: 1, duration_ms: 1000, frame_ms: 20 };
+
+/** A tone through resample (48 -> 16 kHz) and level, with the resampler placed by `host`. */
+function chain(host?: string): Pipeline {
+  const p = new Pipeline('chain');
+  p.add(createNode('ToneSourceNode', 'tone', TONE));
+  p.add(createNode('FastResampleNode', 'resample', { target_rate: 16000 }, host ? { requirements: { host } } : {}));
+  p.add(createNode('AudioLevelNode', 'level'));
+  return p;
+}
+
+async function collect(p: Pipeline, remote?: RemoteExecutors): Promise<{ audio: Frame[]; events: Frame[] }> {
+  const audio: Frame[] = [];
+  const events: Frame[] = [];
+  await p.run({ ...(remote ? { remote } : {}), timeoutMs: 60_000, onOutput: (id, f) => { if (id === 'resample') audio.push(f); if (id === 'level') events.push(f); } });
+  return { audio, events };
+}
+
+describe('remote execution', () => {
+  let executor: Executor;
+  let url: string;
+  beforeAll(async () => {
+    executor = new Executor({ port: 0, name: 'test-executor' });
+    ({ url } = await executor.listen());
+  });
+  afterAll(async () => {
+    await executor.close();
+  });
+
+  it('runs a node on the executor and gives exactly the frames a local run gives, media and capture times kept', async () => {
+    const local = await collect(chain());
+    const remote = new RemoteExecutors();
+    try {
+      const p = chain(url);
+      expect(p.inspect()).toContain('resample (FastResampleNode)');
+      const got = await collect(p, remote);
+      expect(got.audio.length).toBe(local.audio.length);
+      expect(got.audio.length).toBeGreaterThan(40);
+      for (let i = 0; i < local.audio.length; i++) {
+        const a = local.audio[i]!, b = got.audio[i]!;
+        expect(b.kind).toBe('audio');
+        expect(b.mediaTimeUs).toBe(a.mediaTimeUs);
+        if (a.kind === 'audio' && b.kind === 'audio') {
+          expect(b.sampleRate).toBe(16000);
+          expect(Array.from(b.samples)).toEqual(Array.from(a.samples));
+        }
+      }
+      expect(got.events.map((e) => (e.kind === 'data' ? (e.value as { rms_db: number }).rms_db : NaN))).toEqual(local.events.map((e) => (e.kind === 'data' ? (e.value as { rms_db: number }).rms_db : NaN)));
+      expect(p.inspect()).toMatch(/resample \(FastResampleNode\).* runs remote: host ws:\/\/127\.0\.0\.1:\d+\/signaling: runs on executor/);
+      const [hop] = remote.hopStats();
+      expect(hop!.nodeId).toBe('resample');
+      expect(hop!.framesSent).toBe(50);
+      expect(hop!.count).toBeGreaterThan(0);
+      expect(hop!.p50).toBeGreaterThan(0);
+    } finally {
+      await remote.close();
+    }
+  }, 60_000);
+
+  it('advertises capabilities, and placement uses them: a node needing more cores than anywhere is refused naming what is missing', async () => {
+    const conn = await connectExecutor(url);
+    try {
+      expect(conn.info.capabilities.nodeTypes).toContain('FastResampleNode');
+      expect(conn.info.capabilities.nodeTypes).not.toContain('WavSourceNode');
+      expect(conn.info.capabilities.features).toContain('sub-pipeline');
+      expect(conn.info.capabilities.cores).toBeGreaterThan(0);
+    } finally {
+      await conn.close();
+    }
+    const remote = new RemoteExecutors({ executors: { lab: url } });
+    try {
+      const p = new Pipeline('big');
+      p.add(createNode('ToneSourceNode', 'tone', TONE));
+      p.add(createNode('PassThrough', 'heavy', {}, { requirements: { placement: 'remote', capabilities: { cpu: { cores: 4096 } } } }));
+      const err = await p.run({ remote }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PipelineError);
+      expect((err as PipelineError).code).toBe('remote-unavailable');
+      expect((err as PipelineError).nodeId).toBe('heavy');
+      expect((err as PipelineError).message).toMatch(/executor lab .* lacks 4096 cores/);
+    } finally {
+      await remote.close();
+    }
+  }, 60_000);
+
+  it("says 'remote unreachable: <host>' when nothing listens there, and the process is not held", async () => {
+    const remote = new RemoteExecutors({ connectTimeoutMs: 5000 });
+    const p = new Pipeline('nowhere');
+    p.add(createNode('ToneSourceNode', 'tone', TONE));
+    p.add(createNode('PassThrough', 'far', {}, { requirements: { host: 'ws://127.0.0.1:9/signaling' } }));
+    const err = await p.run({ remote }).catch((e: unknown) => e);
+    expect((err as PipelineError).code).toBe('remote-unavailable');
+    expect((err as PipelineError).message).toContain('remote unreachable: ws://127.0.0.1:9/signaling');
+    await remote.close();
+  }, 30_000);
+
+  it("refuses node types that touch the executor's files, naming the node", async () => {
+    const conn = await connectExecutor(url);
+    try {
+      const manifest = JSON.stringify({ version: 'v1', metadata: { name: 'x' }, nodes: [{ id: 'reader', node_type: 'WavSourceNode', params: { path: '/etc/passwd' } }], connections: [] });
+      const err = await conn.start(manifest).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RemoteError);
+      expect((err as RemoteError).code).toBe('refused');
+      expect((err as RemoteError).nodeId).toBe('reader');
+      expect((err as RemoteError).message).toMatch(/not allowed on this executor/);
+    } finally {
+      await conn.close();
+    }
+  }, 30_000);
+});
