@@ -1,121 +1,106 @@
 /**
- * H.264 encoder figures, as the issue states them: the synthetic 1280x720 'moving' source at a
- * 2.5 Mbit/s target, rate-controlled, on at most 2 worker threads (ParallelH264Encoder,
- * 2 slices). Prints sustained fps (wall and CPU time per frame), Y-PSNR, per-frame encode time
- * (median, p99), peak RSS, achieved bitrate and the worst 5 s window deviation. In the same
- * run Chromium's WebCodecs VideoEncoder (OpenH264) encodes the same frames at the same target;
- * both are printed side by side with the fps ratio and the PSNR difference. A secondary
- * section encodes at a fixed QP on the calling thread.
+ * H.264 encoder figures, as issue 12 asks for them, in one run: for each preset (realtime,
+ * balanced, quality) the CPU time per frame on one thread and the fps that makes per thread,
+ * the bitrate, Y-PSNR and SSIM, on the synthetic 1280x720 'moving' source rate-controlled at
+ * 2.5 Mbit/s; side by side with Chromium's WebCodecs VideoEncoder (OpenH264) on the same
+ * pictures at the same target, and the ratios. Then the Streamer's configuration (realtime on
+ * 2 worker threads, 2 slices): sustained fps, CPU time, worst 5 s window, peak RSS, and the
+ * cold start (the first pictures after `create`, which warms the workers up).
  *
  *   npm run bench -- encoder                          (300 frames, 2.5 Mbit/s, IDR every 60)
  *   ENCODER_FRAMES=600 ENCODER_BITRATE=1500000 ENCODER_KEY_INTERVAL=150 npm run bench -- encoder
- *   ENCODER_COMPARE=0 skips Chromium; ENCODER_SINGLE=0 skips the fixed-QP single-thread section.
+ *   ENCODER_PRESETS=realtime,quality limits the presets; ENCODER_COMPARE=0 skips Chromium;
+ *   ENCODER_PARALLEL=0 skips the 2-worker section; ENCODER_PATTERN=noisy changes the content.
+ *
+ * The machine is shared: CPU time moves with the load (the load average is printed).
  */
 import { loadavg } from 'node:os';
 import { WebCodecsDecoder } from '../harness/webcodecs/index.js';
-import { H264Encoder, ParallelH264Encoder, SyntheticSource, psnr, type I420Frame } from '../src/encoding/index.js';
+import { ENCODER_PRESETS, H264Encoder, ParallelH264Encoder, SyntheticSource, psnr, ssimY, type EncoderPreset, type I420Frame, type SyntheticPattern } from '../src/encoding/index.js';
 import { windowDeviation } from '../src/encoding/ratecontrol.js';
 
-const frames = Math.max(180, Number(process.env.ENCODER_FRAMES ?? 300));
+const frames = Math.max(30, Number(process.env.ENCODER_FRAMES ?? 300));
 const width = Number(process.env.ENCODER_WIDTH ?? 1280);
 const height = Number(process.env.ENCODER_HEIGHT ?? 720);
 const bitrate = Number(process.env.ENCODER_BITRATE ?? 2_500_000);
 const keyInterval = Number(process.env.ENCODER_KEY_INTERVAL ?? 60);
-const threads = Math.min(2, Number(process.env.ENCODER_THREADS ?? 2));
+const pattern = (process.env.ENCODER_PATTERN ?? 'moving') as SyntheticPattern;
+const presets = (process.env.ENCODER_PRESETS ?? ENCODER_PRESETS.join(',')).split(',') as EncoderPreset[];
 const fps = 30;
 /** Deterministic capture clock, so that every pass renders identical pictures (stamps included). */
 const source = () => {
   let n = 0;
-  return new SyntheticSource({ width, height, fps, clock: () => (n++ * 1000) / fps });
+  return new SyntheticSource({ width, height, fps, pattern, clock: () => (n++ * 1000) / fps });
 };
 const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const sortedPct = (a: number[], p: number) => {
   const s = [...a].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-interface Figures {
+interface Row {
   name: string;
-  fpsWall: number;
-  cpuMsPerFrame: number | undefined;
-  medianMs: number | undefined;
-  p99Ms: number | undefined;
+  /** CPU time per frame on one thread (ours), or wall time of the page's encode loop per frame (Chromium). */
+  msPerFrame: number;
+  cpuMeasured: boolean;
   kbps: number;
-  worstWindow: number;
-  windowRange: [number, number];
   psnrY: number;
+  ssim: number;
+  worstWindow: number;
+  pFrameMs?: number;
+  idrMs?: number;
 }
 
-// ---- ours: ParallelH264Encoder, 2 workers x 2 slices, rate-controlled ----
-const ours = await (async (): Promise<Figures & { peakRss: number; workerMs: number; criticalMs: number; renderMs: number; qps: number[] }> => {
-  const src = source();
-  const par = await ParallelH264Encoder.create({ width, height, fps, bitrate, keyInterval, threads });
-  // warm-up (JIT in the workers) on a separate encoder, so the measured stream starts with its IDR
+console.log(`H.264 encoder, ${width}x${height} synthetic '${pattern}', ${frames} frames at ${fps} fps, target ${bitrate / 1000} kbit/s, IDR every ${keyInterval}; load average ${loadavg()[0].toFixed(1)} (figures indicative on a shared machine)`);
+
+// ---- ours, one thread per preset ----
+const rows: Row[] = [];
+for (const preset of presets) {
+  // warm-up (JIT) on a separate encoder, so the measured stream starts with its IDR
   {
-    const warm = await ParallelH264Encoder.create({ width, height, fps, qp: 28, threads });
+    const warm = new H264Encoder({ width, height, fps, qp: 28, preset });
     const ws = source();
-    for (let i = 0; i < 8; i++) await warm.encode(ws.next());
-    await warm.close();
+    for (let i = 0; i < 6; i++) warm.encode(ws.next());
   }
-  const times: number[] = [];
-  const bits: number[] = [];
-  const qps: number[] = [];
-  let critical = 0;
-  let workers = 0;
-  let ySum = 0;
-  let renderMs = 0;
-  let peakRss = process.memoryUsage().rss;
+  const src = source();
+  const enc = new H264Encoder({ width, height, fps, bitrate, keyInterval, preset });
   let cpuUs = 0;
+  let ySum = 0;
+  let sSum = 0;
+  const bits: number[] = [];
+  const pMs: number[] = [];
+  const idrMs: number[] = [];
   for (let i = 0; i < frames; i++) {
-    const r0 = performance.now();
     const frame = src.next();
     const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const out = await par.encode(frame);
-    const t1 = performance.now();
-    const c1 = process.cpuUsage(c0);
-    cpuUs += c1.user + c1.system;
-    renderMs += t0 - r0;
-    times.push(t1 - t0);
+    const out = enc.encode(frame);
+    const c = process.cpuUsage(c0);
+    const ms = (c.user + c.system) / 1000;
+    cpuUs += c.user + c.system;
+    (out.keyframe ? idrMs : pMs).push(ms);
     bits.push(out.data.length * 8);
-    qps.push(out.qp);
-    critical += Math.max(...par.lastWorkerMs);
-    workers += par.lastWorkerMs.reduce((a, b) => a + b, 0);
-    ySum += psnr(frame, par.reconstruction()).y;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const recon = enc.reconstruction();
+    ySum += psnr(frame, recon).y;
+    sSum += ssimY(frame, recon);
   }
-  await par.close();
-  const total = times.reduce((a, b) => a + b, 0);
-  const w = windowDeviation(bits, fps, bitrate, 5, 1);
-  return {
-    name: `ours, ${threads} workers`,
-    fpsWall: (frames * 1000) / total,
-    cpuMsPerFrame: cpuUs / 1000 / frames,
-    medianMs: sortedPct(times, 50),
-    p99Ms: sortedPct(times, 99),
+  rows.push({
+    name: preset,
+    msPerFrame: cpuUs / 1000 / frames,
+    cpuMeasured: true,
     kbps: (bits.reduce((a, b) => a + b, 0) * fps) / frames / 1000,
-    worstWindow: w.worst,
-    windowRange: [w.min / 1000, w.max / 1000],
     psnrY: ySum / frames,
-    peakRss,
-    workerMs: workers / frames,
-    criticalMs: critical / frames,
-    renderMs: renderMs / frames,
-    qps,
-  };
-})();
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-console.log(`H.264 encoder, ${width}x${height} synthetic 'moving', ${frames} frames at ${fps} fps, target ${bitrate / 1000} kbit/s, IDR every ${keyInterval}`);
-console.log(`  ${ours.name.padEnd(22)} ${ours.fpsWall.toFixed(1)} fps wall (median ${ours.medianMs?.toFixed(1)} ms, p99 ${ours.p99Ms?.toFixed(1)} ms per frame)`);
-console.log(`  CPU time               ${ours.cpuMsPerFrame?.toFixed(1)} ms/frame over all threads = ${(2000 / (ours.cpuMsPerFrame ?? 1)).toFixed(1)} fps if both cores were ours alone (load average ${loadavg()[0].toFixed(1)})`);
-console.log(`  workers                slowest ${ours.criticalMs.toFixed(1)} ms/frame, both together ${ours.workerMs.toFixed(1)} ms/frame (wall); source rendering ${ours.renderMs.toFixed(1)} ms/frame, not counted`);
-console.log(`  bitrate                ${ours.kbps.toFixed(0)} kbit/s (${pct(ours.kbps / (bitrate / 1000) - 1)}); 5 s windows after the first second ${ours.windowRange[0].toFixed(0)}..${ours.windowRange[1].toFixed(0)} kbit/s, worst deviation ${pct(ours.worstWindow)} (goal <= 10%)`);
-console.log(`  QP                     ${Math.min(...ours.qps)}..${Math.max(...ours.qps)}, median ${sortedPct(ours.qps, 50)}`);
-console.log(`  quality                Y-PSNR ${ours.psnrY.toFixed(2)} dB (goal >= 38 dB)`);
-console.log(`  peak RSS               ${mib(ours.peakRss)}`);
+    ssim: sSum / frames,
+    worstWindow: frames >= 6 * fps ? windowDeviation(bits, fps, bitrate, 5, 1).worst : NaN,
+    pFrameMs: median(pMs),
+    idrMs: idrMs.length ? median(idrMs) : undefined,
+  });
+}
 
 // ---- Chromium's WebCodecs VideoEncoder (OpenH264) on the same pictures at the same target ----
+let chromium: Row | undefined;
+let chromiumVersion = '';
 if (process.env.ENCODER_COMPARE !== '0') {
   const src = source();
   const pictures: I420Frame[] = [];
@@ -131,71 +116,90 @@ if (process.env.ENCODER_COMPARE !== '0') {
   }
   const chrome = await WebCodecsDecoder.launch();
   try {
+    chromiumVersion = await chrome.version();
     const codec = 'avc1.42e01f';
     const { chunks, encodeMs } = await chrome.encode(packed, { width, height, codec, bitrate, framerate: fps, keyInterval });
     const cbits = chunks.map((c) => c.data.length * 8);
     const decoded = await chrome.decode(chunks.map((c) => c.data), { codec });
     let cy = 0;
-    decoded.forEach((d, i) => (cy += psnr(pictures[i], { width: d.width, height: d.height, y: d.y, u: d.u, v: d.v }).y));
-    const w = windowDeviation(cbits, fps, bitrate, 5, 1);
-    const theirs: Figures = {
-      name: `Chromium WebCodecs`,
-      fpsWall: (frames * 1000) / encodeMs,
-      cpuMsPerFrame: undefined,
-      medianMs: undefined,
-      p99Ms: undefined,
+    let cs = 0;
+    decoded.forEach((d, i) => {
+      const pic = { width: d.width, height: d.height, y: d.y, u: d.u, v: d.v };
+      cy += psnr(pictures[i], pic).y;
+      cs += ssimY(pictures[i], pic);
+    });
+    chromium = {
+      name: 'Chromium WebCodecs',
+      msPerFrame: encodeMs / frames,
+      cpuMeasured: false,
       kbps: (cbits.reduce((a, b) => a + b, 0) * fps) / cbits.length / 1000,
-      worstWindow: w.worst,
-      windowRange: [w.min / 1000, w.max / 1000],
       psnrY: cy / decoded.length,
+      ssim: cs / decoded.length,
+      worstWindow: frames >= 6 * fps ? windowDeviation(cbits, fps, bitrate, 5, 1).worst : NaN,
     };
-    console.log(`\nSide by side (same ${frames} pictures, same ${bitrate / 1000} kbit/s target, IDR every ${keyInterval}; Chromium ${await chrome.version()}, OpenH264, realtime, VBR)`);
-    const row = (label: string, a: string, b: string) => console.log(`  ${label.padEnd(26)} ${a.padStart(18)} ${b.padStart(22)}`);
-    row('', 'ours (2 workers)', 'Chromium WebCodecs');
-    row('fps wall', ours.fpsWall.toFixed(1), theirs.fpsWall.toFixed(1));
-    row('bitrate kbit/s', ours.kbps.toFixed(0), theirs.kbps.toFixed(0));
-    row('worst 5 s window', pct(ours.worstWindow), pct(theirs.worstWindow));
-    row('Y-PSNR dB', ours.psnrY.toFixed(2), theirs.psnrY.toFixed(2));
-    console.log(`  fps ratio ours/Chromium ${(ours.fpsWall / theirs.fpsWall).toFixed(2)}x; PSNR difference ours - Chromium ${(ours.psnrY - theirs.psnrY).toFixed(2)} dB`);
-    console.log(`  (Chromium's time is its page's encode loop, frames already in memory, including VideoFrame creation; its CPU time is not measured)`);
   } finally {
     await chrome.close();
   }
 }
 
-// ---- secondary: fixed QP on the calling thread ----
-if (process.env.ENCODER_SINGLE !== '0') {
-  const n = 90;
-  const qp = Number(process.env.ENCODER_QP ?? 28);
+const all = chromium ? [...rows, chromium] : rows;
+const col = (label: string, cells: string[]) => console.log(`  ${label.padEnd(24)}${cells.map((c) => c.padStart(13)).join('')}`);
+console.log(`\nOne thread per preset${chromium ? `, beside Chromium ${chromiumVersion} WebCodecs (OpenH264, realtime, VBR)` : ''}:`);
+col('', all.map((r) => (r.cpuMeasured ? r.name : 'Chromium')));
+col('ms per frame', all.map((r) => `${r.msPerFrame.toFixed(1)}${r.cpuMeasured ? '' : ' wall'}`));
+col('fps per thread', all.map((r) => (r.cpuMeasured ? (1000 / r.msPerFrame).toFixed(1) : `${(1000 / r.msPerFrame).toFixed(1)} wall`)));
+col('P frame ms (median)', all.map((r) => (r.pFrameMs !== undefined ? r.pFrameMs.toFixed(1) : '-')));
+col('IDR ms (median)', all.map((r) => (r.idrMs !== undefined ? r.idrMs.toFixed(1) : '-')));
+col('bitrate kbit/s', all.map((r) => r.kbps.toFixed(0)));
+col('worst 5 s window', all.map((r) => (Number.isNaN(r.worstWindow) ? '-' : pct(r.worstWindow))));
+col('Y-PSNR dB', all.map((r) => r.psnrY.toFixed(2)));
+col('SSIM (Y)', all.map((r) => r.ssim.toFixed(4)));
+const quality = rows.find((r) => r.name === 'quality');
+if (quality) {
+  console.log(`\nRatios against quality (today's search):`);
+  for (const r of rows) {
+    if (r === quality) continue;
+    console.log(`  ${r.name.padEnd(10)} CPU ${(r.msPerFrame / quality.msPerFrame).toFixed(2)}x (P frames ${((r.pFrameMs ?? 0) / (quality.pFrameMs ?? 1)).toFixed(2)}x), Y-PSNR ${(r.psnrY - quality.psnrY >= 0 ? '+' : '')}${(r.psnrY - quality.psnrY).toFixed(2)} dB at ${pct(r.kbps / quality.kbps - 1)} bitrate`);
+  }
+}
+if (chromium) {
+  console.log(`\nRatios against Chromium (our CPU time on one thread / its encode loop's wall time per frame):`);
+  for (const r of rows) {
+    console.log(`  ${r.name.padEnd(10)} time ${(r.msPerFrame / chromium.msPerFrame).toFixed(2)}x, Y-PSNR ${(r.psnrY - chromium.psnrY >= 0 ? '+' : '')}${(r.psnrY - chromium.psnrY).toFixed(2)} dB, SSIM ${(r.ssim - chromium.ssim >= 0 ? '+' : '')}${(r.ssim - chromium.ssim).toFixed(4)}, bitrate ${(r.kbps / chromium.kbps).toFixed(2)}x`);
+  }
+  console.log(`  (Chromium's time includes VideoFrame creation in its page; its CPU time is not measured, its threads not counted)`);
+}
+
+// ---- the Streamer's configuration: realtime on 2 workers, cold start included ----
+if (process.env.ENCODER_PARALLEL !== '0') {
+  const threads = 2;
+  const c0 = performance.now();
+  const par = await ParallelH264Encoder.create({ width, height, fps, bitrate, keyInterval, threads, preset: 'realtime' });
+  const createMs = performance.now() - c0;
   const src = source();
-  const enc = new H264Encoder({ width, height, fps, qp, keyInterval: 60 });
-  {
-    const warm = new H264Encoder({ width, height, fps, qp });
-    const ws = source();
-    for (let i = 0; i < 3; i++) warm.encode(ws.next());
-  }
   const times: number[] = [];
-  let bytes = 0;
-  let ySum = 0;
+  const bits: number[] = [];
   let cpuUs = 0;
-  const mbs = { intra: 0, inter: 0, skip: 0 };
-  for (let i = 0; i < n; i++) {
+  let ySum = 0;
+  let peakRss = process.memoryUsage().rss;
+  for (let i = 0; i < frames; i++) {
     const frame = src.next();
-    const c0 = process.cpuUsage();
+    const c = process.cpuUsage();
     const t0 = performance.now();
-    const out = enc.encode(frame);
+    const out = await par.encode(frame);
     times.push(performance.now() - t0);
-    const c1 = process.cpuUsage(c0);
-    cpuUs += c1.user + c1.system;
-    bytes += out.data.length;
-    mbs.intra += out.mbs.intra;
-    mbs.inter += out.mbs.inter;
-    mbs.skip += out.mbs.skip;
-    ySum += psnr(frame, enc.reconstruction()).y;
+    const cu = process.cpuUsage(c);
+    cpuUs += cu.user + cu.system;
+    bits.push(out.data.length * 8);
+    ySum += psnr(frame, par.reconstruction()).y;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
+  await par.close();
   const total = times.reduce((a, b) => a + b, 0);
-  const t = mbs.intra + mbs.inter + mbs.skip;
-  console.log(`\nSecondary: fixed QP ${qp}, 1 thread, ${n} frames`);
-  console.log(`  ${((n * 1000) / total).toFixed(1)} fps wall (median ${sortedPct(times, 50).toFixed(1)} ms, p99 ${sortedPct(times, 99).toFixed(1)} ms), CPU ${(cpuUs / 1000 / n).toFixed(1)} ms/frame, ${((bytes * 8 * fps) / n / 1000).toFixed(0)} kbit/s, Y-PSNR ${(ySum / n).toFixed(2)} dB`);
-  console.log(`  macroblocks intra ${pct(mbs.intra / t)}, P_L0_16x16 ${pct(mbs.inter / t)}, P_Skip ${pct(mbs.skip / t)}; load average ${loadavg()[0].toFixed(1)}`);
+  const w = frames >= 6 * fps ? windowDeviation(bits, fps, bitrate, 5, 1) : undefined;
+  console.log(`\nStreamer configuration: realtime, ${threads} workers x ${threads} slices`);
+  console.log(`  cold start             create ${createMs.toFixed(0)} ms (worker warm-up ${par.warmUpMs.toFixed(0)} ms); first IDR ${times[0].toFixed(1)} ms; first second: median ${median(times.slice(1, fps)).toFixed(1)} ms, max ${Math.max(...times.slice(1, fps)).toFixed(1)} ms per frame`);
+  console.log(`  sustained              ${((frames * 1000) / total).toFixed(1)} fps wall (median ${sortedPct(times, 50).toFixed(1)} ms, p99 ${sortedPct(times, 99).toFixed(1)} ms per frame)`);
+  console.log(`  CPU time               ${(cpuUs / 1000 / frames).toFixed(1)} ms/frame over all threads`);
+  console.log(`  bitrate                ${((bits.reduce((a, b) => a + b, 0) * fps) / frames / 1000).toFixed(0)} kbit/s${w ? `; worst 5 s window ${pct(w.worst)}` : ''}; Y-PSNR ${(ySum / frames).toFixed(2)} dB; peak RSS ${mib(peakRss)}`);
 }

@@ -6,7 +6,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import { MediaParseError, Y4mWriter, encodeClip, openFrameSource, parseBitrate, parseSize } from '../src/encoding/index.js';
+import { DEFAULT_PRESET, ENCODER_PRESETS, MediaParseError, Y4mWriter, encodeClip, openFrameSource, parseBitrate, parseSize, type EncoderPreset } from '../src/encoding/index.js';
 
 export interface CommandIo {
   out: (text: string) => void;
@@ -30,6 +30,11 @@ const positiveInt = asArgument((text: string) => {
   return n;
 });
 
+const presetName = asArgument((text: string): EncoderPreset => {
+  if (!(ENCODER_PRESETS as readonly string[]).includes(text)) throw new RangeError(`expected one of ${ENCODER_PRESETS.join(', ')}`);
+  return text as EncoderPreset;
+});
+
 const qpValue = asArgument((text: string) => {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 51) throw new RangeError('QP is a whole number from 0 to 51');
@@ -43,6 +48,7 @@ interface EncodeOptions {
   frames?: number;
   bitrate?: number;
   qp?: number;
+  preset?: EncoderPreset;
   keyint?: number;
   slices?: number;
   workers?: number;
@@ -60,6 +66,7 @@ export function registerEncode(program: Command, io: CommandIo): void {
     .option('--frames <n>', 'frames to encode (default: the whole file; 150 for synthetic)', positiveInt)
     .option('--bitrate <rate>', 'target bitrate, e.g. 2500k or 2.5M (default: fixed QP)', asArgument(parseBitrate))
     .option('--qp <0-51>', 'fixed quantiser, or the starting one with --bitrate (default 28)', qpValue)
+    .option('--preset <name>', `speed against compression: ${ENCODER_PRESETS.join(', ')} (default ${DEFAULT_PRESET})`, presetName)
     .option('--keyint <n>', 'frames from one IDR to the next (default 60)', positiveInt)
     .option('--slices <n>', 'slices per picture (default: one per worker)', positiveInt)
     .option('--workers <n>', `worker threads (default ${Math.min(2, availableParallelism())})`, positiveInt)
@@ -88,7 +95,7 @@ export function registerEncode(program: Command, io: CommandIo): void {
       io.err(`encoding ${opened.frames === 0 ? 'the' : Math.min(total, opened.frames ?? total)} frames of ${opened.description} with ${workers} worker${workers === 1 ? '' : 's'}\n`);
       try {
         const result = await encodeClip(opened.source, {
-          maxFrames: total, fps: opened.fps, qp: opts.qp, bitrate: opts.bitrate, keyInterval: opts.keyint,
+          maxFrames: total, fps: opened.fps, qp: opts.qp, bitrate: opts.bitrate, keyInterval: opts.keyint, preset: opts.preset,
           threads: workers, slices: opts.slices ?? (workers > 1 ? workers : undefined),
           onFrame: (info) => {
             if (reconFd !== undefined) for (const chunk of recon.frame(info.reconstruction)) writeSync(reconFd, chunk);

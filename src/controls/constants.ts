@@ -72,6 +72,7 @@ export const Messages = {
   bitrate: (bps: unknown) => `bitrateBps must be a number in ${MIN_BITRATE_BPS}..${MAX_BITRATE_BPS}, got ${String(bps)}`,
   audioBitrate: (bps: unknown) => `audio bitrateBps must be an integer in ${MIN_AUDIO_BITRATE_BPS}..${MAX_AUDIO_BITRATE_BPS}, got ${String(bps)}`,
   workers: (n: unknown) => `workers must be an integer >= 1, got ${String(n)}`,
+  preset: (p: unknown, names: readonly string[]) => `preset must be one of ${names.join(', ')}, got ${String(p)}`,
   keyframeInterval: (s: unknown) => `keyframeIntervalS must be a number >= 0, got ${String(s)}`,
   unknownField: (field: string) => `unknown video setting "${field}" (width, height, frameRate, bitrateBps)`,
   latency: (ms: unknown) => `a receiver latency must be a finite number of milliseconds >= 0, got ${String(ms)}`,

@@ -6,7 +6,7 @@
  * units once and handed to every subscriber (RFC 6184: all NAL units of a picture share one
  * RTP timestamp, derived from the frame's capture deadline on the monotonic clock).
  */
-import { PacedClock, ParallelH264Encoder, type VideoReader, type VideoSource } from '../encoding/index.js';
+import { PacedClock, ParallelH264Encoder, type EncoderPreset, type VideoReader, type VideoSource } from '../encoding/index.js';
 import { splitAnnexB } from '../rtp/index.js';
 import { LATENCY_SAMPLES_MAX, MIN_FRAME_RATE, RC_RATE_HYSTERESIS, RC_RATE_WINDOW_MS, STATS_WINDOW_MS } from './constants.js';
 import { settingsKey, type VideoSettings } from './settings.js';
@@ -40,6 +40,8 @@ export interface RenditionStats {
 
 export interface RenditionOptions {
   workers: number;
+  /** Encoder speed preset. */
+  preset: EncoderPreset;
   /** Seconds between periodic IDRs; 0 for none. */
   keyframeIntervalS: number;
   /** Where pictures come from. */
@@ -113,6 +115,7 @@ export class Rendition {
       fps: s.frameRate,
       bitrate: s.bitrateBps,
       threads: this.options.workers,
+      preset: this.options.preset,
       // IDRs come from this class (join, PLI/FIR, periodic by time, not by frame count).
       keyInterval: 0,
     });

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TypedEmitter } from '../datachannel/index.js';
-import { SyntheticToneSource, SyntheticVideoSource, type AudioSource, type SourceEvent, type VideoSource } from '../encoding/index.js';
+import { ENCODER_PRESETS, STREAMER_PRESET, SyntheticToneSource, SyntheticVideoSource, type AudioSource, type EncoderPreset, type SourceEvent, type VideoSource } from '../encoding/index.js';
 import type { KeyframeRequest, Peer } from '../peer/index.js';
 import { AudioPipeline, type AudioStats } from './audio.js';
 import { AUDIO_TONE_HZ, DEFAULT_AUDIO_BITRATE_BPS, DEFAULT_KEYFRAME_INTERVAL_S, DEFAULT_WORKERS, MAX_AUDIO_BITRATE_BPS, MIN_AUDIO_BITRATE_BPS, Messages } from './constants.js';
@@ -32,6 +32,8 @@ export interface StreamerOptions {
   audio?: boolean | { bitrateBps?: number; source?: AudioSource };
   /** Slice worker threads per encode (default 2). */
   workers?: number;
+  /** Encoder speed preset of every rendition (default 'realtime'; see src/encoding, docs/encoding.md). */
+  preset?: EncoderPreset;
   /** Seconds between periodic IDRs (default 2; 0: only on join, PLI/FIR and settings changes). */
   keyframeIntervalS?: number;
   /**
@@ -116,6 +118,7 @@ function max(values: (number | undefined)[]): number | undefined {
 export class Streamer extends TypedEmitter<StreamerEvents> {
   private defaults: VideoSettings;
   private readonly workers: number;
+  private readonly preset: EncoderPreset;
   private readonly keyframeIntervalS: number;
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly renditions: Rendition[] = [];
@@ -135,6 +138,8 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
     this.defaults = mergeSettings(DEFAULT_VIDEO_SETTINGS, options.video);
     const { workers, keyframeIntervalS, audioBps } = checkOptions(options);
     this.workers = workers;
+    this.preset = options.preset ?? STREAMER_PRESET;
+    if (!ENCODER_PRESETS.includes(this.preset)) throw new ControlsError('bad-option', Messages.preset(options.preset, ENCODER_PRESETS), 'preset');
     this.keyframeIntervalS = keyframeIntervalS;
     this.keyframeOnUnrepairable = options.keyframeOnUnrepairableLoss ?? true;
     this.videoSource = options.source ?? new SyntheticVideoSource();
@@ -291,7 +296,7 @@ export class Streamer extends TypedEmitter<StreamerEvents> {
   }
 
   private open(settings: VideoSettings): Rendition {
-    const r = new Rendition(this.nextRenditionId++, settings, { workers: this.workers, keyframeIntervalS: this.keyframeIntervalS, source: this.videoSource, onError: (e) => this.fail(e) }, () => this.sweep());
+    const r = new Rendition(this.nextRenditionId++, settings, { workers: this.workers, preset: this.preset, keyframeIntervalS: this.keyframeIntervalS, source: this.videoSource, onError: (e) => this.fail(e) }, () => this.sweep());
     this.renditions.push(r);
     this.emit('renditionOpened', { id: r.id, settings: r.settings });
     if (this.runningFlag) r.start().catch((e: unknown) => this.fail(e));

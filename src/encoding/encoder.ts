@@ -320,8 +320,12 @@ export abstract class EncoderBase {
 export class H264Encoder extends EncoderBase {
   private coder: SliceCoder;
 
-  constructor(opts: H264EncoderOptions) {
-    super(opts, false);
+  /**
+   * `sharedBuffers` puts the picture buffers on SharedArrayBuffers, as worker threads have them
+   * (used to warm a worker's kernels up on the same kind of arrays, see warmup.ts).
+   */
+  constructor(opts: H264EncoderOptions, sharedBuffers = false) {
+    super(opts, sharedBuffers);
     this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange, this.subpixel, this.tuning);
   }
 

@@ -56,3 +56,41 @@ export function copyI420Frame(src: I420Frame, into?: I420Frame): I420Frame {
   dst.v.set(src.v);
   return dst;
 }
+
+/**
+ * Mean SSIM of two luma planes (Wang et al. 2004) over 8x8 windows stepped by 4 samples, with
+ * C1 = (0.01 x 255)^2 and C2 = (0.03 x 255)^2, uniform weights and population (biased)
+ * variances (the 8x8 form codec tools report, not the 11x11 Gaussian of the paper). 1 for
+ * identical planes.
+ */
+export function ssimY(a: I420Frame, b: I420Frame): number {
+  if (a.width !== b.width || a.height !== b.height) throw new RangeError(`frame sizes differ: ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+  const w = a.width;
+  const c1 = (0.01 * 255) ** 2 * 64 * 64;
+  const c2 = (0.03 * 255) ** 2 * 64 * 64;
+  let total = 0;
+  let n = 0;
+  for (let y0 = 0; y0 + 8 <= a.height; y0 += 4) {
+    for (let x0 = 0; x0 + 8 <= w; x0 += 4) {
+      let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+      for (let y = y0; y < y0 + 8; y++) {
+        const o = y * w + x0;
+        for (let x = 0; x < 8; x++) {
+          const p = a.y[o + x];
+          const q = b.y[o + x];
+          sa += p;
+          sb += q;
+          saa += p * p;
+          sbb += q * q;
+          sab += p * q;
+        }
+      }
+      // (2 mu_a mu_b + C1)(2 cov + C2) / ((mu_a^2 + mu_b^2 + C1)(var_a + var_b + C2)), each factor scaled by 64^2 to stay in sums
+      const num = (2 * sa * sb + c1) * (2 * (64 * sab - sa * sb) + c2);
+      const den = (sa * sa + sb * sb + c1) * (64 * (saa + sbb) - sa * sa - sb * sb + c2);
+      total += num / den;
+      n++;
+    }
+  }
+  return n ? total / n : 1;
+}

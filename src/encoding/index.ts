@@ -6,13 +6,14 @@ export { H264Encoder, EncoderBase, type H264EncoderOptions, type EncodedFrame, t
 export { RateController, type RateControlOptions } from './ratecontrol.js';
 export { ParallelH264Encoder, type ParallelH264EncoderOptions } from './parallel.js';
 export { SyntheticSource, readStamp, drawStamp, stampCellSize, type SyntheticSourceOptions, type SyntheticPattern, type CapturedFrame, type Stamp } from './synthetic.js';
-export { createI420Frame, copyI420Frame, psnr, type I420Frame, type Psnr } from './frame.js';
+export { createI420Frame, copyI420Frame, psnr, ssimY, type I420Frame, type Psnr } from './frame.js';
 export { chooseLevel, LEVELS, type LevelLimits } from './levels.js';
 export { BitWriter } from './bitwriter.js';
 export { AnnexBWriter, splitAnnexB, unescapeRbsp, NalType, type NalUnit } from './nal.js';
 export { MediaParseError } from './errors.js';
 export { Y4mReader, Y4mWriter, parseY4mHeader, writeY4m, type Y4mHeader } from './y4m.js';
 export { parseWav, writeWav, type WavAudio } from './wav.js';
+export { warmUpEncoder } from './warmup.js';
 export { encodeClip, type FrameSource, type EncodeClipOptions, type EncodeClipResult, type EncodedFrameInfo } from './pipeline.js';
 export { openFrameSource, parseSize, parseBitrate, type OpenedSource, type SourceRequest } from './source-spec.js';
 export { SyntheticAudioSource, instantaneousFrequency, AUDIO_SAMPLE_RATE, AUDIO_FRAME_SAMPLES, type SyntheticAudioOptions, type AudioSignal, type ToneSignal, type SweepSignal, type SilenceSignal } from './audio-synthetic.js';
@@ -25,4 +26,4 @@ export { SourceEventHub, type SourceEvent, type SourceEventKind, type SourceList
 export { SyntheticVideoSource, PushedVideoSource, Y4mFileSource, openVideoSource, type VideoSource, type VideoReader, type SourceFrame, type VideoSourceStats, type PushedFrame, type PushedVideoOptions, type Y4mFileOptions } from './video-source.js';
 export { SyntheticToneSource, PushedAudioSource, WavFileSource, openAudioSource, type AudioSource, type AudioSourceStats, type PushedAudioOptions, type WavFileOptions } from './audio-source.js';
 export { parseWavFmt, type WavFormat } from './wav.js';
-export { COMMON_SAMPLE_RATES, PUSHED_QUEUE_MAX, PUSHED_RESYNC_MS, SOURCE_STALL_MS, PUSHED_AUDIO_BUFFER_MS } from './constants.js';
+export { COMMON_SAMPLE_RATES, PUSHED_QUEUE_MAX, PUSHED_RESYNC_MS, SOURCE_STALL_MS, PUSHED_AUDIO_BUFFER_MS, ENCODER_PRESETS, DEFAULT_PRESET, STREAMER_PRESET, type EncoderPreset } from './constants.js';

@@ -71,23 +71,29 @@ export function predictIntra16(rec: Uint8Array, stride: number, off: number, has
 export function predictChroma(rec: Uint8Array, stride: number, off: number, hasTop: boolean, hasLeft: boolean, mode: number, out: Uint8Array): boolean {
   switch (mode) {
     case ChromaMode.DC: {
+      // 8.3.4.1-3: each 4x4 chroma block's DC from its own top and/or left samples
       const t = off - stride;
-      for (let by = 0; by < 8; by += 4) {
-        for (let bx = 0; bx < 8; bx += 4) {
-          let st = 0;
-          let sl = 0;
-          if (hasTop) for (let i = 0; i < 4; i++) st += rec[t + bx + i];
-          if (hasLeft) for (let i = 0; i < 4; i++) sl += rec[off + (by + i) * stride - 1];
-          let dc: number;
-          if ((bx === 0 && by === 0) || (bx > 0 && by > 0)) {
-            dc = hasTop && hasLeft ? (st + sl + 4) >> 3 : hasLeft ? (sl + 2) >> 2 : hasTop ? (st + 2) >> 2 : 128;
-          } else if (bx > 0) {
-            dc = hasTop ? (st + 2) >> 2 : hasLeft ? (sl + 2) >> 2 : 128;
-          } else {
-            dc = hasLeft ? (sl + 2) >> 2 : hasTop ? (st + 2) >> 2 : 128;
-          }
-          for (let y = 0; y < 4; y++) out.fill(dc, (by + y) * 8 + bx, (by + y) * 8 + bx + 4);
-        }
+      let t0 = 0, t1 = 0, l0 = 0, l1 = 0;
+      if (hasTop) {
+        t0 = rec[t] + rec[t + 1] + rec[t + 2] + rec[t + 3];
+        t1 = rec[t + 4] + rec[t + 5] + rec[t + 6] + rec[t + 7];
+      }
+      if (hasLeft) {
+        const l = off - 1;
+        l0 = rec[l] + rec[l + stride] + rec[l + 2 * stride] + rec[l + 3 * stride];
+        l1 = rec[l + 4 * stride] + rec[l + 5 * stride] + rec[l + 6 * stride] + rec[l + 7 * stride];
+      }
+      // corner blocks (0,0) and (4,4) use both; (4,0) prefers the top, (0,4) the left
+      const dc00 = chromaDcBoth(hasTop, hasLeft, t0, l0);
+      const dc11 = chromaDcBoth(hasTop, hasLeft, t1, l1);
+      const dc10 = hasTop ? (t1 + 2) >> 2 : hasLeft ? (l0 + 2) >> 2 : 128;
+      const dc01 = hasLeft ? (l1 + 2) >> 2 : hasTop ? (t0 + 2) >> 2 : 128;
+      for (let y = 0; y < 8; y++) {
+        const a = y < 4 ? dc00 : dc01;
+        const b = y < 4 ? dc10 : dc11;
+        const o = y * 8;
+        out[o] = out[o + 1] = out[o + 2] = out[o + 3] = a;
+        out[o + 4] = out[o + 5] = out[o + 6] = out[o + 7] = b;
       }
       return true;
     }
@@ -124,6 +130,11 @@ export function predictChroma(rec: Uint8Array, stride: number, off: number, hasT
   return false;
 }
 
+/** DC of a chroma 4x4 block that uses both neighbours when it has them (8.3.4.1). */
+function chromaDcBoth(hasTop: boolean, hasLeft: boolean, st: number, sl: number): number {
+  return hasTop && hasLeft ? (st + sl + 4) >> 3 : hasLeft ? (sl + 2) >> 2 : hasTop ? (st + 2) >> 2 : 128;
+}
+
 /**
  * Sum of absolute 4x4 Hadamard-transformed differences between `src` (offset, stride) and the
  * raster prediction `pred` (width `pw`, `w` x `h` samples, multiples of 4).
@@ -131,32 +142,55 @@ export function predictChroma(rec: Uint8Array, stride: number, off: number, hasT
 export function satd(src: Uint8Array, off: number, stride: number, pred: Uint8Array, pw: number, w: number, h: number): number {
   let total = 0;
   for (let by = 0; by < h; by += 4) {
-    for (let bx = 0; bx < w; bx += 4) {
-      let s = 0;
-      // rows
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
-      for (let y = 0; y < 4; y++) {
-        const so = off + (by + y) * stride + bx;
-        const po = (by + y) * pw + bx;
-        const d0 = src[so] - pred[po];
-        const d1 = src[so + 1] - pred[po + 1];
-        const d2 = src[so + 2] - pred[po + 2];
-        const d3 = src[so + 3] - pred[po + 3];
-        const s01 = d0 + d1, m01 = d0 - d1, s23 = d2 + d3, m23 = d2 - d3;
-        const r0 = s01 + s23, r1 = s01 - s23, r2 = m01 - m23, r3 = m01 + m23;
-        if (y === 0) { a0 = r0; a1 = r1; a2 = r2; a3 = r3; }
-        else if (y === 1) { b0 = r0; b1 = r1; b2 = r2; b3 = r3; }
-        else if (y === 2) { c0 = r0; c1 = r1; c2 = r2; c3 = r3; }
-        else { e0 = r0; e1 = r1; e2 = r2; e3 = r3; }
-      }
-      s += col(a0, b0, c0, e0) + col(a1, b1, c1, e1) + col(a2, b2, c2, e2) + col(a3, b3, c3, e3);
-      total += s;
-    }
+    for (let bx = 0; bx < w; bx += 4) total += satd4x4(src, off + by * stride + bx, stride, pred, by * pw + bx, pw);
   }
   return total >> 1;
 }
 
-function col(a: number, b: number, c: number, d: number): number {
-  const s01 = a + b, m01 = a - b, s23 = c + d, m23 = c - d;
-  return Math.abs(s01 + s23) + Math.abs(s01 - s23) + Math.abs(m01 - m23) + Math.abs(m01 + m23);
+/** Sum of absolute values of the 4x4 Hadamard transform of `src` minus `pred` (both with strides). */
+function satd4x4(src: Uint8Array, so: number, ss: number, pred: Uint8Array, po: number, ps: number): number {
+  // rows: horizontal Hadamard of each row of differences
+  const s0 = so;
+  const p0 = po;
+  const d00 = src[s0] - pred[p0], d01 = src[s0 + 1] - pred[p0 + 1], d02 = src[s0 + 2] - pred[p0 + 2], d03 = src[s0 + 3] - pred[p0 + 3];
+  const a0 = d00 + d01, b0 = d00 - d01, c0 = d02 + d03, e0 = d02 - d03;
+  const r00 = a0 + c0, r01 = a0 - c0, r02 = b0 - e0, r03 = b0 + e0;
+  const s1 = so + 1 * ss;
+  const p1 = po + 1 * ps;
+  const d10 = src[s1] - pred[p1], d11 = src[s1 + 1] - pred[p1 + 1], d12 = src[s1 + 2] - pred[p1 + 2], d13 = src[s1 + 3] - pred[p1 + 3];
+  const a1 = d10 + d11, b1 = d10 - d11, c1 = d12 + d13, e1 = d12 - d13;
+  const r10 = a1 + c1, r11 = a1 - c1, r12 = b1 - e1, r13 = b1 + e1;
+  const s2 = so + 2 * ss;
+  const p2 = po + 2 * ps;
+  const d20 = src[s2] - pred[p2], d21 = src[s2 + 1] - pred[p2 + 1], d22 = src[s2 + 2] - pred[p2 + 2], d23 = src[s2 + 3] - pred[p2 + 3];
+  const a2 = d20 + d21, b2 = d20 - d21, c2 = d22 + d23, e2 = d22 - d23;
+  const r20 = a2 + c2, r21 = a2 - c2, r22 = b2 - e2, r23 = b2 + e2;
+  const s3 = so + 3 * ss;
+  const p3 = po + 3 * ps;
+  const d30 = src[s3] - pred[p3], d31 = src[s3 + 1] - pred[p3 + 1], d32 = src[s3 + 2] - pred[p3 + 2], d33 = src[s3 + 3] - pred[p3 + 3];
+  const a3 = d30 + d31, b3 = d30 - d31, c3 = d32 + d33, e3 = d32 - d33;
+  const r30 = a3 + c3, r31 = a3 - c3, r32 = b3 - e3, r33 = b3 + e3;
+  // columns: vertical Hadamard, absolute values summed
+  let s = 0;
+  {
+    const a = r00 + r10, b = r00 - r10, c = r20 + r30, e = r20 - r30;
+    const t0 = a + c, t1 = a - c, t2 = b - e, t3 = b + e;
+    s += (t0 < 0 ? -t0 : t0) + (t1 < 0 ? -t1 : t1) + (t2 < 0 ? -t2 : t2) + (t3 < 0 ? -t3 : t3);
+  }
+  {
+    const a = r01 + r11, b = r01 - r11, c = r21 + r31, e = r21 - r31;
+    const t0 = a + c, t1 = a - c, t2 = b - e, t3 = b + e;
+    s += (t0 < 0 ? -t0 : t0) + (t1 < 0 ? -t1 : t1) + (t2 < 0 ? -t2 : t2) + (t3 < 0 ? -t3 : t3);
+  }
+  {
+    const a = r02 + r12, b = r02 - r12, c = r22 + r32, e = r22 - r32;
+    const t0 = a + c, t1 = a - c, t2 = b - e, t3 = b + e;
+    s += (t0 < 0 ? -t0 : t0) + (t1 < 0 ? -t1 : t1) + (t2 < 0 ? -t2 : t2) + (t3 < 0 ? -t3 : t3);
+  }
+  {
+    const a = r03 + r13, b = r03 - r13, c = r23 + r33, e = r23 - r33;
+    const t0 = a + c, t1 = a - c, t2 = b - e, t3 = b + e;
+    s += (t0 < 0 ? -t0 : t0) + (t1 < 0 ? -t1 : t1) + (t2 < 0 ? -t2 : t2) + (t3 < 0 ? -t3 : t3);
+  }
+  return s;
 }

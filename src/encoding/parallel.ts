@@ -9,11 +9,16 @@ import { Worker } from 'node:worker_threads';
 import { EncoderBase, type EncodedFrame, type H264EncoderOptions } from './encoder.js';
 import type { I420Frame } from './frame.js';
 import type { MacroblockStats } from './slice-coder.js';
-import type { SliceWorkerInit, SliceWorkerReply, SliceWorkerRequest } from './slice-worker.js';
+import type { SliceWorkerInit, SliceWorkerReady, SliceWorkerReply, SliceWorkerRequest } from './slice-worker.js';
 
 export interface ParallelH264EncoderOptions extends H264EncoderOptions {
   /** Worker threads (default 2). `slices` defaults to the same number. */
   threads?: number;
+  /**
+   * Each worker encodes a small synthetic clip before `create` resolves, so that the first
+   * real pictures run at full speed (default true; about 0.3 s per worker, in parallel).
+   */
+  warmUp?: boolean;
 }
 
 /**
@@ -36,24 +41,40 @@ export class ParallelH264Encoder extends EncoderBase {
   private busy = false;
   /** Per worker, the time it spent coding its slices of the last frame (ms): for balancing and benchmarks. */
   lastWorkerMs: number[] = [];
+  /** Longest warm-up of a worker when they started (ms; 0 without warm-up). */
+  warmUpMs = 0;
+  private readonly warmUp: boolean;
   private nextId = 1;
 
   private constructor(opts: ParallelH264EncoderOptions, threads: number) {
     super({ ...opts, slices: opts.slices ?? threads }, true);
     this.threads = threads;
+    this.warmUp = opts.warmUp ?? true;
   }
 
   private async startWorkers(): Promise<void> {
-    const init: SliceWorkerInit = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange, subpixel: this.subpixel, tuning: this.tuning };
+    const init: SliceWorkerInit = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange, subpixel: this.subpixel, tuning: this.tuning, preset: this.preset, warmUp: this.warmUp };
     try {
+      // all workers start (and warm up) at once; each reports ready with its first message
+      const ready: Promise<number>[] = [];
       for (let t = 0; t < Math.min(this.threads, this.slices); t++) {
         const w = startWorker(init);
         this.workers.push(w);
-        await new Promise<void>((resolve, reject) => {
-          w.once('online', () => resolve());
-          w.once('error', reject);
-        });
+        ready.push(
+          new Promise<number>((resolve, reject) => {
+            const onMessage = (m: SliceWorkerReady) => {
+              if (m.ready !== true) return;
+              w.off('message', onMessage);
+              resolve(m.warmUpMs);
+            };
+            w.on('message', onMessage);
+            w.once('error', reject);
+            w.once('exit', (code) => reject(new Error(`slice worker exited with code ${code} before it was ready`)));
+          }),
+        );
       }
+      const ms = await Promise.all(ready);
+      this.warmUpMs = Math.max(0, ...ms);
     } catch (e) {
       await this.close();
       throw e;

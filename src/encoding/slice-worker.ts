@@ -3,9 +3,10 @@
  * picture buffers and returns their NAL units.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PresetTuning } from './constants.js';
+import type { EncoderPreset, PresetTuning } from './constants.js';
 import { AnnexBWriter } from './nal.js';
 import { SliceCoder, type MacroblockStats, type PictureBuffers, type PlaneLayout, type SliceJob } from './slice-coder.js';
+import { warmUpEncoder } from './warmup.js';
 
 export interface SliceWorkerInit {
   layout: PlaneLayout;
@@ -13,6 +14,15 @@ export interface SliceWorkerInit {
   searchRange: number;
   subpixel: boolean;
   tuning: PresetTuning;
+  preset: EncoderPreset;
+  /** Run warmUpEncoder before reporting ready (cold start, see warmup.ts). */
+  warmUp: boolean;
+}
+
+/** First message of a worker: it is ready for jobs (after its warm-up, when asked for one). */
+export interface SliceWorkerReady {
+  ready: true;
+  warmUpMs: number;
 }
 
 export interface SliceWorkerRequest {
@@ -35,6 +45,8 @@ if (port) {
   const init = workerData as SliceWorkerInit;
   const coder = new SliceCoder(init.layout, init.buffers, init.searchRange, init.subpixel, init.tuning);
   const out = new AnnexBWriter(1 << 18);
+  const ready: SliceWorkerReady = { ready: true, warmUpMs: init.warmUp ? warmUpEncoder(init.preset, true) : 0 };
+  port.postMessage(ready);
   port.on('message', (req: SliceWorkerRequest) => {
     const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };
     const t0 = performance.now();
