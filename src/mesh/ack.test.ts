@@ -4,7 +4,10 @@
  * is restarted by disconnecting it and building a new MeshAgent with the same identity and
  * state file (what a process restart keeps).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +16,7 @@ import { SignalingServer } from '../signaling/index.js';
 import { fileMeshState, MeshAgent, parseMeshState, Roster, SEQUENCE_EPOCH_FACTOR, WIRE_IFMESSAGE, type MeshAgentOptions } from './index.js';
 import { until } from './__fixtures__/until.js';
 
+const CHILD = fileURLToPath(new URL('./__fixtures__/mesh-child.ts', import.meta.url));
 const quiet = () => undefined;
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -39,7 +43,7 @@ async function room(n: number) {
     live.delete(a);
     await a.disconnect();
   };
-  return { ids, roster, dir, start, stop };
+  return { ids, roster, dir, url, start, stop };
 }
 
 describe('acknowledged messages', () => {
@@ -124,4 +128,53 @@ describe('acknowledged messages', () => {
     expect(store.load().sequenceReserved).toBeGreaterThan(first[3]!.sequence_num - 1);
     expect(parseMeshState('{"r":5}\n{"d":["if://agent/x",1,"00000000000000000000000a",99999999999999]}\n{"d":[').skipped).toBe(1);
   }, 90_000);
+
+  it('a receiver process killed with SIGKILL after recording a delivery and before acknowledging it acknowledges the retransmission after its restart without delivering it again; its own fresh messages are accepted', async () => {
+    const seed = randomBytes(32);
+    const child = NodeIdentity.fromSeed(seed);
+    const parent = NodeIdentity.generate();
+    const roster = new Roster([parent.publicKey, child.publicKey]);
+    const server = new SignalingServer({ port: 0, logger: quiet, auth: { rooms: { killed: { keys: roster.signalingKeys() } } } });
+    const { url } = await server.listen();
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-kill-'));
+    cleanup.push(() => server.close(), () => rmSync(dir, { recursive: true, force: true }));
+    const a = new MeshAgent({ url, room: 'killed', identity: parent, roster, bindAddress: '127.0.0.1', heartbeatMs: 500, state: join(dir, 'parent.jsonl') });
+    a.swarm.on('error', quiet);
+    cleanup.push(() => a.disconnect());
+    await a.initialize();
+    const hellos: IFMessage[] = [];
+    a.onIFMessage((m) => hellos.push(m));
+    const appLog = join(dir, 'app.log');
+    const run = (kill: boolean) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', CHILD, url, 'killed', seed.toString('hex'), roster.signalingKeys().join(','), join(dir, 'child.jsonl'), appLog, kill ? '1' : '0', parent.agentId], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout!.on('data', (d) => (out += d));
+      p.stderr!.on('data', (d) => (out += d));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => p.on('exit', (_code, signal) => resolve(signal)));
+      cleanup.push(() => void p.kill('SIGKILL'));
+      return { p, exited, ready: () => /ready \d+/.test(out), out: () => out };
+    };
+    const lines = () => (existsSync(appLog) ? readFileSync(appLog, 'utf8').trim().split('\n').filter(Boolean) : []);
+
+    const first = run(true);
+    await until(first.ready, 60_000, () => `the first child to be ready: ${first.out()}`);
+    const m = await a.sendAcknowledged({ performative: 'request', receiver: child.agentId, content: { job: 'once' } });
+    expect(await first.exited).toBe('SIGKILL');
+    expect(lines()).toEqual([`${parent.agentId} ${m.envelope.sequence_num} ${m.envelope.nonce}`]);
+    expect(a.getStats().acks.pending).toBe(1); // delivered and recorded, never acknowledged
+
+    const second = run(false);
+    const ack = await m.acknowledged; // the retransmission to the restarted process
+    await until(second.ready, 60_000, () => `the second child to be ready: ${second.out()}`);
+    expect(ack.attempts).toBeGreaterThanOrEqual(2);
+    expect(lines()).toHaveLength(1); // not delivered again
+    expect(hellos).toHaveLength(2);
+    expect(hellos[1]!.sequence_num).toBeGreaterThan(hellos[0]!.sequence_num);
+    expect(a.getStats().rejected.total).toBe(0);
+    const m2 = await a.sendAcknowledged({ performative: 'request', receiver: child.agentId, content: { job: 'next' } });
+    await m2.acknowledged;
+    expect(lines()).toHaveLength(2);
+    second.p.kill('SIGKILL');
+    await second.exited;
+  }, 150_000);
 });
