@@ -15,6 +15,8 @@ import { parse } from '../sdp/index.js';
 import { NoAcceptableCodecError } from './errors.js';
 import { Peer } from './peer.js';
 import type { KeyframeRequest } from './sender.js';
+import type { AudioPacket } from './receiver.js';
+import { decodePackets, measureTone, ToneFeed } from './__fixtures__/audio.js';
 
 const video = loadChromeH264();
 const audio = loadChromeOpus();
@@ -339,4 +341,76 @@ describe.skipIf(!available)('Peer under deliberate loss to Chromium', () => {
     // The IDR goes out with the next frame after the request (one frame interval at 30 fps).
     expect(feed.idrTimes[idrs]! - request.at).toBeLessThan(100);
   }, 20_000);
+});
+
+/**
+ * Chrome sends a WebAudio tone and receives ours on one send-and-receive audio track: our
+ * Peer answers with receiveAudio, decodes Chrome's Opus with our OpusDecoder, and sends its
+ * own tone back, which the page measures with an AnalyserNode.
+ */
+describe.skipIf(!available)('Peer receiving audio from Chromium', () => {
+  const CHROME_HZ = 440;
+  const OUR_HZ = 1000;
+
+  it("answers Chrome's sendrecv audio offer sendrecv, receives and decodes Chrome's oscillator tone, and Chrome receives and hears our tone", async () => {
+    let peer: Peer | undefined;
+    const got: AudioPacket[] = [];
+    for (let attempt = 1; !peer; attempt++) {
+      const p = new Peer({ name: 'spellbook-audio-rx', video: false, receiveAudio: true });
+      peers.push(p);
+      got.length = 0;
+      p.on('audioPacket', (packet) => got.push(packet));
+      await chromium.connectToneAnswerer(p, CHROME_HZ);
+      await until(() => (p.connectionState === 'connected' && !!p.audio?.isOpen) || ['failed', 'closed'].includes(p.connectionState), 20_000, 'connected to Chromium').catch(() => undefined);
+      if (p.connectionState === 'connected' && p.audio?.isOpen) peer = p;
+      else {
+        p.close();
+        await chromium.hangUp();
+        if (attempt === 2) throw new Error('two DTLS failures in a row');
+        console.warn('[chromium.test] DTLS handshake failed (libdatachannel), retrying with a new peer');
+      }
+    }
+    const offer = peer.remoteOffer!.parsed;
+    expect(offer.media.map((m) => `${m.kind}:${offer.directionOf(m)}`)).toEqual(['audio:sendrecv']);
+    const answer = parse(peer.pc.localDescription()!.sdp);
+    expect(answer.media.map((m) => answer.directionOf(m))).toEqual(['sendrecv']);
+    // Our tone to Chrome, for as long as the test runs (stopped at the end).
+    const feed = new ToneFeed(peer.audio!, OUR_HZ, 100_000);
+    replays.push(feed);
+    // 3 s of Chrome's audio (150 packets at Chrome's 20 ms ptime).
+    await until(() => got.length >= 150, 15_000, "150 of Chrome's audio packets");
+    const packets = got.slice(0, 150);
+    const lost = packets.reduce((n, p) => n + p.lost, 0);
+    packets.forEach((p, i) => i > 0 && expect(p.sequenceNumber).toBe((packets[i - 1]!.sequenceNumber + 1 + p.lost) & 0xffff));
+    const pcm = decodePackets(packets);
+    // Skip the first 0.5 s: Chrome's encoder and the oscillator settle.
+    const tone = measureTone(pcm.subarray(24_000));
+    const stats = peer.getStats().receivers[0]!;
+    console.log(`[chromium] Chrome's tone as we decoded it: ${tone.frequency.toFixed(2)} Hz, RMS ${tone.rms.toFixed(3)}, ${packets.length} packets, ${lost} lost; receiver ${JSON.stringify(stats)}`);
+    expect(Math.abs(tone.frequency - CHROME_HZ)).toBeLessThan(3);
+    expect(tone.rms).toBeGreaterThan(0.1);
+    expect(lost).toBe(0);
+    expect(stats).toMatchObject({ duplicate: 0, late: 0, malformed: 0, lost: 0 });
+    // Chrome's offer names its SSRC (a=ssrc): libdatachannel routes its RTP to our track by it.
+    expect(offer.media[0]!.ssrcs.map((a) => a.ssrc)).toContain(stats.ssrc);
+    expect(peer.audio!.getStats().rtcp.malformed).toBe(0);
+    // Chrome's side: our tone arrives, is played at a level above 0, and its spectrum peaks at OUR_HZ.
+    const chrome = await chromeUntil((s) => (s.inbound.audio?.packetsReceived ?? 0) > 50 && (s.inbound.audio?.audioLevel ?? 0) > 0, 10_000, 'our audio at a level above 0');
+    const inbound = chrome.inbound.audio!;
+    expect(inbound.ssrc).toBe(peer.audio!.ssrc);
+    expect(inbound.packetsLost).toBe(0);
+    let peak = await chromium.peakFrequency();
+    const end = Date.now() + 5000;
+    while (Math.abs(peak.frequency - OUR_HZ) >= 3 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      peak = await chromium.peakFrequency();
+    }
+    console.log(`[chromium] Chrome's inbound audio ${JSON.stringify(inbound)}; its analyser peak ${peak.frequency.toFixed(1)} Hz at ${peak.db.toFixed(1)} dBFS (AudioContext ${peak.contextState})`);
+    expect(Math.abs(peak.frequency - OUR_HZ)).toBeLessThan(3);
+    // Chrome reports on our stream and we report on Chrome's (the report block rides in our SRs).
+    await until(() => peer!.audio!.remote.reports > 0 && peer!.getStats().receivers[0]!.receiverReportsSent > 0, 5000, 'reports both ways');
+    feed.stop();
+    peer.close();
+    await chromium.hangUp();
+  }, 60_000);
 });

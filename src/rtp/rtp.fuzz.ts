@@ -83,7 +83,7 @@ function runRtcp(input: Uint8Array): unknown {
 }
 
 /** Frame a packet sequence as [u16 length][packet]... so the mutator can reorder and cut it. */
-function frameSequence(packets: Uint8Array[]): Uint8Array {
+export function frameSequence(packets: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(packets.reduce((n, p) => n + 2 + p.length, 0));
   let at = 0;
   for (const p of packets) {

@@ -69,6 +69,21 @@ export class ChromiumReceiver {
     return offer;
   }
 
+  /** Chrome offers send-and-receive audio from a WebAudio oscillator at `frequency` Hz; the peer answers. Returns Chrome's offer. */
+  async connectToneAnswerer(peer: Peer, frequency: number): Promise<string> {
+    const link = this.link(peer);
+    const offer = await this.call<string>('offerTone', frequency);
+    const answer = await peer.acceptOffer(offer);
+    await this.call('answer', answer.sdp);
+    await link.described();
+    return offer;
+  }
+
+  /** The strongest frequency in what Chrome receives (AnalyserNode), with its level in dBFS and the AudioContext state. */
+  peakFrequency(): Promise<{ frequency: number; db: number; contextState: string }> {
+    return this.call('peakFrequency');
+  }
+
   /** The peer offers; Chrome answers. Returns Chrome's answer. */
   async connectAsOfferer(peer: Peer): Promise<string> {
     const link = this.link(peer);
