@@ -35,6 +35,12 @@ function line(nodeId: string, port: string, f: Frame): string {
   return `${JSON.stringify({ ...base, ...extra })}\n`;
 }
 
+const executorPair = (value: string, previous: [string, string][] = []): [string, string][] => {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError('expected name=url, e.g. gpu1=ws://10.0.0.5:9000');
+  return [...previous, [value.slice(0, at), value.slice(at + 1)]];
+};
+
 const ms = (v: number) => (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : null);
 
 export function registerRun(program: Command, io: RunIo): void {
@@ -45,7 +51,10 @@ export function registerRun(program: Command, io: RunIo): void {
     .option('-i, --input <file>', 'input fed to the pipeline\'s entry nodes: a .wav or .y4m file, tone[:<Hz>] or synthetic')
     .option('-o, --output <file>', 'where the JSON lines go (default stdout); a .wav file receives the output nodes\' audio instead')
     .option('--timeout <seconds>', 'stop with an error after this long (default: metadata.cli_defaults.timeout_secs, else none)', positiveInt)
-    .action(async (manifestPath: string, opts: { input?: string; output?: string; timeout?: number }) => {
+    .option('--executor <name=url>', "a remote executor ('spell serve') that nodes naming it as their host run on (repeatable; a host that is a URL needs none)", executorPair)
+    .option('--executor-token <token>', 'token for the executors (also $SPELL_SERVE_TOKEN)')
+    .option('--inspect', 'print where each node runs and why (to stderr) before running')
+    .action(async (manifestPath: string, opts: { input?: string; output?: string; timeout?: number; executor?: [string, string][]; executorToken?: string; inspect?: boolean }) => {
       let pipeline: Pipeline;
       try {
         const text = readFileSync(manifestPath);
@@ -77,6 +86,9 @@ export function registerRun(program: Command, io: RunIo): void {
         io.setExitCode(2);
         return;
       }
+      const { RemoteExecutors } = await import('../src/remote/index.js');
+      const remote = new RemoteExecutors({ executors: Object.fromEntries(opts.executor ?? []), token: opts.executorToken ?? process.env.SPELL_SERVE_TOKEN });
+      pipeline.useExecutors(remote);
       let frames = 0;
       let mediaUs = 0;
       const started = performance.now();
@@ -88,6 +100,10 @@ export function registerRun(program: Command, io: RunIo): void {
       }, io.isTty ? 250 : 1000);
       try {
         const timeout = opts.timeout ?? defaults.timeout_secs;
+        if (opts.inspect) {
+          await remote.prepare(pipeline.nodes);
+          io.err(pipeline.inspect() + '\n');
+        }
         const stats = await pipeline.run({
           input,
           ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
@@ -98,7 +114,7 @@ export function registerRun(program: Command, io: RunIo): void {
             write(line(id, port, f));
           },
         });
-        write(`${JSON.stringify({ event: 'stats', elapsed_ms: ms(stats.elapsedMs), end_to_end: { p50_ms: ms(stats.endToEnd.p50), p95_ms: ms(stats.endToEnd.p95), count: stats.endToEnd.count }, nodes: stats.nodes.map((n) => ({ node: n.id, frames_in: n.framesIn, frames_out: n.framesOut, p50_ms: ms(n.latency.p50), p95_ms: ms(n.latency.p95) })), edges: stats.edges.map((e) => ({ from: e.from, to: e.to, policy: e.policy, capacity: e.capacity, dropped: e.dropped, max_depth: e.maxDepth })) })}\n`);
+        write(`${JSON.stringify({ event: 'stats', elapsed_ms: ms(stats.elapsedMs), end_to_end: { p50_ms: ms(stats.endToEnd.p50), p95_ms: ms(stats.endToEnd.p95), count: stats.endToEnd.count }, nodes: stats.nodes.map((n) => ({ node: n.id, frames_in: n.framesIn, frames_out: n.framesOut, p50_ms: ms(n.latency.p50), p95_ms: ms(n.latency.p95) })), remote_hops: remote.hopStats().map((h) => ({ node: h.nodeId, executor: h.executor, frames_sent: h.framesSent, frames_received: h.framesReceived, p50_ms: ms(h.p50), p95_ms: ms(h.p95), p99_ms: ms(h.p99), dropped: h.dropped, fell_back: h.fellBack })), edges: stats.edges.map((e) => ({ from: e.from, to: e.to, policy: e.policy, capacity: e.capacity, dropped: e.dropped, max_depth: e.maxDepth })) })}\n`);
         if (io.isTty) io.err('\n');
         io.err(`${pipeline.name || manifestPath}: done, ${frames} frames in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
       } catch (e) {
@@ -110,6 +126,7 @@ export function registerRun(program: Command, io: RunIo): void {
       } finally {
         clearInterval(progress);
         if (fd !== undefined) closeSync(fd);
+        await remote.close();
       }
     });
 }

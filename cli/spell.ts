@@ -43,6 +43,7 @@ const COMMAND_MODULES: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['mesh'], load: async () => ({ register: (await import('./mesh.js')).registerMesh }) },
   { names: ['witness'], load: async () => ({ register: (await import('./witness.js')).registerWitness }) },
   { names: ['run'], load: async () => ({ register: (await import('./run.js')).registerRun }) },
+  { names: ['serve'], load: async () => ({ register: (await import('./serve.js')).registerServe }) },
   { names: ['stream'], load: async () => ({ register: (await import('./stream.js')).registerStream }) },
   { names: ['pack', 'verify'], load: async () => ({ register: (await import('./pack.js')).registerPack }) },
   { names: ['push', 'pull'], load: async () => ({ register: (await import('./registry.js')).registerRegistry }) },

@@ -139,10 +139,16 @@ export class ExecutorConnection {
   readonly #starting = new Map<number, { resolve: (m: ControlMessage & { type: 'started' }) => void; reject: (e: RemoteError) => void }>();
   #next = 1;
   #lostReason: string | undefined;
+  #closing = false;
 
   constructor(readonly info: ExecutorInfo & { capabilities: ExecutorCapabilities }, readonly link: RemoteLink, private readonly signaling: SignalingClient) {
     link.on('message', (m) => this.#onMessage(m));
     link.on('lost', ({ reason }) => this.#onLost(reason));
+    // The executor's signaling server lives in its process: its socket closing means the
+    // executor is gone, seconds before ICE consent freshness (RFC 7675) would say so.
+    signaling.on('disconnected', ({ code }) => {
+      if (!this.#closing) link.close(`the executor's signaling connection closed (code ${code})`);
+    });
   }
 
   get url(): string {
@@ -214,6 +220,7 @@ export class ExecutorConnection {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     for (const s of this.#sessions.values()) s.stop();
     this.link.close();
     await this.signaling.close();

@@ -129,13 +129,14 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
   const timeoutMs = node.requirements?.remoteOnly && typeof node.params.timeout_ms === 'number' ? node.params.timeout_ms : hop.doneTimeoutMs;
   let session: RemoteSession | undefined;
   let pump: Promise<void> | undefined;
+  let pumpError: unknown;
   let local = false;
   /** Send times by media time, to match each result to its input. */
   const sentAt = new Map<number, number>();
 
   const toPipelineError = (e: unknown): PipelineError => {
     if (e instanceof PipelineError) return e;
-    if (e instanceof RemoteError) return new PipelineError(e.code === 'connection-lost' ? 'remote-lost' : e.code === 'timeout' ? 'timeout' : 'remote-failed', e.code === 'connection-lost' ? `${Messages.lost(conn.url, node.id)} (${e.message})` : e.message, node.id, { cause: e });
+    if (e instanceof RemoteError) return new PipelineError(e.code === 'connection-lost' ? 'remote-lost' : e.code === 'timeout' ? 'timeout' : 'remote-failed', e.code === 'connection-lost' ? `${Messages.lost(conn.url, node.id)}: ${conn.lostReason ?? e.message}` : e.message, node.id, { cause: e });
     return new PipelineError('remote-failed', String(e), node.id, { cause: e });
   };
   const switchToLocal = async () => {
@@ -163,6 +164,8 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
         hop.stats.dropped = session!.dropped;
       }
     })();
+    // Awaited by flush; until then a failure is held here so that process() reports it.
+    pump.catch((e: unknown) => { pumpError ??= e; });
     return pump;
   };
   const finishRemote = async (ctx: NodeContext) => {
@@ -197,6 +200,7 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
     async process(frame: Frame, ctx: NodeContext) {
       if (local) return node.process?.(frame, ctx);
       startPump(ctx);
+      if (pumpError !== undefined && !(fallback && pumpError instanceof RemoteError && pumpError.code === 'connection-lost')) throw toPipelineError(pumpError);
       try {
         sentAt.set(frame.mediaTimeUs, performance.now());
         if (sentAt.size > 4096) sentAt.delete(sentAt.keys().next().value!);

@@ -76,7 +76,9 @@ export class RemoteLink extends TypedEmitter<LinkEvents> {
     return next;
   }
 
-  close(): void {
+  /** Close the connection; with a reason, listeners hear it as lost. */
+  close(reason?: string): void {
+    if (reason) this.#lose(reason);
     this.#lost = true;
     try { this.channel.close(); } catch { /* already closed */ }
     this.peer.close();
