@@ -59,7 +59,7 @@ describe('EdgeQueue', () => {
   it('latency windows report nearest-rank percentiles over the newest samples', () => {
     const w = new LatencyWindow(100);
     for (let i = 1; i <= 100; i++) w.record(i);
-    expect(w.summary()).toEqual({ count: 100, p50: 50, p95: 95, max: 100 });
+    expect(w.summary()).toEqual({ count: 100, p50: 50, p95: 95, p99: 99, max: 100 });
     for (let i = 0; i < 100; i++) w.record(1000);
     expect(w.summary()).toMatchObject({ count: 200, p50: 1000 });
   });
