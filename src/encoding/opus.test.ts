@@ -55,6 +55,17 @@ function snr(ref: Int16Array, x: Int16Array, lag: number, from: number, to: numb
   return 10 * Math.log10(signal / noise);
 }
 
+/** The OpusError code `f` throws, or 'no error'. */
+function code(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(OpusError);
+    return (e as OpusError).code;
+  }
+  return 'no error';
+}
+
 const averageKbps = (packets: Uint8Array[]) => (packets.reduce((n, p) => n + p.length, 0) * 8) / (packets.length * 0.02) / 1000;
 
 describe('OpusEncoder and OpusDecoder', () => {
@@ -171,15 +182,6 @@ describe('OpusEncoder and OpusDecoder', () => {
   });
 
   it('throws OpusError for wrong frame sizes, sample rates, options and packets', () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(OpusError);
-        return (e as OpusError).code;
-      }
-      return 'no error';
-    };
     const encoder = new OpusEncoder({ channels: 2 });
     expect(code(() => encoder.encode(new Int16Array(960)))).toBe('bad-frame-size'); // mono-sized frame to a stereo encoder
     expect(code(() => encoder.encode(new Int16Array(1000 * 2)))).toBe('bad-frame-size');
@@ -286,15 +288,6 @@ describe('OpusDecoder float output and concealment', () => {
     const fromFec = fec.decodeLost(960, packets[21]);
     expect(toneFigures(fromFec, 48_000).rms).toBeGreaterThan(0.1);
     expect(fec.decodeFloat(packets[21]).length).toBe(960);
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(OpusError);
-        return (e as OpusError).code;
-      }
-      return 'no error';
-    };
     expect(code(() => plc.decodeLost(100))).toBe('bad-frame-size'); // not a multiple of 2.5 ms
     expect(code(() => plc.decodeLost(5760 + 120))).toBe('bad-frame-size'); // over 120 ms
     expect(code(() => plc.decodeFloat(new Uint8Array(0)))).toBe('bad-packet');

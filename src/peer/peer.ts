@@ -116,7 +116,7 @@ export interface PeerEvents {
 export interface PeerStats {
   connectionState: PeerConnectionState;
   iceConnectionState: IceConnectionState;
-  /** node-datachannel's transport figures (bytes include SRTP, SRTCP and SCTP). */
+  /** node-datachannel's transport figures. Its byte counts are the SCTP transport's only (0 on a peer with media and no data channel, seen in receive.test.ts). */
   transport: { bytesSent: number; bytesReceived: number; rttMs: number | undefined; selectedPair: { local: string; remote: string } | undefined };
   /** Trickled candidates: ours, the remote's, those held for the remote description, and retries after a transient refusal. */
   candidates: { local: number; remote: number; remoteQueued: number; retries: number };
