@@ -763,7 +763,7 @@ export class SliceCoder {
     // previous picture's vector at this place (still in the field until overwritten)
     if (m.ref[i] === 0) this.candidate(m.mvx[i] >> 2, m.mvy[i] >> 2);
     const tune = this.tuning;
-    if (tune.candidateExitFactor > 0 && this.sSad <= tune.candidateExitFactor * 16 * this.zeroLumaInter) return this.searchDone();
+    if (tune.candidateExitSad > 0 && this.sSad <= tune.candidateExitSad) return this.searchDone();
     for (let step = tune.diamondStep; step >= 1; step >>= 1) {
       // 0: +x, 1: -x, 2: +y, 3: -y; `back` is the side the previous centre lies on (-1: none)
       let back = -1;
