@@ -8,10 +8,11 @@ import { datachannelScenario } from './datachannel.js';
 import { recoveryScenario } from './recovery.js';
 import { reverseScenario } from './reverse.js';
 import { meshScenario } from './mesh.js';
+import { pipelineScenario } from './pipeline.js';
 import { swarmScenario } from './swarm.js';
 import { videoScenario } from './video.js';
 
-export const SCENARIOS: readonly Scenario[] = [videoScenario, audioScenario, datachannelScenario, controlsScenario, recoveryScenario, reverseScenario, swarmScenario, meshScenario];
+export const SCENARIOS: readonly Scenario[] = [videoScenario, audioScenario, datachannelScenario, controlsScenario, recoveryScenario, reverseScenario, swarmScenario, meshScenario, pipelineScenario];
 
 export function scenarioNames(registry: readonly Scenario[] = SCENARIOS): string[] {
   return registry.map((s) => s.name);

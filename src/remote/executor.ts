@@ -17,6 +17,7 @@ import { SignalingClient, SignalingServer, isLoopbackHost } from '../signaling/i
 import { TypedEmitter } from '../datachannel/index.js';
 import { DEFAULT_ALLOWED_NODE_TYPES, DEFAULTS, LIMITS, Messages, PROTOCOL } from './constants.js';
 import { RemoteLink, trickle } from './link.js';
+import { OpusTrackInput, OpusTrackOutput, type TrackInputStats } from './audio-track.js';
 import type { ControlMessage, FrameMessage, SessionStats } from './wire.js';
 
 export interface ExecutorOptions {
@@ -61,6 +62,17 @@ interface Session {
   stop: AbortController;
 }
 
+/** One connected caller: its connection, its sessions, and its Opus track when it has one. */
+interface Caller {
+  link?: RemoteLink;
+  peer: Peer;
+  sessions: Map<number, Session>;
+  stopTrickle: () => void;
+  /** The session fed from the Opus track, if any (one at a time). */
+  audioSession?: Session;
+  audioIn?: OpusTrackInput;
+}
+
 /** Frames queued for a sub-pipeline before the caller is told it sends too fast. */
 const INPUT_QUEUE_LIMIT = 1024;
 
@@ -70,7 +82,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
   #server: SignalingServer | undefined;
   #agent: SignalingClient | undefined;
   #url = '';
-  readonly #callers = new Map<string, { link?: RemoteLink; peer: Peer; sessions: Map<number, Session>; stopTrickle: () => void }>();
+  readonly #callers = new Map<string, Caller>();
   readonly stats: ExecutorStats = { callers: 0, sessionsRun: 0, sessionsFailed: 0, malformed: 0, framesIn: 0, framesOut: 0 };
 
   constructor(options: ExecutorOptions = {}) {
@@ -122,10 +134,23 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     const agent = this.#agent!;
     const host = this.#options.host ?? DEFAULTS.host;
     const bindAddress = this.#options.bindAddress ?? (isLoopbackHost(host) ? '127.0.0.1' : undefined);
-    const peer = new Peer({ name: `executor-${from}`, video: false, audio: false, ...(bindAddress ? { bindAddress } : {}) });
-    const entry = { peer, sessions: new Map<number, Session>(), stopTrickle: trickle(peer, agent, from) } as { link?: RemoteLink; peer: Peer; sessions: Map<number, Session>; stopTrickle: () => void };
+    // A caller that offers audio (a browser's microphone track) gets an Opus track both ways.
+    const audio = /\r?\nm=audio /.test(sdp);
+    const peer = new Peer({ name: `executor-${from}`, video: false, audio, receiveAudio: audio, ...(bindAddress ? { bindAddress } : {}) });
+    const entry: Caller = { peer, sessions: new Map<number, Session>(), stopTrickle: trickle(peer, agent, from) };
     this.#callers.set(from, entry);
     peer.on('error', () => undefined);
+    peer.on('audioPacket', (packet) => {
+      const s = entry.audioSession;
+      if (!s || s.ended || s.stop.signal.aborted) return;
+      entry.audioIn ??= new OpusTrackInput();
+      for (const f of entry.audioIn.push(packet)) {
+        this.stats.framesIn++;
+        if (s.input.length >= INPUT_QUEUE_LIMIT) s.input.shift(); // live audio: the oldest goes
+        s.input.push(f);
+      }
+      s.wake?.();
+    });
     peer.on('connectionstatechange', (state) => {
       if ((state === 'failed' || state === 'closed') && this.#callers.get(from) === entry) this.#drop(from, `the peer connection is ${state}`);
     });
@@ -159,6 +184,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     this.#callers.delete(caller);
     for (const s of entry.sessions.values()) s.stop.abort();
     entry.stopTrickle();
+    entry.audioIn?.close();
     entry.link?.close();
     entry.peer.close();
     this.emit('caller-left', { id: caller, reason });
@@ -171,7 +197,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
       void link.send({ type: 'error', ...(session !== undefined ? { session } : {}), code, message, ...(nodeId ? { nodeId } : {}) }).catch(() => undefined);
     switch (msg.type) {
       case 'start':
-        this.#start(caller, link, entry.sessions, msg.session, msg.manifest, fail);
+        this.#start(caller, link, entry, msg.session, msg.manifest, msg.audio ?? {}, fail);
         return;
       case 'frame': {
         const s = entry.sessions.get(msg.session);
@@ -201,8 +227,11 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     }
   }
 
-  #start(caller: string, link: RemoteLink, sessions: Map<number, Session>, id: number, manifest: string, fail: (s: number | undefined, code: string, message: string, nodeId?: string) => void): void {
+  #start(caller: string, link: RemoteLink, entry: Caller, id: number, manifest: string, audio: { input?: boolean; output?: boolean }, fail: (s: number | undefined, code: string, message: string, nodeId?: string) => void): void {
+    const sessions = entry.sessions;
     if (sessions.has(id)) { fail(id, 'bad-message', `session ${id} is already running`); return; }
+    if ((audio.input || audio.output) && !entry.peer.audio) { fail(id, 'refused', 'this connection has no audio track: offer one (sendrecv) to use audio.input or audio.output'); return; }
+    if (audio.input && entry.audioSession && !entry.audioSession.stop.signal.aborted) { fail(id, 'refused', `session ${entry.audioSession.id} already takes the audio track`); return; }
     let total = 0;
     for (const c of this.#callers.values()) total += c.sessions.size;
     if (total >= LIMITS.maxSessions) { fail(id, 'refused', Messages.tooManySessions()); return; }
@@ -222,12 +251,15 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     }
     const session: Session = { id, input: [], ended: false, stop: new AbortController() };
     sessions.set(id, session);
+    if (audio.input) entry.audioSession = session;
+    const audioOut = audio.output ? new OpusTrackOutput(entry.peer.audio!) : undefined;
     const leaves = graph.nodes.filter((n) => !graph.edges.some((e) => e.from === n.id)).map((n) => n.id);
     this.emit('session-start', { caller, session: id, nodes: graph.nodes.map((n) => n.id) });
-    void this.#run(caller, link, sessions, session, p, leaves, p.manifestDigest ?? '');
+    const audioIn = audio.input ? () => entry.audioIn?.stats : undefined;
+    void this.#run(caller, link, sessions, session, p, leaves, p.manifestDigest ?? '', audioOut, audioIn);
   }
 
-  async #run(caller: string, link: RemoteLink, sessions: Map<number, Session>, session: Session, p: Pipeline, leaves: string[], digest: string): Promise<void> {
+  async #run(caller: string, link: RemoteLink, sessions: Map<number, Session>, session: Session, p: Pipeline, leaves: string[], digest: string, audioOut?: OpusTrackOutput, sessionAudioIn?: () => TrackInputStats | undefined): Promise<void> {
     const { id } = session;
     let framesOut = 0;
     const inputFrames = async function* (): AsyncGenerator<Frame> {
@@ -242,7 +274,8 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     // Each output node's frames go back in order, with backpressure from the channel.
     const pumps = leaves.map(async (nodeId) => {
       for await (const frame of p.outputs(nodeId)) {
-        await link.send({ type: 'frame', session: id, node: nodeId, frame });
+        if (audioOut && frame.kind === 'audio') audioOut.push(frame);
+        else await link.send({ type: 'frame', session: id, node: nodeId, frame });
         framesOut++;
         this.stats.framesOut++;
       }
@@ -258,6 +291,14 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
         nodes: stats.nodes.map((s) => ({ id: s.id, p50: s.latency.p50, p95: s.latency.p95, count: s.latency.count })),
         elapsedMs: stats.elapsedMs,
       };
+      const input = sessionAudioIn?.();
+      if (audioOut || input) {
+        const hop = audioOut?.hop.summary();
+        done.audio = {
+          packetsIn: input?.packets ?? 0, lostIn: input?.lost ?? 0, concealedSamples: input?.concealedSamples ?? 0, packetsOut: audioOut?.packets ?? 0,
+          hop: { count: hop?.count ?? 0, p50: hop?.p50 ?? NaN, p95: hop?.p95 ?? NaN, p99: hop?.p99 ?? NaN },
+        };
+      }
       if (session.stop.signal.aborted) error = 'stopped';
       else await link.send({ type: 'done', session: id, stats: done });
       this.stats.sessionsRun++;

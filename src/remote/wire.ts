@@ -13,10 +13,10 @@
  * 0x04 | bytes                                             next chunk
  * ```
  * Integers are big-endian (network order). Every decoding failure is a RemoteError
- * ('bad-message' with the byte offset, or 'too-large'), never a crash.
+ * ('bad-message' with the byte offset, or 'too-large'), never a crash. Browser-safe (type
+ * imports only): the conformance page speaks the protocol with this same file.
  */
 import type { ExecutorCapabilities, Frame, FrameKind } from '../pipeline/index.js';
-import { i420Size } from '../pipeline/index.js';
 import { LIMITS } from './constants.js';
 import { RemoteError } from './errors.js';
 
@@ -31,12 +31,18 @@ export interface SessionStats {
   /** Per node, queued-to-processed latency on the executor, ms. */
   nodes: { id: string; p50: number; p95: number; count: number }[];
   elapsedMs: number;
+  /** With the Opus track: packets in (lost, concealed samples) and out, and the executor's hop (packet in to packet out), ms. */
+  audio?: { packetsIn: number; lostIn: number; concealedSamples: number; packetsOut: number; hop: { count: number; p50: number; p95: number; p99: number } };
 }
 
 export type ControlMessage =
   | { type: 'hello'; protocol: string; name: string; capabilities: ExecutorCapabilities }
-  /** Run a sub-pipeline (RemoteMedia v1 manifest, JSON text); its input comes as frames of this session. */
-  | { type: 'start'; session: number; manifest: string }
+  /**
+   * Run a sub-pipeline (RemoteMedia v1 manifest, JSON text). Its input comes as frames of this
+   * session, or with `audio.input` from the connection's Opus track; with `audio.output` the
+   * output nodes' audio goes back on the Opus track instead of as frames.
+   */
+  | { type: 'start'; session: number; manifest: string; audio?: { input?: boolean; output?: boolean } }
   | { type: 'started'; session: number; nodes: string[]; digest: string }
   /** The caller's input ended: flush and finish. */
   | { type: 'end'; session: number }
@@ -58,6 +64,11 @@ export type WireMessage = ControlMessage | FrameMessage;
 
 const CONTROL_TYPES = new Set(['hello', 'start', 'started', 'end', 'stop', 'done', 'error']);
 const KINDS: readonly FrameKind[] = ['audio', 'video', 'data', 'text'];
+/** Bytes of one I420 picture (as spellbook/pipeline's i420Size; kept here so the file stays browser-safe). */
+function i420Size(width: number, height: number): number {
+  return width * height + 2 * ((width + 1) >> 1) * ((height + 1) >> 1);
+}
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
@@ -292,9 +303,12 @@ function checkControl(v: unknown): ControlMessage {
       need(strings(caps.features), 'capabilities.features', 'must be a list of strings');
       break;
     }
-    case 'start':
+    case 'start': {
       need(typeof v.manifest === 'string', 'manifest', 'must be a string (the manifest JSON)');
+      const a = v.audio as Record<string, unknown> | undefined;
+      need(a === undefined || (isObject(a) && (a.input === undefined || typeof a.input === 'boolean') && (a.output === undefined || typeof a.output === 'boolean')), 'audio', 'must be {input?: boolean, output?: boolean}');
       break;
+    }
     case 'started':
       need(Array.isArray(v.nodes) && v.nodes.every((s) => typeof s === 'string'), 'nodes', 'must be a list of node ids');
       need(typeof v.digest === 'string', 'digest', 'must be a string');

@@ -1,0 +1,186 @@
+/**
+ * Scenario `pipeline` (issue #10): headless Chromium sends audio over WebRTC to a pipeline
+ * running on a remote executor (`spell serve`, its own process), which resamples it to 16 kHz,
+ * detects silence and sound, measures levels, and streams the processed audio back to the
+ * page on the same Opus track; events come back on the data channel.
+ *
+ * The page's test signal is a 440 Hz tone switched on and off every `periodMs` (WebAudio
+ * schedules the switches to the sample). Checks: every switch is seen by the executor's
+ * SilenceDetectorNode within `maxEventErrorMs` of where the signal puts it (media time from
+ * the RTP timestamps, anchored at the first onset); the audio comes back with no loss (Chrome's
+ * inbound-rtp and the executor's own count); and the latency each hop adds: the executor's
+ * (packet in to processed packet out) and each node's there, p50/p95, with the network's from
+ * Chrome's RTCP round trip.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SessionStats } from '../../src/remote/index.js';
+import { atLeast, atMost, equals, isTrue, round } from '../checks.js';
+import { pipelinePageHtml } from '../pages/pipeline-page.js';
+import type { Check, Scenario } from '../types.js';
+import { openScenarioPage } from './page.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** bin/spell.js from harness/scenarios (source) or dist/harness/scenarios (build). */
+const BIN = [resolve(HERE, '..', '..', 'bin', 'spell.js'), resolve(HERE, '..', '..', '..', 'bin', 'spell.js')].find(existsSync)!;
+
+interface AudioStats {
+  rms: number;
+  inbound: { packetsReceived: number; packetsLost: number; jitter: number; totalAudioEnergy: number } | null;
+  outbound: { packetsSent: number } | null;
+  remoteInbound: { roundTripTime?: number; packetsLost: number } | null;
+}
+
+interface PageEvent {
+  node: string;
+  mediaTimeUs: number;
+  value: { is_silent?: boolean; rms_db?: number };
+}
+
+/** The sub-pipeline run on the executor: the track's 48 kHz audio in, 16 kHz audio back. */
+const MANIFEST = {
+  version: 'v1',
+  metadata: { name: 'conform-remote-audio', description: 'resample, silence and level on a remote executor; the audio back on the track' },
+  nodes: [
+    { id: 'resample', node_type: 'FastResampleNode', params: { target_rate: 16000 }, is_streaming: true },
+    { id: 'silence', node_type: 'SilenceDetectorNode', params: { silence_threshold_db: -40 }, is_streaming: true },
+    { id: 'level', node_type: 'AudioLevelNode', params: {}, is_streaming: true },
+    { id: 'back', node_type: 'PassThrough', params: {}, is_streaming: true },
+  ],
+  connections: [{ from: 'resample', to: 'silence' }, { from: 'resample', to: 'level' }, { from: 'resample', to: 'back' }],
+};
+
+async function startExecutor(): Promise<{ url: string; stop: () => Promise<void>; log: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--name', 'conform-executor'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`spell serve printed no URL within 20 s: ${err}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (ws:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); res(m[1]!); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`spell serve exited with ${code}: ${err}`)); });
+  });
+  return {
+    url,
+    log: () => err,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Media times (ms) where the detector's verdict flips, with the direction. */
+function transitions(events: PageEvent[]): { atMs: number; toSound: boolean }[] {
+  const out: { atMs: number; toSound: boolean }[] = [];
+  let last: boolean | undefined;
+  for (const e of [...events].sort((a, b) => a.mediaTimeUs - b.mediaTimeUs)) {
+    const silent = e.value.is_silent === true;
+    if (last !== undefined && silent !== last) out.push({ atMs: e.mediaTimeUs / 1000, toSound: !silent });
+    last = silent;
+  }
+  return out;
+}
+
+export const pipelineScenario: Scenario = {
+  name: 'pipeline',
+  description:
+    'Remote pipeline (src/remote): Chromium sends a switched 440 Hz tone on an Opus track to an executor process (spell serve) that resamples, detects silence and measures level, ' +
+    'and streams the processed audio back; events at the right media times, audio back with no loss, the latency each hop adds.',
+  defaults: {
+    duration: 8,
+    thresholds: { periodMs: 1000, maxEventErrorMs: 50, maxPacketsLost: 0, minReturnedRatio: 0.95, maxExecutorHopP95Ms: 100, maxNodeP95Ms: 50 },
+  },
+  thresholdDocs: {
+    periodMs: 'the test signal switches the tone on or off every this many ms (a setting, not a limit)',
+    maxEventErrorMs: 'each on/off switch seen by the executor\'s SilenceDetectorNode within this many ms of where the signal puts it (media time, anchored at the first onset), at most',
+    maxPacketsLost: 'audio packets lost, each way (Chrome\'s inbound-rtp for the audio back, the executor\'s receiver for the audio in), at most',
+    minReturnedRatio: 'packets of processed audio Chrome received per packet it sent, at least',
+    maxExecutorHopP95Ms: 'the executor\'s hop, Opus packet received to the processed packet made from it sent, 95th percentile, ms, at most',
+    maxNodeP95Ms: 'each node\'s queued-to-processed latency on the executor, 95th percentile, ms, at most',
+  },
+
+  async run(ctx) {
+    const th = ctx.thresholds;
+    const checks: Check[] = [];
+    ctx.progress('executor');
+    const executor = await startExecutor();
+    ctx.defer(() => executor.stop());
+
+    ctx.progress('browser');
+    const page = await openScenarioPage(ctx, await pipelinePageHtml());
+    const hello = await page<{ protocol: string; capabilities: { nodeTypes: string[]; cores: number } }>('connect', executor.url);
+    checks.push(equals('executor protocol', hello.protocol, 'spellbook-remote/1', `${executor.url}, ${hello.capabilities.cores} cores, ${hello.capabilities.nodeTypes.length} node types`));
+
+    const periodMs = th.periodMs!;
+    const periods = Math.max(2, Math.floor((ctx.duration * 1000 - 1000) / periodMs));
+    ctx.progress('streaming');
+    const nodes = await page<string[]>('start', MANIFEST, { leadMs: 500, periodMs, periods });
+    ctx.note(`sub-pipeline on ${executor.url}: ${nodes.join(', ')}; the tone switches ${periods} times every ${periodMs} ms`);
+    ctx.series('returned_rms', 'RMS', 'Processed audio back in the page (RMS)');
+    const until = performance.now() + 500 + periods * periodMs + 700;
+    const rmsSeen: number[] = [];
+    while (performance.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      const a = await page<AudioStats>('audioStats');
+      ctx.sample('returned_rms', a.rms);
+      rmsSeen.push(a.rms);
+      ctx.progress('streaming', { 'packets back': String(a.inbound?.packetsReceived ?? 0), events: String((await page<PageEvent[]>('events')).length) });
+    }
+    const audio = await page<AudioStats>('audioStats');
+    const stats = await page<SessionStats>('finish');
+    const events = await page<PageEvent[]>('events');
+    const errors = await page<string[]>('errors');
+    if (errors.length) ctx.note(`page errors: ${errors.join('; ')}`);
+
+    // Events at the right media times.
+    const silence = events.filter((e) => e.node === 'silence');
+    const flips = transitions(silence);
+    const anchor = flips.find((f) => f.toSound);
+    let worst = Number.NaN;
+    let matched = 0;
+    if (anchor) {
+      worst = 0;
+      for (let k = 0; k < periods; k++) {
+        const expected = anchor.atMs + k * periodMs;
+        const toSound = k % 2 === 0;
+        const near = flips.filter((f) => f.toSound === toSound).reduce<number>((best, f) => Math.min(best, Math.abs(f.atMs - expected)), Number.POSITIVE_INFINITY);
+        if (Number.isFinite(near)) { matched++; worst = Math.max(worst, near); }
+      }
+    }
+    checks.push(equals('tone switches seen by the remote SilenceDetectorNode', matched, periods, `${flips.length} verdict changes in ${silence.length} events (one per 20 ms)`));
+    checks.push(anchor ? atMost('largest event error (media time)', round(worst, 1), th.maxEventErrorMs!, 'ms', 'detected switch against first onset + k x period') : { name: 'largest event error (media time)', value: 'no onset detected', threshold: `<= ${th.maxEventErrorMs}`, pass: false });
+    checks.push(isTrue('level events from the remote AudioLevelNode', events.some((e) => e.node === 'level'), `${events.filter((e) => e.node === 'level').length} events`));
+
+    // Audio back with no loss.
+    const sent = audio.outbound?.packetsSent ?? 0;
+    const back = audio.inbound?.packetsReceived ?? 0;
+    checks.push(atMost('audio packets lost on the way back (Chrome inbound-rtp)', audio.inbound?.packetsLost ?? Number.NaN, th.maxPacketsLost!));
+    checks.push(atMost('audio packets lost on the way in (executor receiver)', stats.audio?.lostIn ?? Number.NaN, th.maxPacketsLost!, undefined, `${stats.audio?.packetsIn ?? 0} packets in, ${stats.audio?.concealedSamples ?? 0} samples concealed`));
+    checks.push(atLeast('processed audio back per packet sent', sent ? round(back / sent, 3) : 0, th.minReturnedRatio!, undefined, `${back} packets back of ${sent} sent; ${stats.audio?.packetsOut ?? 0} sent by the executor`));
+    // What comes back is the tone and the silences: a 0.5 sine is 0.354 RMS (headless Chrome
+    // has no audio device, so its totalAudioEnergy stays 0; the page's analyser hears it).
+    const loud = Math.max(...rmsSeen);
+    const quiet = Math.min(...rmsSeen);
+    checks.push(isTrue('the audio back follows the signal (tone RMS 0.354 +/- 20%, silence < 0.01)', Math.abs(loud - 0.354) <= 0.07 && quiet < 0.01, `loudest reading ${round(loud, 3)}, quietest ${round(quiet, 4)} over ${rmsSeen.length} readings`));
+
+    // The latency each hop adds.
+    const hop = stats.audio?.hop;
+    checks.push(atMost('executor hop p95 (packet in to processed packet out)', hop ? round(hop.p95, 2) : Number.NaN, th.maxExecutorHopP95Ms!, 'ms', hop ? `p50 ${round(hop.p50, 2)} ms, p99 ${round(hop.p99, 2)} ms over ${hop.count} packets` : 'not measured'));
+    for (const n of stats.nodes) checks.push(atMost(`node ${n.id} on the executor p95`, round(n.p95, 3), th.maxNodeP95Ms!, 'ms', `p50 ${round(n.p50, 3)} ms over ${n.count} frames (queued to processed)`));
+    const rtt = audio.remoteInbound?.roundTripTime;
+    ctx.note(rtt !== undefined ? `network hop: Chrome's RTCP round trip to the executor ${round(rtt * 1000, 2)} ms (one way about half)` : 'network hop: Chrome reported no RTCP round trip');
+    ctx.artifact?.('executor.log', executor.log());
+    return checks;
+  },
+};
