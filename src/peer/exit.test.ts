@@ -12,7 +12,8 @@ import { runChildToExit, type ChildExit } from '../__fixtures__/run-child.js';
 const CHILD = fileURLToPath(new URL('./__fixtures__/exit-child.ts', import.meta.url));
 const EXIT_LIMIT_MS = 5000;
 
-const run = (): Promise<ChildExit> => runChildToExit(CHILD, [], EXIT_LIMIT_MS + 3000);
+const RECEIVE_CHILD = fileURLToPath(new URL('./__fixtures__/exit-receive-child.ts', import.meta.url));
+const run = (child = CHILD): Promise<ChildExit> => runChildToExit(child, [], EXIT_LIMIT_MS + 3000);
 
 describe('Peer.close()', () => {
   it('a child process that opens, uses and closes a peer exits by itself within a few seconds', async () => {
@@ -21,6 +22,15 @@ describe('Peer.close()', () => {
     expect(result.signal).toBeNull();
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^closed \{"frames":5,"srs":[1-9]\d*\}\n$/);
+    expect(result.ms).toBeLessThan(EXIT_LIMIT_MS);
+  }, 15_000);
+
+  it('a child process whose peers received audio (a sendrecv and a recvonly track, reorder and RR timers) exits by itself after close()', async () => {
+    const result = await run(RECEIVE_CHILD);
+    expect(result.stderr).toBe('');
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('closed {"packets":19,"lost":1}\n');
     expect(result.ms).toBeLessThan(EXIT_LIMIT_MS);
   }, 15_000);
 });

@@ -113,6 +113,34 @@ describe('Peer receiving Opus from another Peer over loopback', () => {
     console.log(`[receive] ${figures.join('; ')}; A's receiver ${JSON.stringify(a.getStats().receivers[0])}`);
   }, 30_000);
 
+  it('under 10 % seeded loss at the sender every gap comes out as lost on the next packet, the counts match the drops, and the concealed tone keeps its frequency', async () => {
+    const { a, b } = await connectPair({}, { receiveAudio: true });
+    a.audio!.setLoss({ rate: 0.1, seed: 11 });
+    const got: AudioPacket[] = [];
+    b.on('audioPacket', (p) => got.push(p));
+    await feedTone(a, 440, PACKETS);
+    const dropped = a.audio!.loss.dropped;
+    // Every packet not dropped arrives (loopback); the packet index is in its RTP timestamp.
+    await until(() => got.length >= PACKETS - dropped, 10_000, `the ${PACKETS - dropped} packets not dropped (got ${got.length})`);
+    const index = (p: AudioPacket) => (p.rtpTimestamp - 0x1000) / 960;
+    const indices = got.map(index);
+    const first = indices[0]!;
+    const last = indices[indices.length - 1]!;
+    const missing = last - first + 1 - got.length;
+    got.forEach((p, i) => i > 0 && expect(p.lost).toBe(indices[i]! - indices[i - 1]! - 1));
+    expect(got.reduce((n, p) => n + p.lost, 0)).toBe(missing);
+    // Drops before the first or after the last packet received are no gap the receiver can see.
+    expect(missing + first + (PACKETS - 1 - last)).toBe(dropped);
+    expect(missing).toBeGreaterThan(0);
+    const stats = b.getStats().receivers[0]!;
+    expect(stats).toMatchObject({ lost: missing, duplicate: 0, late: 0, held: 0, packetsDelivered: got.length });
+    // Our RR tells the sender (RFC 3550 A.3 cumulative lost).
+    await until(() => a.audio!.remote.cumulativeLost === missing, 5000, `an RR with cumulative lost ${missing} (last ${a.audio!.remote.cumulativeLost})`);
+    const tone = measureTone(decodePackets(got).subarray(4800));
+    console.log(`[receive] 10 % loss: ${dropped} of ${PACKETS} dropped, ${missing} reported lost between the first and last packet received; concealed by libopus PLC: ${tone.frequency.toFixed(2)} Hz, RMS ${tone.rms.toFixed(3)}`);
+    expect(Math.abs(tone.frequency - 440)).toBeLessThan(6);
+  }, 30_000);
+
   it('answers a send-only audio offer recvonly when receiving, receives every packet and reports on it with its own RRs', async () => {
     const { a, b, offer, answer } = await connectPair({}, { receiveAudio: true });
     expect(audioDirection(offer)).toBe('sendonly');
