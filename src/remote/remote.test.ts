@@ -114,4 +114,45 @@ describe('remote execution', () => {
       await conn.close();
     }
   }, 30_000);
+
+  it('runs a RemotePipelineNode: its manifest runs on the executor whole, and its output nodes\' frames come out of its port', async () => {
+    const remote = new RemoteExecutors();
+    try {
+      const inner = { version: 'v1', metadata: { name: 'inner' }, nodes: [{ id: 'r', node_type: 'FastResampleNode', params: { target_rate: 16000 } }, { id: 'lvl', node_type: 'AudioLevelNode', params: {} }], connections: [{ from: 'r', to: 'lvl' }] };
+      const p = new Pipeline('outer');
+      p.add(createNode('ToneSourceNode', 'tone', TONE));
+      p.add(createNode('RemotePipelineNode', 'far', { transport: 'webrtc', endpoint: url, manifest: inner }));
+      const events: Frame[] = [];
+      p.add(sink('out', (f) => void events.push(f)));
+      await p.run({ remote, timeoutMs: 60_000 });
+      // 50 frames of 20 ms, and the resampler's tail flushed at the end.
+      expect(events).toHaveLength(51);
+      expect(events.every((e) => e.kind === 'data' && (e.value as { _schema: string })._schema === 'audio_level_event')).toBe(true);
+      const times = events.map((e) => e.mediaTimeUs);
+      expect(times[0]).toBe(0);
+      expect(times.every((v, i) => i === 0 || v > times[i - 1]!)).toBe(true);
+      expect(times.at(-1)!).toBeLessThan(1_000_000);
+      const grpc = new Pipeline('grpc').add(createNode('ToneSourceNode', 'tone', TONE)).add(createNode('RemotePipelineNode', 'g', { transport: 'grpc', endpoint: url, manifest: inner }));
+      await expect(grpc.run({ remote })).rejects.toMatchObject({ code: 'bad-param', nodeId: 'g', message: expect.stringMatching(/transport 'grpc' is not supported here/) });
+    } finally {
+      await remote.close();
+    }
+  }, 60_000);
+
+  it("a remote node's failure stops the run with an error naming the node and the executor", async () => {
+    const remote = new RemoteExecutors();
+    try {
+      const p = new Pipeline('failing');
+      p.add(createNode('ToneSourceNode', 'tone', TONE));
+      // source_rate given and different from the input's is an error in FastResampleNode, raised there.
+      p.add(createNode('FastResampleNode', 'resample', { source_rate: 44100, target_rate: 16000 }, { requirements: { host: url } }));
+      const err = (await p.run({ remote, timeoutMs: 60_000 }).catch((e: unknown) => e)) as PipelineError;
+      expect(err).toBeInstanceOf(PipelineError);
+      expect(err.code).toBe('remote-failed');
+      expect(err.nodeId).toBe('resample');
+      expect(err.message).toMatch(/remote node 'resample' on ws:\/\/127\.0\.0\.1:\d+\/signaling failed: .*44100/);
+    } finally {
+      await remote.close();
+    }
+  }, 60_000);
 });
