@@ -58,6 +58,8 @@ export interface PresetTuning {
   candidateExitSad: number;
   /** Sub-sample refinement: 2 = half then quarter samples, 1 = half samples only, 0 = none. */
   subpelLevels: number;
+  /** Sub-sample steps try only the 4 horizontal and vertical neighbours instead of all 8. */
+  subpelCross: boolean;
   /** Refine only when the integer SAD is at least this many times the all-zero bound (see SUBPEL_MIN_SAD_FACTOR). */
   subpelMinSadFactor: number;
   /**
@@ -75,9 +77,9 @@ export interface PresetTuning {
 }
 
 export const PRESET_TUNING: Readonly<Record<EncoderPreset, Readonly<PresetTuning>>> = {
-  quality: { diamondStep: 4, square: true, candidateExitSad: 0, subpelLevels: 2, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1 },
-  balanced: { diamondStep: 4, square: true, candidateExitSad: 64, subpelLevels: 2, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1 },
-  realtime: { diamondStep: 4, square: false, candidateExitSad: 64, subpelLevels: 1, subpelMinSadFactor: 2, skipSlackLambdas: 0, skipSadFactor: 1 },
+  quality: { diamondStep: 4, square: true, candidateExitSad: 0, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1 },
+  balanced: { diamondStep: 4, square: true, candidateExitSad: 64, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1 },
+  realtime: { diamondStep: 4, square: false, candidateExitSad: 64, subpelLevels: 2, subpelCross: true, subpelMinSadFactor: 2, skipSlackLambdas: 0, skipSadFactor: 1 },
 };
 
 /**

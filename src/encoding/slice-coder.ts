@@ -168,6 +168,9 @@ const SKIP_TRIAL_STOPPED = 0x100;
 /** The 8 neighbours of a search position. */
 const NEIGHBOUR_X = Int8Array.of(-1, 0, 1, -1, 1, -1, 0, 1);
 const NEIGHBOUR_Y = Int8Array.of(-1, -1, -1, 0, 0, 1, 1, 1);
+const ALL_NEIGHBOURS = Uint8Array.of(0, 1, 2, 3, 4, 5, 6, 7);
+/** Above, left, right, below. */
+const CROSS_NEIGHBOURS = Uint8Array.of(1, 3, 4, 6);
 
 function make16(n: number): Int32Array[] {
   return Array.from({ length: n }, () => new Int32Array(16));
@@ -661,10 +664,13 @@ export class SliceCoder {
     this.windowQx = ix;
     this.windowQy = iy;
     const last = this.tuning.subpelLevels >= 2 ? 1 : 2;
+    const cross = this.tuning.subpelCross;
     for (let step = 2; step >= last; step >>= 1) {
       const cx = bx;
       const cy = by;
-      for (let k = 0; k < 8; k++) {
+      const order = cross ? CROSS_NEIGHBOURS : ALL_NEIGHBOURS;
+      for (let n = 0; n < order.length; n++) {
+        const k = order[n];
         const qx = cx + step * NEIGHBOUR_X[k];
         const qy = cy + step * NEIGHBOUR_Y[k];
         const mvCost = lam * (seBits(qx - mvpx) + seBits(qy - mvpy));

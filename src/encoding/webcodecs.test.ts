@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebCodecsDecoder, type DecodedPicture } from '../../harness/webcodecs/index.js';
+import { ENCODER_PRESETS } from './constants.js';
 import { H264Encoder, type EncoderBase, type H264EncoderOptions } from './encoder.js';
 import { ParallelH264Encoder } from './parallel.js';
 import { copyI420Frame, psnr, type I420Frame } from './frame.js';
@@ -169,6 +170,40 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     const run = encode('scenecut', 12, { width: 320, height: 240, qp: 30, bitrate: 250_000, sceneLength: 6 });
     expect(new Set(run.qps).size).toBeGreaterThan(2);
     await decodeAndCompare('rate control 250 kbit/s scenecut 320x240', run);
+  });
+
+  for (const preset of ENCODER_PRESETS) {
+    it(`the ${preset} preset decodes bit-exact in Chromium: rate-controlled motion, noise at QP 10 in 2 slices, scene cuts`, async () => {
+      const runs: [string, Run][] = [
+        ['moving 640x360 700 kbit/s', encode('moving', 10, { width: 640, height: 360, bitrate: 700_000, preset })],
+        ['noisy 320x240 qp10 2 slices', encode('noisy', 6, { width: 320, height: 240, qp: 10, slices: 2, preset })],
+        ['scenecut 176x144 qp30', encode('scenecut', 10, { width: 176, height: 144, qp: 30, sceneLength: 4, preset })],
+      ];
+      for (const [label, run] of runs) {
+        expect(run.encoder.preset).toBe(preset);
+        await decodeAndCompare(`${preset}: ${label}`, run);
+      }
+    });
+  }
+
+  it("the Streamer's configuration (realtime, 2 warmed-up worker threads, rate-controlled) decodes bit-exact in Chromium at 1280x720", async () => {
+    let t = 0;
+    const source = new SyntheticSource({ width: 1280, height: 720, clock: () => (t += 33) });
+    const encoder = await ParallelH264Encoder.create({ width: 1280, height: 720, bitrate: 2_500_000, threads: 2, preset: 'realtime' });
+    const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [] };
+    try {
+      expect(encoder.warmUpMs).toBeGreaterThan(0);
+      for (let i = 0; i < 5; i++) {
+        const f = source.next();
+        const out = await encoder.encode(f);
+        run.units.push(out.data);
+        run.source.push(copyI420Frame(f));
+        run.recon.push(copyI420Frame(encoder.reconstruction()));
+      }
+    } finally {
+      await encoder.close();
+    }
+    await decodeAndCompare('realtime, 2 threads x 2 slices 1280x720 2.5 Mbit/s', run);
   });
 
   /** Encode `n` frames of `source` on a single-thread encoder, recording what decodeAndCompare checks. */

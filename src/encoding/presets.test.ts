@@ -1,0 +1,92 @@
+/**
+ * Presets (constants.ts PRESET_TUNING): what each costs in picture quality at the same bitrate
+ * (a quality comparison, not a timing one: CPU time is the benchmark's, bench/encoder.bench.ts),
+ * and that every preset's stream is the same on worker threads. Bit-exact decoding of every
+ * preset in Chromium is in webcodecs.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { ENCODER_PRESETS, type EncoderPreset } from './constants.js';
+import { H264Encoder } from './encoder.js';
+import { copyI420Frame, psnr } from './frame.js';
+import { ParallelH264Encoder } from './parallel.js';
+import { SyntheticSource, type SyntheticPattern } from './synthetic.js';
+
+interface Figures {
+  kbps: number;
+  psnrY: number;
+}
+
+/** Rate-controlled encode; bitrate and mean Y-PSNR over the pictures after the first second (the rate control's settling). */
+function measure(preset: EncoderPreset, pattern: SyntheticPattern, bitrate: number, frames: number): Figures {
+  const width = 640;
+  const height = 360;
+  const fps = 30;
+  let n = 0;
+  const source = new SyntheticSource({ width, height, fps, pattern, clock: () => (n++ * 1000) / fps });
+  const encoder = new H264Encoder({ width, height, fps, bitrate, keyInterval: 60, preset });
+  let bits = 0;
+  let ySum = 0;
+  let counted = 0;
+  for (let i = 0; i < frames; i++) {
+    const f = source.next();
+    const out = encoder.encode(f);
+    if (i < fps) continue;
+    bits += out.data.length * 8;
+    ySum += psnr(f, encoder.reconstruction()).y;
+    counted++;
+  }
+  return { kbps: (bits * fps) / counted / 1000, psnrY: ySum / counted };
+}
+
+describe('encoder presets', () => {
+  for (const [pattern, bitrate] of [['moving', 700_000], ['moving', 400_000], ['noisy', 1_500_000]] as const) {
+    it(`realtime and balanced stay within 0.5 dB Y-PSNR of quality at the same bitrate (${pattern} 640x360, ${bitrate / 1000} kbit/s)`, () => {
+      const q = measure('quality', pattern, bitrate, 120);
+      for (const preset of ['balanced', 'realtime'] as const) {
+        const r = measure(preset, pattern, bitrate, 120);
+        console.log(`${pattern} ${bitrate / 1000} kbit/s: ${preset} ${r.kbps.toFixed(0)} kbit/s ${r.psnrY.toFixed(2)} dB; quality ${q.kbps.toFixed(0)} kbit/s ${q.psnrY.toFixed(2)} dB`);
+        // same bitrate (the rate control holds both to the target) ...
+        expect(Math.abs(r.kbps / q.kbps - 1), `${preset} bitrate against quality`).toBeLessThan(0.05);
+        // ... and at most 0.5 dB less
+        expect(r.psnrY, `${preset} Y-PSNR against quality`).toBeGreaterThan(q.psnrY - 0.5);
+      }
+    }, 120_000);
+  }
+
+  it('every preset gives the same bytes on worker threads as on the calling thread', async () => {
+    for (const preset of ENCODER_PRESETS) {
+      const opts = { width: 320, height: 240, qp: 24, keyInterval: 6, slices: 2, preset };
+      const a = new SyntheticSource({ width: 320, height: 240, pattern: 'scenecut', sceneLength: 4, clock: () => 7 });
+      const b = new SyntheticSource({ width: 320, height: 240, pattern: 'scenecut', sceneLength: 4, clock: () => 7 });
+      const single = new H264Encoder(opts);
+      const parallel = await ParallelH264Encoder.create({ ...opts, threads: 2, warmUp: false });
+      try {
+        for (let i = 0; i < 8; i++) {
+          const x = single.encode(a.next());
+          const y = await parallel.encode(b.next());
+          expect(y.data, `${preset} frame ${i}`).toEqual(x.data);
+          expect(copyI420Frame(parallel.reconstruction())).toEqual(copyI420Frame(single.reconstruction()));
+        }
+      } finally {
+        await parallel.close();
+      }
+    }
+  }, 120_000);
+
+  it('workers warm up before create resolves, unless asked not to', async () => {
+    const warm = await ParallelH264Encoder.create({ width: 64, height: 64, threads: 2, preset: 'realtime' });
+    const cold = await ParallelH264Encoder.create({ width: 64, height: 64, threads: 2, warmUp: false });
+    try {
+      expect(warm.warmUpMs).toBeGreaterThan(0);
+      expect(cold.warmUpMs).toBe(0);
+    } finally {
+      await warm.close();
+      await cold.close();
+    }
+  }, 120_000);
+
+  it('quality is the default preset and an unknown preset is refused', () => {
+    expect(new H264Encoder({ width: 64, height: 64 }).preset).toBe('quality');
+    expect(() => new H264Encoder({ width: 64, height: 64, preset: 'fastest' as EncoderPreset })).toThrow(/preset must be one of realtime, balanced, quality/);
+  });
+});
