@@ -5,9 +5,17 @@
  *    functions directly on each frame (the limit);
  * 2. audio through FastResampleNode (48 to 16 kHz) then AudioLevelNode and SilenceDetectorNode
  *    on two branches, in frames per second and as a multiple of real time.
- * Sizes: PIPELINE_BENCH_FRAMES (default 20,000) and PIPELINE_BENCH_SECONDS of audio (default 120).
+ * 3. the latency one remote hop adds over loopback: 20 ms frames at real time through a
+ *    PassThrough placed on an executor in another process (`spell serve`, from the build),
+ *    against the same pipeline with the node here: p50/p95/p99 of the hop (frame sent to its
+ *    result back) and of end to end.
+ * Sizes: PIPELINE_BENCH_FRAMES (default 20,000), PIPELINE_BENCH_SECONDS of audio (default 120),
+ * PIPELINE_BENCH_REMOTE_FRAMES at real time (default 1,500: 30 s).
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createNode, fn, Pipeline, sink, source, wallClockMs, type AudioFrame, type Frame } from '../src/pipeline/index.js';
+import { RemoteExecutors } from '../src/remote/index.js';
 
 const FRAMES = Number(process.env.PIPELINE_BENCH_FRAMES ?? 20_000);
 const SECONDS = Number(process.env.PIPELINE_BENCH_SECONDS ?? 120);
@@ -64,4 +72,46 @@ console.log(`  runtime overhead    ${(c.perFrameUs - d).toFixed(2)} us/frame, ${
 const a = await analysis();
 console.log(`resample 48->16 kHz + level + silence, ${SECONDS} s of 48 kHz mono in 20 ms frames`);
 console.log(`  ${Math.round(a.fps).toLocaleString('en-US')} frames/s, ${a.realtime.toFixed(0)}x real time (${a.framesIn} frames)`);
+
+const REMOTE_FRAMES = Number(process.env.PIPELINE_BENCH_REMOTE_FRAMES ?? 1500);
+
+/** 20 ms frames at real time (a live source), stamped with their capture time as they leave. */
+async function* live(n: number): AsyncGenerator<Frame> {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const wait = t0 + i * 20 - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    yield { ...frame(i), captureTimeMs: wallClockMs() };
+  }
+}
+
+async function hop(remote?: RemoteExecutors, host?: string): Promise<{ e2e: { p50: number; p95: number; p99: number } }> {
+  const p = new Pipeline('hop').add(source('src', live(REMOTE_FRAMES), ['audio']));
+  p.add(createNode('PassThrough', 'pass', {}, host ? { requirements: { host } } : {}));
+  p.add(sink('sink', () => {}));
+  const stats = await p.run(remote ? { remote } : {});
+  return { e2e: stats.endToEnd };
+}
+
+const executor = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'spell.js'), 'serve', '--port', '0', '--name', 'bench'], { stdio: ['ignore', 'pipe', 'ignore'] });
+try {
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    executor.stdout!.on('data', (d: Buffer) => { out += d.toString(); const m = /listening on (ws:\/\/\S+)/.exec(out); if (m) resolve(m[1]!); });
+    executor.once('exit', (code) => reject(new Error(`spell serve exited with ${code} (is dist/ built? npm run build)`)));
+  });
+  const local = await hop();
+  const remote = new RemoteExecutors();
+  const far = await hop(remote, url);
+  const h = remote.hopStats()[0]!;
+  await remote.close();
+  const f = (x: number) => x.toFixed(2);
+  console.log(`one remote hop over loopback (executor in another process), ${REMOTE_FRAMES} frames of 20 ms at real time`);
+  console.log(`  hop, frame sent to result back   p50 ${f(h.p50)} ms, p95 ${f(h.p95)} ms, p99 ${f(h.p99)} ms (${h.count} frames, ${h.dropped} dropped)`);
+  console.log(`  end to end, node remote          p50 ${f(far.e2e.p50)} ms, p95 ${f(far.e2e.p95)} ms, p99 ${f(far.e2e.p99)} ms`);
+  console.log(`  end to end, node here            p50 ${f(local.e2e.p50)} ms, p95 ${f(local.e2e.p95)} ms, p99 ${f(local.e2e.p99)} ms`);
+  console.log(`  added by the hop                 p50 ${f(far.e2e.p50 - local.e2e.p50)} ms, p95 ${f(far.e2e.p95 - local.e2e.p95)} ms`);
+} finally {
+  executor.kill('SIGTERM');
+}
 if (checksum < 0) console.log(checksum);
