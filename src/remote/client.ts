@@ -8,7 +8,7 @@
 import { Peer } from '../peer/index.js';
 import type { ExecutorCapabilities, ExecutorInfo, Frame } from '../pipeline/index.js';
 import { SignalingClient } from '../signaling/index.js';
-import { DEFAULTS, Messages, PROTOCOL } from './constants.js';
+import { DEFAULTS, LIMITS, Messages, PROTOCOL } from './constants.js';
 import { RemoteError } from './errors.js';
 import { RemoteLink, trickle } from './link.js';
 import type { ControlMessage, FrameMessage, SessionStats, WireMessage } from './wire.js';
@@ -137,6 +137,10 @@ export class RemoteSession {
 export class ExecutorConnection {
   readonly #sessions = new Map<number, RemoteSession>();
   readonly #starting = new Map<number, { resolve: (m: ControlMessage & { type: 'started' }) => void; reject: (e: RemoteError) => void }>();
+  readonly #storing = new Map<number, { resolve: (m: ControlMessage & { type: 'package-stored' }) => void; reject: (e: RemoteError) => void }>();
+  /** Packages sent over the channel, and their bytes. */
+  packagesSent = 0;
+  packageBytesSent = 0;
   #next = 1;
   #lostReason: string | undefined;
   #closing = false;
@@ -160,13 +164,17 @@ export class ExecutorConnection {
     return this.#lostReason;
   }
 
-  /** Start a sub-pipeline (RemoteMedia v1 manifest, JSON text). Rejects with the executor's refusal. */
-  async start(manifest: string, options: { timeoutMs?: number; outputCapacity?: number } = {}): Promise<RemoteSession> {
+  /**
+   * Start a sub-pipeline: a RemoteMedia v1 manifest (JSON text), or `{ package }`, a signed
+   * package the executor resolves, verifies with its own trust and runs (packages.ts).
+   * Rejects with the executor's refusal.
+   */
+  async start(manifest: string | { package: string }, options: { timeoutMs?: number; outputCapacity?: number } = {}): Promise<RemoteSession> {
     if (this.#lostReason) throw new RemoteError('connection-lost', Messages.unreachable(this.url, this.#lostReason));
     const id = this.#next++;
     const started = new Promise<ControlMessage & { type: 'started' }>((resolve, reject) => this.#starting.set(id, { resolve, reject }));
-    await this.link.send({ type: 'start', session: id, manifest });
-    const timeoutMs = options.timeoutMs ?? DEFAULTS.startTimeoutMs;
+    await this.link.send(typeof manifest === 'string' ? { type: 'start', session: id, manifest } : { type: 'start', session: id, package: manifest.package });
+    const timeoutMs = options.timeoutMs ?? (typeof manifest === 'string' ? DEFAULTS.startTimeoutMs : DEFAULTS.packageStartTimeoutMs);
     // The session exists before `started` arrives: frames may follow it at once.
     const session = new RemoteSession(id, this, [], '', options.outputCapacity ?? DEFAULTS.outputQueue);
     this.#sessions.set(id, session);
@@ -183,8 +191,37 @@ export class ExecutorConnection {
     }
   }
 
+  /**
+   * Send a package (.rmpkg bytes) named by its package manifest's digest, in parts of one
+   * channel message each. Resolves once the executor has checked the digest, verified the
+   * package with its own trust policy and cached it; rejects with its refusal.
+   */
+  async sendPackage(bytes: Uint8Array, options: { digest: string; timeoutMs?: number }): Promise<ControlMessage & { type: 'package-stored' }> {
+    if (this.#lostReason) throw new RemoteError('connection-lost', Messages.unreachable(this.url, this.#lostReason));
+    const id = this.#next++;
+    const stored = new Promise<ControlMessage & { type: 'package-stored' }>((resolve, reject) => this.#storing.set(id, { resolve, reject }));
+    let refused = false;
+    stored.catch(() => (refused = true));
+    try {
+      await this.link.send({ type: 'package', session: id, digest: options.digest, size: bytes.length });
+      const part = LIMITS.chunkBytes - 5;
+      for (let at = 0; at < bytes.length && !refused; at += part) {
+        await this.link.send({ type: 'package-data', session: id, bytes: bytes.subarray(at, Math.min(bytes.length, at + part)) });
+      }
+      this.packagesSent++;
+      this.packageBytesSent += bytes.length;
+      const timeoutMs = options.timeoutMs ?? DEFAULTS.packageStoreTimeoutMs;
+      return await withTimeout(stored, timeoutMs, () => new RemoteError('timeout', Messages.timeout(this.url, 'answer to a package sent', timeoutMs)));
+    } finally {
+      this.#storing.delete(id);
+    }
+  }
+
   #onMessage(m: WireMessage): void {
     switch (m.type) {
+      case 'package-stored':
+        this.#storing.get(m.session)?.resolve(m);
+        return;
       case 'started':
         this.#starting.get(m.session)?.resolve(m);
         return;
@@ -198,9 +235,12 @@ export class ExecutorConnection {
         return;
       }
       case 'error': {
-        const error = new RemoteError(m.code === 'refused' ? 'refused' : 'remote-node-failed', m.nodeId ? Messages.remoteNodeFailed(this.url, m.nodeId, m.message) : `${this.url}: ${m.message}`, m.nodeId);
+        // An error answering a start or a package sent is a refusal; the executor's own code is kept.
+        const refused = m.code === 'refused' || (m.session !== undefined && (this.#starting.has(m.session) || this.#storing.has(m.session)));
+        const error = new RemoteError(refused ? 'refused' : 'remote-node-failed', m.nodeId ? Messages.remoteNodeFailed(this.url, m.nodeId, m.message) : `${this.url}: ${m.message}`, m.nodeId, { remoteCode: m.code });
         if (m.session === undefined) return; // a complaint about one of our messages, not about a session
         this.#starting.get(m.session)?.reject(error);
+        this.#storing.get(m.session)?.reject(error);
         const s = this.#sessions.get(m.session);
         this.#sessions.delete(m.session);
         s?.fail(error);
@@ -215,6 +255,7 @@ export class ExecutorConnection {
     this.#lostReason = reason;
     const error = new RemoteError('connection-lost', `lost the connection to ${this.url}: ${reason}`);
     for (const w of this.#starting.values()) w.reject(error);
+    for (const w of this.#storing.values()) w.reject(error);
     for (const s of this.#sessions.values()) s.fail(error);
     this.#sessions.clear();
   }

@@ -22,6 +22,12 @@ export const DEFAULTS = {
   doneTimeoutMs: 30_000,
   /** Frames from the executor held for a slow local consumer before the oldest is dropped (counted). */
   outputQueue: 256,
+  /** From a `start` naming a package to `started` (a pull from a registry, verification, the sandbox's start). */
+  packageStartTimeoutMs: 120_000,
+  /** From the last byte of a package sent over the channel to the executor's `package-stored`. */
+  packageStoreTimeoutMs: 60_000,
+  /** The trust-policy scope of a package a caller sends (docs/package.md, "Trust policy"). */
+  peerScope: 'peer:',
 } as const;
 
 export const LIMITS = {
@@ -39,6 +45,10 @@ export const LIMITS = {
   maxCallers: 16,
   /** Nodes in one sub-pipeline. */
   maxNodes: 64,
+  /** Largest package a caller may send over the channel (streamed in chunks, held in memory until verified). */
+  maxPackageBytes: 256 * 1024 * 1024,
+  /** Package transfers one caller may have in flight at once. */
+  maxTransfers: 2,
 } as const;
 
 /**
@@ -62,5 +72,12 @@ export const Messages = {
   tooManyNodes: (n: number) => `a sub-pipeline of ${n} nodes is over this executor's limit of ${LIMITS.maxNodes}`,
   tooManySessions: () => `this executor already runs ${LIMITS.maxSessions} sessions`,
   unknownSession: (id: number) => `no session ${id}`,
+  packageMissing: (digest: string) => `package ${digest} is not held by this executor: send it over the channel first, or name it by reference (oci://host/repository:tag)`,
+  packageDigestMismatch: (named: string, got: string) => `package digest mismatch: the caller named ${named}, the package sent is ${got}`,
+  packageSize: (named: number, got: number) => `package digest mismatch: the caller announced ${named} bytes and sent ${got}`,
+  packageTooLarge: (size: number, limit: number) => `a package of ${size} bytes is over this executor's limit of ${limit}`,
+  noTrustedKey: (scope: string) => `package signature untrusted: this executor trusts no key for ${scope} (nothing was fetched)`,
+  layoutOutside: (dir: string) => `the OCI layout ${dir} is not under this executor's layout directories (spell serve --layout <dir>)`,
+  packageSource: (url: string) => `manifest_url ${JSON.stringify(url)}: a package is named oci://host[:port]/repository[:tag|@digest], oci:<directory>[:tag] (on the executor), or file:<path>.rmpkg (sent from here over the channel); other URLs are not fetched`,
   transport: (t: string) => `transport '${t}' is not supported here: spellbook executors speak WebRTC (transport: webrtc)`,
 } as const;

@@ -17,6 +17,7 @@ import { LatencyWindow, PipelineError, type ExecutorInfo, type Frame, type NodeC
 import { connectExecutor, type ConnectOptions, type ExecutorConnection, type RemoteSession } from './client.js';
 import { DEFAULTS, Messages } from './constants.js';
 import { RemoteError } from './errors.js';
+import { packageSource, startPackage } from './packages.js';
 
 export interface RemoteExecutorsOptions {
   /** Executors by name: `{ gpu1: 'ws://10.0.0.5:9000' }` (a manifest's `host` may name them). */
@@ -110,7 +111,7 @@ export function subManifest(node: PipelineNode): string {
     const m = node.params.manifest;
     if (typeof m === 'object' && m !== null) return JSON.stringify(m);
     if (typeof m === 'string') return m;
-    throw new PipelineError('bad-param', `node '${node.id}' (${node.type}) needs params.manifest (the sub-pipeline to run remotely); manifest_url is not fetched`, node.id, { field: 'params.manifest' });
+    throw new PipelineError('bad-param', `node '${node.id}' (${node.type}) needs params.manifest (the sub-pipeline to run remotely) or params.manifest_url naming a signed package (oci://..., oci:<dir>, file:<pkg>.rmpkg)`, node.id, { field: 'params.manifest' });
   }
   return JSON.stringify({
     version: 'v1',
@@ -191,9 +192,20 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
     ...(node.queue ? { queue: node.queue } : {}),
     ...(node.manifest ? { manifest: node.manifest } : {}),
     async open() {
+      // A RemotePipelineNode without an inline manifest may name a signed package (packages.ts).
+      let pkg;
       try {
-        session = await conn.start(subManifest(node));
+        pkg = node.requirements?.remoteOnly && node.params.manifest === undefined ? packageSource(node.params.manifest_url) : undefined;
       } catch (e) {
+        throw new PipelineError('bad-param', (e as Error).message, node.id, { field: 'params.manifest_url', cause: e });
+      }
+      try {
+        session = pkg ? await startPackage(conn, pkg) : await conn.start(subManifest(node));
+      } catch (e) {
+        if (pkg && e instanceof RemoteError && e.code === 'refused') {
+          // The executor's refusal of the package, named for the node: "remote node 'x' on <url> failed: package signature invalid: ...".
+          throw new PipelineError('remote-failed', Messages.remoteNodeFailed(conn.url, node.id, e.message.replace(`${conn.url}: `, '')), node.id, { cause: e });
+        }
         throw toPipelineError(e);
       }
     },

@@ -18,7 +18,8 @@ import { TypedEmitter } from '../datachannel/index.js';
 import { DEFAULT_ALLOWED_NODE_TYPES, DEFAULTS, LIMITS, Messages, PROTOCOL } from './constants.js';
 import { RemoteLink, trickle } from './link.js';
 import { OpusTrackInput, OpusTrackOutput, type TrackInputStats } from './audio-track.js';
-import type { ControlMessage, FrameMessage, SessionStats } from './wire.js';
+import { ExecutorPackages, type ExecutorPackageOptions, type PackageTransfer } from './packages.js';
+import type { SessionStats, WireMessage } from './wire.js';
 
 export interface ExecutorOptions {
   port?: number;
@@ -35,6 +36,8 @@ export interface ExecutorOptions {
   bindAddress?: string;
   /** Where notices go (default: none). */
   logger?: (line: string) => void;
+  /** Signed packages: the keys and policy this executor trusts, its cache, its layouts (packages.ts). */
+  packages?: ExecutorPackageOptions;
 }
 
 export interface ExecutorEvents {
@@ -42,6 +45,9 @@ export interface ExecutorEvents {
   'caller-left': { id: string; reason: string };
   'session-start': { caller: string; session: number; nodes: string[] };
   'session-end': { caller: string; session: number; error?: string };
+  /** A package verified and built for a session, or stored after a caller sent it (session is then the transfer's). */
+  package: { caller: string; session: number; digest: string; name: string; signedBy: string; source: string; fetched: number; sent?: number };
+  'package-refused': { caller: string; session: number; source: string; code: string; message: string };
 }
 
 export interface ExecutorStats {
@@ -51,6 +57,12 @@ export interface ExecutorStats {
   malformed: number;
   framesIn: number;
   framesOut: number;
+  /** Packages verified and run, refused (any reason), and received over the channel. */
+  packagesLoaded: number;
+  packagesRefused: number;
+  packagesReceived: number;
+  /** Package blobs fetched from registries or layouts (not from the cache). */
+  blobsFetched: number;
 }
 
 /** One running sub-pipeline: its input queue (bounded) and its stop switch. */
@@ -71,7 +83,11 @@ interface Caller {
   /** The session fed from the Opus track, if any (one at a time). */
   audioSession?: Session;
   audioIn?: OpusTrackInput;
+  /** Packages this caller is sending, by transfer (session) number. */
+  transfers: Map<number, PackageTransfer>;
 }
+
+type Fail = (session: number | undefined, code: string, message: string, nodeId?: string) => void;
 
 /** Frames queued for a sub-pipeline before the caller is told it sends too fast. */
 const INPUT_QUEUE_LIMIT = 1024;
@@ -83,12 +99,14 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
   #agent: SignalingClient | undefined;
   #url = '';
   readonly #callers = new Map<string, Caller>();
-  readonly stats: ExecutorStats = { callers: 0, sessionsRun: 0, sessionsFailed: 0, malformed: 0, framesIn: 0, framesOut: 0 };
+  readonly stats: ExecutorStats = { callers: 0, sessionsRun: 0, sessionsFailed: 0, malformed: 0, framesIn: 0, framesOut: 0, packagesLoaded: 0, packagesRefused: 0, packagesReceived: 0, blobsFetched: 0 };
+  readonly packages: ExecutorPackages;
 
   constructor(options: ExecutorOptions = {}) {
     super();
     this.#options = options;
     this.#allowed = (options.allowNodeTypes ?? DEFAULT_ALLOWED_NODE_TYPES).filter((t) => NODE_TYPES.has(t));
+    this.packages = new ExecutorPackages(options.packages);
   }
 
   /** The signaling URL callers connect to (after listen()). */
@@ -103,7 +121,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
       arch: process.arch,
       accelerators: [...(this.#options.accelerators ?? [])],
       nodeTypes: [...this.#allowed],
-      features: ['sub-pipeline', 'datachannel-frames'],
+      features: ['sub-pipeline', 'datachannel-frames', 'packages', 'package-transfer'],
     };
   }
 
@@ -137,7 +155,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     // A caller that offers audio (a browser's microphone track) gets an Opus track both ways.
     const audio = /\r?\nm=audio /.test(sdp);
     const peer = new Peer({ name: `executor-${from}`, video: false, audio, receiveAudio: audio, ...(bindAddress ? { bindAddress } : {}) });
-    const entry: Caller = { peer, sessions: new Map<number, Session>(), stopTrickle: trickle(peer, agent, from) };
+    const entry: Caller = { peer, sessions: new Map<number, Session>(), stopTrickle: trickle(peer, agent, from), transfers: new Map() };
     this.#callers.set(from, entry);
     peer.on('error', () => undefined);
     peer.on('audioPacket', (packet) => {
@@ -183,6 +201,8 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     if (!entry) return;
     this.#callers.delete(caller);
     for (const s of entry.sessions.values()) s.stop.abort();
+    for (const t of entry.transfers.values()) this.packages.release(t);
+    entry.transfers.clear();
     entry.stopTrickle();
     entry.audioIn?.close();
     entry.link?.close();
@@ -190,14 +210,19 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     this.emit('caller-left', { id: caller, reason });
   }
 
-  #onMessage(caller: string, link: RemoteLink, msg: ControlMessage | FrameMessage): void {
+  #onMessage(caller: string, link: RemoteLink, msg: WireMessage): void {
     const entry = this.#callers.get(caller);
     if (!entry) return;
     const fail = (session: number | undefined, code: string, message: string, nodeId?: string) =>
       void link.send({ type: 'error', ...(session !== undefined ? { session } : {}), code, message, ...(nodeId ? { nodeId } : {}) }).catch(() => undefined);
     switch (msg.type) {
       case 'start':
-        this.#start(caller, link, entry, msg.session, msg.manifest, msg.audio ?? {}, fail);
+        if (msg.package !== undefined) this.#startPackage(caller, link, entry, msg.session, msg.package, fail);
+        else this.#start(caller, link, entry, msg.session, msg.manifest ?? '', msg.audio ?? {}, fail);
+        return;
+      case 'package':
+      case 'package-data':
+        this.#transfer(caller, link, entry, msg, fail);
         return;
       case 'frame': {
         const s = entry.sessions.get(msg.session);
@@ -227,7 +252,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     }
   }
 
-  #start(caller: string, link: RemoteLink, entry: Caller, id: number, manifest: string, audio: { input?: boolean; output?: boolean }, fail: (s: number | undefined, code: string, message: string, nodeId?: string) => void): void {
+  #start(caller: string, link: RemoteLink, entry: Caller, id: number, manifest: string | Pipeline, audio: { input?: boolean; output?: boolean }, fail: Fail, reserved?: { session: Session; digest: string }): void {
     const sessions = entry.sessions;
     if (sessions.has(id)) { fail(id, 'bad-message', `session ${id} is already running`); return; }
     if ((audio.input || audio.output) && !entry.peer.audio) { fail(id, 'refused', 'this connection has no audio track: offer one (sendrecv) to use audio.input or audio.output'); return; }
@@ -237,7 +262,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     if (total >= LIMITS.maxSessions) { fail(id, 'refused', Messages.tooManySessions()); return; }
     let p: Pipeline;
     try {
-      p = Pipeline.load(manifest);
+      p = typeof manifest === 'string' ? Pipeline.load(manifest) : manifest;
     } catch (e) {
       const err = e as { code?: string; message: string; nodeId?: string };
       fail(id, err.code ?? 'manifest-invalid', err.message, err.nodeId);
@@ -246,17 +271,95 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     const graph = p.graph();
     if (graph.nodes.length > LIMITS.maxNodes) { fail(id, 'refused', Messages.tooManyNodes(graph.nodes.length)); return; }
     for (const n of graph.nodes) {
-      if (!this.#allowed.includes(n.type)) { fail(id, 'refused', Messages.notAllowed(n.id, n.type, this.#allowed), n.id); return; }
+      // A package's WASM nodes run in the sandbox (its other node types were checked when it loaded).
+      if (!this.#allowed.includes(n.type) && !(reserved && n.type === 'WasmNode')) { fail(id, 'refused', Messages.notAllowed(n.id, n.type, this.#allowed), n.id); return; }
       if (n.placement.where === 'remote') { fail(id, 'refused', `node '${n.id}' asks to run remotely again: an executor runs its nodes itself`, n.id); return; }
     }
-    const session: Session = { id, input: [], ended: false, stop: new AbortController() };
+    const session: Session = reserved?.session ?? { id, input: [], ended: false, stop: new AbortController() };
     sessions.set(id, session);
     if (audio.input) entry.audioSession = session;
     const audioOut = audio.output ? new OpusTrackOutput(entry.peer.audio!) : undefined;
     const leaves = graph.nodes.filter((n) => !graph.edges.some((e) => e.from === n.id)).map((n) => n.id);
     this.emit('session-start', { caller, session: id, nodes: graph.nodes.map((n) => n.id) });
     const audioIn = audio.input ? () => entry.audioIn?.stats : undefined;
-    void this.#run(caller, link, sessions, session, p, leaves, p.manifestDigest ?? '', audioOut, audioIn);
+    void this.#run(caller, link, sessions, session, p, leaves, reserved?.digest ?? p.manifestDigest ?? '', audioOut, audioIn);
+  }
+
+  /**
+   * A session that runs a signed package (packages.ts): its id is held while the package is
+   * resolved (pulled, verified, built), then it starts like any sub-pipeline. A refusal is
+   * answered with the package error's own code and message ("package signature invalid: ...").
+   */
+  #startPackage(caller: string, link: RemoteLink, entry: Caller, id: number, reference: string, fail: Fail): void {
+    if (entry.sessions.has(id)) { fail(id, 'bad-message', `session ${id} is already running`); return; }
+    let total = 0;
+    for (const c of this.#callers.values()) total += c.sessions.size;
+    if (total >= LIMITS.maxSessions) { fail(id, 'refused', Messages.tooManySessions()); return; }
+    const session: Session = { id, input: [], ended: false, stop: new AbortController() };
+    entry.sessions.set(id, session);
+    this.packages.load(reference, this.#allowed).then(
+      (loaded) => {
+        // The id was held while loading; #start takes it over (frames that came meanwhile are kept).
+        entry.sessions.delete(id);
+        if (session.stop.signal.aborted) return;
+        const v = loaded.package;
+        this.stats.packagesLoaded++;
+        this.stats.blobsFetched += loaded.fetched;
+        this.emit('package', { caller, session: id, digest: v.digest, name: v.name, signedBy: v.signedBy, source: reference, fetched: loaded.fetched });
+        this.#start(caller, link, entry, id, loaded.pipeline, {}, fail, { session, digest: v.digest });
+      },
+      (e: unknown) => {
+        entry.sessions.delete(id);
+        this.#refusePackage(caller, id, reference, e, fail);
+      },
+    );
+  }
+
+  #refusePackage(caller: string, session: number, source: string, e: unknown, fail: Fail): void {
+    const err = e as { code?: string; remoteCode?: string; message?: string; nodeId?: string };
+    const code = err.remoteCode ?? err.code ?? 'refused';
+    const message = err.message ?? String(e);
+    this.stats.packagesRefused++;
+    this.emit('package-refused', { caller, session, source, code, message });
+    fail(session, code, message, err.nodeId);
+  }
+
+  /** A package the caller sends: announced (`package`), then its bytes (`package-data`), then checked, verified and cached. */
+  #transfer(caller: string, link: RemoteLink, entry: Caller, msg: WireMessage & { type: 'package' | 'package-data' }, fail: Fail): void {
+    const id = msg.session;
+    if (msg.type === 'package') {
+      if (entry.transfers.has(id) || entry.sessions.has(id)) { fail(id, 'bad-message', `session ${id} is already in use`); return; }
+      if (entry.transfers.size >= LIMITS.maxTransfers) { fail(id, 'refused', `this caller already sends ${LIMITS.maxTransfers} packages`); return; }
+      try {
+        entry.transfers.set(id, this.packages.begin(msg.digest, msg.size));
+      } catch (e) {
+        this.#refusePackage(caller, id, 'peer:', e, fail);
+      }
+      return;
+    }
+    const t = entry.transfers.get(id);
+    if (!t) { fail(id, 'unknown-session', `no package transfer ${id}`); return; }
+    let complete: boolean;
+    try {
+      complete = t.push(msg.bytes);
+    } catch (e) {
+      entry.transfers.delete(id);
+      this.packages.release(t);
+      this.#refusePackage(caller, id, 'peer:', e, fail);
+      return;
+    }
+    if (!complete) return;
+    entry.transfers.delete(id);
+    try {
+      const v = this.packages.receive(t);
+      this.stats.packagesReceived++;
+      this.emit('package', { caller, session: id, digest: v.digest, name: v.name, signedBy: v.signedBy, source: 'peer:', fetched: 0, sent: t.size });
+      void link.send({ type: 'package-stored', session: id, digest: v.digest, name: v.name, signedBy: v.signedBy }).catch(() => undefined);
+    } catch (e) {
+      this.#refusePackage(caller, id, 'peer:', e, fail);
+    } finally {
+      this.packages.release(t);
+    }
   }
 
   async #run(caller: string, link: RemoteLink, sessions: Map<number, Session>, session: Session, p: Pipeline, leaves: string[], digest: string, audioOut?: OpusTrackOutput, sessionAudioIn?: () => TrackInputStats | undefined): Promise<void> {

@@ -7,6 +7,7 @@
 export { Executor, type ExecutorOptions, type ExecutorEvents, type ExecutorStats } from './executor.js';
 export { connectExecutor, executorUrl, ExecutorConnection, RemoteSession, type ConnectOptions, type SessionOutput } from './client.js';
 export { RemoteExecutors, subManifest, type RemoteExecutorsOptions, type HopStats } from './directory.js';
-export { encodeMessage, decodeMessage, chunkMessage, WireReader, type ControlMessage, type FrameMessage, type WireMessage, type SessionStats } from './wire.js';
+export { encodeMessage, decodeMessage, chunkMessage, WireReader, type ControlMessage, type FrameMessage, type PackageDataMessage, type WireMessage, type SessionStats } from './wire.js';
+export { ExecutorPackages, PackageTransfer, packageDigestOf, packageSource, startPackage, type ExecutorPackageOptions, type LoadedPackage, type PackageSource } from './packages.js';
 export { RemoteError, type RemoteErrorCode } from './errors.js';
 export { DEFAULTS as REMOTE_DEFAULTS, LIMITS as REMOTE_LIMITS, PROTOCOL as REMOTE_PROTOCOL, DEFAULT_ALLOWED_NODE_TYPES } from './constants.js';

@@ -11,6 +11,7 @@
  * 0x02 | u32 session | u16 header length | header | bytes  frame
  * 0x03 | u32 total length | bytes                          first chunk of a longer message
  * 0x04 | bytes                                             next chunk
+ * 0x05 | u32 session | bytes                               part of a package the caller sends (after `package`)
  * ```
  * Integers are big-endian (network order). Every decoding failure is a RemoteError
  * ('bad-message' with the byte offset, or 'too-large'), never a crash. Browser-safe (type
@@ -24,6 +25,7 @@ const CONTROL = 0x01;
 const FRAME = 0x02;
 const FIRST_CHUNK = 0x03;
 const NEXT_CHUNK = 0x04;
+const PACKAGE_DATA = 0x05;
 
 export interface SessionStats {
   framesIn: number;
@@ -42,7 +44,14 @@ export type ControlMessage =
    * session, or with `audio.input` from the connection's Opus track; with `audio.output` the
    * output nodes' audio goes back on the Opus track instead of as frames.
    */
-  | { type: 'start'; session: number; manifest: string; audio?: { input?: boolean; output?: boolean } }
+  | { type: 'start'; session: number; manifest?: string; audio?: { input?: boolean; output?: boolean }; package?: string }
+  /**
+   * The caller sends a signed package (.rmpkg bytes, `size` of them, in `package-data` messages
+   * of this session number), named by its package manifest's digest; the executor checks the
+   * digest and verifies it with its own trust policy, then answers `package-stored`.
+   */
+  | { type: 'package'; session: number; digest: string; size: number }
+  | { type: 'package-stored'; session: number; digest: string; name: string; signedBy: string }
   | { type: 'started'; session: number; nodes: string[]; digest: string }
   /** The caller's input ended: flush and finish. */
   | { type: 'end'; session: number }
@@ -60,9 +69,17 @@ export interface FrameMessage {
   frame: Frame;
 }
 
-export type WireMessage = ControlMessage | FrameMessage;
+/** Part of a package being sent (see the `package` control message). */
+export interface PackageDataMessage {
+  type: 'package-data';
+  session: number;
+  bytes: Uint8Array;
+}
 
-const CONTROL_TYPES = new Set(['hello', 'start', 'started', 'end', 'stop', 'done', 'error']);
+export type WireMessage = ControlMessage | FrameMessage | PackageDataMessage;
+
+const CONTROL_TYPES = new Set(['hello', 'start', 'started', 'end', 'stop', 'done', 'error', 'package', 'package-stored']);
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const KINDS: readonly FrameKind[] = ['audio', 'video', 'data', 'text'];
 /** Bytes of one I420 picture (as spellbook/pipeline's i420Size; kept here so the file stays browser-safe). */
 function i420Size(width: number, height: number): number {
@@ -79,6 +96,13 @@ function bad(message: string, offset: number): RemoteError {
 
 /** One message as bytes (before chunking). */
 export function encodeMessage(msg: WireMessage): Uint8Array {
+  if (msg.type === 'package-data') {
+    const out = new Uint8Array(5 + msg.bytes.length);
+    out[0] = PACKAGE_DATA;
+    new DataView(out.buffer).setUint32(1, msg.session >>> 0);
+    out.set(msg.bytes, 5);
+    return out;
+  }
   if (msg.type !== 'frame') {
     const body = utf8.encode(JSON.stringify(msg));
     const out = new Uint8Array(1 + body.length);
@@ -229,6 +253,10 @@ export function decodeMessage(data: Uint8Array): WireMessage {
     if (data.length - 1 > LIMITS.maxControlBytes) throw new RemoteError('too-large', `control message of ${data.length - 1} bytes is over ${LIMITS.maxControlBytes}`, undefined, { offset: 1 });
     return checkControl(parseJson(data.subarray(1), 1, 'control message'));
   }
+  if (tag === PACKAGE_DATA) {
+    if (data.length < 5) throw bad('package data header cut short', data.length);
+    return { type: 'package-data', session: new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(1), bytes: data.slice(5) };
+  }
   if (tag !== FRAME) throw bad(`unknown message type 0x${(tag ?? 0).toString(16).padStart(2, '0')}`, 0);
   if (data.length < 7) throw bad('frame header cut short', data.length);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -304,11 +332,21 @@ function checkControl(v: unknown): ControlMessage {
       break;
     }
     case 'start': {
-      need(typeof v.manifest === 'string', 'manifest', 'must be a string (the manifest JSON)');
+      need((typeof v.manifest === 'string') !== (typeof v.package === 'string'), 'manifest', 'or package must be given, one of them (the manifest JSON, or a package reference)');
+      need(v.manifest === undefined || typeof v.manifest === 'string', 'manifest', 'must be a string (the manifest JSON)');
+      need(v.package === undefined || (typeof v.package === 'string' && v.package.length <= 2048), 'package', 'must be a reference of at most 2048 characters');
       const a = v.audio as Record<string, unknown> | undefined;
       need(a === undefined || (isObject(a) && (a.input === undefined || typeof a.input === 'boolean') && (a.output === undefined || typeof a.output === 'boolean')), 'audio', 'must be {input?: boolean, output?: boolean}');
       break;
     }
+    case 'package':
+      need(typeof v.digest === 'string' && DIGEST.test(v.digest), 'digest', 'must be sha256: and 64 lowercase hex digits');
+      need(Number.isSafeInteger(v.size) && (v.size as number) > 0, 'size', 'must be a whole number of bytes above 0');
+      break;
+    case 'package-stored':
+      need(typeof v.digest === 'string' && DIGEST.test(v.digest), 'digest', 'must be sha256: and 64 lowercase hex digits');
+      need(typeof v.name === 'string' && typeof v.signedBy === 'string', 'name', 'and signedBy must be strings');
+      break;
     case 'started':
       need(Array.isArray(v.nodes) && v.nodes.every((s) => typeof s === 'string'), 'nodes', 'must be a list of node ids');
       need(typeof v.digest === 'string', 'digest', 'must be a string');
