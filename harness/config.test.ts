@@ -11,7 +11,7 @@ const CI_CONFIG = fileURLToPath(new URL('../conformance/ci.yaml', import.meta.ur
 /** Longest duration CI may give a scenario, seconds (controls needs about 20 for its phases). */
 const CI_MAX_DURATION = 20;
 /** Every scenario of the plan, in the order `spell conform` runs them. */
-const PLANNED = ['video-720p30', 'audio-opus', 'datachannel', 'controls', 'recovery', 'reverse', 'swarm', 'mesh', 'pipeline'];
+const PLANNED = ['video-720p30', 'audio-opus', 'datachannel', 'controls', 'recovery', 'reverse', 'swarm', 'mesh', 'pipeline', 'package'];
 
 function errorOf(text: string): ConfigError {
   try {

@@ -8,11 +8,12 @@ import { datachannelScenario } from './datachannel.js';
 import { recoveryScenario } from './recovery.js';
 import { reverseScenario } from './reverse.js';
 import { meshScenario } from './mesh.js';
+import { packageScenario } from './package.js';
 import { pipelineScenario } from './pipeline.js';
 import { swarmScenario } from './swarm.js';
 import { videoScenario } from './video.js';
 
-export const SCENARIOS: readonly Scenario[] = [videoScenario, audioScenario, datachannelScenario, controlsScenario, recoveryScenario, reverseScenario, swarmScenario, meshScenario, pipelineScenario];
+export const SCENARIOS: readonly Scenario[] = [videoScenario, audioScenario, datachannelScenario, controlsScenario, recoveryScenario, reverseScenario, swarmScenario, meshScenario, pipelineScenario, packageScenario];
 
 export function scenarioNames(registry: readonly Scenario[] = SCENARIOS): string[] {
   return registry.map((s) => s.name);

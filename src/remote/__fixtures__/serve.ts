@@ -16,8 +16,9 @@ export interface ServeProcess {
   stop: () => Promise<number | null>;
 }
 
-export async function serveProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+/** `bin`: the spell executable to run (the conformance harness passes the one beside its build). */
+export async function serveProcess(args: string[], env: NodeJS.ProcessEnv = {}, bin: string = BIN): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
