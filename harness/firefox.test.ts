@@ -3,11 +3,12 @@
  * requires H.264 is reported `unsupported` with the codecs the browser itself lists, without
  * being run; others run in Firefox; the reports carry it. Skipped without firefox-esr.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findFirefox } from './firefox.js';
+import { findFirefox, launchFirefox } from './firefox.js';
+import { pulseAvailable } from './pulse.js';
 import { runConformance, validateReport } from './runner.js';
 import type { Scenario } from './types.js';
 
@@ -58,5 +59,41 @@ describe.skipIf(!available)('harness in Firefox', () => {
     const junit = readFileSync(join(result.dir, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<skipped message="unsupported in firefox/);
     expect(validateReport(JSON.parse(readFileSync(join(result.dir, 'report.json'), 'utf8')))).toEqual([]);
+  }, 90_000);
+
+  // CI installs pulseaudio with firefox-esr (.ci/run); without it Firefox has no sound, as before.
+  it.skipIf(!pulseAvailable())('plays Web Audio in real time through a private PulseAudio null sink, and stops the sound server with the browser', async () => {
+    const session = await launchFirefox();
+    const server = session.soundServer!;
+    try {
+      expect(session.sound).toBe(true);
+      const page = await session.newPage();
+      const r = await page.evaluate(async () => {
+        const ac = new AudioContext();
+        await Promise.race([ac.resume(), new Promise((resolve) => setTimeout(resolve, 5000))]);
+        const osc = ac.createOscillator();
+        const analyser = ac.createAnalyser();
+        osc.connect(analyser).connect(ac.destination);
+        osc.start();
+        const t0 = performance.now();
+        const c0 = ac.currentTime;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const buf = new Float32Array(analyser.fftSize);
+        analyser.getFloatTimeDomainData(buf);
+        let peak = 0;
+        for (const v of buf) peak = Math.max(peak, Math.abs(v));
+        return { state: ac.state, audioSeconds: ac.currentTime - c0, wallSeconds: (performance.now() - t0) / 1000, peak };
+      });
+      expect(r.state).toBe('running');
+      // The audio clock advances with the wall clock (a device in real time, not a stalled one).
+      expect(r.audioSeconds).toBeGreaterThan(0.5 * r.wallSeconds);
+      expect(r.audioSeconds).toBeLessThan(1.5 * r.wallSeconds);
+      expect(r.peak).toBeGreaterThan(0.9);
+    } finally {
+      await session.close();
+    }
+    const alive = (() => { try { process.kill(server.pid, 0); return true; } catch { return false; } })();
+    expect(alive).toBe(false);
+    expect(existsSync(server.dir)).toBe(false);
   }, 90_000);
 });

@@ -7,6 +7,7 @@
  */
 import puppeteer from 'puppeteer-core';
 import { isExecutable as executable, type ChromiumSession } from './chromium.js';
+import { startPulse } from './pulse.js';
 
 export const FIREFOX_ENV = 'SPELL_FIREFOX';
 export const SYSTEM_FIREFOX_PATHS: readonly string[] = ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/usr/lib/firefox-esr/firefox-esr'];
@@ -14,8 +15,9 @@ export const SYSTEM_FIREFOX_PATHS: readonly string[] = ['/usr/bin/firefox-esr', 
 /**
  * Preferences for loopback WebRTC without a user: host candidates as real addresses (no mDNS
  * names, which libjuice cannot resolve), loopback candidates allowed, media autoplay allowed.
- * Web Audio does not run here: with no sound device an AudioContext stays `suspended` (tried
- * cubeb's null context and backend preferences), so analyser readings in Firefox are silent.
+ * Web Audio needs a sound server: with no sound device an AudioContext stays `suspended` (cubeb's
+ * null context and backend preferences, and ALSA's null plugin, do not help), so the browser is
+ * given a private PulseAudio null sink (harness/pulse.ts) when `pulseaudio` is installed.
  */
 export const FIREFOX_PREFS: Readonly<Record<string, unknown>> = {
   'media.peerconnection.ice.obfuscate_host_addresses': false,
@@ -41,19 +43,32 @@ export function findFirefox(): { path: string; source: 'env' | 'system' } {
   return { path, source: 'system' };
 }
 
-/** A headless Firefox with a throw-away profile (puppeteer makes and removes it). */
-export async function launchFirefox(): Promise<ChromiumSession> {
+/**
+ * A headless Firefox with a throw-away profile (puppeteer makes and removes it), playing its
+ * audio into a private PulseAudio null sink when `pulseaudio` is installed (else without sound).
+ */
+export async function launchFirefox(): Promise<ChromiumSession & { sound: boolean; soundServer?: { pid: number; dir: string } }> {
   const location = findFirefox();
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: location.path, headless: true, extraPrefsFirefox: { ...FIREFOX_PREFS } });
+  const pulse = await startPulse();
+  let browser;
+  try {
+    browser = await puppeteer.launch({ browser: 'firefox', executablePath: location.path, headless: true, extraPrefsFirefox: { ...FIREFOX_PREFS }, env: { ...process.env, ...pulse?.env } as Record<string, string> });
+  } catch (e) {
+    await pulse?.stop();
+    throw e;
+  }
   const version = await browser.version();
   let closing: Promise<void> | undefined;
+  const b = browser;
   return {
-    browser,
+    browser: b,
     location,
     version,
-    newPage: () => browser.newPage(),
+    sound: pulse !== undefined,
+    ...(pulse ? { soundServer: { pid: pulse.pid, dir: pulse.dir } } : {}),
+    newPage: () => b.newPage(),
     close() {
-      closing ??= browser.close();
+      closing ??= b.close().finally(() => pulse?.stop());
       return closing;
     },
   };

@@ -7,10 +7,10 @@
  * The page's test signal is a 440 Hz tone switched on and off every `periodMs` (WebAudio
  * schedules the switches to the sample). Checks: every switch is seen by the executor's
  * SilenceDetectorNode within `maxEventErrorMs` of where the signal puts it (media time from
- * the RTP timestamps, anchored at the first onset); the audio comes back with no loss (Chrome's
+ * the RTP timestamps, anchored at the first onset); the audio comes back with no loss (the browser's
  * inbound-rtp and the executor's own count); and the latency each hop adds: the executor's
  * (packet in to processed packet out) and each node's there, p50/p95, with the network's from
- * Chrome's RTCP round trip.
+ * the browser's RTCP round trip.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -104,8 +104,8 @@ export const pipelineScenario: Scenario = {
   thresholdDocs: {
     periodMs: 'the test signal switches the tone on or off every this many ms (a setting, not a limit)',
     maxEventErrorMs: 'each on/off switch seen by the executor\'s SilenceDetectorNode within this many ms of where the signal puts it (media time, anchored at the first onset), at most',
-    maxPacketsLost: 'audio packets lost, each way (Chrome\'s inbound-rtp for the audio back, the executor\'s receiver for the audio in), at most',
-    minReturnedRatio: 'packets of processed audio Chrome received per packet it sent, at least',
+    maxPacketsLost: 'audio packets lost, each way (the browser\'s inbound-rtp for the audio back, the executor\'s receiver for the audio in), at most',
+    minReturnedRatio: 'packets of processed audio the browser received per packet it sent, at least',
     maxExecutorHopP95Ms: 'the executor\'s hop, Opus packet received to the processed packet made from it sent, 95th percentile, ms, at most',
     maxNodeP95Ms: 'each node\'s queued-to-processed latency on the executor, 95th percentile, ms, at most',
   },
@@ -165,11 +165,11 @@ export const pipelineScenario: Scenario = {
     // Audio back with no loss.
     const sent = audio.outbound?.packetsSent ?? 0;
     const back = audio.inbound?.packetsReceived ?? 0;
-    checks.push(atMost('audio packets lost on the way back (Chrome inbound-rtp)', audio.inbound?.packetsLost ?? Number.NaN, th.maxPacketsLost!));
+    checks.push(atMost('audio packets lost on the way back (browser inbound-rtp)', audio.inbound?.packetsLost ?? Number.NaN, th.maxPacketsLost!));
     checks.push(atMost('audio packets lost on the way in (executor receiver)', stats.audio?.lostIn ?? Number.NaN, th.maxPacketsLost!, undefined, `${stats.audio?.packetsIn ?? 0} packets in, ${stats.audio?.concealedSamples ?? 0} samples concealed`));
-    checks.push(atLeast('processed audio back per packet sent', sent ? round(back / sent, 3) : 0, th.minReturnedRatio!, undefined, `${back} packets back of ${sent} sent; ${stats.audio?.packetsOut ?? 0} sent by the executor`));
-    // What comes back is the tone and the silences: a 0.5 sine is 0.354 RMS (headless Chrome
-    // has no audio device, so its totalAudioEnergy stays 0; the page's analyser hears it).
+    checks.push(atLeast('processed audio back per packet sent', sent ? round(back / sent, 3) : 0, th.minReturnedRatio!, undefined, `${back} packets back of ${sent} the browser sent; ${stats.audio?.packetsOut ?? 0} sent by the executor`));
+    // What comes back is the tone and the silences: a 0.5 sine is 0.354 RMS (a headless browser
+    // plays to no device, so its totalAudioEnergy stays 0; the page's analyser hears it).
     const loud = Math.max(...rmsSeen);
     const quiet = Math.min(...rmsSeen);
     checks.push(isTrue('the audio back follows the signal (tone RMS 0.354 +/- 20%, silence < 0.01)', Math.abs(loud - 0.354) <= 0.07 && quiet < 0.01, `loudest reading ${round(loud, 3)}, quietest ${round(quiet, 4)} over ${rmsSeen.length} readings`));
@@ -179,7 +179,7 @@ export const pipelineScenario: Scenario = {
     checks.push(atMost('executor hop p95 (packet in to processed packet out)', hop ? round(hop.p95, 2) : Number.NaN, th.maxExecutorHopP95Ms!, 'ms', hop ? `p50 ${round(hop.p50, 2)} ms, p99 ${round(hop.p99, 2)} ms over ${hop.count} packets` : 'not measured'));
     for (const n of stats.nodes) checks.push(atMost(`node ${n.id} on the executor p95`, round(n.p95, 3), th.maxNodeP95Ms!, 'ms', `p50 ${round(n.p50, 3)} ms over ${n.count} frames (queued to processed)`));
     const rtt = audio.remoteInbound?.roundTripTime;
-    ctx.note(rtt !== undefined ? `network hop: Chrome's RTCP round trip to the executor ${round(rtt * 1000, 2)} ms (one way about half)` : 'network hop: Chrome reported no RTCP round trip');
+    ctx.note(rtt !== undefined ? `network hop: the browser's RTCP round trip to the executor ${round(rtt * 1000, 2)} ms (one way about half)` : 'network hop: the browser reported no RTCP round trip');
     ctx.artifact?.('executor.log', executor.log());
     return checks;
   },
