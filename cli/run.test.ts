@@ -10,8 +10,8 @@ const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'src', 'pipeline', '__fixtures__');
 const dir = mkdtempSync(join(tmpdir(), 'spell-run-'));
 
-function spell(args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'spell.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+function spell(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'spell.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -60,9 +60,11 @@ describe('spell run', () => {
 
   it('writes the JSON lines to --output and reports a node that cannot run as an error line naming it, exit 1', () => {
     writeFileSync(join(dir, 'short.wav'), writeWav(new Int16Array(4800), 48000, 1));
-    const r = spell(['run', join(FIXTURES, 'vad-chain.json'), '--input', 'short.wav', '--output', 'events.jsonl']);
+    // onnxruntime-node is installed where the tests run: a module resolve hook (module.register,
+    // through NODE_OPTIONS=--import) hides it from this child, as on a machine without it.
+    const r = spell(['run', join(FIXTURES, 'vad-chain.json'), '--input', 'short.wav', '--output', 'events.jsonl'], { NODE_OPTIONS: `--import ${join(FIXTURES, 'without-onnxruntime.mjs')}` });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/spell run: node 'vad' \(SileroVADNode\) needs the optional package onnxruntime-node .*npm install onnxruntime-node @ricky0123\/vad-node \(missing-runtime\)/);
+    expect(r.stderr).toMatch(/spell run: node 'vad' \(SileroVADNode\) needs the optional package onnxruntime-node .*ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node @ricky0123\/vad-node .*\(missing-runtime\)/);
     expect(JSON.parse(readFileSync(join(dir, 'events.jsonl'), 'utf8').trim())).toMatchObject({ event: 'error', node: 'vad', code: 'missing-runtime' });
   });
 

