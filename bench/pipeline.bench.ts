@@ -5,6 +5,9 @@
  *    functions directly on each frame (the limit);
  * 2. audio through FastResampleNode (48 to 16 kHz) then AudioLevelNode and SilenceDetectorNode
  *    on two branches, in frames per second and as a multiple of real time.
+ *    Then resample + VAD: the same 48 kHz audio (a synthetic voice, 1 s silence, 2 s voice, 1 s
+ *    silence, looped) through FastResampleNode and SileroVADNode (the Silero model in
+ *    onnxruntime-node, an optional package: without it this part prints why and is skipped).
  * 3. the latency one remote hop adds over loopback: 20 ms frames at real time through a
  *    PassThrough placed on an executor in another process (`spell serve`, from the build),
  *    against the same pipeline with the node here: p50/p95/p99 of the hop (frame sent to its
@@ -15,6 +18,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createNode, fn, Pipeline, sink, source, wallClockMs, type AudioFrame, type Frame } from '../src/pipeline/index.js';
+import { syntheticSpeech } from '../src/pipeline/__fixtures__/speech.js';
 import { RemoteExecutors } from '../src/remote/index.js';
 
 const FRAMES = Number(process.env.PIPELINE_BENCH_FRAMES ?? 20_000);
@@ -60,6 +64,28 @@ async function analysis(): Promise<{ fps: number; realtime: number; framesIn: nu
   return { fps: framesIn / s, realtime: SECONDS / s, framesIn };
 }
 
+/** Resample + VAD: 48 kHz speech in 20 ms frames through FastResampleNode (to 16 kHz) and SileroVADNode. */
+async function vad(): Promise<{ fps: number; realtime: number; framesIn: number; windows: number; msPerWindow: number }> {
+  const clip = syntheticSpeech({ sampleRate: 48000, before: 1, voice: 2, after: 1 });
+  const frames = SECONDS * 50;
+  function* speech() {
+    for (let i = 0; i < frames; i++) {
+      const at = (i * 960) % clip.length;
+      yield { kind: 'audio', sampleRate: 48000, channels: 1, samples: clip.subarray(at, at + 960), mediaTimeUs: i * 20_000, captureTimeMs: wallClockMs() } satisfies AudioFrame;
+    }
+  }
+  let windows = 0;
+  const p = new Pipeline('vad')
+    .add(source('speech', speech(), ['audio']))
+    .add(createNode('FastResampleNode', 'resample', { target_rate: 16000, quality: 'Medium' }))
+    .add(createNode('SileroVADNode', 'vad', { sampling_rate: 16000 }))
+    .add(sink('events', (f) => { if (f.kind === 'data') windows++; }));
+  const t0 = performance.now();
+  await p.run();
+  const ms = performance.now() - t0;
+  return { fps: frames / (ms / 1000), realtime: SECONDS / (ms / 1000), framesIn: frames, windows, msPerWindow: ms / windows };
+}
+
 // Warm up both paths once, then measure.
 await chain();
 direct();
@@ -72,6 +98,14 @@ console.log(`  runtime overhead    ${(c.perFrameUs - d).toFixed(2)} us/frame, ${
 const a = await analysis();
 console.log(`resample 48->16 kHz + level + silence, ${SECONDS} s of 48 kHz mono in 20 ms frames`);
 console.log(`  ${Math.round(a.fps).toLocaleString('en-US')} frames/s, ${a.realtime.toFixed(0)}x real time (${a.framesIn} frames)`);
+try {
+  const v = await vad();
+  console.log(`resample 48->16 kHz + SileroVADNode (Silero model, onnxruntime-node on 1 thread), ${SECONDS} s of 48 kHz speech in 20 ms frames`);
+  console.log(`  ${Math.round(v.fps).toLocaleString('en-US')} frames/s, ${v.realtime.toFixed(0)}x real time (${v.framesIn} frames, ${v.windows} model windows of 32 ms, ${v.msPerWindow.toFixed(2)} ms each all in)`);
+} catch (e) {
+  if ((e as { code?: string }).code !== 'missing-runtime') throw e;
+  console.log(`resample + SileroVADNode: not run: ${(e as Error).message}`);
+}
 
 const REMOTE_FRAMES = Number(process.env.PIPELINE_BENCH_REMOTE_FRAMES ?? 1500);
 
