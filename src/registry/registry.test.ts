@@ -18,6 +18,7 @@ import {
 } from '../package/index.js';
 import { opensslKey, pipelineDir } from '../package/__fixtures__/fixture.js';
 import { startRegistry, storedBlobPath, type RunningRegistry } from './__fixtures__/registry.js';
+import { repointSignature, swapModelLayer } from './__fixtures__/tamper.js';
 import { startTokenServer } from './__fixtures__/token-server.js';
 import { HttpStore, LayoutStore, parseReference, pull, push, RegistryError } from './index.js';
 
@@ -136,23 +137,11 @@ describe('tampering through the registry: every case refused, nothing cached or 
     const pkg = await packPipeline(manifest, { key: signing });
     const ref = `oci://${registry.host}/tamper/manifest:1`;
     await push(pkg.bytes, ref);
-    const store = new HttpStore({ host: registry.host, repository: 'tamper/manifest', plainHttp: true });
-    const m = JSON.parse(Buffer.from(pkg.files.get(blobPath(pkg.digest))!).toString()) as OciManifest;
-    const evil = new TextEncoder().encode('evil weights');
-    await store.putBlob(sha256(evil), evil);
-    const i = m.layers.findIndex((l) => l.mediaType === MEDIA_TYPES.model);
-    m.layers[i] = { ...m.layers[i]!, digest: sha256(evil), size: evil.length };
-    const changed = jsonBytes(m);
-    await store.putManifest('1', changed, MEDIA_TYPES.ociManifest);
+    const changed = await swapModelLayer(registry.host, 'tamper/manifest', '1', pkg);
     const e = await refusedPull(ref);
     expect((e as PackageError).code).toBe('signature-missing');
     // The attacker re-points the old signature manifest at the changed manifest.
-    const index = JSON.parse(Buffer.from(pkg.files.get('index.json')!).toString()) as { manifests: { digest: string; artifactType?: string }[] };
-    const sigDigest = index.manifests.find((d) => d.artifactType === MEDIA_TYPES.signatureArtifact)!.digest;
-    const sig = JSON.parse(Buffer.from(pkg.files.get(blobPath(sigDigest))!).toString()) as OciManifest;
-    sig.subject = { mediaType: MEDIA_TYPES.ociManifest, digest: sha256(changed), size: changed.length };
-    const sigBytes = jsonBytes(sig);
-    await store.putManifest(sha256(sigBytes), sigBytes, MEDIA_TYPES.ociManifest, sig.subject, sig.artifactType);
+    await repointSignature(registry.host, 'tamper/manifest', pkg, changed);
     const f = await refusedPull(ref);
     expect((f as PackageError).code).toBe('signature-invalid');
     expect(f.message).toMatch(/^package signature invalid: the statement names/);

@@ -7,11 +7,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobPath, jsonBytes, loadPrivateKey, loadPublicKey, MEDIA_TYPES, packPipeline, sha256, type OciManifest, type PackedPackage } from '../package/index.js';
+import { loadPrivateKey, loadPublicKey, packPipeline, type PackedPackage } from '../package/index.js';
 import { opensslKey, pipelineDir } from '../package/__fixtures__/fixture.js';
 import { createNode, Pipeline, PipelineError, sink, type Frame } from '../pipeline/index.js';
-import { HttpStore, push } from '../registry/index.js';
+import { push } from '../registry/index.js';
 import { startRegistry, type RunningRegistry } from '../registry/__fixtures__/registry.js';
+import { repointSignature, swapModelLayer } from '../registry/__fixtures__/tamper.js';
 import { serveProcess, type ServeProcess } from './__fixtures__/serve.js';
 import { connectExecutor, Executor, RemoteError, RemoteExecutors } from './index.js';
 
@@ -104,20 +105,7 @@ describe('an executor process runs signed packages from a real registry', () => 
     const tampered = `oci://${registry.host}/pipelines/tampered:1`;
     const good = await packPipeline(pipelineDir(Buffer.from('to tamper with')).manifest, { key: signing });
     await push(good.bytes, tampered);
-    const store = new HttpStore({ host: registry.host, repository: 'pipelines/tampered', plainHttp: true });
-    const m = JSON.parse(Buffer.from(good.files.get(blobPath(good.digest))!).toString()) as OciManifest;
-    const evil = new TextEncoder().encode('evil weights');
-    await store.putBlob(sha256(evil), evil);
-    const i = m.layers.findIndex((l) => l.mediaType === MEDIA_TYPES.model);
-    m.layers[i] = { ...m.layers[i]!, digest: sha256(evil), size: evil.length };
-    const changed = jsonBytes(m);
-    await store.putManifest('1', changed, MEDIA_TYPES.ociManifest);
-    const index = JSON.parse(Buffer.from(good.files.get('index.json')!).toString()) as { manifests: { digest: string; artifactType?: string }[] };
-    const sigDigest = index.manifests.find((d) => d.artifactType === MEDIA_TYPES.signatureArtifact)!.digest;
-    const sig = JSON.parse(Buffer.from(good.files.get(blobPath(sigDigest))!).toString()) as OciManifest;
-    sig.subject = { mediaType: MEDIA_TYPES.ociManifest, digest: sha256(changed), size: changed.length };
-    const sigBytes = jsonBytes(sig);
-    await store.putManifest(sha256(sigBytes), sigBytes, MEDIA_TYPES.ociManifest, sig.subject, sig.artifactType);
+    await repointSignature(registry.host, 'pipelines/tampered', good, await swapModelLayer(registry.host, 'pipelines/tampered', '1', good));
 
     const cases: [string, RegExp][] = [
       [unsigned, /^remote node 'far' on ws:\/\/127\.0\.0\.1:\d+\/signaling failed: package signature missing: no signature refers to the package manifest sha256:/],
