@@ -3,6 +3,7 @@
  * loopback, `spell serve` executor processes (from the build) and in-process Executors,
  * node-datachannel peers, the packaged gain.wasm in the sandbox's worker threads.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { push } from '../registry/index.js';
 import { startRegistry, type RunningRegistry } from '../registry/__fixtures__/registry.js';
 import { repointSignature, swapModelLayer } from '../registry/__fixtures__/tamper.js';
 import { serveProcess, type ServeProcess } from './__fixtures__/serve.js';
-import { connectExecutor, Executor, RemoteError, RemoteExecutors } from './index.js';
+import { connectExecutor, Executor, REMOTE_LIMITS, RemoteError, RemoteExecutors } from './index.js';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 const key = opensslKey();
@@ -175,6 +176,36 @@ describe('packages sent over the data channel, and local OCI layouts', () => {
     expectHalvedTone(second.events);
     expect(executor.stats.packagesReceived).toBe(1); // offered by digest, held: nothing sent
     expect(executor.stats.packagesLoaded).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it('streams a package larger than the 16 MiB message limit in parts of one channel message each; a package over the executor\'s limit is refused at its announcement and nothing is kept', async () => {
+    const big = await packPipeline(pipelineDir(randomBytes(17 << 20)).manifest, { key: signing });
+    expect(big.bytes.length).toBeGreaterThan(REMOTE_LIMITS.maxMessageBytes);
+    const conn = await connectExecutor(url);
+    try {
+      const stored = await conn.sendPackage(big.bytes, { digest: big.digest });
+      expect(stored.digest).toBe(big.digest);
+      expect(stored.signedBy).toBe(signing.keyId);
+      expect(executor.packages.cache.getLayout(big.digest)).toBeDefined();
+    } finally {
+      await conn.close();
+    }
+    const small = new Executor({ port: 0, packages: { trustedKeys: [trusted], cacheDir: tmp('small-cache-'), maxPackageBytes: 1 << 20 } });
+    const { url: smallUrl } = await small.listen();
+    const c2 = await connectExecutor(smallUrl);
+    try {
+      const err = (await c2.sendPackage(big.bytes, { digest: big.digest }).catch((e: unknown) => e)) as RemoteError;
+      expect(err.remoteCode).toBe('too-large');
+      expect(err.message).toMatch(/a package of \d+ bytes is over this executor's limit of 1048576/);
+      // Refused at the announcement: the caller stops sending parts once it hears it (17 MB take
+      // about a second here, the refusal a loopback round trip), and nothing was kept.
+      expect(c2.link.bytesSent).toBeLessThan(big.bytes.length);
+      expect(small.stats.packagesReceived).toBe(0);
+      expect(small.stats.packagesRefused).toBe(1);
+    } finally {
+      await c2.close();
+      await small.close();
+    }
   }, 120_000);
 
   it('runs a package from a local OCI layout under its layout directory (oci:<dir>:tag, nothing started); a layout elsewhere is refused, and so is a registry it trusts no key for, before any request', async () => {
