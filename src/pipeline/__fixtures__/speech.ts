@@ -3,11 +3,12 @@
  * train (f0 about 120 Hz with a slow vibrato and a seeded jitter of the period) through three
  * formant resonators in cascade (730, 1090 and 2440 Hz, bandwidths 90, 110 and 170 Hz: an open
  * vowel), shaped into syllables at 4 per second (envelope max(0, sin(2 pi 4 t))^0.5). The
- * Silero model hears it as speech (0.6-0.9 in most windows) where a pure tone reads under 0.45.
+ * Silero model hears it as speech (0.6-0.97 in most windows) where a pure tone reads under 0.45.
  * Each resonator is the two-pole section y[n] = A x[n] + B y[n-1] + C y[n-2] with
  * C = -r^2, B = 2 r cos(2 pi F / fs), r = exp(-pi BW / fs) and A = 1 - B - C (unity gain at
  * 0 Hz), the formant synthesiser's building block.
  */
+import { createRandom } from '../../../fuzz/engine.js';
 
 export interface SpeechLayout {
   sampleRate: number;
@@ -22,22 +23,10 @@ export interface SpeechLayout {
 
 const FORMANTS: readonly (readonly [number, number])[] = [[730, 90], [1090, 110], [2440, 170]];
 
-/** mulberry32: a small seeded generator, the same sequence on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Mono float32 samples: silence, the synthetic voice, silence. */
 export function syntheticSpeech(l: SpeechLayout): Float32Array {
   const fs = l.sampleRate;
-  const rnd = random(l.seed ?? 7);
+  const rnd = createRandom(l.seed ?? 7);
   const start = Math.round(l.before * fs);
   const n = Math.round(l.voice * fs);
   const out = new Float32Array(start + n + Math.round(l.after * fs));

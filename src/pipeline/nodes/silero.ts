@@ -279,7 +279,8 @@ export class SileroDetector {
     let at = 0;
     while (at < x.length) {
       const n = Math.min(this.window - this.#fill, x.length - at);
-      this.#input.set(x.subarray(at, at + n), this.context + this.#fill);
+      const buf = this.#input;
+      for (let i = 0, o = this.context + this.#fill; i < n; i++) buf[o + i] = x[at + i]!;
       this.#fill += n;
       this.#k += n;
       at += n;
