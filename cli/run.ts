@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { extname } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ManifestError, type CliDefaults } from '../src/pipeline-manifest/index.js';
 import { createNode, openInput, Pipeline, PipelineError, type Frame, type PipelineNode } from '../src/pipeline/index.js';
 
@@ -53,8 +53,9 @@ export function registerRun(program: Command, io: RunIo): void {
     .option('--timeout <seconds>', 'stop with an error after this long (default: metadata.cli_defaults.timeout_secs, else none)', positiveInt)
     .option('--executor <name=url>', "a remote executor ('spell serve') that nodes naming it as their host run on (repeatable; a host that is a URL needs none)", executorPair)
     .option('--executor-token <token>', 'token for the executors (also $SPELL_SERVE_TOKEN)')
+    .addOption(new Option('--audio-transport <how>', 'how audio reaches executors: float frames on the data channel (lossless) or Opus on a WebRTC audio track').choices(['datachannel', 'opus-track']).default('datachannel'))
     .option('--inspect', 'print where each node runs and why (to stderr) before running')
-    .action(async (manifestPath: string, opts: { input?: string; output?: string; timeout?: number; executor?: [string, string][]; executorToken?: string; inspect?: boolean }) => {
+    .action(async (manifestPath: string, opts: { input?: string; output?: string; timeout?: number; executor?: [string, string][]; executorToken?: string; inspect?: boolean; audioTransport: 'datachannel' | 'opus-track' }) => {
       let pipeline: Pipeline;
       try {
         const text = readFileSync(manifestPath);
@@ -87,7 +88,7 @@ export function registerRun(program: Command, io: RunIo): void {
         return;
       }
       const { RemoteExecutors } = await import('../src/remote/index.js');
-      const remote = new RemoteExecutors({ executors: Object.fromEntries(opts.executor ?? []), token: opts.executorToken ?? process.env.SPELL_SERVE_TOKEN });
+      const remote = new RemoteExecutors({ executors: Object.fromEntries(opts.executor ?? []), token: opts.executorToken ?? process.env.SPELL_SERVE_TOKEN, audioTransport: opts.audioTransport });
       pipeline.useExecutors(remote);
       let frames = 0;
       let mediaUs = 0;

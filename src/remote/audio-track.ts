@@ -23,14 +23,37 @@ export interface TrackInputStats {
   undecodable: number;
 }
 
+export interface TrackInputOptions {
+  /** Decode at this rate (default 48 kHz) and channel count (default 1). */
+  sampleRate?: OpusSampleRate;
+  channels?: 1 | 2;
+  /** Media time is the RTP timestamp itself (our own senders), not counted from the first packet (browsers). */
+  absoluteTime?: boolean;
+}
+
 /** Opus packets in, audio frames out. */
 export class OpusTrackInput {
-  readonly #decoder = new OpusDecoder({ sampleRate: CLOCK, channels: 1 });
+  readonly #decoder: OpusDecoder;
+  readonly #rate: number;
+  readonly #channels: number;
+  readonly #absolute: boolean;
   #first: number | undefined;
   #unwrapped = 0;
   #last = 0;
   #expected: number | undefined;
   readonly stats: TrackInputStats = { packets: 0, lost: 0, concealedSamples: 0, undecodable: 0 };
+
+  constructor(options: TrackInputOptions = {}) {
+    this.#rate = options.sampleRate ?? CLOCK;
+    this.#channels = options.channels ?? 1;
+    this.#absolute = options.absoluteTime === true;
+    this.#decoder = new OpusDecoder({ sampleRate: this.#rate as OpusSampleRate, channels: this.#channels as 1 | 2 });
+  }
+
+  /** Media time (us) where the audio decoded so far ends. */
+  get reachedUs(): number {
+    return this.#expected === undefined ? -1 : (this.#expected * 1e6) / CLOCK;
+  }
 
   /** The frames one packet yields: concealment for a gap before it, then its own audio. */
   push(p: AudioPacket): Frame[] {
@@ -40,6 +63,7 @@ export class OpusTrackInput {
     if (this.#first === undefined) {
       this.#first = p.rtpTimestamp;
       this.#last = p.rtpTimestamp;
+      if (this.#absolute) this.#unwrapped = p.rtpTimestamp;
     } else {
       const delta = (p.rtpTimestamp - this.#last) | 0;
       this.#unwrapped += delta;
@@ -48,18 +72,20 @@ export class OpusTrackInput {
     const at = this.#unwrapped;
     const out: Frame[] = [];
     const captureTimeMs = p.receivedAtMs;
+    // Positions count 48 kHz ticks (the RTP clock); samples are at the decoder's rate.
+    const ticksPerSample = CLOCK / this.#rate;
     if (this.#expected !== undefined && at > this.#expected) {
       const gap = at - this.#expected;
       if (gap <= CLOCK) { // conceal up to a second; a longer silence is a new talkspurt
-        const samples = this.#decoder.decodeLost(gap, p.payload);
-        this.stats.concealedSamples += gap;
-        out.push(frame(samples, this.#expected, captureTimeMs));
+        const samples = this.#decoder.decodeLost(Math.round(gap / ticksPerSample), p.payload);
+        this.stats.concealedSamples += gap / ticksPerSample;
+        out.push(this.#frame(samples, this.#expected, captureTimeMs));
       }
     }
     try {
       const samples = this.#decoder.decodeFloat(p.payload);
-      out.push(frame(samples, at, captureTimeMs));
-      this.#expected = at + samples.length;
+      out.push(this.#frame(samples, at, captureTimeMs));
+      this.#expected = at + (samples.length / this.#channels) * ticksPerSample;
     } catch {
       this.stats.undecodable++;
       this.#expected = at + p.samples;
@@ -67,13 +93,13 @@ export class OpusTrackInput {
     return out;
   }
 
+  #frame(samples: Float32Array, at: number, captureTimeMs: number): AudioFrame {
+    return { kind: 'audio', mediaTimeUs: (at * 1e6) / CLOCK, captureTimeMs, sampleRate: this.#rate, channels: this.#channels, samples };
+  }
+
   close(): void {
     this.#decoder.destroy();
   }
-}
-
-function frame(samples: Float32Array, at: number, captureTimeMs: number): AudioFrame {
-  return { kind: 'audio', mediaTimeUs: (at * 1e6) / CLOCK, captureTimeMs, sampleRate: CLOCK, channels: 1, samples };
 }
 
 /** Audio frames in, 20 ms Opus packets out on the track. */
@@ -87,7 +113,20 @@ export class OpusTrackOutput {
   /** The executor's hop: packet received to the packet made from it sent, ms (wall clock). */
   readonly hop = new LatencyWindow(4096);
 
-  constructor(private readonly sender: AudioSender) {}
+  /** `onFormat` is told the rate and channels once, before the first packet. */
+  constructor(private readonly sender: AudioSender, private readonly onFormat?: (sampleRate: OpusSampleRate, channels: 1 | 2) => void) {}
+
+  /** Send what is held as a last packet padded with silence (the end of the stream). */
+  flush(captureTimeMs: number = Date.now()): void {
+    const enc = this.#encoder;
+    if (!enc || this.#filled === 0) return;
+    this.#pcm.fill(0, this.#filled);
+    const ts = Math.round((this.#heldAt * CLOCK) / enc.sampleRate) >>> 0;
+    this.sender.sendOpus(enc.encode(this.#pcm), ts, captureTimeMs);
+    this.packets++;
+    this.#heldAt += enc.frameSize;
+    this.#filled = 0;
+  }
 
   push(f: AudioFrame): void {
     if (!this.#encoder) {
@@ -97,6 +136,7 @@ export class OpusTrackOutput {
       this.#encoder = new OpusEncoder({ sampleRate: f.sampleRate as OpusSampleRate, channels: f.channels as 1 | 2, application: 'audio' });
       this.#pcm = new Int16Array(this.#encoder.frameSize * f.channels);
       this.#heldAt = Math.round((f.mediaTimeUs * f.sampleRate) / 1e6);
+      this.onFormat?.(this.#encoder.sampleRate, this.#encoder.channels);
     }
     const enc = this.#encoder;
     if (f.sampleRate !== enc.sampleRate || f.channels !== enc.channels) throw new RemoteError('bad-message', `audio changed to ${f.sampleRate} Hz x ${f.channels} mid-stream`);

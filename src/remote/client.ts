@@ -11,7 +11,11 @@ import { SignalingClient } from '../signaling/index.js';
 import { DEFAULTS, LIMITS, Messages, PROTOCOL } from './constants.js';
 import { RemoteError } from './errors.js';
 import { RemoteLink, trickle } from './link.js';
-import type { ControlMessage, FrameMessage, SessionStats, WireMessage } from './wire.js';
+import { OpusTrackInput, OpusTrackOutput } from './audio-track.js';
+import type { AudioPacket } from '../peer/index.js';
+import type { AudioFrame } from '../pipeline/index.js';
+import type { OpusSampleRate } from '../encoding/index.js';
+import type { ControlMessage, FrameMessage, SessionStats, TrackAudio, WireMessage } from './wire.js';
 
 export interface ConnectOptions {
   /** The executor's name in manifests (its `host`); default: the URL. */
@@ -20,6 +24,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Address node-datachannel binds for ICE (default 127.0.0.1 for a loopback URL). */
   bindAddress?: string;
+  /** Negotiate an Opus track both ways, for sessions whose audio goes on it (`start(..., { audio })`). */
+  audio?: boolean;
 }
 
 /** The executor's signaling URL from what a manifest or a user writes (ws://, http://, host:port). */
@@ -67,6 +73,49 @@ export class RemoteSession {
     this.done.catch(() => undefined);
   }
 
+  /** With audio on the track: our encoder out, the decoder of what comes back, and where our audio ends. */
+  #trackOut: OpusTrackOutput | undefined;
+  #trackIn: OpusTrackInput | undefined;
+  #trackPending: AudioPacket[] = [];
+  #audioUntilUs: number | undefined;
+  #packetsBack = 0;
+  #doneStats: SessionStats | undefined;
+  /** The audio this session sends and gets back goes on the connection's Opus track. */
+  audio: TrackAudio | undefined;
+
+  /** Send one audio frame on the Opus track (sessions started with `audio.input`). */
+  sendAudio(frame: AudioFrame): void {
+    if (this.#error) throw this.#error;
+    if (this.#finished) throw new RemoteError('bad-message', `session ${this.id} has finished`);
+    const sender = this.connection.link.peer.audio;
+    if (!this.audio?.input || !sender) throw new RemoteError('bad-message', `session ${this.id} has no audio track (connect with audio and start with audio.input)`);
+    this.#trackOut ??= new OpusTrackOutput(sender, (sampleRate, channels) => void this.connection.link.send({ type: 'audio-format', session: this.id, sampleRate, channels }).catch(() => undefined));
+    this.#trackOut.push(frame);
+    const end = frame.mediaTimeUs + (frame.samples.length / frame.channels / frame.sampleRate) * 1e6;
+    this.#audioUntilUs = Math.max(this.#audioUntilUs ?? 0, end);
+    this.framesSent++;
+  }
+
+  /** @internal An Opus packet of this session's returned audio. */
+  deliverAudio(packet: AudioPacket): void {
+    if (!this.#trackIn) {
+      if (this.#trackPending.length < 100) this.#trackPending.push(packet);
+      return;
+    }
+    this.#packetsBack++;
+    for (const frame of this.#trackIn.push(packet)) this.deliver({ type: 'frame', session: this.id, node: 'audio-track', frame });
+    this.#maybeFinish();
+  }
+
+  /** @internal The executor said how its audio on the track is encoded. */
+  audioFormat(sampleRate: number, channels: number): void {
+    if (this.#trackIn) return;
+    this.#trackIn = new OpusTrackInput({ sampleRate: sampleRate as OpusSampleRate, channels: channels as 1 | 2, absoluteTime: true });
+    const pending = this.#trackPending;
+    this.#trackPending = [];
+    for (const p of pending) this.deliverAudio(p);
+  }
+
   /** Send one input frame (resolves when the channel has taken it). */
   async send(frame: Frame): Promise<void> {
     if (this.#error) throw this.#error;
@@ -78,7 +127,9 @@ export class RemoteSession {
   /** No more input: the executor flushes and finishes. */
   end(): void {
     if (this.#finished || this.#error) return;
-    void this.connection.link.send({ type: 'end', session: this.id }).catch(() => undefined);
+    this.#trackOut?.flush();
+    const audioUntilUs = this.#audioUntilUs;
+    void this.connection.link.send({ type: 'end', session: this.id, ...(audioUntilUs !== undefined ? { audioUntilUs } : {}) }).catch(() => undefined);
   }
 
   /** Give up: the executor stops the sub-pipeline. */
@@ -110,8 +161,26 @@ export class RemoteSession {
     this.#poke();
   }
 
-  /** @internal */
+  /**
+   * @internal `done` from the executor. Audio on the track can trail the data channel: the
+   * session finishes once the packets it says it sent are here, or after a grace period.
+   */
   finish(stats: SessionStats): void {
+    if (this.#finished || this.#error || this.#doneStats) return;
+    this.#doneStats = stats;
+    if (this.audio?.output && (stats.audio?.packetsOut ?? 0) > this.#packetsBack) {
+      setTimeout(() => this.#finishNow(), 1000).unref?.();
+      return;
+    }
+    this.#finishNow();
+  }
+
+  #maybeFinish(): void {
+    if (this.#doneStats && this.#packetsBack >= (this.#doneStats.audio?.packetsOut ?? 0)) this.#finishNow();
+  }
+
+  #finishNow(): void {
+    const stats = this.#doneStats!;
     if (this.#finished || this.#error) return;
     this.#finished = true;
     this.#resolveDone(stats);
@@ -145,8 +214,12 @@ export class ExecutorConnection {
   #lostReason: string | undefined;
   #closing = false;
 
+  /** The session whose audio comes back on the track (one at a time). */
+  #audioSession: RemoteSession | undefined;
+
   constructor(readonly info: ExecutorInfo & { capabilities: ExecutorCapabilities }, readonly link: RemoteLink, private readonly signaling: SignalingClient) {
     link.on('message', (m) => this.#onMessage(m));
+    link.peer.on('audioPacket', (p) => this.#audioSession?.deliverAudio(p));
     link.on('lost', ({ reason }) => this.#onLost(reason));
     // The executor's signaling server lives in its process: its socket closing means the
     // executor is gone, seconds before ICE consent freshness (RFC 7675) would say so.
@@ -169,15 +242,25 @@ export class ExecutorConnection {
    * package the executor resolves, verifies with its own trust and runs (packages.ts).
    * Rejects with the executor's refusal.
    */
-  async start(manifest: string | { package: string }, options: { timeoutMs?: number; outputCapacity?: number } = {}): Promise<RemoteSession> {
+  /** Whether this connection has an Opus track free for a session's audio. */
+  get audioTrackFree(): boolean {
+    return this.link.peer.audio !== undefined && this.#audioSession === undefined;
+  }
+
+  async start(manifest: string | { package: string }, options: { timeoutMs?: number; outputCapacity?: number; audio?: TrackAudio } = {}): Promise<RemoteSession> {
     if (this.#lostReason) throw new RemoteError('connection-lost', Messages.unreachable(this.url, this.#lostReason));
+    const audio = options.audio && (options.audio.input || options.audio.output) ? { ...options.audio, absoluteTime: true } : undefined;
+    if (audio && !this.audioTrackFree) throw new RemoteError('bad-message', `${this.url}: no free audio track on this connection (connect with audio: true; one session at a time)`);
     const id = this.#next++;
     const started = new Promise<ControlMessage & { type: 'started' }>((resolve, reject) => this.#starting.set(id, { resolve, reject }));
-    await this.link.send(typeof manifest === 'string' ? { type: 'start', session: id, manifest } : { type: 'start', session: id, package: manifest.package });
-    const timeoutMs = options.timeoutMs ?? (typeof manifest === 'string' ? DEFAULTS.startTimeoutMs : DEFAULTS.packageStartTimeoutMs);
     // The session exists before `started` arrives: frames may follow it at once.
     const session = new RemoteSession(id, this, [], '', options.outputCapacity ?? DEFAULTS.outputQueue);
+    session.audio = audio;
     this.#sessions.set(id, session);
+    if (audio) this.#audioSession = session;
+    session.done.finally(() => { if (this.#audioSession === session) this.#audioSession = undefined; }).catch(() => undefined);
+    await this.link.send(typeof manifest === 'string' ? { type: 'start', session: id, manifest, ...(audio ? { audio } : {}) } : { type: 'start', session: id, package: manifest.package });
+    const timeoutMs = options.timeoutMs ?? (typeof manifest === 'string' ? DEFAULTS.startTimeoutMs : DEFAULTS.packageStartTimeoutMs);
     try {
       const s = await withTimeout(started, timeoutMs, () => new RemoteError('timeout', Messages.timeout(this.url, 'answer to start', timeoutMs)));
       session.nodes.push(...s.nodes);
@@ -185,6 +268,7 @@ export class ExecutorConnection {
       return session;
     } catch (e) {
       this.#sessions.delete(id);
+      session.fail(e instanceof RemoteError ? e : new RemoteError('remote-node-failed', String(e)));
       throw e;
     } finally {
       this.#starting.delete(id);
@@ -227,6 +311,9 @@ export class ExecutorConnection {
         return;
       case 'frame':
         this.#sessions.get(m.session)?.deliver(m);
+        return;
+      case 'audio-format':
+        this.#sessions.get(m.session)?.audioFormat(m.sampleRate, m.channels);
         return;
       case 'done': {
         const s = this.#sessions.get(m.session);
@@ -298,7 +385,7 @@ export async function connectExecutor(hostOrUrl: string, options: ConnectOptions
     for (let attempt = 1; !h; attempt++) {
       stopTrickle?.();
       peer?.close();
-      peer = new Peer({ name: 'remote-caller', video: false, audio: false, ...(bindAddress ? { bindAddress } : {}) });
+      peer = new Peer({ name: 'remote-caller', video: false, audio: options.audio === true, receiveAudio: options.audio === true, ...(bindAddress ? { bindAddress } : {}) });
       peer.on('error', () => undefined);
       stopTrickle = trickle(peer, signaling, executor.peerId);
       const channel = peer.createChannel({ label: DEFAULTS.channelLabel });

@@ -27,6 +27,12 @@ export interface RemoteExecutorsOptions {
   /** From the end of a node's input to the executor's `done` (default 30 s). */
   doneTimeoutMs?: number;
   bindAddress?: string;
+  /**
+   * How audio frames cross: 'datachannel' (default: float samples, lossless, what a local run
+   * sees) or 'opus-track' (Opus on a WebRTC audio track both ways, as a browser sends it; one
+   * node per executor connection uses the track, any others the data channel).
+   */
+  audioTransport?: 'datachannel' | 'opus-track';
 }
 
 /** The hop a remote node adds, per node: frame sent to its result back, ms. */
@@ -71,7 +77,7 @@ export class RemoteExecutors implements RemoteExecution {
     }
     await Promise.all([...this.#infos.values()].filter((i) => !i.capabilities && !i.error).map(async (info) => {
       try {
-        const conn = await connectExecutor(info.url, { name: info.name, token: this.#options.token, timeoutMs: this.#options.connectTimeoutMs, bindAddress: this.#options.bindAddress } satisfies ConnectOptions);
+        const conn = await connectExecutor(info.url, { name: info.name, token: this.#options.token, timeoutMs: this.#options.connectTimeoutMs, bindAddress: this.#options.bindAddress, audio: this.#options.audioTransport === 'opus-track' } satisfies ConnectOptions);
         this.#connections.set(info.name, conn);
         info.capabilities = conn.info.capabilities;
       } catch (e) {
@@ -101,7 +107,7 @@ export class RemoteExecutors implements RemoteExecution {
     const stats: HopStats = { nodeId: node.id, executor: executor.name, count: 0, p50: NaN, p95: NaN, p99: NaN, framesSent: 0, framesReceived: 0, dropped: 0, lostInFlight: 0, fellBack: false };
     const window = new LatencyWindow(4096);
     this.#hops.push({ stats, window });
-    return remoteNode(node, conn, { stats, window, doneTimeoutMs: this.#options.doneTimeoutMs ?? DEFAULTS.doneTimeoutMs });
+    return remoteNode(node, conn, { stats, window, doneTimeoutMs: this.#options.doneTimeoutMs ?? DEFAULTS.doneTimeoutMs, audioTransport: this.#options.audioTransport ?? 'datachannel' });
   }
 }
 
@@ -121,7 +127,7 @@ export function subManifest(node: PipelineNode): string {
   });
 }
 
-function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: HopStats; window: LatencyWindow; doneTimeoutMs: number }): PipelineNode {
+function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: HopStats; window: LatencyWindow; doneTimeoutMs: number; audioTransport?: 'datachannel' | 'opus-track' }): PipelineNode {
   if (node.requirements?.remoteOnly) {
     const transport = node.params.transport;
     if (transport !== undefined && transport !== 'webrtc') throw new PipelineError('bad-param', Messages.transport(String(transport)), node.id, { field: 'params.transport' });
@@ -134,6 +140,8 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
   let local = false;
   /** Send times by media time, to match each result to its input. */
   const sentAt = new Map<number, number>();
+  /** Capture times of audio sent on the track, by media time. */
+  const capturedAt = new Map<number, number>();
 
   const toPipelineError = (e: unknown): PipelineError => {
     if (e instanceof PipelineError) return e;
@@ -151,6 +159,10 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
       try {
         for await (const out of session!.outputs()) {
           hop.stats.framesReceived++;
+          if (out.node === 'audio-track') {
+            const c = capturedAt.get(out.frame.mediaTimeUs);
+            if (c !== undefined) out.frame.captureTimeMs = c;
+          }
           const t = sentAt.get(out.frame.mediaTimeUs);
           if (t !== undefined) {
             hop.window.record(performance.now() - t);
@@ -200,7 +212,10 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
         throw new PipelineError('bad-param', (e as Error).message, node.id, { field: 'params.manifest_url', cause: e });
       }
       try {
-        session = pkg ? await startPackage(conn, pkg) : await conn.start(subManifest(node));
+        // Audio on the Opus track when asked for and free: this node's audio in, and its audio back.
+        const kinds = (ports: readonly { kinds: readonly string[] }[]) => ports.some((p) => p.kinds.includes('audio'));
+        const audio = hop.audioTransport === 'opus-track' && !pkg && conn.audioTrackFree && kinds(node.inputs) ? { input: true, output: kinds(node.outputs) } : undefined;
+        session = pkg ? await startPackage(conn, pkg) : await conn.start(subManifest(node), audio ? { audio } : {});
       } catch (e) {
         if (pkg && e instanceof RemoteError && e.code === 'refused') {
           // The executor's refusal of the package, named for the node: "remote node 'x' on <url> failed: package signature invalid: ...".
@@ -216,7 +231,12 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
       try {
         sentAt.set(frame.mediaTimeUs, performance.now());
         if (sentAt.size > 4096) sentAt.delete(sentAt.keys().next().value!);
-        await session!.send(frame);
+        if (frame.kind === 'audio' && session!.audio?.input) {
+          // Capture times ride the data channel's frames, not RTP: keep them to restore on the way back.
+          capturedAt.set(frame.mediaTimeUs, frame.captureTimeMs);
+          if (capturedAt.size > 4096) capturedAt.delete(capturedAt.keys().next().value!);
+          session!.sendAudio(frame);
+        } else await session!.send(frame);
         hop.stats.framesSent++;
       } catch (e) {
         if (fallback && e instanceof RemoteError && e.code === 'connection-lost') {

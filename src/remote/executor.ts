@@ -11,7 +11,8 @@
  * executor keeps serving.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { Peer } from '../peer/index.js';
+import type { OpusSampleRate } from '../encoding/index.js';
+import { Peer, type AudioPacket } from '../peer/index.js';
 import { Pipeline, NODE_TYPES, PipelineError, source, type ExecutorCapabilities, type Frame } from '../pipeline/index.js';
 import { SignalingClient, SignalingServer, isLoopbackHost } from '../signaling/index.js';
 import { TypedEmitter } from '../datachannel/index.js';
@@ -19,7 +20,7 @@ import { DEFAULT_ALLOWED_NODE_TYPES, DEFAULTS, LIMITS, Messages, PROTOCOL } from
 import { RemoteLink, trickle } from './link.js';
 import { OpusTrackInput, OpusTrackOutput, type TrackInputStats } from './audio-track.js';
 import { ExecutorPackages, type ExecutorPackageOptions, type PackageTransfer } from './packages.js';
-import type { SessionStats, WireMessage } from './wire.js';
+import type { SessionStats, TrackAudio, WireMessage } from './wire.js';
 
 export interface ExecutorOptions {
   port?: number;
@@ -83,6 +84,12 @@ interface Caller {
   /** The session fed from the Opus track, if any (one at a time). */
   audioSession?: Session;
   audioIn?: OpusTrackInput;
+  /** Our own callers send RTP timestamps as media time and say their audio's format first. */
+  audioAbsolute?: boolean;
+  /** Packets that came before the caller's audio-format (bounded). */
+  audioPending?: AudioPacket[];
+  /** With `end { audioUntilUs }`: where the track must get before the session's input ends. */
+  audioUntilUs?: number;
   /** Packages this caller is sending, by transfer (session) number. */
   transfers: Map<number, PackageTransfer>;
 }
@@ -91,6 +98,10 @@ type Fail = (session: number | undefined, code: string, message: string, nodeId?
 
 /** Frames queued for a sub-pipeline before the caller is told it sends too fast. */
 const INPUT_QUEUE_LIMIT = 1024;
+/** Track packets held until the caller's audio-format arrives on the data channel. */
+const AUDIO_PENDING_LIMIT = 100;
+/** How long `end` waits for the track to deliver the audio the caller says it sent. */
+const AUDIO_END_GRACE_MS = 1000;
 
 export class Executor extends TypedEmitter<ExecutorEvents> {
   readonly #options: ExecutorOptions;
@@ -158,17 +169,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     const entry: Caller = { peer, sessions: new Map<number, Session>(), stopTrickle: trickle(peer, agent, from), transfers: new Map() };
     this.#callers.set(from, entry);
     peer.on('error', () => undefined);
-    peer.on('audioPacket', (packet) => {
-      const s = entry.audioSession;
-      if (!s || s.ended || s.stop.signal.aborted) return;
-      entry.audioIn ??= new OpusTrackInput();
-      for (const f of entry.audioIn.push(packet)) {
-        this.stats.framesIn++;
-        if (s.input.length >= INPUT_QUEUE_LIMIT) s.input.shift(); // live audio: the oldest goes
-        s.input.push(f);
-      }
-      s.wake?.();
-    });
+    peer.on('audioPacket', (packet) => this.#audioIn(entry, packet));
     peer.on('connectionstatechange', (state) => {
       if ((state === 'failed' || state === 'closed') && this.#callers.get(from) === entry) this.#drop(from, `the peer connection is ${state}`);
     });
@@ -210,6 +211,30 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     this.emit('caller-left', { id: caller, reason });
   }
 
+  /** One Opus packet from the caller's track into the session that takes it. */
+  #audioIn(entry: Caller, packet: AudioPacket): void {
+    const s = entry.audioSession;
+    if (!s || s.ended || s.stop.signal.aborted) return;
+    if (!entry.audioIn) {
+      if (entry.audioAbsolute) {
+        // Our own caller says its format on the data channel; its first packets may come first.
+        if ((entry.audioPending ??= []).length < AUDIO_PENDING_LIMIT) entry.audioPending.push(packet);
+        return;
+      }
+      entry.audioIn = new OpusTrackInput();
+    }
+    for (const f of entry.audioIn.push(packet)) {
+      this.stats.framesIn++;
+      if (s.input.length >= INPUT_QUEUE_LIMIT) s.input.shift(); // live audio: the oldest goes
+      s.input.push(f);
+    }
+    if (entry.audioUntilUs !== undefined && entry.audioIn.reachedUs >= entry.audioUntilUs) {
+      entry.audioUntilUs = undefined;
+      s.ended = true;
+    }
+    s.wake?.();
+  }
+
   #onMessage(caller: string, link: RemoteLink, msg: WireMessage): void {
     const entry = this.#callers.get(caller);
     if (!entry) return;
@@ -237,9 +262,23 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
         s.wake?.();
         return;
       }
+      case 'audio-format': {
+        if (entry.audioSession?.id !== msg.session || entry.audioIn) return;
+        entry.audioIn = new OpusTrackInput({ sampleRate: msg.sampleRate as OpusSampleRate, channels: msg.channels as 1 | 2, absoluteTime: entry.audioAbsolute });
+        const pending = entry.audioPending ?? [];
+        entry.audioPending = [];
+        for (const p of pending) this.#audioIn(entry, p);
+        return;
+      }
       case 'end': {
         const s = entry.sessions.get(msg.session);
         if (!s) return;
+        if (s === entry.audioSession && msg.audioUntilUs !== undefined && !((entry.audioIn?.reachedUs ?? -1) >= msg.audioUntilUs)) {
+          // The track lags the data channel: end once its audio gets there (or after a grace period).
+          entry.audioUntilUs = msg.audioUntilUs;
+          setTimeout(() => { if (!s.ended) { s.ended = true; s.wake?.(); } }, AUDIO_END_GRACE_MS).unref?.();
+          return;
+        }
         s.ended = true;
         s.wake?.();
         return;
@@ -252,7 +291,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     }
   }
 
-  #start(caller: string, link: RemoteLink, entry: Caller, id: number, manifest: string | Pipeline, audio: { input?: boolean; output?: boolean }, fail: Fail, reserved?: { session: Session; digest: string }): void {
+  #start(caller: string, link: RemoteLink, entry: Caller, id: number, manifest: string | Pipeline, audio: TrackAudio, fail: Fail, reserved?: { session: Session; digest: string }): void {
     const sessions = entry.sessions;
     if (sessions.has(id)) { fail(id, 'bad-message', `session ${id} is already running`); return; }
     if ((audio.input || audio.output) && !entry.peer.audio) { fail(id, 'refused', 'this connection has no audio track: offer one (sendrecv) to use audio.input or audio.output'); return; }
@@ -277,8 +316,17 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     }
     const session: Session = reserved?.session ?? { id, input: [], ended: false, stop: new AbortController() };
     sessions.set(id, session);
-    if (audio.input) entry.audioSession = session;
-    const audioOut = audio.output ? new OpusTrackOutput(entry.peer.audio!) : undefined;
+    if (audio.input) {
+      entry.audioSession = session;
+      entry.audioIn?.close();
+      entry.audioIn = undefined;
+      entry.audioAbsolute = audio.absoluteTime === true;
+      entry.audioPending = [];
+      entry.audioUntilUs = undefined;
+    }
+    const audioOut = audio.output
+      ? new OpusTrackOutput(entry.peer.audio!, (sampleRate, channels) => void link.send({ type: 'audio-format', session: id, sampleRate, channels }).catch(() => undefined))
+      : undefined;
     const leaves = graph.nodes.filter((n) => !graph.edges.some((e) => e.from === n.id)).map((n) => n.id);
     this.emit('session-start', { caller, session: id, nodes: graph.nodes.map((n) => n.id) });
     const audioIn = audio.input ? () => entry.audioIn?.stats : undefined;
@@ -388,6 +436,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
       await link.send({ type: 'started', session: id, nodes: p.graph().nodes.map((n) => n.id), digest });
       const stats = await p.run({ input: source('$remote-in', inputFrames()), signal: session.stop.signal });
       await Promise.all(pumps);
+      audioOut?.flush();
       const done: SessionStats = {
         framesIn: stats.nodes.reduce((n, s) => Math.max(n, s.framesIn), 0),
         framesOut,

@@ -44,7 +44,7 @@ export type ControlMessage =
    * session, or with `audio.input` from the connection's Opus track; with `audio.output` the
    * output nodes' audio goes back on the Opus track instead of as frames.
    */
-  | { type: 'start'; session: number; manifest?: string; audio?: { input?: boolean; output?: boolean }; package?: string }
+  | { type: 'start'; session: number; manifest?: string; audio?: TrackAudio; package?: string }
   /**
    * The caller sends a signed package (.rmpkg bytes, `size` of them, in `package-data` messages
    * of this session number), named by its package manifest's digest; the executor checks the
@@ -53,12 +53,29 @@ export type ControlMessage =
   | { type: 'package'; session: number; digest: string; size: number }
   | { type: 'package-stored'; session: number; digest: string; name: string; signedBy: string }
   | { type: 'started'; session: number; nodes: string[]; digest: string }
-  /** The caller's input ended: flush and finish. */
-  | { type: 'end'; session: number }
+  /**
+   * The caller's input ended: flush and finish. With audio on the track, `audioUntilUs` is the
+   * media time where the audio it sent ends: the executor waits for the track to get there.
+   */
+  | { type: 'end'; session: number; audioUntilUs?: number }
+  /** Before the first output packet on the track: the rate and channels to decode it at. */
+  | { type: 'audio-format'; session: number; sampleRate: number; channels: number }
   /** Stop now (the caller gave up). */
   | { type: 'stop'; session: number }
   | { type: 'done'; session: number; stats: SessionStats }
   | { type: 'error'; session?: number; code: string; message: string; nodeId?: string };
+
+/**
+ * A session's audio on the connection's Opus track (RFC 7587) instead of frames: `input` from
+ * the caller, `output` back to it. With `absoluteTime` the RTP timestamps are the media time
+ * (48 kHz ticks from 0, as our own callers send them) rather than counted from the first packet
+ * (as a browser's random start needs).
+ */
+export interface TrackAudio {
+  input?: boolean;
+  output?: boolean;
+  absoluteTime?: boolean;
+}
 
 /** A frame of a session: to the executor (input), or from it (`node` and `port` that emitted it). */
 export interface FrameMessage {
@@ -78,7 +95,7 @@ export interface PackageDataMessage {
 
 export type WireMessage = ControlMessage | FrameMessage | PackageDataMessage;
 
-const CONTROL_TYPES = new Set(['hello', 'start', 'started', 'end', 'stop', 'done', 'error', 'package', 'package-stored']);
+const CONTROL_TYPES = new Set(['hello', 'audio-format', 'start', 'started', 'end', 'stop', 'done', 'error', 'package', 'package-stored']);
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const KINDS: readonly FrameKind[] = ['audio', 'video', 'data', 'text'];
 /** Bytes of one I420 picture (as spellbook/pipeline's i420Size; kept here so the file stays browser-safe). */
@@ -336,7 +353,8 @@ function checkControl(v: unknown): ControlMessage {
       need(v.manifest === undefined || typeof v.manifest === 'string', 'manifest', 'must be a string (the manifest JSON)');
       need(v.package === undefined || (typeof v.package === 'string' && v.package.length <= 2048), 'package', 'must be a reference of at most 2048 characters');
       const a = v.audio as Record<string, unknown> | undefined;
-      need(a === undefined || (isObject(a) && (a.input === undefined || typeof a.input === 'boolean') && (a.output === undefined || typeof a.output === 'boolean')), 'audio', 'must be {input?: boolean, output?: boolean}');
+      const flag = (x: unknown) => x === undefined || typeof x === 'boolean';
+      need(a === undefined || (isObject(a) && flag(a.input) && flag(a.output) && flag(a.absoluteTime)), 'audio', 'must be {input?, output?, absoluteTime?: boolean}');
       break;
     }
     case 'package':
@@ -346,6 +364,13 @@ function checkControl(v: unknown): ControlMessage {
     case 'package-stored':
       need(typeof v.digest === 'string' && DIGEST.test(v.digest), 'digest', 'must be sha256: and 64 lowercase hex digits');
       need(typeof v.name === 'string' && typeof v.signedBy === 'string', 'name', 'and signedBy must be strings');
+      break;
+    case 'end':
+      need(v.audioUntilUs === undefined || (typeof v.audioUntilUs === 'number' && Number.isFinite(v.audioUntilUs) && v.audioUntilUs >= 0), 'audioUntilUs', 'must be a finite number >= 0');
+      break;
+    case 'audio-format':
+      need(v.sampleRate === 8000 || v.sampleRate === 12000 || v.sampleRate === 16000 || v.sampleRate === 24000 || v.sampleRate === 48000, 'sampleRate', 'must be 8000, 12000, 16000, 24000 or 48000');
+      need(v.channels === 1 || v.channels === 2, 'channels', 'must be 1 or 2');
       break;
     case 'started':
       need(Array.isArray(v.nodes) && v.nodes.every((s) => typeof s === 'string'), 'nodes', 'must be a list of node ids');
