@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebCodecsDecoder, type DecodedPicture } from '../../harness/webcodecs/index.js';
-import { ENCODER_PRESETS } from './constants.js';
+import type { EncoderPreset } from './constants.js';
 import { H264Encoder, type EncoderBase, type H264EncoderOptions } from './encoder.js';
-import { ParallelH264Encoder } from './parallel.js';
+import { ParallelH264Encoder, type ParallelH264EncoderOptions } from './parallel.js';
 import { copyI420Frame, psnr, type I420Frame } from './frame.js';
 import { NalType, splitAnnexB } from './nal.js';
 import { SyntheticSource, readStamp, type SyntheticPattern } from './synthetic.js';
@@ -131,13 +131,15 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     expect(pictures.map((p) => readStamp(p)?.frame)).toEqual([0, 1, 2]);
   });
 
-  it('1280x720 encoded on 2 worker threads decodes bit-exact in Chromium', async () => {
+  /** Encode `frames` pictures of the synthetic 'moving' source on a ParallelH264Encoder (closed afterwards), recording what decodeAndCompare checks. */
+  async function encodeParallel(opts: ParallelH264EncoderOptions, frames: number, check?: (encoder: ParallelH264Encoder) => void): Promise<Run> {
     let t = 0;
-    const source = new SyntheticSource({ width: 1280, height: 720, clock: () => (t += 33) });
-    const encoder = await ParallelH264Encoder.create({ width: 1280, height: 720, qp: 30, threads: 2 });
+    const source = new SyntheticSource({ width: opts.width, height: opts.height, clock: () => (t += 33) });
+    const encoder = await ParallelH264Encoder.create(opts);
     const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [] };
     try {
-      for (let i = 0; i < 4; i++) {
+      check?.(encoder);
+      for (let i = 0; i < frames; i++) {
         const f = source.next();
         const out = await encoder.encode(f);
         run.units.push(out.data);
@@ -147,6 +149,11 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     } finally {
       await encoder.close();
     }
+    return run;
+  }
+
+  it('1280x720 encoded on 2 worker threads decodes bit-exact in Chromium', async () => {
+    const run = await encodeParallel({ width: 1280, height: 720, qp: 30, threads: 2 }, 4);
     await decodeAndCompare('2 threads x 2 slices 1280x720 qp30', run);
   });
 
@@ -172,37 +179,25 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
     await decodeAndCompare('rate control 250 kbit/s scenecut 320x240', run);
   });
 
-  for (const preset of ENCODER_PRESETS) {
-    it(`the ${preset} preset decodes bit-exact in Chromium: rate-controlled motion, noise at QP 10 in 2 slices, scene cuts`, async () => {
-      const runs: [string, Run][] = [
-        ['moving 640x360 700 kbit/s', encode('moving', 10, { width: 640, height: 360, bitrate: 700_000, preset })],
-        ['noisy 320x240 qp10 2 slices', encode('noisy', 6, { width: 320, height: 240, qp: 10, slices: 2, preset })],
-        ['scenecut 176x144 qp30', encode('scenecut', 10, { width: 176, height: 144, qp: 30, sceneLength: 4, preset })],
-      ];
-      for (const [label, run] of runs) {
-        expect(run.encoder.preset).toBe(preset);
-        await decodeAndCompare(`${preset}: ${label}`, run);
-      }
-    });
+  /** One preset over rate-controlled motion, noise at QP 10 in 2 slices and scene cuts, each decoded by Chromium. */
+  async function presetBitExact(preset: EncoderPreset): Promise<void> {
+    const runs: [string, Run][] = [
+      ['moving 640x360 700 kbit/s', encode('moving', 10, { width: 640, height: 360, bitrate: 700_000, preset })],
+      ['noisy 320x240 qp10 2 slices', encode('noisy', 6, { width: 320, height: 240, qp: 10, slices: 2, preset })],
+      ['scenecut 176x144 qp30', encode('scenecut', 10, { width: 176, height: 144, qp: 30, sceneLength: 4, preset })],
+    ];
+    for (const [label, run] of runs) {
+      expect(run.encoder.preset).toBe(preset);
+      await decodeAndCompare(`${preset}: ${label}`, run);
+    }
   }
 
+  it('the realtime preset decodes bit-exact in Chromium: rate-controlled motion, noise at QP 10 in 2 slices, scene cuts', () => presetBitExact('realtime'));
+  it('the balanced preset decodes bit-exact in Chromium: rate-controlled motion, noise at QP 10 in 2 slices, scene cuts', () => presetBitExact('balanced'));
+  it('the quality preset decodes bit-exact in Chromium: rate-controlled motion, noise at QP 10 in 2 slices, scene cuts', () => presetBitExact('quality'));
+
   it("the Streamer's configuration (realtime, 2 warmed-up worker threads, rate-controlled) decodes bit-exact in Chromium at 1280x720", async () => {
-    let t = 0;
-    const source = new SyntheticSource({ width: 1280, height: 720, clock: () => (t += 33) });
-    const encoder = await ParallelH264Encoder.create({ width: 1280, height: 720, bitrate: 2_500_000, threads: 2, preset: 'realtime' });
-    const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [] };
-    try {
-      expect(encoder.warmUpMs).toBeGreaterThan(0);
-      for (let i = 0; i < 5; i++) {
-        const f = source.next();
-        const out = await encoder.encode(f);
-        run.units.push(out.data);
-        run.source.push(copyI420Frame(f));
-        run.recon.push(copyI420Frame(encoder.reconstruction()));
-      }
-    } finally {
-      await encoder.close();
-    }
+    const run = await encodeParallel({ width: 1280, height: 720, bitrate: 2_500_000, threads: 2, preset: 'realtime' }, 5, (encoder) => expect(encoder.warmUpMs).toBeGreaterThan(0));
     await decodeAndCompare('realtime, 2 threads x 2 slices 1280x720 2.5 Mbit/s', run);
   });
 
