@@ -221,6 +221,8 @@ function remoteNode(node: PipelineNode, conn: ExecutorConnection, hop: { stats: 
           // The executor's refusal of the package, named for the node: "remote node 'x' on <url> failed: package signature invalid: ...".
           throw new PipelineError('remote-failed', Messages.remoteNodeFailed(conn.url, node.id, e.message.replace(`${conn.url}: `, '')), node.id, { cause: e });
         }
+        // A file: package that cannot be read or is not a package: refused here, nothing sent.
+        if (pkg?.kind === 'file' && !(e instanceof RemoteError)) throw new PipelineError('bad-param', `node '${node.id}': manifest_url ${String(node.params.manifest_url)}: ${(e as Error).message}`, node.id, { field: 'params.manifest_url', cause: e });
         throw toPipelineError(e);
       }
     },

@@ -178,6 +178,19 @@ describe('packages sent over the data channel, and local OCI layouts', () => {
     expect(executor.stats.packagesLoaded).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
+  it('a file: that does not read as a package is refused on the caller\'s side and nothing of it is sent', async () => {
+    const secret = join(tmp('secret-'), 'id_ed25519');
+    writeFileSync(secret, 'not a package, and not for the executor');
+    const { packagesReceived: received, packagesRefused: refused } = executor.stats;
+    const r = await runPackage(url, `file:${secret}`);
+    expect(r.error).toBeInstanceOf(PipelineError);
+    expect(r.error!.nodeId).toBe('far');
+    expect(r.error!.code).toBe('bad-param');
+    expect(r.error!.message).toMatch(/^node 'far': manifest_url file:\S+id_ed25519: package archive malformed: /);
+    expect(executor.stats.packagesReceived).toBe(received);
+    expect(executor.stats.packagesRefused).toBe(refused);
+  }, 60_000);
+
   it('streams a package larger than the 16 MiB message limit in parts of one channel message each; a package over the executor\'s limit is refused at its announcement and nothing is kept', async () => {
     const big = await packPipeline(pipelineDir(randomBytes(17 << 20)).manifest, { key: signing });
     expect(big.bytes.length).toBeGreaterThan(REMOTE_LIMITS.maxMessageBytes);
