@@ -74,12 +74,14 @@ export interface PresetTuning {
    * 1 also skips residuals that would have been coded.
    */
   skipSadFactor: number;
+  /** Run the deblocking filter (8.7) and signal it (disable_deblocking_filter_idc 2: not across slice edges). */
+  deblock: boolean;
 }
 
 export const PRESET_TUNING: Readonly<Record<EncoderPreset, Readonly<PresetTuning>>> = {
-  quality: { diamondStep: 4, square: true, candidateExitSad: 0, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1 },
-  balanced: { diamondStep: 4, square: true, candidateExitSad: 64, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1 },
-  realtime: { diamondStep: 4, square: false, candidateExitSad: 64, subpelLevels: 2, subpelCross: true, subpelMinSadFactor: 2, skipSlackLambdas: 0, skipSadFactor: 1 },
+  quality: { diamondStep: 4, square: true, candidateExitSad: 0, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1, deblock: true },
+  balanced: { diamondStep: 4, square: true, candidateExitSad: 64, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: 2, skipSlackLambdas: 2, skipSadFactor: 1, deblock: true },
+  realtime: { diamondStep: 4, square: false, candidateExitSad: 64, subpelLevels: 2, subpelCross: true, subpelMinSadFactor: 2, skipSlackLambdas: 0, skipSadFactor: 1, deblock: false },
 };
 
 /**

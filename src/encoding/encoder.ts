@@ -34,6 +34,11 @@ export interface H264EncoderOptions {
    * at the same bitrate on the synthetic source). Every preset decodes bit-exact.
    */
   preset?: EncoderPreset;
+  /**
+   * Deblocking filter (8.7) in the reconstruction, signalled with disable_deblocking_filter_idc 2
+   * (not across slice edges). Default: on for `quality` and `balanced`, off for `realtime`.
+   */
+  deblock?: boolean;
   /** Integer-sample motion search radius around the predicted vector. Default 16. */
   searchRange?: number;
   /** Refine motion vectors to half and quarter samples (8.4.2.2 interpolation). Default true. */
@@ -107,7 +112,7 @@ export abstract class EncoderBase {
     this.subpixel = opts.subpixel ?? true;
     this.preset = opts.preset ?? DEFAULT_PRESET;
     if (!ENCODER_PRESETS.includes(this.preset)) throw new RangeError(`preset must be one of ${ENCODER_PRESETS.join(', ')}, got ${String(opts.preset)}`);
-    this.tuning = PRESET_TUNING[this.preset];
+    this.tuning = { ...PRESET_TUNING[this.preset], ...(opts.deblock !== undefined ? { deblock: opts.deblock } : {}) };
     this.shared = shared;
     this.requestedSlices = opts.slices;
     if (opts.levelIdc !== undefined && !LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);

@@ -43,7 +43,10 @@ describe('parameter sets and slice headers', () => {
     expect(headers.map((h) => h.frameNum)).toEqual([0, 1, 2, 0, 1, 2, 0, 1]);
     expect(headers.map((h) => h.idrPicId)).toEqual([0, null, null, 1, null, null, 0, null]);
     expect(headers.map((h) => h.sliceType)).toEqual([7, 5, 5, 7, 5, 5, 7, 5]);
-    expect(new Set(headers.map((h) => `${h.sliceQp}/${h.disableDeblockingFilterIdc}/${h.firstMb}`))).toEqual(new Set(['30/1/0']));
+    // quality (the default) deblocks within slices (idc 2); realtime signals the filter off (idc 1)
+    expect(new Set(headers.map((h) => `${h.sliceQp}/${h.disableDeblockingFilterIdc}/${h.firstMb}`))).toEqual(new Set(['30/2/0']));
+    const rt = new H264Encoder({ width: 64, height: 48, qp: 30, keyInterval: 3, preset: 'realtime' });
+    expect(new Set(Array.from({ length: 3 }, () => parseSliceHeader(rt.encode(f).data, 8).disableDeblockingFilterIdc))).toEqual(new Set([1]));
   });
 
   it('each slice of a picture starts at a macroblock row with the same frame_num and idr_pic_id', () => {

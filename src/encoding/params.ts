@@ -106,9 +106,14 @@ export interface SliceHeaderParams {
   idrPicId: number;
   qp: number;
   firstMb: number;
+  /** Deblocking within the slice (idc 2); off (idc 1) when absent. */
+  deblock?: boolean;
 }
 
-/** slice_header() for a reference picture with deblocking disabled (disable_deblocking_filter_idc 1). */
+/**
+ * slice_header() for a reference picture: deblocking off (disable_deblocking_filter_idc 1), or
+ * on within the slice (idc 2, no filter offsets) when `deblock`.
+ */
 export function writeSliceHeader(w: BitWriter, h: SliceHeaderParams): void {
   w.ue(h.firstMb);
   w.ue(h.sliceType);
@@ -127,5 +132,11 @@ export function writeSliceHeader(w: BitWriter, h: SliceHeaderParams): void {
     w.flag(0); // adaptive_ref_pic_marking_mode_flag (sliding window)
   }
   w.se(h.qp - 26); // slice_qp_delta
-  w.ue(1); // disable_deblocking_filter_idc
+  if (h.deblock) {
+    w.ue(2); // disable_deblocking_filter_idc: filter, but not across slice boundaries
+    w.se(0); // slice_alpha_c0_offset_div2
+    w.se(0); // slice_beta_offset_div2
+  } else {
+    w.ue(1); // disable_deblocking_filter_idc
+  }
 }

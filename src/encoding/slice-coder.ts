@@ -29,6 +29,7 @@ import {
 } from './constants.js';
 import { predictChroma, predictIntra16, satd } from './intra.js';
 import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
+import { deblockRows, type DeblockInput } from './deblock.js';
 import { AnnexBWriter, NalType } from './nal.js';
 import { SliceType, writeSliceHeader } from './params.js';
 import {
@@ -96,6 +97,8 @@ export interface PictureBuffers {
    * time: search, sub-sample refinement, residual trials), for balancing slices.
    */
   work: Uint16Array;
+  /** QP_Y of each macroblock as the deblocking filter uses it (0 for I_PCM, 8.7.2.2). */
+  mbQp: Uint8Array;
 }
 
 export function allocatePictureBuffers(layout: PlaneLayout, shared: boolean): PictureBuffers {
@@ -119,6 +122,7 @@ export function allocatePictureBuffers(layout: PlaneLayout, shared: boolean): Pi
     mvy: new Int16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
     ref: new Int8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n)),
     work: new Uint16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
+    mbQp: u8(n),
   };
 }
 
@@ -244,6 +248,9 @@ export class SliceCoder {
   private mbWork = 0;
 
   private readonly tuning: PresetTuning;
+  private readonly mbQp: Uint8Array;
+  /** The deblocking filter's view of the buffers; its planes are set to the picture being coded. */
+  private readonly deblockInput: DeblockInput;
 
   constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true, tuning: PresetTuning = PRESET_TUNING.quality) {
     this.tuning = tuning;
@@ -265,6 +272,8 @@ export class SliceCoder {
     this.nnzV = buffers.nnzV;
     this.motion = { mvx: buffers.mvx, mvy: buffers.mvy, ref: buffers.ref, widthMbs: this.widthMbs };
     this.work = buffers.work;
+    this.mbQp = buffers.mbQp;
+    this.deblockInput = { widthMbs: this.widthMbs, Y: this.srcY, U: this.srcU, V: this.srcV, ls: this.ls, lo: this.lo, cs: this.cs, co: this.co, mbQp: buffers.mbQp, ref: buffers.ref, mvx: buffers.mvx, mvy: buffers.mvy, nnzY: buffers.nnzY };
   }
 
   /** Code one slice and append its NAL unit to `out`; macroblock counts are added to `stats`. */
@@ -289,10 +298,12 @@ export class SliceCoder {
     this.skipRun = 0;
     const bw = this.bw;
     bw.reset();
-    writeSliceHeader(bw, { idr: job.idr, sliceType: job.idr ? SliceType.I : SliceType.P, frameNum: job.frameNum, idrPicId: job.idrPicId, qp, firstMb: job.top * this.widthMbs });
+    const deblock = this.tuning.deblock;
+    writeSliceHeader(bw, { idr: job.idr, sliceType: job.idr ? SliceType.I : SliceType.P, frameNum: job.frameNum, idrPicId: job.idrPicId, qp, firstMb: job.top * this.widthMbs, deblock });
     for (let mby = job.top; mby < job.bottom; mby++) {
       for (let mbx = 0; mbx < this.widthMbs; mbx++) {
         this.mbWork = 0;
+        this.mbQp[mby * this.widthMbs + mbx] = qp;
         if (job.idr) this.encodeIntraMb(mbx, mby, false);
         else this.encodePMb(mbx, mby);
         this.work[mby * this.widthMbs + mbx] = this.mbWork;
@@ -300,6 +311,14 @@ export class SliceCoder {
     }
     if (this.skipRun > 0) bw.ue(this.skipRun);
     bw.trailing();
+    if (deblock) {
+      // after the whole slice: intra prediction reads the samples before the filter (8.3)
+      const d = this.deblockInput;
+      d.Y = this.recY;
+      d.U = this.recU;
+      d.V = this.recV;
+      deblockRows(d, job.top, job.bottom);
+    }
     out.writeNal(3, job.idr ? NalType.IdrSlice : NalType.NonIdrSlice, bw.bytes());
   }
 
@@ -460,6 +479,7 @@ export class SliceCoder {
     this.motion.ref[i] = -1;
     this.motion.mvx[i] = 0;
     this.motion.mvy[i] = 0;
+    this.mbQp[i] = 0; // I_PCM: qPp = 0 for the deblocking filter (8.7.2.2)
     this.stats.intra++;
   }
 
