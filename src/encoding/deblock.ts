@@ -71,15 +71,18 @@ function strength(d: DeblockInput, mp: number, mq: number, gp: number, gq: numbe
 }
 
 /**
- * Filter the 16 luma samples across one edge (8.7.2.3 / 8.7.2.4): q0 at P[o + i * along],
- * p0 one step of `across` before it; bS per 4 samples in `bs`.
+ * Filter the samples across one edge (8.7.2.3 / 8.7.2.4): 16 luma samples with bS per 4, or 8
+ * chroma samples with bS per 2 (the luma segment they lie in); q0 at P[o + i * along], p0 one
+ * step of `across` before it.
  */
-function lumaEdge(P: Uint8Array, o: number, across: number, along: number, bs: Uint8Array, bsOff: number, qpav: number): void {
+function filterEdge(P: Uint8Array, o: number, across: number, along: number, bs: Uint8Array, bsOff: number, qpav: number, chroma: boolean): void {
   const alpha = ALPHA[qpav];
   const beta = BETA[qpav];
   if (alpha === 0 || beta === 0) return; // no sample can satisfy |p0 - q0| < alpha
-  for (let i = 0; i < 16; i++) {
-    const s = bs[bsOff + (i >> 2)];
+  const n = chroma ? 8 : 16;
+  const shift = chroma ? 1 : 2;
+  for (let i = 0; i < n; i++) {
+    const s = bs[bsOff + (i >> shift)];
     if (s === 0) continue;
     const q = o + i * along;
     const p0 = P[q - across];
@@ -87,6 +90,18 @@ function lumaEdge(P: Uint8Array, o: number, across: number, along: number, bs: U
     const q0 = P[q];
     const q1 = P[q + across];
     if (!(Math.abs(p0 - q0) < alpha && Math.abs(p1 - p0) < beta && Math.abs(q1 - q0) < beta)) continue;
+    if (chroma) {
+      if (s < 4) {
+        const tc = TC0[s - 1][qpav] + 1;
+        const delta = clip3(-tc, tc, (((q0 - p0) << 2) + (p1 - q1) + 4) >> 3);
+        P[q - across] = clip1(p0 + delta);
+        P[q] = clip1(q0 - delta);
+      } else {
+        P[q - across] = (2 * p1 + p0 + q1 + 2) >> 2;
+        P[q] = (2 * q1 + q0 + p1 + 2) >> 2;
+      }
+      continue;
+    }
     const p2 = P[q - 3 * across];
     const q2 = P[q + 2 * across];
     const ap = Math.abs(p2 - p0);
@@ -121,32 +136,6 @@ function lumaEdge(P: Uint8Array, o: number, across: number, along: number, bs: U
   }
 }
 
-/** Filter the 8 chroma samples across one edge; bS per 2 samples from the luma segment they lie in. */
-function chromaEdge(P: Uint8Array, o: number, across: number, along: number, bs: Uint8Array, bsOff: number, qpav: number): void {
-  const alpha = ALPHA[qpav];
-  const beta = BETA[qpav];
-  if (alpha === 0 || beta === 0) return;
-  for (let i = 0; i < 8; i++) {
-    const s = bs[bsOff + (i >> 1)];
-    if (s === 0) continue;
-    const q = o + i * along;
-    const p0 = P[q - across];
-    const p1 = P[q - 2 * across];
-    const q0 = P[q];
-    const q1 = P[q + across];
-    if (!(Math.abs(p0 - q0) < alpha && Math.abs(p1 - p0) < beta && Math.abs(q1 - q0) < beta)) continue;
-    if (s < 4) {
-      const tc = TC0[s - 1][qpav] + 1;
-      const delta = clip3(-tc, tc, (((q0 - p0) << 2) + (p1 - q1) + 4) >> 3);
-      P[q - across] = clip1(p0 + delta);
-      P[q] = clip1(q0 - delta);
-    } else {
-      P[q - across] = (2 * p1 + p0 + q1 + 2) >> 2;
-      P[q] = (2 * q1 + q0 + p1 + 2) >> 2;
-    }
-  }
-}
-
 /**
  * Deblock macroblock rows [top, bottom) of a slice (8.7, in macroblock address order: per
  * macroblock the luma vertical edges left to right, then the horizontal edges top to bottom,
@@ -162,21 +151,24 @@ export function deblockRows(d: DeblockInput, top: number, bottom: number): void 
       const left = mbx > 0;
       const above = mby > top;
       // boundary strengths, 4 segments per edge
+      let any = 0;
       for (let e = 0; e < 4; e++) {
         for (let s = 0; s < 4; s++) {
           const gq = (mby * 4 + s) * gw + mbx * 4 + e;
           bsV[e * 4 + s] = e === 0 ? (left ? strength(d, mq - 1, mq, gq - 1, gq, true) : 0) : strength(d, mq, mq, gq - 1, gq, false);
           const gh = (mby * 4 + e) * gw + mbx * 4 + s;
           bsH[e * 4 + s] = e === 0 ? (above ? strength(d, mq - w, mq, gh - gw, gh, true) : 0) : strength(d, mq, mq, gh - gw, gh, false);
+          any |= bsV[e * 4 + s] | bsH[e * 4 + s];
         }
       }
+      if (any === 0) continue; // nothing to filter (e.g. P_Skip among macroblocks with its vector)
       const qp = d.mbQp[mq];
       const qpLeft = left ? (d.mbQp[mq - 1] + qp + 1) >> 1 : qp;
       const qpTop = above ? (d.mbQp[mq - w] + qp + 1) >> 1 : qp;
       // luma
       const lo = d.lo + mby * 16 * d.ls + mbx * 16;
-      for (let e = 0; e < 4; e++) lumaEdge(d.Y, lo + e * 4, 1, d.ls, bsV, e * 4, e === 0 ? qpLeft : qp);
-      for (let e = 0; e < 4; e++) lumaEdge(d.Y, lo + e * 4 * d.ls, d.ls, 1, bsH, e * 4, e === 0 ? qpTop : qp);
+      for (let e = 0; e < 4; e++) filterEdge(d.Y, lo + e * 4, 1, d.ls, bsV, e * 4, e === 0 ? qpLeft : qp, false);
+      for (let e = 0; e < 4; e++) filterEdge(d.Y, lo + e * 4 * d.ls, d.ls, 1, bsH, e * 4, e === 0 ? qpTop : qp, false);
       // chroma: edges at chroma 0 and 4 lie on luma edges 0 and 8 (bS of luma edges 0 and 2)
       const qc = chromaQp(qp);
       const qcLeft = left ? (chromaQp(d.mbQp[mq - 1]) + qc + 1) >> 1 : qc;
@@ -184,8 +176,8 @@ export function deblockRows(d: DeblockInput, top: number, bottom: number): void 
       const co = d.co + mby * 8 * d.cs + mbx * 8;
       for (let c = 0; c < 2; c++) {
         const P = c ? d.V : d.U;
-        for (let e = 0; e < 2; e++) chromaEdge(P, co + e * 4, 1, d.cs, bsV, e * 8, e === 0 ? qcLeft : qc);
-        for (let e = 0; e < 2; e++) chromaEdge(P, co + e * 4 * d.cs, d.cs, 1, bsH, e * 8, e === 0 ? qcTop : qc);
+        for (let e = 0; e < 2; e++) filterEdge(P, co + e * 4, 1, d.cs, bsV, e * 8, e === 0 ? qcLeft : qc, true);
+        for (let e = 0; e < 2; e++) filterEdge(P, co + e * 4 * d.cs, d.cs, 1, bsH, e * 8, e === 0 ? qcTop : qc, true);
       }
     }
   }
