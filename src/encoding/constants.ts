@@ -81,7 +81,7 @@ export interface PresetTuning {
 export const PRESET_TUNING: Readonly<Record<EncoderPreset, Readonly<PresetTuning>>> = {
   quality: { diamondStep: 4, square: true, candidateExitSad: 0, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 2, skipSadFactor: 1, deblock: true },
   balanced: { diamondStep: 4, square: true, candidateExitSad: 64, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 2, skipSadFactor: 1, deblock: true },
-  realtime: { diamondStep: 4, square: false, candidateExitSad: 64, subpelLevels: 2, subpelCross: true, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 0, skipSadFactor: 1, deblock: false },
+  realtime: { diamondStep: 4, square: false, candidateExitSad: 192, subpelLevels: 2, subpelCross: true, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 0, skipSadFactor: 1, deblock: false },
 };
 
 /**
