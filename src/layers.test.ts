@@ -17,7 +17,8 @@ function libraryFiles(dir: string): string[] {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== '__fixtures__' && entry.name !== 'node_modules') out.push(...libraryFiles(path));
-    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.fuzz.ts') && !entry.name.endsWith('.d.ts')) {
+      // Fuzz targets are test tooling (left out of the build like tests): one may reuse another's generators.
       out.push(path);
     }
   }

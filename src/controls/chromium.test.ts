@@ -78,7 +78,9 @@ describe.skipIf(!available)('Streamer into Chromium', () => {
   it("Chromium's receiver reports fill the statistics: RTT, loss, jitter, frames sent against frames Chromium received", async () => {
     const until = Date.now() + WAIT_MS;
     // Chromium reports video every second, audio every 5 s (libwebrtc's RTCP intervals).
-    while (streamer.getStats().subscribers.some((s) => s.video?.rttMs === undefined || !s.audio?.receiverReports) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    // RTT needs a report that echoes one of our sender reports (LSR, RFC 3550 6.4.1): an early
+    // audio report may carry none, so wait for RTT on both.
+    while (streamer.getStats().subscribers.some((s) => s.video?.rttMs === undefined || !s.audio?.receiverReports || s.audio?.rttMs === undefined) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     // Our counters are read on both sides of Chromium's, so each bound below holds by
     // construction while frames keep flowing: what Chromium received by its reading is at most
     // what we had sent by the later reading, and at least what we had sent by the earlier one

@@ -67,7 +67,7 @@ describe('interface contract', () => {
 
   it('the mesh API stays marked as planned until its module exists', () => {
     const mesh = contract.modules.mesh;
-    expect(mesh.exports.map((e) => e.name)).toEqual(['sendIFMessage', 'onIFMessage']);
+    expect(mesh.exports.map((e) => e.name)).toEqual(['sendIFMessage', 'onIFMessage', 'sendAcknowledged']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
     // When spellbook/mesh ships, the contract must say implemented (and this test grows a check like the envelope's).
     expect(mesh.status).toBe(pkg.exports['./mesh'] ? 'implemented' : 'planned');

@@ -12,7 +12,7 @@
  * connected) and the rest as long links chosen by a hash (a small world: hop counts grow with
  * log N, not N).
  */
-import { fnv1a } from '../swarm/topology.js';
+import { fnv1a } from '../swarm/index.js';
 import { DEFAULT_MAX_HOPS, DEFAULT_RELAY_DEGREE, DEFAULT_SEEN_CACHE } from './constants.js';
 
 export interface RelayDecision {

@@ -28,6 +28,9 @@ export interface ConnectOptions {
   audio?: boolean;
 }
 
+/** WebRTC attempts per connection (a new peer each time). */
+const CONNECT_ATTEMPTS = 3;
+
 /** The executor's signaling URL from what a manifest or a user writes (ws://, http://, host:port). */
 export function executorUrl(hostOrUrl: string): string {
   let u = hostOrUrl.trim();
@@ -379,7 +382,8 @@ export async function connectExecutor(hostOrUrl: string, options: ConnectOptions
     const host = new URL(url).hostname;
     const loopback = host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
     const bindAddress = options.bindAddress ?? (loopback ? '127.0.0.1' : undefined);
-    // libdatachannel now and then fails a DTLS handshake (docs/peer.md): one more try with a new peer.
+    // libdatachannel now and then fails a DTLS handshake (docs/peer.md), more often on a loaded
+    // machine: up to two more tries, each with a new peer.
     let h: ControlMessage & { type: 'hello' } | undefined;
     let link: RemoteLink | undefined;
     for (let attempt = 1; !h; attempt++) {
@@ -405,7 +409,7 @@ export async function connectExecutor(hostOrUrl: string, options: ConnectOptions
         h = await hello;
         link = thisLink;
       } catch (e) {
-        if (attempt >= 2) throw e;
+        if (attempt >= CONNECT_ATTEMPTS) throw e;
       }
     }
     if (h.protocol !== PROTOCOL) throw new RemoteError('protocol', Messages.protocol(url, h.protocol));
