@@ -342,7 +342,7 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
       : undefined;
     const leafNodes = graph.nodes.filter((n) => !graph.edges.some((e) => e.from === n.id));
     const leaves = leafNodes.map((n) => n.id);
-    // One Opus stream: the first output node that emits audio has the track; any other's audio goes as frames.
+    // One Opus stream: the first output node that emits audio has the track.
     const trackLeaf = leafNodes.find((n) => n.outputs.some((o) => o.kinds.includes('audio')))?.id;
     this.emit('session-start', { caller, session: id, nodes: graph.nodes.map((n) => n.id) });
     const audioIn = audio.input ? () => entry.audioIn?.stats : undefined;
@@ -441,8 +441,12 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     // Each output node's frames go back in order, with backpressure from the channel.
     const pumps = leaves.map(async (nodeId) => {
       for await (const frame of p.outputs(nodeId)) {
-        if (audioOut && frame.kind === 'audio' && nodeId === trackLeaf) audioOut.push(frame);
-        else await link.send({ type: 'frame', session: id, node: nodeId, frame });
+        // With the Opus track the session's audio output is that one stream: other output nodes' audio
+        // (a VAD's pass-through, say) is not sent, so it can never crowd the channel the events share.
+        if (audioOut && frame.kind === 'audio') {
+          if (nodeId !== trackLeaf) continue;
+          audioOut.push(frame);
+        } else await link.send({ type: 'frame', session: id, node: nodeId, frame });
         framesOut++;
         this.stats.framesOut++;
       }
