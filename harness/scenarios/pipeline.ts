@@ -207,7 +207,8 @@ export const pipelineScenario: Scenario = {
       const inSilence = starts.filter((t) => (t > voiceAt - SPEECH.gapMs + 200 && t < voiceAt - 100) || t > voiceEnd + SPEECH.minSilenceMs + 300).length;
       checks.push(equals('speech found in the silences around the voice', inSilence, 0, `${v.length} VAD windows; the tone before them is not speech to check (its onset click may read as speech)`));
       const end = ends.find((t) => t >= voiceEnd - 200);
-      checks.push(end !== undefined ? atMost('speech end after the voice ends', round(end - voiceEnd, 1), SPEECH.minSilenceMs + 200, 'ms', `min_silence_duration_ms ${SPEECH.minSilenceMs}`) : { name: 'speech end after the voice ends', value: 'no end found', threshold: `<= ${SPEECH.minSilenceMs + 200}`, pass: false });
+      // The voice's last syllable decays, then min_silence_duration_ms of windows under neg_threshold.
+      checks.push(end !== undefined ? atMost('speech end after the voice ends', round(end - voiceEnd, 1), SPEECH.minSilenceMs + 300, 'ms', `min_silence_duration_ms ${SPEECH.minSilenceMs}, neg_threshold ${SPEECH.negThreshold}`) : { name: 'speech end after the voice ends', value: 'no end found', threshold: `<= ${SPEECH.minSilenceMs + 300}`, pass: false });
     }
 
     // Audio back with no loss.

@@ -47,6 +47,8 @@ export interface RunOptions {
   onOutput?: (nodeId: string, frame: Frame, port: string) => void;
   /** Remote executors for nodes placed remotely (spellbook/remote); overrides useExecutors(). */
   remote?: RemoteExecution;
+  /** Told once every node is open, just before frames flow (a live feed can start here). */
+  onOpen?: () => void;
 }
 
 export interface NodeStats {
@@ -407,6 +409,7 @@ export class Pipeline {
           throw wrap(rt.node.id, e);
         }
       }
+      options.onOpen?.();
       const loops = Promise.all([...this.#runtimes.values()].map((rt) => this.#runNode(rt, stop.signal, options, fail)));
       // Once stopped, a node stuck in its own code gets a grace period, then is left behind: run() never hangs.
       let grace: ReturnType<typeof setTimeout> | undefined;

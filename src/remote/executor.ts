@@ -453,8 +453,17 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
     });
     let error: string | undefined;
     try {
-      await link.send({ type: 'started', session: id, nodes: p.graph().nodes.map((n) => n.id), digest });
-      const stats = await p.run({ input: source('$remote-in', inputFrames()), signal: session.stop.signal });
+      // 'started' once every node is open (a model loaded, say): live audio that came from the
+      // track before then is dropped, so it never waits behind the loading.
+      let opened!: () => void;
+      const open = new Promise<void>((r) => (opened = r));
+      const running = p.run({ input: source('$remote-in', inputFrames()), signal: session.stop.signal, onOpen: () => {
+        if (session === this.#callers.get(caller)?.audioSession) session.input.length = 0;
+        opened();
+      } });
+      const first = await Promise.race([open.then(() => 'open'), running.then(() => 'done', () => 'failed')]);
+      if (first !== 'failed') await link.send({ type: 'started', session: id, nodes: p.graph().nodes.map((n) => n.id), digest });
+      const stats = await running;
       await Promise.all(pumps);
       audioOut?.flush();
       const done: SessionStats = {
