@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serveProcess, type ServeProcess } from '../src/remote/__fixtures__/serve.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'spell.js');
@@ -18,23 +19,11 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-/** Start `spell serve --port 0` and wait for the URL it prints. */
-async function serve(name: string): Promise<{ child: ChildProcess; url: string; stderr: () => string; stdout: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--name', name], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`spell serve printed no URL in 20 s: ${out} ${err}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (ws:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
-    });
-    child.once('exit', (code) => reject(new Error(`spell serve exited with ${code}: ${err}`)));
-  });
-  return { child, url, stderr: () => err, stdout: () => out };
+/** Start `spell serve --port 0 --name <name>` and wait for the URL it prints. */
+async function serve(name: string): Promise<ServeProcess> {
+  const p = await serveProcess(['--name', name]);
+  children.push(p.child);
+  return p;
 }
 
 /** Run `spell <args>`; resolves with its exit code and output. `during` runs while it runs. */

@@ -12,12 +12,12 @@
  * (packet in to processed packet out) and each node's there, p50/p95, with the network's from
  * the browser's RTCP round trip.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionStats } from '../../src/remote/index.js';
 import { syntheticSpeech } from '../../src/pipeline/__fixtures__/speech.js';
+import { serveProcess } from '../../src/remote/__fixtures__/serve.js';
 import { atLeast, atMost, equals, isTrue, round } from '../checks.js';
 import { pipelinePageHtml } from '../pages/pipeline-page.js';
 import type { Check, Scenario } from '../types.js';
@@ -74,32 +74,9 @@ const MANIFEST = {
   connections: [{ from: 'resample', to: 'silence' }, { from: 'resample', to: 'level' }, { from: 'resample', to: 'back' }],
 };
 
-async function startExecutor(): Promise<{ url: string; stop: () => Promise<void>; log: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--name', 'conform-executor'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`spell serve printed no URL within 20 s: ${err}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (ws:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); res(m[1]!); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`spell serve exited with ${code}: ${err}`)); });
-  });
-  return {
-    url,
-    log: () => err,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+async function startExecutor(): Promise<{ url: string; stop: () => Promise<unknown>; log: () => string }> {
+  const p = await serveProcess(['--name', 'conform-executor'], {}, BIN);
+  return { url: p.url, stop: p.stop, log: p.stderr };
 }
 
 /** Media times (ms) where the detector's verdict flips, with the direction. */

@@ -15,6 +15,7 @@ import type { FuzzTarget } from '../../fuzz/engine.js';
 import { keyIdOf, packManifest, PackageError } from '../package/index.js';
 import { RemoteError } from './errors.js';
 import { ExecutorPackages, type PackageTransfer } from './packages.js';
+import { pack as packBytes } from './remote.fuzz.js';
 import { encodeMessage, WireReader, type WireMessage } from './wire.js';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -24,18 +25,9 @@ const MANIFEST = new TextEncoder().encode('version: v1\nmetadata: {name: sent}\n
 const pkg = await packManifest(MANIFEST, { baseDir: '/nonexistent', key: { privateKey, publicKey, keyId: keyIdOf(publicKey) }, format: 'yaml' });
 const packages = new ExecutorPackages({ trustedKeys: [publicKey], cacheDir: mkdtempSync(join(tmpdir(), 'fuzz-transfer-')), maxPackageBytes: 1 << 20 });
 
-/** Messages joined as [u16 length][bytes]... so the fuzzer mutates whole sequences. */
+/** Messages joined as [u16 length][bytes]... (remote.fuzz.ts's framing). */
 function pack(messages: WireMessage[]): Uint8Array {
-  const parts = messages.map((m) => encodeMessage(m));
-  const out = new Uint8Array(parts.reduce((n, m) => n + 2 + m.length, 0));
-  let at = 0;
-  for (const m of parts) {
-    out[at] = m.length >> 8;
-    out[at + 1] = m.length & 0xff;
-    out.set(m, at + 2);
-    at += 2 + m.length;
-  }
-  return out;
+  return packBytes(messages.map((m) => encodeMessage(m)));
 }
 
 function transfer(session: number, digest: string, bytes: Uint8Array, part = 1024): WireMessage[] {

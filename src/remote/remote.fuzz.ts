@@ -21,8 +21,8 @@ const SAMPLES: WireMessage[] = [
   { type: 'error', session: 1, code: 'node-failed', message: 'x', nodeId: 'n' },
 ];
 
-/** Messages joined as [u16 length][bytes]... so the fuzzer mutates whole sequences. */
-function pack(messages: Uint8Array[]): Uint8Array {
+/** Messages joined as [u16 length][bytes]... so the fuzzer mutates whole sequences (shared with packages.fuzz.ts). */
+export function pack(messages: Uint8Array[]): Uint8Array {
   const total = messages.reduce((n, m) => n + 2 + m.length, 0);
   const out = new Uint8Array(total);
   let at = 0;
