@@ -25,8 +25,9 @@ afterAll(async () => {
 
 /**
  * Offerer and answerer on loopback, candidates trickled both ways. libdatachannel 0.24.5 now
- * and then fails the DTLS handshake between two peers of one process (docs/peer.md): then the
- * pair is dropped and made again once.
+ * and then fails the DTLS handshake between two peers of one process (docs/peer.md), more often
+ * on a loaded machine (twice in a row seen in CI): then the pair is dropped and made again, up
+ * to three times.
  */
 async function connectPair(offerer: PeerOptions, answerer: PeerOptions): Promise<{ a: Peer; b: Peer; offer: string; answer: string }> {
   for (let attempt = 1; ; attempt++) {
@@ -46,7 +47,7 @@ async function connectPair(offerer: PeerOptions, answerer: PeerOptions): Promise
     const states = `offerer ${a.connectionState}/${a.iceConnectionState}, answerer ${b.connectionState}/${b.iceConnectionState}`;
     a.close();
     b.close();
-    if (attempt === 2) throw new Error(`no connection twice in a row (${states})`);
+    if (attempt === 3) throw new Error(`no connection three times in a row (${states})`);
     console.warn(`[receive.test] no connection (${states}); libdatachannel's DTLS failure? retrying with a new pair`);
   }
 }

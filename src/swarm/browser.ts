@@ -17,4 +17,5 @@ export class BrowserSwarmAgent extends SwarmAgentCore {
 }
 
 export { browserTransport, SwarmAgentCore };
+export { Topology, chosenNeighbours, fnv1a } from './topology.js';
 export { SwarmError, TaskError } from './errors.js';
