@@ -50,6 +50,11 @@ export class OpusTrackInput {
     this.#decoder = new OpusDecoder({ sampleRate: this.#rate as OpusSampleRate, channels: this.#channels as 1 | 2 });
   }
 
+  /** Count from now (the session's pipeline is open: what came before was dropped). */
+  resetStats(): void {
+    Object.assign(this.stats, { packets: 0, lost: 0, concealedSamples: 0, undecodable: 0 });
+  }
+
   /** Media time (us) where the audio decoded so far ends. */
   get reachedUs(): number {
     return this.#expected === undefined ? -1 : (this.#expected * 1e6) / CLOCK;

@@ -458,7 +458,11 @@ export class Executor extends TypedEmitter<ExecutorEvents> {
       let opened!: () => void;
       const open = new Promise<void>((r) => (opened = r));
       const running = p.run({ input: source('$remote-in', inputFrames()), signal: session.stop.signal, onOpen: () => {
-        if (session === this.#callers.get(caller)?.audioSession) session.input.length = 0;
+        const entry = this.#callers.get(caller);
+        if (session === entry?.audioSession) {
+          session.input.length = 0;
+          entry.audioIn?.resetStats(); // the session's audio counts from here
+        }
         opened();
       } });
       const first = await Promise.race([open.then(() => 'open'), running.then(() => 'done', () => 'failed')]);
