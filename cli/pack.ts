@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { KeyObject } from 'node:crypto';
 import { defaultPolicyPath, loadPolicy, loadPrivateKey, loadPublicKey, PackageError, packageFileName, packPipeline, trustedKeys, verifyPackage } from '../src/package/index.js';
+import { collect } from './options.js';
 
 export interface PackIo {
   out: (text: string) => void;
@@ -23,7 +24,6 @@ export function trustFor(scope: string, keyFiles: string[] = [], policyFile?: st
   return keys;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function refuse(io: PackIo, command: string, e: unknown): void {
   if (e instanceof PackageError || (e instanceof Error && ['RegistryError', 'SandboxError'].includes(e.name))) {

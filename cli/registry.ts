@@ -10,8 +10,8 @@ import type { Command } from 'commander';
 import { PackageCache } from '../src/package/index.js';
 import { parseReference, pull, push, scopeOf, type Credentials } from '../src/registry/index.js';
 import { refuse, trustFor, type PackIo } from './pack.js';
+import { collect } from './options.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function credentials(user?: string): Credentials | undefined {
   if (!user) return undefined;

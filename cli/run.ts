@@ -10,6 +10,7 @@ import { extname } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ManifestError, type CliDefaults } from '../src/pipeline-manifest/index.js';
 import { createNode, openInput, Pipeline, PipelineError, type Frame, type PipelineNode } from '../src/pipeline/index.js';
+import { positiveInt } from './options.js';
 
 export interface RunIo {
   out: (text: string) => void;
@@ -18,11 +19,6 @@ export interface RunIo {
   isTty: boolean;
 }
 
-const positiveInt = (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number > 0');
-  return n;
-};
 
 /** One JSON line for a frame: what it is and when, never raw samples or pixels. */
 function line(nodeId: string, port: string, f: Frame): string {

@@ -5,7 +5,8 @@
  * standard error; stops cleanly on SIGINT or SIGTERM. Argument parsing and printing only.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { portNumber, collect } from './options.js';
 
 export interface ServeIo {
   out: (text: string) => void;
@@ -13,12 +14,6 @@ export interface ServeIo {
   setExitCode: (code: number) => void;
 }
 
-const portNumber = (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
-  return n;
-};
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerServe(program: Command, io: ServeIo): void {
   program

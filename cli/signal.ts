@@ -4,6 +4,7 @@
  * loopback without credentials) goes to standard error.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { positiveInt, portNumber, collect } from './options.js';
 
 export interface SignalIo {
   out: (text: string) => void;
@@ -11,17 +12,6 @@ export interface SignalIo {
   setExitCode: (code: number) => void;
 }
 
-const positiveInt = (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number > 0');
-  return n;
-};
-const portNumber = (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
-  return n;
-};
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 function roomPair(value: string, previous: [string, string][] = []): [string, string][] {
   const at = value.indexOf('=');
   if (at <= 0) throw new InvalidArgumentError('expected <room>=<value>');

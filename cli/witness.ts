@@ -21,6 +21,7 @@ import {
   verifyLog,
   type LogReport,
 } from '../src/witness/index.js';
+import { collect } from './options.js';
 
 export interface WitnessIo {
   out: (text: string) => void;
@@ -33,7 +34,6 @@ const wholeNumber = (text: string): number => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0');
   return n;
 };
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function readText(file: string): string {
   if (!existsSync(file)) throw new WitnessUsageError(`no such file: ${file}`);
