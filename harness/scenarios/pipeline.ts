@@ -40,26 +40,12 @@ interface PageEvent {
   value: { is_silent?: boolean; rms_db?: number; is_speech_start?: boolean; is_speech_end?: boolean; speech_probability?: number };
 }
 
-/** With Silero on the executor: the voice phase and where the detector must find it. */
-// Through the browser's Opus the synthetic voice's syllables read 0.3-0.8 (0.6-0.97 unencoded) and the
-// silences under 0.1, so the model's thresholds are lowered from RemoteMedia's 0.5.
+/**
+ * With Silero on the executor: the voice phase and where the detector must find it. Through the
+ * browser's Opus the synthetic voice's syllables read 0.3-0.8 (0.6-0.97 unencoded) and the
+ * silences under 0.1, so the model's thresholds are lowered from RemoteMedia's 0.5.
+ */
 const SPEECH = { gapMs: 1000, voiceMs: 2000, afterMs: 1000, minSilenceMs: 300, threshold: 0.35, negThreshold: 0.2 };
-
-/** The sub-pipeline with SileroVADNode between the resampler and the audio back. */
-const MANIFEST_WITH_VAD = {
-  version: 'v1',
-  metadata: { name: 'conform-remote-audio-vad', description: 'resample, silence, level and Silero VAD on a remote executor; the audio back on the track' },
-  nodes: [
-    { id: 'resample', node_type: 'FastResampleNode', params: { target_rate: 16000 }, is_streaming: true },
-    { id: 'silence', node_type: 'SilenceDetectorNode', params: { silence_threshold_db: -40 }, is_streaming: true },
-    { id: 'level', node_type: 'AudioLevelNode', params: {}, is_streaming: true },
-    // 'back' before 'vad': the first output node with audio has the Opus track (the VAD's own pass-through goes as frames).
-    { id: 'back', node_type: 'PassThrough', params: {}, is_streaming: true },
-    // A deep queue into the model: its pauses on a busy machine must not hold back the audio going home.
-    { id: 'vad', node_type: 'SileroVADNode', params: { sampling_rate: 16000, threshold: SPEECH.threshold, neg_threshold: SPEECH.negThreshold, min_silence_duration_ms: SPEECH.minSilenceMs }, is_streaming: true, spellbook: { queue: { policy: 'block', capacity: 256 } } },
-  ],
-  connections: [{ from: 'resample', to: 'silence' }, { from: 'resample', to: 'level' }, { from: 'resample', to: 'back' }, { from: 'resample', to: 'vad' }],
-};
 
 /** The sub-pipeline run on the executor: the track's 48 kHz audio in, 16 kHz audio back. */
 const MANIFEST = {
@@ -72,6 +58,21 @@ const MANIFEST = {
     { id: 'back', node_type: 'PassThrough', params: {}, is_streaming: true },
   ],
   connections: [{ from: 'resample', to: 'silence' }, { from: 'resample', to: 'level' }, { from: 'resample', to: 'back' }],
+};
+
+/**
+ * The same with SileroVADNode on a branch of its own after 'back' (the first output node with
+ * audio has the Opus track; the VAD's pass-through audio is not sent), behind a deep queue so
+ * that the model's pauses on a busy machine never hold back the audio going home.
+ */
+const MANIFEST_WITH_VAD = {
+  ...MANIFEST,
+  metadata: { name: 'conform-remote-audio-vad', description: 'resample, silence, level and Silero VAD on a remote executor; the audio back on the track' },
+  nodes: [
+    ...MANIFEST.nodes,
+    { id: 'vad', node_type: 'SileroVADNode', params: { sampling_rate: 16000, threshold: SPEECH.threshold, neg_threshold: SPEECH.negThreshold, min_silence_duration_ms: SPEECH.minSilenceMs }, is_streaming: true, spellbook: { queue: { policy: 'block', capacity: 256 } } },
+  ],
+  connections: [...MANIFEST.connections, { from: 'resample', to: 'vad' }],
 };
 
 async function startExecutor(): Promise<{ url: string; stop: () => Promise<unknown>; log: () => string }> {
