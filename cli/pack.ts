@@ -24,7 +24,6 @@ export function trustFor(scope: string, keyFiles: string[] = [], policyFile?: st
   return keys;
 }
 
-
 export function refuse(io: PackIo, command: string, e: unknown): void {
   if (e instanceof PackageError || (e instanceof Error && ['RegistryError', 'SandboxError'].includes(e.name))) {
     io.err(`spell ${command}: ${e.message}\n`);

@@ -12,7 +12,6 @@ import { parseReference, pull, push, scopeOf, type Credentials } from '../src/re
 import { refuse, trustFor, type PackIo } from './pack.js';
 import { collect } from './options.js';
 
-
 function credentials(user?: string): Credentials | undefined {
   if (!user) return undefined;
   return { username: user, password: process.env.SPELLBOOK_REGISTRY_PASSWORD ?? '' };

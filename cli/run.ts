@@ -19,7 +19,6 @@ export interface RunIo {
   isTty: boolean;
 }
 
-
 /** One JSON line for a frame: what it is and when, never raw samples or pixels. */
 function line(nodeId: string, port: string, f: Frame): string {
   const base = { node: nodeId, port, kind: f.kind, media_time_us: Math.round(f.mediaTimeUs), capture_time_ms: Math.round(f.captureTimeMs * 1000) / 1000 };

@@ -14,7 +14,6 @@ export interface ServeIo {
   setExitCode: (code: number) => void;
 }
 
-
 export function registerServe(program: Command, io: ServeIo): void {
   program
     .command('serve')
