@@ -76,12 +76,18 @@ export interface PresetTuning {
   skipSadFactor: number;
   /** Run the deblocking filter (8.7) and signal it (disable_deblocking_filter_idc 2: not across slice edges). */
   deblock: boolean;
+  /**
+   * Try Intra_4x4 (I_NxN, 8.3.1) beside Intra_16x16 wherever an intra macroblock is considered
+   * (every IDR macroblock; P macroblocks whose inter residual is large), keeping it when its
+   * cost (INTRA4X4_BIAS_LAMBDAS) is lower.
+   */
+  intra4x4: boolean;
 }
 
 export const PRESET_TUNING: Readonly<Record<EncoderPreset, Readonly<PresetTuning>>> = {
-  quality: { diamondStep: 4, square: true, candidateExitSad: 0, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 2, skipSadFactor: 1, deblock: true },
-  balanced: { diamondStep: 4, square: true, candidateExitSad: 64, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 2, skipSadFactor: 1, deblock: true },
-  realtime: { diamondStep: 4, square: false, candidateExitSad: 192, subpelLevels: 2, subpelCross: true, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 0, skipSadFactor: 1, deblock: false },
+  quality: { diamondStep: 4, square: true, candidateExitSad: 0, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 2, skipSadFactor: 1, deblock: true, intra4x4: true },
+  balanced: { diamondStep: 4, square: true, candidateExitSad: 64, subpelLevels: 2, subpelCross: false, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 2, skipSadFactor: 1, deblock: true, intra4x4: true },
+  realtime: { diamondStep: 4, square: false, candidateExitSad: 192, subpelLevels: 2, subpelCross: true, subpelMinSadFactor: SUBPEL_MIN_SAD_FACTOR, skipSlackLambdas: 0, skipSadFactor: 1, deblock: false, intra4x4: false },
 };
 
 /**
@@ -99,6 +105,13 @@ export const WARMUP_QPS: readonly number[] = [26, 14, 34, 20, 8, 28];
 export const INTRA_TRY_MAD = 4;
 /** Extra cost (in multiples of the motion lambda) charged to intra in P slices. */
 export const INTRA_BIAS_LAMBDAS = 24;
+/**
+ * Intra_4x4 against Intra_16x16: the Intra_4x4 cost (per 4x4 block: SATD of the residual
+ * against the block's best mode, predicted from the reconstructed neighbours, plus lambda x the
+ * mode's 1 or 4 bits) plus this many lambdas must be below the Intra_16x16 SATD (it stands for
+ * the residual bits the 16x16 DC transform saves on smooth content).
+ */
+export const INTRA4X4_BIAS_LAMBDAS = 6;
 /**
  * Rate control: QP range (down to 8: easy 720p content at 2.5 Mbit/s needs QP 8-12 to spend its
  * budget; below 12 a macroblock whose levels would saturate becomes I_PCM); largest QP change between frames; seconds over which a virtual
@@ -133,6 +146,7 @@ export const WORK_TRY_INTER = 15;
 export const WORK_SUBPEL = 80;
 export const WORK_INTRA_TRY = 20;
 export const WORK_INTRA_MB = 40;
+export const WORK_INTRA4X4_TRY = 60;
 export const WORK_CODE_INTER = 28;
 
 /** Media sources (video-source.ts, audio-source.ts). */

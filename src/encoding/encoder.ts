@@ -1,7 +1,8 @@
 /**
  * Constrained Baseline H.264 encoder (ITU-T H.264, profile_idc 66 with constraint_set0/1/2):
- * CAVLC, deblocking disabled, Intra_16x16 and P_L0_16x16/P_Skip macroblocks with
- * integer-sample motion, fixed QP, one or more slices per picture. Output is an Annex B access
+ * CAVLC, the deblocking filter within slices (or off), Intra_16x16, Intra_4x4 and I_PCM,
+ * P_L0_16x16/P_Skip macroblocks with quarter-sample motion, fixed QP or rate control, one or
+ * more slices per picture. Output is an Annex B access
  * unit per frame (SPS + PPS + IDR slices, or P slices). The encoder keeps its reconstruction,
  * which is exactly what a conforming decoder outputs.
  */
@@ -39,6 +40,11 @@ export interface H264EncoderOptions {
    * (not across slice edges). Default: on for `quality` and `balanced`, off for `realtime`.
    */
   deblock?: boolean;
+  /**
+   * Intra_4x4 prediction (8.3.1, I_NxN macroblocks) beside Intra_16x16, chosen per macroblock
+   * when its SATD cost is lower. Default: on for `quality` and `balanced`, off for `realtime`.
+   */
+  intra4x4?: boolean;
   /** Integer-sample motion search radius around the predicted vector. Default 16. */
   searchRange?: number;
   /** Refine motion vectors to half and quarter samples (8.4.2.2 interpolation). Default true. */
@@ -112,7 +118,11 @@ export abstract class EncoderBase {
     this.subpixel = opts.subpixel ?? true;
     this.preset = opts.preset ?? DEFAULT_PRESET;
     if (!ENCODER_PRESETS.includes(this.preset)) throw new RangeError(`preset must be one of ${ENCODER_PRESETS.join(', ')}, got ${String(opts.preset)}`);
-    this.tuning = { ...PRESET_TUNING[this.preset], ...(opts.deblock !== undefined ? { deblock: opts.deblock } : {}) };
+    this.tuning = {
+      ...PRESET_TUNING[this.preset],
+      ...(opts.deblock !== undefined ? { deblock: opts.deblock } : {}),
+      ...(opts.intra4x4 !== undefined ? { intra4x4: opts.intra4x4 } : {}),
+    };
     this.shared = shared;
     this.requestedSlices = opts.slices;
     if (opts.levelIdc !== undefined && !LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);
@@ -343,7 +353,7 @@ export class H264Encoder extends EncoderBase {
   /** Encode one frame (same size as configured). `keyframe` forces an IDR. */
   encode(frame: I420Frame, opts: { keyframe?: boolean } = {}): EncodedFrame {
     const jobs = this.beginPicture(frame, opts.keyframe === true);
-    const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };
+    const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0, intraNxN: 0 };
     for (const job of jobs) this.coder.codeSlice(job, this.out, mbs);
     return this.endPicture(jobs, mbs);
   }

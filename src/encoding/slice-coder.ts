@@ -11,6 +11,7 @@ import {
   CHROMA_AC_MIN_COST,
   CHROMA_PAD,
   COEFF_COST,
+  INTRA4X4_BIAS_LAMBDAS,
   INTRA_BIAS_LAMBDAS,
   INTRA_TRY_MAD,
   LUMA_8X8_MIN_COST,
@@ -21,6 +22,7 @@ import {
   type PresetTuning,
   WORK_CODE_INTER,
   WORK_SAD,
+  WORK_INTRA4X4_TRY,
   WORK_INTRA_MB,
   WORK_INTRA_TRY,
   WORK_SEARCH,
@@ -28,6 +30,7 @@ import {
   WORK_TRY_INTER,
 } from './constants.js';
 import { predictChroma, predictIntra16, satd } from './intra.js';
+import { Avail, INTRA_CBP_CODE, Intra4x4Mode, blockAvail, loadEdge, modeAvailable, modeBits, predict4x4, predictedMode } from './intra4x4.js';
 import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
 import { deblockRows, type DeblockInput } from './deblock.js';
 import { AnnexBWriter, NalType } from './nal.js';
@@ -48,9 +51,15 @@ import {
 
 /** Counts of macroblock kinds in one picture (or slice). */
 export interface MacroblockStats {
+  /** Intra macroblocks of every kind (Intra_16x16, Intra_4x4, I_PCM). */
   intra: number;
   inter: number;
   skip: number;
+  /**
+   * Of `intra`, the Intra_4x4 (I_NxN) macroblocks; counted by the slice coder when given (the
+   * single-thread H264Encoder's frames carry it).
+   */
+  intraNxN?: number;
 }
 
 /** Sample layout of the padded planes for a picture of widthMbs x heightMbs macroblocks. */
@@ -225,6 +234,23 @@ export class SliceCoder {
   private readonly dcLevC = make16(2);
   private readonly mvp = new Int32Array(2);
   private readonly mvSkip = new Int32Array(2);
+  // Intra_4x4 trial: levels and counts per raster 4x4 block, predicted modes per luma4x4BlkIdx
+  private readonly lev4 = make16(16);
+  private readonly nz4 = new Int32Array(16);
+  private readonly predMode4 = new Uint8Array(16);
+  private readonly pred4 = new Uint8Array(16);
+  private readonly bestPred4 = new Uint8Array(16);
+  private readonly edge4 = new Int32Array(13);
+  private readonly dc4 = new Int32Array(1);
+  /**
+   * Intra4x4PredMode of every 4x4 luma block of this coder's slices (raster over the picture),
+   * DC (2) for blocks of macroblocks not coded Intra_4x4, as 8.3.1.1 counts them.
+   */
+  private readonly modes4: Uint8Array;
+  /** Set by bestIntra: the Intra_4x4 trial beat Intra_16x16 (its result is in lev4, nz4, modes4 and the reconstruction). */
+  private intra4x4Chosen = false;
+  /** Intra16x16PredMode bestIntra chose. */
+  private mode16 = 0;
 
   // per-slice state
   private qpValue = 0;
@@ -273,6 +299,7 @@ export class SliceCoder {
     this.motion = { mvx: buffers.mvx, mvy: buffers.mvy, ref: buffers.ref, widthMbs: this.widthMbs };
     this.work = buffers.work;
     this.mbQp = buffers.mbQp;
+    this.modes4 = new Uint8Array(this.widthMbs * this.heightMbs * 16);
     this.deblockInput = { widthMbs: this.widthMbs, Y: this.srcY, U: this.srcU, V: this.srcV, ls: this.ls, lo: this.lo, cs: this.cs, co: this.co, mbQp: buffers.mbQp, ref: buffers.ref, mvx: buffers.mvx, mvy: buffers.mvy, nnzY: buffers.nnzY };
   }
 
@@ -296,6 +323,7 @@ export class SliceCoder {
     this.stats = stats;
     this.sliceTop = job.top;
     this.skipRun = 0;
+    this.modes4.fill(Intra4x4Mode.DC, job.top * 16 * this.widthMbs, job.bottom * 16 * this.widthMbs);
     const bw = this.bw;
     bw.reset();
     const deblock = this.tuning.deblock;
@@ -364,9 +392,156 @@ export class SliceCoder {
     return best;
   }
 
-  private encodeIntraMb(mbx: number, mby: number, inPSlice: boolean, knownMode = -1): void {
+  /**
+   * Choose the intra luma coding: the best Intra_16x16 mode (mode16, its cost in intraCost) and,
+   * when the preset tries it, an Intra_4x4 trial (intra4x4Chosen when cheaper; intraCost is
+   * then its cost).
+   */
+  private bestIntra(mbx: number, mby: number): void {
+    this.mode16 = this.bestIntra16(mbx, mby);
+    this.intra4x4Chosen = false;
+    if (!this.tuning.intra4x4) return;
+    const cost4 = this.trialIntra4x4(mbx, mby) + INTRA4X4_BIAS_LAMBDAS * this.lambda;
+    if (cost4 < this.intraCost) {
+      this.intraCost = cost4;
+      this.intra4x4Chosen = true;
+    } else {
+      this.resetModes4(mbx, mby);
+    }
+  }
+
+  /** The macroblock is not coded Intra_4x4 after all: its blocks count as DC for later prediction (8.3.1.1). */
+  private resetModes4(mbx: number, mby: number): void {
+    const gw = this.widthMbs * 4;
+    for (let y = 0, o = mby * 4 * gw + mbx * 4; y < 4; y++, o += gw) this.modes4.fill(Intra4x4Mode.DC, o, o + 4);
+  }
+
+  /**
+   * Intra_4x4 trial (8.3.1): for each 4x4 block in decoding order (luma4x4BlkIdx), the mode of
+   * least SATD + lambda x mode bits among those its available neighbours allow, predicted from
+   * the reconstruction of the blocks before it; its residual is transformed, quantised and
+   * reconstructed at once, as a decoder does. Leaves levels in lev4/nz4, modes in modes4,
+   * predicted modes in predMode4 and the luma reconstruction in place; returns the summed cost.
+   */
+  private trialIntra4x4(mbx: number, mby: number): number {
+    this.mbWork += WORK_INTRA4X4_TRY;
+    const gw = this.widthMbs * 4;
+    const mbLeft = mbx > 0;
+    const mbTop = mby > this.sliceTop;
+    const mbTopRight = mbTop && mbx + 1 < this.widthMbs;
+    const lam = this.lambda;
+    const qp = this.qpValue;
+    const e = this.edge4;
+    const pred = this.pred4;
+    const best4 = this.bestPred4;
+    let total = 0;
+    for (let k = 0; k < 16; k++) {
+      const b = BLK_RASTER[k];
+      const bx = b & 3;
+      const by = b >> 2;
+      const avail = blockAvail(b, mbLeft, mbTop, mbLeft && mbTop, mbTopRight);
+      const off = this.lo + (mby * 16 + by * 4) * this.ls + mbx * 16 + bx * 4;
+      loadEdge(this.recY, this.ls, off, avail, e);
+      const g = (mby * 4 + by) * gw + mbx * 4 + bx;
+      const pm = predictedMode(avail & Avail.Left ? this.modes4[g - 1] : -1, avail & Avail.Top ? this.modes4[g - gw] : -1);
+      this.predMode4[k] = pm;
+      const so = (mby * 16 + by * 4) * this.w16 + mbx * 16 + bx * 4;
+      let best = Intra4x4Mode.DC as number;
+      let bestCost = Infinity;
+      for (let mode = 0; mode < 9; mode++) {
+        if (!modeAvailable(mode, avail)) continue;
+        const bits = lam * modeBits(mode, pm);
+        if (bits >= bestCost) continue;
+        predict4x4(e, avail, mode, pred, 0, 4);
+        const c = satd(this.srcY, so, this.w16, pred, 4, 4, 4) + bits;
+        if (c < bestCost) {
+          bestCost = c;
+          best = mode;
+          best4.set(pred);
+        }
+      }
+      total += bestCost;
+      this.modes4[g] = best;
+      const lev = this.lev4[b];
+      const nz = residualQuant4x4(this.srcY, so, this.w16, best4, 0, 4, lev, this.qLumaIntra, 0, this.zeroLumaIntra, this.dc4, 0, MAX_CAVLC_LEVEL);
+      if (nz > 0) {
+        this.nz4[b] = nz;
+        dequantAdd4x4(lev, 0, 0, qp, best4, 0, 4, this.recY, off, this.ls);
+      } else {
+        if (nz < 0 && this.nz4[b]) lev.fill(0);
+        this.nz4[b] = 0;
+        copyBlock(best4, 4, 0, this.recY, off, this.ls);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Code the macroblock as I_NxN (Intra_4x4, mb_type 0 in I slices, 5 in P slices) from the
+   * trial's result: prev_intra4x4_pred_mode_flag / rem_intra4x4_pred_mode per block (7.3.5.1),
+   * chroma as for Intra_16x16, coded_block_pattern through the Intra mapping of Table 9-4, and
+   * 16-coefficient luma blocks per coded 8x8. False (nothing written) when a level saturated.
+   */
+  private encodeIntra4x4Mb(mbx: number, mby: number, inPSlice: boolean): boolean {
+    const cmode = this.bestChromaMode(mbx, mby);
+    const cbpC = this.transformChroma(mbx, mby, this.bestPredU, this.bestPredV, true);
+    if (this.saturated(false, this.lev4, this.nz4)) return false;
+    this.reconChroma(mbx, mby, this.bestPredU, this.bestPredV, cbpC);
+    let cbpL = 0;
+    for (let k = 0; k < 16; k++) if (this.nz4[BLK_RASTER[k]]) cbpL |= 1 << (k >> 2);
+    const bw = this.bw;
+    if (inPSlice) {
+      bw.ue(this.skipRun);
+      this.skipRun = 0;
+    }
+    bw.ue(inPSlice ? 5 : 0); // I_NxN
+    const gw = this.widthMbs * 4;
+    const gx0 = mbx * 4;
+    const gy0 = mby * 4;
+    for (let k = 0; k < 16; k++) {
+      const b = BLK_RASTER[k];
+      const mode = this.modes4[(gy0 + (b >> 2)) * gw + gx0 + (b & 3)];
+      const pm = this.predMode4[k];
+      if (mode === pm) bw.u(1, 1);
+      else bw.u(4, mode < pm ? mode : mode - 1); // flag 0, then 3 bits of rem_intra4x4_pred_mode
+    }
+    bw.ue(cmode);
+    const cbp = cbpL | (cbpC << 4);
+    bw.ue(INTRA_CBP_CODE[cbp]);
+    if (cbp) bw.se(0); // mb_qp_delta
+    const sc = this.scan;
+    for (let k = 0; k < 16; k++) {
+      const b = BLK_RASTER[k];
+      const gx = gx0 + (b & 3);
+      const gy = gy0 + (b >> 2);
+      if (cbpL & (1 << (k >> 2))) {
+        const lev = this.lev4[b];
+        for (let j = 0; j < 16; j++) sc[j] = lev[ZIGZAG[j]];
+        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx, gy, this.sliceTop * 4));
+      } else {
+        this.nnzY[gy * gw + gx] = 0;
+      }
+    }
+    this.writeChromaResidual(mbx, mby, cbpC);
+    const i = mby * this.widthMbs + mbx;
+    this.motion.ref[i] = -1;
+    this.motion.mvx[i] = 0;
+    this.motion.mvy[i] = 0;
+    this.stats.intra++;
+    this.stats.intraNxN = (this.stats.intraNxN ?? 0) + 1;
+    return true;
+  }
+
+  /** Code an intra macroblock: as bestIntra decided (already run when `decided`), Intra_4x4 or Intra_16x16, or I_PCM when levels saturate. */
+  private encodeIntraMb(mbx: number, mby: number, inPSlice: boolean, decided = false): void {
     this.mbWork += WORK_INTRA_MB;
-    const mode = knownMode >= 0 ? knownMode : this.bestIntra16(mbx, mby);
+    if (!decided) this.bestIntra(mbx, mby);
+    if (this.intra4x4Chosen) {
+      this.intra4x4Chosen = false;
+      if (this.encodeIntra4x4Mb(mbx, mby, inPSlice)) return;
+      this.resetModes4(mbx, mby);
+    }
+    const mode = this.mode16;
     const cmode = this.bestChromaMode(mbx, mby);
     const qp = this.qpValue;
     // luma
@@ -422,7 +597,7 @@ export class SliceCoder {
    * not represented faithfully). Only possible below QP 12. The Intra16x16 DC levels count only
    * for an intra macroblock (an inter one has none; its buffer holds an earlier macroblock's).
    */
-  private saturated(intra16: boolean): boolean {
+  private saturated(intra16: boolean, levY = this.levY, nzY = this.nzY): boolean {
     if (this.qpValue >= 12) return false;
     const max = MAX_CAVLC_LEVEL;
     const hit = (a: Int32Array) => {
@@ -430,7 +605,7 @@ export class SliceCoder {
       return false;
     };
     if ((intra16 && hit(this.dcLevY)) || hit(this.dcLevC[0]) || hit(this.dcLevC[1])) return true;
-    for (let b = 0; b < 16; b++) if (this.nzY[b] && hit(this.levY[b])) return true;
+    for (let b = 0; b < 16; b++) if (nzY[b] && hit(levY[b])) return true;
     for (let b = 0; b < 8; b++) if (this.nzC[b] && hit(this.levC[b])) return true;
     return false;
   }
@@ -557,10 +732,14 @@ export class SliceCoder {
       predYIntra = true;
       this.lumaPrediction(mbx, mby, bmx, bmy, this.predY);
       const interSatd = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16) + lam * (seBits(bmx - mvpx) + seBits(bmy - mvpy));
-      const mode = this.bestIntra16(mbx, mby);
+      this.bestIntra(mbx, mby);
       if (this.intraCost + INTRA_BIAS_LAMBDAS * lam < interSatd) {
-        this.encodeIntraMb(mbx, mby, true, mode);
+        this.encodeIntraMb(mbx, mby, true, true);
         return;
+      }
+      if (this.intra4x4Chosen) {
+        this.intra4x4Chosen = false;
+        this.resetModes4(mbx, mby);
       }
     }
 
