@@ -14,7 +14,9 @@
  * going backwards), and capture-to-display latency (expected display time mapped to the wall
  * clock, minus the stamped `Date.now() % 2^32` of the capture, both on this machine).
  * `conform.frames()` drains what was seen since its last call; `conform.stats()` returns
- * Chromium's inbound-rtp statistics (W3C webrtc-stats) for video and audio.
+ * Chromium's inbound-rtp statistics (W3C webrtc-stats) for video and audio. The per-frame
+ * watching and counting is `STAMP_WATCHER_JS`, shared with the Chrome-to-Chrome anchor page
+ * (harness/pages/anchor-page.ts), so both latencies come from the same reader.
  */
 
 /**
@@ -94,6 +96,96 @@ function readStampFrom(ctx2d, source, width, height) {
 }
 `;
 
+/**
+ * The presented-frame watcher, shared by the receiver page and the anchor page
+ * (harness/pages/anchor-page.ts), on top of STAMP_READER_JS. Defines
+ * `createStampWatcher(video, ctx2d, errors)`: `watch()` starts reading the stamp of every frame
+ * the <video> presents (`requestVideoFrameCallback`); `drain()` returns what was read since
+ * the last drain (counts, latencies in ms, frame numbers); `reset()` forgets the frame
+ * numbering (a new stream). Latency = the callback's `expectedDisplayTime` moved to the wall
+ * clock (`Date.now()`) minus the stamped capture time, both `% 2^32` ms.
+ */
+export const STAMP_WATCHER_JS = `
+function createStampWatcher(video, ctx2d, errors) {
+  const TWO32 = 4294967296;
+  const fresh = () => ({ callbacks: 0, missedCallbacks: 0, notReady: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, readMs: 0, latencies: [], numbers: [], lastFrame: null, width: 0, height: 0 });
+  let frames = fresh();
+  let lastNumber = null;
+  let lastPresented = null;
+  let watching = false;
+  let pending = Promise.resolve();
+  const error = (text) => { if (errors.length < 10) errors.push(text); };
+
+  function onFrame(now, meta) {
+    video.requestVideoFrameCallback(onFrame);
+    const f = frames;
+    f.callbacks++;
+    if (lastPresented !== null && meta.presentedFrames > lastPresented + 1) f.missedCallbacks += meta.presentedFrames - lastPresented - 1;
+    lastPresented = meta.presentedFrames;
+    f.width = meta.width;
+    f.height = meta.height;
+    // Wall-clock time of display: the page's Date.now() at performance.now(), moved to expectedDisplayTime.
+    const displayMs = Date.now() - performance.now() + meta.expectedDisplayTime;
+    // The first callback can come before the element holds the frame's data (readyState below
+    // HAVE_CURRENT_DATA; VideoFrame then throws "Invalid source state"): nothing to read yet.
+    if (video.readyState < 2) { f.notReady++; return; }
+    const t0 = performance.now();
+    let frame = null;
+    try { frame = new VideoFrame(video); } catch (e) { error('VideoFrame: ' + e.message + ' (readyState ' + video.readyState + ')'); }
+    const reading = (frame
+      ? readStampVideoFrame(ctx2d, frame, meta.width, meta.height).finally(() => frame.close())
+      : new Promise((resolve) => resolve(readStampFrom(ctx2d, video, meta.width, meta.height)))
+    ).then((stamp) => { frames.readMs += performance.now() - t0; return stamp; });
+    // Readings are counted in presentation order.
+    pending = pending.then(() => reading).then(
+      (stamp) => count(stamp, displayMs),
+      (e) => { error('stamp: ' + e.message); count(null, displayMs); },
+    );
+  }
+
+  function count(stamp, displayMs) {
+    const f = frames;
+    if (!stamp) { f.unreadable++; return; }
+    f.read++;
+    let latency = (displayMs % TWO32) - stamp.captureTimeMs;
+    if (latency < -TWO32 / 2) latency += TWO32;
+    else if (latency > TWO32 / 2) latency -= TWO32;
+    f.latencies.push(Math.round(latency * 10) / 10);
+    const n = stamp.frame;
+    f.numbers.push(n);
+    if (lastNumber !== null) {
+      if (n === lastNumber) f.repeated++;
+      else if (n > lastNumber) f.skipped += n - lastNumber - 1;
+      else f.resets++;
+    }
+    lastNumber = n;
+    f.lastFrame = n;
+  }
+
+  return {
+    watch() {
+      if (watching) return;
+      watching = true;
+      video.requestVideoFrameCallback(onFrame);
+    },
+    reset() {
+      frames = fresh();
+      lastNumber = null;
+      lastPresented = null;
+    },
+    /** What the stamp reader saw since the last call (latencies in ms, one per read frame). */
+    async drain() {
+      await pending;
+      const f = frames;
+      frames = fresh();
+      f.width = f.width || video.videoWidth;
+      f.height = f.height || video.videoHeight;
+      return f;
+    },
+  };
+}
+`;
+
 export const VIDEO_PAGE = `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>spell conform: video receiver</title></head>
 <body>
@@ -102,69 +194,10 @@ export const VIDEO_PAGE = `<!DOCTYPE html>
 <script>
 'use strict';
 ${STAMP_READER_JS}
-const TWO32 = 4294967296;
+${STAMP_WATCHER_JS}
 const state = { pc: null, video: document.getElementById('v'), audio: document.getElementById('a'), errors: [] };
 const ctx2d = document.getElementById('c').getContext('2d', { willReadFrequently: true });
-function freshFrames() {
-  return { callbacks: 0, missedCallbacks: 0, notReady: 0, read: 0, unreadable: 0, skipped: 0, repeated: 0, resets: 0, readMs: 0, latencies: [], numbers: [], lastFrame: null, width: 0, height: 0 };
-}
-let frames = freshFrames();
-let lastNumber = null;
-let lastPresented = null;
-let watching = false;
-
-function onFrame(now, meta) {
-  state.video.requestVideoFrameCallback(onFrame);
-  const f = frames;
-  f.callbacks++;
-  if (lastPresented !== null && meta.presentedFrames > lastPresented + 1) f.missedCallbacks += meta.presentedFrames - lastPresented - 1;
-  lastPresented = meta.presentedFrames;
-  f.width = meta.width;
-  f.height = meta.height;
-  // Wall-clock time of display: the page's Date.now() at performance.now(), moved to expectedDisplayTime.
-  const displayMs = Date.now() - performance.now() + meta.expectedDisplayTime;
-  // The first callback can come before the element holds the frame's data (readyState below
-  // HAVE_CURRENT_DATA; VideoFrame then throws "Invalid source state"): nothing to read yet.
-  if (state.video.readyState < 2) { f.notReady++; return; }
-  const t0 = performance.now();
-  let frame = null;
-  try { frame = new VideoFrame(state.video); } catch (e) { if (state.errors.length < 10) state.errors.push('VideoFrame: ' + e.message + ' (readyState ' + state.video.readyState + ')'); }
-  const reading = (frame
-    ? readStampVideoFrame(ctx2d, frame, meta.width, meta.height).finally(() => frame.close())
-    : new Promise((resolve) => resolve(readStampFrom(ctx2d, state.video, meta.width, meta.height)))
-  ).then((stamp) => { frames.readMs += performance.now() - t0; return stamp; });
-  // Readings are counted in presentation order.
-  pending = pending.then(() => reading).then(
-    (stamp) => count(stamp, displayMs),
-    (e) => { if (state.errors.length < 10) state.errors.push('stamp: ' + e.message); count(null, displayMs); },
-  );
-}
-
-let pending = Promise.resolve();
-function count(stamp, displayMs) {
-  const f = frames;
-  if (!stamp) { f.unreadable++; return; }
-  f.read++;
-  let latency = (displayMs % TWO32) - stamp.captureTimeMs;
-  if (latency < -TWO32 / 2) latency += TWO32;
-  else if (latency > TWO32 / 2) latency -= TWO32;
-  f.latencies.push(Math.round(latency * 10) / 10);
-  const n = stamp.frame;
-  f.numbers.push(n);
-  if (lastNumber !== null) {
-    if (n === lastNumber) f.repeated++;
-    else if (n > lastNumber) f.skipped += n - lastNumber - 1;
-    else f.resets++;
-  }
-  lastNumber = n;
-  f.lastFrame = n;
-}
-
-function watchVideo() {
-  if (watching) return;
-  watching = true;
-  state.video.requestVideoFrameCallback(onFrame);
-}
+const watcher = createStampWatcher(state.video, ctx2d, state.errors);
 
 function inboundVideo(s) {
   return {
@@ -191,16 +224,14 @@ window.conform = {
   /** Chromium offers receive-only video, and audio when \`audio\` is true. */
   async offer(audio) {
     if (state.pc) state.pc.close();
-    frames = freshFrames();
-    lastNumber = null;
-    lastPresented = null;
+    watcher.reset();
     const pc = state.pc = new RTCPeerConnection();
     pc.onicecandidate = (e) => { if (e.candidate && e.candidate.candidate) window.conformCandidate(e.candidate.candidate, e.candidate.sdpMid || ''); };
     pc.ontrack = (e) => {
       const el = e.track.kind === 'video' ? state.video : state.audio;
       el.srcObject = new MediaStream([e.track]);
       el.play().catch((err) => { if (state.errors.length < 10) state.errors.push('play: ' + err.message); });
-      if (e.track.kind === 'video') watchVideo();
+      if (e.track.kind === 'video') watcher.watch();
     };
     pc.addTransceiver('video', { direction: 'recvonly' });
     if (audio) pc.addTransceiver('audio', { direction: 'recvonly' });
@@ -211,7 +242,7 @@ window.conform = {
   async addCandidate(candidate, mid) { await state.pc.addIceCandidate({ candidate, sdpMid: mid }); },
   state() { return state.pc ? state.pc.connectionState : 'none'; },
   /** What the stamp reader saw since the last call (latencies in ms, one per read frame). */
-  async frames() { await pending; const f = frames; frames = freshFrames(); f.width = f.width || state.video.videoWidth; f.height = f.height || state.video.videoHeight; return f; },
+  frames() { return watcher.drain(); },
   async stats() {
     const out = { at: Date.now(), connectionState: state.pc ? state.pc.connectionState : 'none', video: null, audio: null, rttMs: null, errors: state.errors.slice() };
     if (!state.pc) return out;
