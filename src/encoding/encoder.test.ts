@@ -25,6 +25,22 @@ describe('H264Encoder', () => {
     expect(enc.encode(src.next(), { keyframe: true }).keyframe).toBe(true);
   });
 
+  it('Intra 4x4 (I_NxN) macroblocks are chosen in quality and balanced, never in realtime or with intra4x4: false', () => {
+    const count = (opts: { preset: 'quality' | 'balanced' | 'realtime'; intra4x4?: boolean }) => {
+      const src = new SyntheticSource({ width: 176, height: 144, pattern: 'moving', stamp: false });
+      const enc = new H264Encoder({ width: 176, height: 144, qp: 28, ...opts });
+      const f = enc.encode(src.next());
+      expect(f.keyframe).toBe(true);
+      expect(f.mbs.intra).toBe(99);
+      return f.mbs.intraNxN ?? 0;
+    };
+    expect(count({ preset: 'quality' })).toBeGreaterThan(10);
+    expect(count({ preset: 'balanced' })).toBeGreaterThan(10);
+    expect(count({ preset: 'realtime' })).toBe(0);
+    expect(count({ preset: 'quality', intra4x4: false })).toBe(0);
+    expect(count({ preset: 'realtime', intra4x4: true })).toBeGreaterThan(10);
+  });
+
   it('codes an unchanged picture as P_Skip macroblocks only', () => {
     const src = new SyntheticSource({ width: 176, height: 144, stamp: false });
     const f = src.next();
@@ -35,7 +51,7 @@ describe('H264Encoder', () => {
     expect(first.mbs.skip).toBeGreaterThan(90);
     expect(first.mbs.intra).toBe(0);
     const p = enc.encode(f);
-    expect(p.mbs).toEqual({ intra: 0, inter: 0, skip: 99 });
+    expect(p.mbs).toEqual({ intra: 0, inter: 0, skip: 99, intraNxN: 0 });
     expect(p.data.length).toBeLessThan(16);
   });
 

@@ -30,13 +30,15 @@ interface Run {
   keyframes: boolean[];
   intraInP: number[];
   qps?: number[];
+  /** Intra_4x4 (I_NxN) macroblocks per picture. */
+  intraNxN?: number[];
 }
 
 function encode(pattern: SyntheticPattern, frames: number, opts: Omit<H264EncoderOptions, 'width' | 'height'> & { width: number; height: number; sceneLength?: number }): Run {
   let t = 1_000_000;
   const source = new SyntheticSource({ width: opts.width, height: opts.height, pattern, sceneLength: opts.sceneLength, clock: () => (t += 33) });
   const encoder = new H264Encoder(opts);
-  const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [], qps: [] };
+  const run: Run = { encoder, units: [], recon: [], source: [], keyframes: [], intraInP: [], qps: [], intraNxN: [] };
   for (let i = 0; i < frames; i++) {
     const f = source.next();
     const out = encoder.encode(f);
@@ -44,6 +46,7 @@ function encode(pattern: SyntheticPattern, frames: number, opts: Omit<H264Encode
     run.units.push(out.data);
     run.keyframes.push(out.keyframe);
     run.intraInP.push(out.keyframe ? 0 : out.mbs.intra);
+    run.intraNxN?.push(out.mbs.intraNxN ?? 0);
     run.source.push(copyI420Frame(f));
     run.recon.push(copyI420Frame(encoder.reconstruction()));
   }
@@ -190,6 +193,26 @@ describe('H264Encoder decoded by Chromium WebCodecs', () => {
       const off = encode(pattern, 6, { ...opts, deblock: false });
       expect(run.recon.some((r, i) => r.y.some((v, k) => v !== off.recon[i].y[k])), `qp ${qp}`).toBe(true);
     }
+  });
+
+  it('Intra 4x4 (I_NxN) decodes bit-exact in Chromium: textured and noisy content at QP 10, 24, 36 and 51 in 3 slices, IDR and P pictures, with and without deblocking', async () => {
+    const cases: [SyntheticPattern, number][] = [['noisy', 10], ['moving', 24], ['scenecut', 24], ['noisy', 36], ['moving', 51]];
+    let inIdr = 0;
+    let inP = 0;
+    for (const [pattern, qp] of cases) {
+      for (const deblock of [true, false]) {
+        const run = encode(pattern, 6, { width: 320, height: 240, qp, slices: 3, sceneLength: 3, keyInterval: 4, preset: 'quality', deblock });
+        await decodeAndCompare(`Intra 4x4 ${pattern} 320x240 qp${qp} 3 slices${deblock ? ' deblocked' : ''}`, run);
+        const nxn = run.intraNxN ?? [];
+        const idr = nxn.filter((_, i) => run.keyframes[i]).reduce((a, b) => a + b, 0);
+        // every IDR picture (frames 0 and 4) had I_NxN macroblocks
+        expect(idr, `I_NxN in IDR pictures, ${pattern} qp${qp}`).toBeGreaterThan(0);
+        inIdr += idr;
+        inP += nxn.filter((_, i) => !run.keyframes[i]).reduce((a, b) => a + b, 0);
+      }
+    }
+    console.log(`Intra 4x4: ${inIdr} I_NxN macroblocks in IDR pictures, ${inP} in P pictures`);
+    expect(inP).toBeGreaterThan(0);
   });
 
   /** One preset over rate-controlled motion, noise at QP 10 in 2 slices and scene cuts, each decoded by Chromium. */
