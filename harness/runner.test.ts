@@ -107,6 +107,54 @@ describe.skipIf(!hasChromium())('conformance runner against Chromium', () => {
     expect(written.join('')).toContain('2/2 scenarios passed');
   }, 60_000);
 
+  it('runs video-720p30 (at 640x360, loose thresholds) with its Chrome-to-Chrome anchor after the window: both latencies and their ratio in the closing note, the anchor series in the report', async () => {
+    // The thresholds are loose on purpose: this test is about the anchor being measured and
+    // reported, not about this machine's frame rate.
+    const config = parseConfig([
+      'scenarios:',
+      '  video-720p30:',
+      '    thresholds:',
+      '      width: 640',
+      '      height: 360',
+      '      bitrateBps: 800000',
+      '      warmupSeconds: 1',
+      '      minMedianFps: 0',
+      '      maxDroppedRatio: 1',
+      '      maxFreezes: 1000',
+      '      maxPacketsLost: 100000',
+      '      maxLatencyP95Ms: 100000',
+      '      maxUnreadableRatio: 1',
+      '',
+    ].join('\n'));
+    const result = await runConformance({ scenarios: ['video-720p30'], duration: 5, config, outDir: out, runId: 'anchor', output: quiet });
+    const report = JSON.parse(readFileSync(join(result.dir, 'report.json'), 'utf8')) as ConformanceReport;
+    expect(validateReport(report)).toEqual([]);
+    const video = report.scenarios[0]!;
+    expect([video.name, video.error ?? '']).toEqual(['video-720p30', '']);
+    // Information, not a check: no check is about the anchor.
+    expect(video.checks.map((c) => c.name).filter((n) => /anchor|chrome to chrome/i.test(n))).toEqual([]);
+    const closing = video.notes.at(-1)!;
+    const m = /ours p50 ([\d.]+) ms, p95 ([\d.]+) ms; Chrome to Chrome p50 ([\d.]+) ms, p95 ([\d.]+) ms .*ratio ours \/ Chrome's: p50 ([\d.]+), p95 ([\d.]+)\./.exec(closing);
+    expect(m, closing).not.toBeNull();
+    const [oursP50, oursP95, anchorP50, anchorP95, ratioP50, ratioP95] = m!.slice(1).map(Number) as [number, number, number, number, number, number];
+    for (const v of [oursP50, oursP95, anchorP50, anchorP95, ratioP50, ratioP95]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThan(0);
+    }
+    expect(anchorP50).toBeLessThanOrEqual(anchorP95);
+    // The printed ratios are the printed latencies divided (two decimals).
+    expect(ratioP50).toBeCloseTo(oursP50 / anchorP50, 1);
+    expect(ratioP95).toBeCloseTo(oursP95 / anchorP95, 1);
+    const anchorSamples = video.samples.filter((s) => s.metric === 'anchor_latency');
+    expect(anchorSamples.length).toBeGreaterThan(0);
+    for (const s of anchorSamples) expect(s.value).toBeGreaterThan(0);
+    // Measured after our window: every anchor sample comes after the last of our latency samples.
+    const ours = video.samples.filter((s) => s.metric === 'latency');
+    expect(ours.length).toBeGreaterThan(0);
+    expect(Math.min(...anchorSamples.map((s) => s.t))).toBeGreaterThan(Math.max(...ours.map((s) => s.t)));
+    expect(readFileSync(join(result.dir, 'report.html'), 'utf8')).toContain('Chrome to Chrome p50');
+  }, 120_000);
+
   it('fails a real scenario whose threshold is out of reach: exit 1, one junit failure naming the measured value', async () => {
     const config = parseConfig('scenarios:\n  datachannel:\n    thresholds:\n      minThroughputMBps: 100000\n');
     const result = await runConformance({ scenarios: ['datachannel'], duration: 1.5, config, outDir: out, runId: 'unreachable', output: quiet });

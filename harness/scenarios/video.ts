@@ -9,11 +9,18 @@
  * frame; capture-to-display latency p95 from the page's stamp readings, and the share of
  * presented frames whose stamp was readable. Skipped and repeated frames (gaps and repeats in
  * the stamped frame numbers) are reported in the notes.
+ *
+ * After the window, with our call hung up, the anchor (anchor.ts): Chrome to Chrome on the same
+ * SyntheticSource pictures and stamp, through the browser's own WebRTC H.264 encoder, for at
+ * most ANCHOR_MAX_WINDOW_S and never longer than our window. Its latency p50/p95 and the ratio
+ * ours / Chrome's are information (series `anchor_latency` and the closing note), not a check:
+ * a browser that cannot run it gets a note saying why, and the scenario's verdict is unchanged.
  */
 import { Streamer } from '../../src/controls/index.js';
 import { atLeast, atMost, equals, percentile, round } from '../checks.js';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
 import type { Check, Scenario } from '../types.js';
+import { ANCHOR_MAX_WINDOW_S, anchorNote, runAnchor, type AnchorResult } from './anchor.js';
 import { receiverRates, VideoCall, type ReceiverSnapshot } from './video-call.js';
 
 const POLL_MS = 1000;
@@ -24,7 +31,8 @@ export const videoScenario: Scenario = {
   requires: ['h264'],
   description:
     'Synthetic 1280x720 30 fps H.264 at 2.5 Mbit/s (our encoder, packetizer and peer, via the controls Streamer) with Opus into Chromium: ' +
-    'inbound-rtp size, median fps, dropped frames, freezes, loss; capture-to-display latency and skipped/repeated frames from the picture stamp.',
+    'inbound-rtp size, median fps, dropped frames, freezes, loss; capture-to-display latency and skipped/repeated frames from the picture stamp; ' +
+    "then, as information, the same latency Chrome to Chrome (the same pictures and stamp through the browser's own H.264) and the ratio.",
   defaults: {
     duration: 30,
     thresholds: {
@@ -67,6 +75,7 @@ export const videoScenario: Scenario = {
     ctx.series('latency', 'ms', 'Capture-to-display latency, median per second (picture stamp)');
     ctx.series('rtt', 'ms', 'Round-trip time from RTCP receiver reports (our sender)');
     ctx.series('jitter', 'ms', 'Chromium inbound-rtp video jitter');
+    ctx.series('anchor_latency', 'ms', "Chrome to Chrome capture-to-display latency, median per second (same pictures and stamp, after our window)");
 
     const streamer = new Streamer({ video: { width, height, frameRate: th.frameRate!, bitrateBps: th.bitrateBps! }, audio: true, keyframeIntervalS: th.keyframeIntervalS! });
     const streamerErrors: string[] = [];
@@ -155,6 +164,27 @@ export const videoScenario: Scenario = {
     if (last.audio) ctx.note(`audio: ${last.audio.packetsReceived} packets, ${last.audio.packetsLost} lost, ${last.audio.concealedSamples} of ${last.audio.totalSamplesReceived} samples concealed`);
     if (streamerErrors.length) ctx.note(`streamer errors: ${streamerErrors.slice(0, 3).join('; ')}`);
     if (last.errors.length) ctx.note(`page errors: ${last.errors.slice(0, 3).join('; ')}`);
+
+    // The anchor, after our window and with our call hung up, so that it does not disturb it.
+    await call.hangUp();
+    ctx.progress('anchor: Chrome to Chrome');
+    let anchor: AnchorResult;
+    try {
+      anchor = await runAnchor(ctx, {
+        width,
+        height,
+        frameRate: th.frameRate!,
+        bitrateBps: th.bitrateBps!,
+        windowSeconds: Math.max(1, Math.min(ANCHOR_MAX_WINDOW_S, windowSeconds)),
+        onBatch: (b) => {
+          if (b.latencies.length) ctx.sample('anchor_latency', percentile(b.latencies, 50));
+          ctx.progress('anchor: Chrome to Chrome', { 'latency ms': b.latencies.length ? String(percentile(b.latencies, 50)) : '-' });
+        },
+      });
+    } catch (error) {
+      anchor = { ok: false, reason: `the anchor page failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    ctx.note(anchorNote({ latencyP50: frames.latencyP50, latencyP95: frames.latencyP95 }, anchor));
     return checks;
   },
 };
