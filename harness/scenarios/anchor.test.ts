@@ -2,10 +2,12 @@
  * The latency anchor of video-720p30 against real headless Chromium: the page draws
  * SyntheticSource pictures, Chromium's own WebRTC H.264 encoder sends them to a second peer
  * connection, and the shared stamp watcher reads them on display. Both ways the page makes its
- * track (MediaStreamTrackGenerator, and the canvas fallback other browsers would take).
+ * track (MediaStreamTrackGenerator, and the canvas fallback other browsers would take). In
+ * Firefox ESR, which has no H.264 sender here, the anchor says why instead of measuring.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium, type ChromiumSession } from '../chromium.js';
+import { findFirefox, launchFirefox } from '../firefox.js';
 import { anchorNote, runAnchor, type AnchorResult } from './anchor.js';
 import type { FrameBatch } from './video-call.js';
 
@@ -14,6 +16,13 @@ try {
   findChromium();
 } catch {
   available = false;
+}
+
+let firefox = true;
+try {
+  findFirefox();
+} catch {
+  firefox = false;
 }
 
 let session: ChromiumSession | undefined;
@@ -65,4 +74,23 @@ describe.skipIf(!available)('the Chrome-to-Chrome latency anchor', () => {
     const note = anchorNote({ latencyP50: 100, latencyP95: 120 }, { ok: false, reason: "RTCRtpSender.getCapabilities('video') lists VP8, VP9 and no H.264" });
     expect(note).toBe("latency anchor (Chrome to Chrome) not measured: RTCRtpSender.getCapabilities('video') lists VP8, VP9 and no H.264");
   });
+});
+
+describe.skipIf(!firefox)('the latency anchor in Firefox', () => {
+  it('is not measured in a Firefox without an H.264 sender, with the reason read from the browser, and nothing throws', async () => {
+    const fx = await launchFirefox();
+    try {
+      const r = await runAnchor({ chromium: async () => fx, defer: () => undefined }, { width: 320, height: 240, frameRate: 15, bitrateBps: 500_000, windowSeconds: 1 });
+      const codecs = await (await fx.newPage()).evaluate(() => RTCRtpSender.getCapabilities('video')?.codecs.map((c) => c.mimeType) ?? []);
+      if (codecs.some((c) => /h264/i.test(c))) {
+        // A Firefox with OpenH264 measures it (through the canvas path when it has no generator).
+        expect(r.ok).toBe(true);
+      } else {
+        expect(r).toEqual({ ok: false, reason: expect.stringMatching(/^RTCRtpSender\.getCapabilities\('video'\) lists .*VP8.* and no H\.264$/) });
+        expect(anchorNote({ latencyP50: 100, latencyP95: 120 }, r)).toMatch(/^latency anchor \(Chrome to Chrome\) not measured: .*no H\.264/);
+      }
+    } finally {
+      await fx.close();
+    }
+  }, 60_000);
 });
