@@ -112,13 +112,14 @@ export class ParallelH264Encoder extends EncoderBase {
           return this.request(w, mine);
         }),
       );
-      const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };
+      const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0, intraNxN: 0 };
       this.lastWorkerMs = replies.map((r) => r.codeMs);
       for (const r of replies) {
         this.out.append(r.data);
         mbs.intra += r.mbs.intra;
         mbs.inter += r.mbs.inter;
         mbs.skip += r.mbs.skip;
+        mbs.intraNxN = (mbs.intraNxN ?? 0) + (r.mbs.intraNxN ?? 0);
       }
       return this.endPicture(jobs, mbs);
     } finally {

@@ -55,10 +55,7 @@ export interface MacroblockStats {
   intra: number;
   inter: number;
   skip: number;
-  /**
-   * Of `intra`, the Intra_4x4 (I_NxN) macroblocks; counted by the slice coder when given (the
-   * single-thread H264Encoder's frames carry it).
-   */
+  /** Of `intra`, the Intra_4x4 (I_NxN) macroblocks (every encoder's frames carry it). */
   intraNxN?: number;
 }
 
