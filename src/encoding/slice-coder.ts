@@ -398,7 +398,10 @@ export class SliceCoder {
     this.mode16 = this.bestIntra16(mbx, mby);
     this.intra4x4Chosen = false;
     if (!this.tuning.intra4x4) return;
-    const cost4 = this.trialIntra4x4(mbx, mby) + INTRA4X4_BIAS_LAMBDAS * this.lambda;
+    // Intra_4x4 costs at least a bit per block and the bias: below that Intra_16x16 wins untried
+    const bias = INTRA4X4_BIAS_LAMBDAS * this.lambda;
+    if (this.intraCost <= 16 * this.lambda + bias) return;
+    const cost4 = this.trialIntra4x4(mbx, mby, this.intraCost - bias) + bias;
     if (cost4 < this.intraCost) {
       this.intraCost = cost4;
       this.intra4x4Chosen = true;
@@ -418,9 +421,10 @@ export class SliceCoder {
    * least SATD + lambda x mode bits among those its available neighbours allow, predicted from
    * the reconstruction of the blocks before it; its residual is transformed, quantised and
    * reconstructed at once, as a decoder does. Leaves levels in lev4/nz4, modes in modes4,
-   * predicted modes in predMode4 and the luma reconstruction in place; returns the summed cost.
+   * predicted modes in predMode4 and the luma reconstruction in place; returns the summed cost,
+   * or stops (returning what it has summed, at least `limit`) once the sum reaches `limit`.
    */
-  private trialIntra4x4(mbx: number, mby: number): number {
+  private trialIntra4x4(mbx: number, mby: number, limit: number): number {
     this.mbWork += WORK_INTRA4X4_TRY;
     const gw = this.widthMbs * 4;
     const mbLeft = mbx > 0;
@@ -459,6 +463,7 @@ export class SliceCoder {
       }
       total += bestCost;
       this.modes4[g] = best;
+      if (total >= limit) return total; // Intra_16x16 wins: the rest is not needed
       const lev = this.lev4[b];
       const nz = residualQuant4x4(this.srcY, so, this.w16, best4, 0, 4, lev, this.qLumaIntra, 0, this.zeroLumaIntra, this.dc4, 0, MAX_CAVLC_LEVEL);
       if (nz > 0) {
