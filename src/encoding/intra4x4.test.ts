@@ -4,7 +4,7 @@
  * and the predicted mode of 8.3.1.1.
  */
 import { describe, expect, it } from 'vitest';
-import { Avail, BLK_INDEX, INTRA_CBP_CODE, Intra4x4Mode, blockAvail, loadEdge, modeAvailable, modeBits, predict4x4, predictedMode } from './intra4x4.js';
+import { Avail, BLK_INDEX, INTRA_CBP_CODE, Intra4x4Mode, TAPS_LENGTH, blockAvail, loadEdge, modeAvailable, modeBits, predict4x4, predict4x4Taps, predictedMode, prepareEdge } from './intra4x4.js';
 
 /**
  * The equations of 8.3.1.2.1-9 as the standard writes them, with p(x, y) the neighbour
@@ -102,6 +102,24 @@ describe('Intra_4x4 prediction (8.3.1.2)', () => {
         const p = (x: number, y: number) => (y === -1 && x > 3 && !topRight ? rec[off - stride + 3] : rec[off + y * stride + x]);
         for (let mode = 0; mode < 9; mode++) {
           expect(predicted(rec, stride, off, avail, mode), `seed ${seed} mode ${mode} top-right ${topRight}`).toEqual(specPredict(p, mode, true, true));
+        }
+      }
+    }
+  });
+
+  it('the lookup form the encoder uses (prepareEdge + predict4x4Taps) gives the same samples as the equations for every mode', () => {
+    const f = new Int32Array(TAPS_LENGTH);
+    const out = new Uint8Array(16);
+    for (let seed = 1; seed <= 200; seed++) {
+      const { rec, stride, off } = plane(seed);
+      for (const avail of [ALL, ALL & ~Avail.TopRight, Avail.Left, Avail.Top, 0]) {
+        const e = new Int32Array(13);
+        loadEdge(rec, stride, off, avail, e);
+        prepareEdge(e, f);
+        for (let mode = 0; mode < 9; mode++) {
+          if (!modeAvailable(mode, avail)) continue;
+          predict4x4Taps(f, avail, mode, out);
+          expect(Array.from(out), `seed ${seed} mode ${mode} avail ${avail}`).toEqual(predicted(rec, stride, off, avail, mode));
         }
       }
     }

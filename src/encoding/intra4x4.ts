@@ -179,6 +179,67 @@ export function predict4x4(e: Edge, avail: number, mode: number, out: Uint8Array
   throw new RangeError(`Intra4x4PredMode ${mode} does not exist`);
 }
 
+/**
+ * The sample values every Intra_4x4 mode but DC is made of, once per block (prepareEdge): the
+ * 13 neighbours e[0..12] (see Edge), the 2-tap averages (e[i] + e[i+1] + 1) >> 1 at 13 + i
+ * (i = 0..11) and the 3-tap filters (e[i-1] + 2 e[i] + e[i+1] + 2) >> 2 at 25 + i (i = 0..12,
+ * e[-1] read as e[0] and e[13] as e[12], which gives the corner samples of Diagonal_Down_Left
+ * and Horizontal_Up). Each mode's 16 samples are then entries of it (MODE_TAPS).
+ */
+export const TAPS_LENGTH = 38;
+const F2 = 13;
+const F3 = 25;
+
+/** Fill `f` (TAPS_LENGTH entries) from the neighbours `e` (the edge loadEdge gathered). */
+export function prepareEdge(e: Edge, f: Int32Array): void {
+  for (let i = 0; i < 13; i++) f[i] = e[i];
+  for (let i = 0; i < 12; i++) f[F2 + i] = (e[i] + e[i + 1] + 1) >> 1;
+  for (let i = 0; i < 13; i++) f[F3 + i] = (e[i > 0 ? i - 1 : 0] + 2 * e[i] + e[i < 12 ? i + 1 : 12] + 2) >> 2;
+}
+
+/**
+ * For each mode (DC's row unused) and raster sample x + 4y, its index in prepareEdge's array:
+ * the equations of 8.3.1.2.1-9 (predict4x4) rewritten as lookups.
+ */
+const MODE_TAPS = (() => {
+  const t = new Uint8Array(9 * 16);
+  for (let y = 0; y < 4; y++) {
+    for (let x = 0; x < 4; x++) {
+      const k = 4 * y + x;
+      t[0 * 16 + k] = 5 + x;
+      t[1 * 16 + k] = 3 - y;
+      t[3 * 16 + k] = F3 + 6 + x + y;
+      t[4 * 16 + k] = F3 + 4 + x - y;
+      const zvr = 2 * x - y;
+      const ivr = 5 + x - (y >> 1);
+      t[5 * 16 + k] = zvr >= 0 ? ((zvr & 1) === 0 ? F2 + ivr - 1 : F3 + ivr - 1) : zvr === -1 ? F3 + 4 : F3 + 5 - y;
+      const zhd = 2 * y - x;
+      const ihd = 3 - (y - (x >> 1));
+      t[6 * 16 + k] = zhd >= 0 ? ((zhd & 1) === 0 ? F2 + ihd : F3 + ihd + 1) : zhd === -1 ? F3 + 4 : F3 + 3 + x;
+      const ivl = 5 + x + (y >> 1);
+      t[7 * 16 + k] = (y & 1) === 0 ? F2 + ivl : F3 + ivl + 1;
+      const zhu = x + 2 * y;
+      const khu = y + (x >> 1);
+      t[8 * 16 + k] = zhu > 5 ? 0 : zhu === 5 ? F3 : (zhu & 1) === 0 ? F2 + 2 - khu : F3 + 2 - khu;
+    }
+  }
+  return t;
+})();
+
+/** predict4x4 into a raster 4x4 `out` from prepareEdge's array `f`: the same samples, by lookup. */
+export function predict4x4Taps(f: Int32Array, avail: number, mode: number, out: Uint8Array): void {
+  if (mode === Intra4x4Mode.DC) {
+    const top = (avail & Avail.Top) !== 0;
+    const left = (avail & Avail.Left) !== 0;
+    const st = f[5] + f[6] + f[7] + f[8];
+    const sl = f[0] + f[1] + f[2] + f[3];
+    out.fill(top && left ? (st + sl + 4) >> 3 : left ? (sl + 2) >> 2 : top ? (st + 2) >> 2 : 128);
+    return;
+  }
+  const m = mode * 16;
+  for (let k = 0; k < 16; k++) out[k] = f[MODE_TAPS[m + k]];
+}
+
 /** luma4x4BlkIdx (6.4.3) of each raster 4x4 block (4 * row + column) of a macroblock. */
 export const BLK_INDEX = Uint8Array.of(0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15);
 

@@ -30,7 +30,7 @@ import {
   WORK_TRY_INTER,
 } from './constants.js';
 import { predictChroma, predictIntra16, satd } from './intra.js';
-import { Avail, INTRA_CBP_CODE, Intra4x4Mode, blockAvail, loadEdge, modeAvailable, modeBits, predict4x4, predictedMode } from './intra4x4.js';
+import { Avail, INTRA_CBP_CODE, Intra4x4Mode, TAPS_LENGTH, blockAvail, loadEdge, modeAvailable, modeBits, predict4x4Taps, predictedMode, prepareEdge } from './intra4x4.js';
 import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
 import { deblockRows, type DeblockInput } from './deblock.js';
 import { AnnexBWriter, NalType } from './nal.js';
@@ -238,6 +238,7 @@ export class SliceCoder {
   private readonly pred4 = new Uint8Array(16);
   private readonly bestPred4 = new Uint8Array(16);
   private readonly edge4 = new Int32Array(13);
+  private readonly taps4 = new Int32Array(TAPS_LENGTH);
   private readonly dc4 = new Int32Array(1);
   /**
    * Intra4x4PredMode of every 4x4 luma block of this coder's slices (raster over the picture),
@@ -443,6 +444,7 @@ export class SliceCoder {
       const avail = blockAvail(b, mbLeft, mbTop, mbLeft && mbTop, mbTopRight);
       const off = this.lo + (mby * 16 + by * 4) * this.ls + mbx * 16 + bx * 4;
       loadEdge(this.recY, this.ls, off, avail, e);
+      prepareEdge(e, this.taps4);
       const g = (mby * 4 + by) * gw + mbx * 4 + bx;
       const pm = predictedMode(avail & Avail.Left ? this.modes4[g - 1] : -1, avail & Avail.Top ? this.modes4[g - gw] : -1);
       this.predMode4[k] = pm;
@@ -453,7 +455,7 @@ export class SliceCoder {
         if (!modeAvailable(mode, avail)) continue;
         const bits = lam * modeBits(mode, pm);
         if (bits >= bestCost) continue;
-        predict4x4(e, avail, mode, pred, 0, 4);
+        predict4x4Taps(this.taps4, avail, mode, pred);
         const c = satd(this.srcY, so, this.w16, pred, 4, 4, 4) + bits;
         if (c < bestCost) {
           bestCost = c;
