@@ -71,116 +71,8 @@ export function modeAvailable(mode: number, avail: number): boolean {
 }
 
 /**
- * Predict a 4x4 block with `mode` from its neighbours `e` (see Edge) into `out` at `po`
- * (stride `ps`). The caller checks modeAvailable first; `avail` only matters for DC.
- */
-export function predict4x4(e: Edge, avail: number, mode: number, out: Uint8Array, po: number, ps: number): void {
-  // p[-1, y] = e[3 - y]; p[x, -1] = e[5 + x]; p[-1, -1] = e[4]
-  switch (mode) {
-    case Intra4x4Mode.Vertical: // 8.3.1.2.1
-      for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) out[po + y * ps + x] = e[5 + x];
-      return;
-    case Intra4x4Mode.Horizontal: // 8.3.1.2.2
-      for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) out[po + y * ps + x] = e[3 - y];
-      return;
-    case Intra4x4Mode.DC: {
-      // 8.3.1.2.3
-      const top = (avail & Avail.Top) !== 0;
-      const left = (avail & Avail.Left) !== 0;
-      const st = e[5] + e[6] + e[7] + e[8];
-      const sl = e[0] + e[1] + e[2] + e[3];
-      const dc = top && left ? (st + sl + 4) >> 3 : left ? (sl + 2) >> 2 : top ? (st + 2) >> 2 : 128;
-      for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) out[po + y * ps + x] = dc;
-      return;
-    }
-    case Intra4x4Mode.DiagonalDownLeft: // 8.3.1.2.4
-      for (let y = 0; y < 4; y++) {
-        for (let x = 0; x < 4; x++) {
-          const i = 5 + x + y;
-          out[po + y * ps + x] = x === 3 && y === 3 ? (e[11] + 3 * e[12] + 2) >> 2 : (e[i] + 2 * e[i + 1] + e[i + 2] + 2) >> 2;
-        }
-      }
-      return;
-    case Intra4x4Mode.DiagonalDownRight: // 8.3.1.2.5
-      // along the diagonal the neighbours run p[-1,3] .. p[-1,-1] .. p[3,-1] = e[0 .. 8]:
-      // pred[x, y] centres on e[4 + x - y]
-      for (let y = 0; y < 4; y++) {
-        for (let x = 0; x < 4; x++) {
-          const i = 4 + x - y;
-          out[po + y * ps + x] = (e[i - 1] + 2 * e[i] + e[i + 1] + 2) >> 2;
-        }
-      }
-      return;
-    case Intra4x4Mode.VerticalRight: // 8.3.1.2.6
-      for (let y = 0; y < 4; y++) {
-        for (let x = 0; x < 4; x++) {
-          const z = 2 * x - y;
-          let v: number;
-          if (z >= 0 && (z & 1) === 0) {
-            const i = 5 + x - (y >> 1); // p[x - (y >> 1), -1]
-            v = (e[i - 1] + e[i] + 1) >> 1;
-          } else if (z >= 0) {
-            const i = 5 + x - (y >> 1);
-            v = (e[i - 2] + 2 * e[i - 1] + e[i] + 2) >> 2;
-          } else if (z === -1) {
-            v = (e[3] + 2 * e[4] + e[5] + 2) >> 2;
-          } else {
-            // p[-1, y - 1] + 2 p[-1, y - 2] + p[-1, y - 3]
-            v = (e[4 - y] + 2 * e[5 - y] + e[6 - y] + 2) >> 2;
-          }
-          out[po + y * ps + x] = v;
-        }
-      }
-      return;
-    case Intra4x4Mode.HorizontalDown: // 8.3.1.2.7
-      for (let y = 0; y < 4; y++) {
-        for (let x = 0; x < 4; x++) {
-          const z = 2 * y - x;
-          let v: number;
-          if (z >= 0 && (z & 1) === 0) {
-            const i = 3 - (y - (x >> 1)); // p[-1, y - (x >> 1)]
-            v = (e[i + 1] + e[i] + 1) >> 1;
-          } else if (z >= 0) {
-            const i = 3 - (y - (x >> 1));
-            v = (e[i + 2] + 2 * e[i + 1] + e[i] + 2) >> 2;
-          } else if (z === -1) {
-            v = (e[3] + 2 * e[4] + e[5] + 2) >> 2;
-          } else {
-            // p[x - 1, -1] + 2 p[x - 2, -1] + p[x - 3, -1]
-            v = (e[4 + x] + 2 * e[3 + x] + e[2 + x] + 2) >> 2;
-          }
-          out[po + y * ps + x] = v;
-        }
-      }
-      return;
-    case Intra4x4Mode.VerticalLeft: // 8.3.1.2.8
-      for (let y = 0; y < 4; y++) {
-        for (let x = 0; x < 4; x++) {
-          const i = 5 + x + (y >> 1);
-          out[po + y * ps + x] = (y & 1) === 0 ? (e[i] + e[i + 1] + 1) >> 1 : (e[i] + 2 * e[i + 1] + e[i + 2] + 2) >> 2;
-        }
-      }
-      return;
-    case Intra4x4Mode.HorizontalUp: // 8.3.1.2.9
-      for (let y = 0; y < 4; y++) {
-        for (let x = 0; x < 4; x++) {
-          const z = x + 2 * y;
-          const k = y + (x >> 1); // p[-1, k] = e[3 - k]
-          let v: number;
-          if (z > 5) v = e[0];
-          else if (z === 5) v = (e[1] + 3 * e[0] + 2) >> 2;
-          else if ((z & 1) === 0) v = (e[3 - k] + e[2 - k] + 1) >> 1;
-          else v = (e[3 - k] + 2 * e[2 - k] + e[1 - k] + 2) >> 2;
-          out[po + y * ps + x] = v;
-        }
-      }
-      return;
-  }
-  throw new RangeError(`Intra4x4PredMode ${mode} does not exist`);
-}
-
-/**
- * The sample values every Intra_4x4 mode but DC is made of, once per block (prepareEdge): the
+ * Intra_4x4 prediction (8.3.1.2.1-9) by lookup. Every sample of every mode but DC is one of a
+ * few values computed once per block (prepareEdge): the
  * 13 neighbours e[0..12] (see Edge), the 2-tap averages (e[i] + e[i+1] + 1) >> 1 at 13 + i
  * (i = 0..11) and the 3-tap filters (e[i-1] + 2 e[i] + e[i+1] + 2) >> 2 at 25 + i (i = 0..12,
  * e[-1] read as e[0] and e[13] as e[12], which gives the corner samples of Diagonal_Down_Left
@@ -199,7 +91,9 @@ export function prepareEdge(e: Edge, f: Int32Array): void {
 
 /**
  * For each mode (DC's row unused) and raster sample x + 4y, its index in prepareEdge's array:
- * the equations of 8.3.1.2.1-9 (predict4x4) rewritten as lookups.
+ * the equations of 8.3.1.2.1-9 rewritten as lookups (p[-1, y] = e[3 - y], p[x, -1] = e[5 + x];
+ * e.g. Diagonal_Down_Right's (p[x-y-2, -1] + 2 p[x-y-1, -1] + p[x-y, -1] + 2) >> 2 for x > y is
+ * the 3-tap filter centred on e[4 + x - y], and so are its x < y and x = y cases).
  */
 const MODE_TAPS = (() => {
   const t = new Uint8Array(9 * 16);
@@ -226,7 +120,10 @@ const MODE_TAPS = (() => {
   return t;
 })();
 
-/** predict4x4 into a raster 4x4 `out` from prepareEdge's array `f`: the same samples, by lookup. */
+/**
+ * Predict a 4x4 block with `mode` into the raster 4x4 `out` from prepareEdge's array `f`. The
+ * caller checks modeAvailable first; `avail` only matters for DC (8.3.1.2.3).
+ */
 export function predict4x4Taps(f: Int32Array, avail: number, mode: number, out: Uint8Array): void {
   if (mode === Intra4x4Mode.DC) {
     const top = (avail & Avail.Top) !== 0;

@@ -513,19 +513,7 @@ export class SliceCoder {
     const cbp = cbpL | (cbpC << 4);
     bw.ue(INTRA_CBP_CODE[cbp]);
     if (cbp) bw.se(0); // mb_qp_delta
-    const sc = this.scan;
-    for (let k = 0; k < 16; k++) {
-      const b = BLK_RASTER[k];
-      const gx = gx0 + (b & 3);
-      const gy = gy0 + (b >> 2);
-      if (cbpL & (1 << (k >> 2))) {
-        const lev = this.lev4[b];
-        for (let j = 0; j < 16; j++) sc[j] = lev[ZIGZAG[j]];
-        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx, gy, this.sliceTop * 4));
-      } else {
-        this.nnzY[gy * gw + gx] = 0;
-      }
-    }
+    this.writeLumaResidual(mbx, mby, cbpL, this.lev4);
     this.writeChromaResidual(mbx, mby, cbpC);
     const i = mby * this.widthMbs + mbx;
     this.motion.ref[i] = -1;
@@ -783,25 +771,32 @@ export class SliceCoder {
     bw.ue(INTER_CBP_CODE[cbp]);
     const cbpL = cbp & 15;
     const cbpC = cbp >> 4;
-    const gw = this.widthMbs * 4;
-    const gx0 = mbx * 4;
-    const gy0 = mby * 4;
     if (cbp) bw.se(0); // mb_qp_delta
+    this.writeLumaResidual(mbx, mby, cbpL, this.levY);
+    this.writeChromaResidual(mbx, mby, cbpC);
+    this.stats.inter++;
+  }
+
+  /**
+   * The 16-coefficient luma blocks of an inter or Intra_4x4 macroblock (7.3.5.3): in
+   * luma4x4BlkIdx order, those of each 8x8 whose coded_block_pattern bit is set (raster levels
+   * `lev`, zig-zag scanned); the others count TotalCoeff 0 for nC.
+   */
+  private writeLumaResidual(mbx: number, mby: number, cbpL: number, lev: Int32Array[]): void {
+    const gw = this.widthMbs * 4;
     const sc = this.scan;
     for (let k = 0; k < 16; k++) {
       const b = BLK_RASTER[k];
-      const gx = gx0 + (b & 3);
-      const gy = gy0 + (b >> 2);
+      const gx = mbx * 4 + (b & 3);
+      const gy = mby * 4 + (b >> 2);
       if (cbpL & (1 << (k >> 2))) {
-        const lev = this.levY[b];
-        for (let j = 0; j < 16; j++) sc[j] = lev[ZIGZAG[j]];
-        this.nnzY[gy * gw + gx] = writeResidualBlock(bw, sc, 0, 16, nC(this.nnzY, gw, gx, gy, this.sliceTop * 4));
+        const l = lev[b];
+        for (let j = 0; j < 16; j++) sc[j] = l[ZIGZAG[j]];
+        this.nnzY[gy * gw + gx] = writeResidualBlock(this.bw, sc, 0, 16, nC(this.nnzY, gw, gx, gy, this.sliceTop * 4));
       } else {
         this.nnzY[gy * gw + gx] = 0;
       }
     }
-    this.writeChromaResidual(mbx, mby, cbpC);
-    this.stats.inter++;
   }
 
   /** P_Skip: the prediction is the reconstruction (luma from the reference itself when `fromRef`, an integer vector). */
