@@ -59,7 +59,9 @@ function clip3(lo: number, hi: number, v: number): number {
 
 /**
  * bS of 8.7.2.1 for frame macroblocks of P_L0_16x16 / P_Skip / intra, across one 4x4 edge
- * segment between blocks p and q (raster 4x4 grid indices) of macroblocks mp and mq.
+ * segment between blocks p and q (raster 4x4 grid indices) of macroblocks mp and mq. Every
+ * intra macroblock (Intra_16x16, Intra_4x4 or I_PCM: refIdx -1) gives 4 on a macroblock edge
+ * and 3 inside, whatever its coefficients.
  */
 function strength(d: DeblockInput, mp: number, mq: number, gp: number, gq: number, mbEdge: boolean): number {
   if (d.ref[mp] < 0 || d.ref[mq] < 0) return mbEdge ? 4 : 3;
