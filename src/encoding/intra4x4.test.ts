@@ -177,7 +177,7 @@ describe('Intra_4x4 neighbour availability (6.4.11.4) and predicted mode (8.3.1.
     }
   });
 
-  it('at the picture or slice edges: no top for the top row, no left for the left column, top-left from the right macroblock', () => {
+  it('at the picture or slice edges: no top for the top row, no left for the left column, top-left from the macroblock it lies in', () => {
     // first macroblock of a slice at the left picture edge
     for (let i = 0; i < 16; i++) {
       const b = raster(i);
