@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_CPU_LOAD } from '../harness/cpu-load.js';
 
 export interface ConformIo {
   out: (text: string) => void;
@@ -23,8 +24,15 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
+function cpuLoad(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_CPU_LOAD) throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_CPU_LOAD}`);
+  return n;
+}
+
 interface ConformOptions {
   scenario: string[];
+  cpuLoad?: number;
   duration?: number;
   out?: string;
   config?: string;
@@ -43,6 +51,7 @@ export function registerConform(program: Command, io: ConformIo): void {
     .option('-c, --config <file>', 'YAML file of per-scenario durations and thresholds')
     .option('--run-id <id>', 'name of the run folder (default: the UTC start time)')
     .option('--list', 'list the available scenarios and exit')
+    .option('--cpu-load <n>', 'keep n other processes busy (a busy loop each) for the whole run, as a machine running other work', cpuLoad)
     .option('--browser <name>', 'chromium or firefox (Debian firefox-esr over WebDriver BiDi; scenarios needing H.264 are reported unsupported when it lacks it)', 'chromium')
     .action(async (opts: ConformOptions) => {
       if (opts.browser !== 'chromium' && opts.browser !== 'firefox') {
@@ -99,6 +108,7 @@ export function registerConform(program: Command, io: ConformIo): void {
           outDir: opts.out,
           runId: opts.runId,
           browser: opts.browser,
+          cpuLoad: opts.cpuLoad,
           output: { write: io.out, isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns },
         });
         io.setExitCode(result.exitCode);

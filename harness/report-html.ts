@@ -133,7 +133,7 @@ export function renderHtml(report: ConformanceReport): string {
 <style>${STYLE}</style></head>
 <body>
 <h1>spell conform: <span class="badge ${report.passed ? 'pass' : 'fail'}">${report.passed ? 'PASS' : 'FAIL'}</span> run ${htmlEscape(report.runId)}</h1>
-<p class="env">${htmlEscape(report.startedAt)} to ${htmlEscape(report.finishedAt)}; Node ${htmlEscape(env.node)} on ${htmlEscape(env.platform)}/${htmlEscape(env.arch)}; browser ${htmlEscape(env.chromium ?? 'none')}${report.config ? `; config ${htmlEscape(report.config)}` : ''}</p>
+<p class="env">${htmlEscape(report.startedAt)} to ${htmlEscape(report.finishedAt)}; Node ${htmlEscape(env.node)} on ${htmlEscape(env.platform)}/${htmlEscape(env.arch)}; browser ${htmlEscape(env.chromium ?? 'none')}${report.config ? `; config ${htmlEscape(report.config)}` : ''}${env.cpuLoad ? `; background load: ${env.cpuLoad.processes} busy process${env.cpuLoad.processes > 1 ? 'es' : ''} (${env.cpuLoad.cpuSeconds ?? '?'} CPU s in ${env.cpuLoad.wallSeconds} s)` : ''}</p>
 <table><thead><tr><th></th><th>scenario</th><th>checks passed</th><th>time</th></tr></thead>
 <tbody>
 ${summary}

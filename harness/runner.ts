@@ -12,6 +12,7 @@ import type { ConformanceConfig } from './config.js';
 import { DEFAULT_REPORTS_DIR, MESSAGES } from './constants.js';
 import { renderJunit } from './junit.js';
 import { ProgressDisplay, type ProgressOutput } from './progress.js';
+import { type CpuLoadRecord, startCpuLoad } from './cpu-load.js';
 import { renderHtml } from './report-html.js';
 import { loadSchema } from './schemas.js';
 import { SCENARIOS, scenarioNames } from './scenarios/index.js';
@@ -35,6 +36,8 @@ export interface RunOptions {
   registry?: readonly Scenario[];
   /** The browser the scenarios run in (default chromium). */
   browser?: BrowserName;
+  /** Busy processes kept running beside the scenarios (`--cpu-load`; default 0). */
+  cpuLoad?: number;
 }
 
 export interface RunResult {
@@ -187,6 +190,8 @@ export function summaryText(report: ConformanceReport, dir: string): string {
     if (s.error) lines.push(`  error: ${s.error}`);
     if (s.status === 'unsupported') for (const n of s.notes) lines.push(`  ${n}`);
   }
+  const load = report.environment.cpuLoad;
+  if (load) lines.push('', `background load: ${load.processes} busy process${load.processes > 1 ? 'es' : ''}, ${load.cpuSeconds ?? '?'} CPU s over ${load.wallSeconds} s`);
   const passed = report.scenarios.filter((s) => s.status === 'pass').length;
   const unsupported = report.scenarios.filter((s) => s.status === 'unsupported').length;
   lines.push('', `${passed}/${report.scenarios.length} scenarios passed${unsupported ? `, ${unsupported} unsupported by the browser` : ''}; reports in ${dir}/ (report.json, report.html, junit.xml)`, '');
@@ -202,14 +207,20 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   const runId = options.runId ?? defaultRunId(startedAt);
   const env = { chromium: null as string | null, chromiumPath: null as string | null, browser: options.browser ?? ('chromium' as BrowserName) };
   const results: ScenarioReport[] = [];
-  for (const s of scenarios) results.push(await runOne(s, settingsFor(s, options.config, options.duration), progress, env));
+  const load = startCpuLoad(options.cpuLoad ?? 0);
+  let cpuLoad: CpuLoadRecord;
+  try {
+    for (const s of scenarios) results.push(await runOne(s, settingsFor(s, options.config, options.duration), progress, env));
+  } finally {
+    cpuLoad = await load.stop();
+  }
   const report: ConformanceReport = {
     schemaVersion: 1,
     runId,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     passed: results.some((r) => r.status === 'pass') && results.every((r) => r.status === 'pass' || r.status === 'unsupported'),
-    environment: { node: process.versions.node, platform: process.platform, arch: process.arch, ...env },
+    environment: { node: process.versions.node, platform: process.platform, arch: process.arch, ...env, ...(cpuLoad.processes ? { cpuLoad } : {}) },
     config: options.configFile ?? null,
     scenarios: results,
   };

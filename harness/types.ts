@@ -2,6 +2,7 @@
  * The scenario interface and the report model of the conformance harness.
  */
 import type { ChromiumSession } from './chromium.js';
+import type { CpuLoadRecord } from './cpu-load.js';
 
 /** One verdict of a scenario: a measured value against its threshold. */
 export interface Check {
@@ -111,6 +112,8 @@ export interface ConformanceReport {
     chromium: string | null;
     chromiumPath: string | null;
     browser?: BrowserName;
+    /** Busy processes that ran beside the scenarios (`--cpu-load`), and the CPU they got. */
+    cpuLoad?: CpuLoadRecord;
   };
   config: string | null;
   scenarios: ScenarioReport[];
