@@ -17,7 +17,8 @@
  */
 import { loadavg } from 'node:os';
 import { WebCodecsDecoder } from '../harness/webcodecs/index.js';
-import { ENCODER_PRESETS, H264Encoder, ParallelH264Encoder, SyntheticSource, psnr, ssimY, type EncoderPreset, type I420Frame, type SyntheticPattern } from '../src/encoding/index.js';
+import { ENCODER_PRESETS, H264Encoder, ParallelH264Encoder, SyntheticSource, psnr, type EncoderPreset, type I420Frame, type SyntheticPattern } from '../src/encoding/index.js';
+import { kbitPerSecond, lumaQuality, median } from './lib.js';
 import { windowDeviation } from '../src/encoding/ratecontrol.js';
 
 const frames = Math.max(30, Number(process.env.ENCODER_FRAMES ?? 300));
@@ -35,7 +36,6 @@ const source = () => {
 };
 const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const sortedPct = (a: number[], p: number) => {
   const s = [...a].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -79,9 +79,9 @@ const rows: Row[] = [];
       a.cpuUs += c.user + c.system;
       (out.keyframe ? a.idrMs : a.pMs).push((c.user + c.system) / 1000);
       a.bits.push(out.data.length * 8);
-      const recon = enc.reconstruction();
-      a.ySum += psnr(frame, recon).y;
-      a.sSum += ssimY(frame, recon);
+      const q = lumaQuality(frame, enc.reconstruction());
+      a.ySum += q.psnrY;
+      a.sSum += q.ssim;
     });
   }
   presets.forEach((preset, k) => {
@@ -90,7 +90,7 @@ const rows: Row[] = [];
       name: preset,
       msPerFrame: a.cpuUs / 1000 / frames,
       cpuMeasured: true,
-      kbps: (a.bits.reduce((x, y) => x + y, 0) * fps) / frames / 1000,
+      kbps: kbitPerSecond(a.bits, fps),
       psnrY: a.ySum / frames,
       ssim: a.sSum / frames,
       worstWindow: frames >= 6 * fps ? windowDeviation(a.bits, fps, bitrate, 5, 1).worst : NaN,
@@ -127,14 +127,15 @@ if (process.env.ENCODER_COMPARE !== '0') {
     let cs = 0;
     decoded.forEach((d, i) => {
       const pic = { width: d.width, height: d.height, y: d.y, u: d.u, v: d.v };
-      cy += psnr(pictures[i], pic).y;
-      cs += ssimY(pictures[i], pic);
+      const q = lumaQuality(pictures[i], pic);
+      cy += q.psnrY;
+      cs += q.ssim;
     });
     chromium = {
       name: 'Chromium WebCodecs',
       msPerFrame: encodeMs / frames,
       cpuMeasured: false,
-      kbps: (cbits.reduce((a, b) => a + b, 0) * fps) / cbits.length / 1000,
+      kbps: kbitPerSecond(cbits, fps),
       psnrY: cy / decoded.length,
       ssim: cs / decoded.length,
       worstWindow: frames >= 6 * fps ? windowDeviation(cbits, fps, bitrate, 5, 1).worst : NaN,
@@ -203,5 +204,5 @@ if (process.env.ENCODER_PARALLEL !== '0') {
   console.log(`  cold start             create ${createMs.toFixed(0)} ms (worker warm-up ${par.warmUpMs.toFixed(0)} ms); first IDR ${times[0].toFixed(1)} ms; first second: median ${median(times.slice(1, fps)).toFixed(1)} ms, max ${Math.max(...times.slice(1, fps)).toFixed(1)} ms per frame`);
   console.log(`  sustained              ${((frames * 1000) / total).toFixed(1)} fps wall (median ${sortedPct(times, 50).toFixed(1)} ms, p99 ${sortedPct(times, 99).toFixed(1)} ms per frame)`);
   console.log(`  CPU time               ${(cpuUs / 1000 / frames).toFixed(1)} ms/frame over all threads`);
-  console.log(`  bitrate                ${((bits.reduce((a, b) => a + b, 0) * fps) / frames / 1000).toFixed(0)} kbit/s${w ? `; worst 5 s window ${pct(w.worst)}` : ''}; Y-PSNR ${(ySum / frames).toFixed(2)} dB; peak RSS ${mib(peakRss)}`);
+  console.log(`  bitrate                ${kbitPerSecond(bits, fps).toFixed(0)} kbit/s${w ? `; worst 5 s window ${pct(w.worst)}` : ''}; Y-PSNR ${(ySum / frames).toFixed(2)} dB; peak RSS ${mib(peakRss)}`);
 }

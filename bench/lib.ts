@@ -1,4 +1,5 @@
-/** Helpers shared by the benchmarks in `bench/`: timing loops and a side-by-side table. */
+/** Helpers shared by the benchmarks in `bench/`: timing loops, a side-by-side table, picture quality. */
+import { psnr, ssimY, type I420Frame } from '../src/encoding/index.js';
 
 export interface Measurement {
   name: string;
@@ -38,3 +39,16 @@ export function printComparison(title: string, ours: Measurement, peer: Measurem
 export function printFigure(title: string, m: Measurement, unit = 'ops/s'): void {
   console.log(`${title}\n  ${m.name.padEnd(24)} ${Math.round(m.opsPerSecond).toLocaleString('en-US')} ${unit}`);
 }
+
+/** Y-PSNR (dB) and SSIM (Y) of an encoder's reconstruction against its source picture. */
+export function lumaQuality(source: I420Frame, recon: I420Frame): { psnrY: number; ssim: number } {
+  return { psnrY: psnr(source, recon).y, ssim: ssimY(source, recon) };
+}
+
+/** Mean bitrate in kbit/s of per-picture sizes in bits at `fps` pictures per second. */
+export function kbitPerSecond(bits: readonly number[], fps: number): number {
+  return bits.length ? (bits.reduce((a, b) => a + b, 0) * fps) / bits.length / 1000 : 0;
+}
+
+/** The median (upper middle for an even count). */
+export const median = (a: readonly number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1];
