@@ -213,7 +213,8 @@ const BAR_COLOURS = ['#888888', '#1f77b4', '#2ca02c', '#d62728', '#9467bd', '#8c
  * tenths of a dB are visible) and each bar carries its value as text.
  */
 export function barChartSvg(title: string, series: string[], groups: BarGroup[], opts: { unit?: string; yMin?: number; digits?: number } = {}): string {
-  const width = Math.max(120 + groups.length * (series.length * 44 + 36), 76 + series.length * 150);
+  const legendWidth = series.reduce((n, s) => n + 30 + Math.ceil(s.length * 6.5), 0);
+  const width = Math.max(120 + groups.length * (series.length * 44 + 36), 76 + legendWidth);
   const height = 260;
   const m = { left: 56, right: 12, top: 28, bottom: 56 };
   const ph = height - m.top - m.bottom;
@@ -250,10 +251,12 @@ export function barChartSvg(title: string, series: string[], groups: BarGroup[],
     p.push(`<text x="${gx + (series.length * 44 - 8) / 2}" y="${height - m.bottom + 16}" class="xl">${htmlEscape(g.label)}</text>`);
     x += series.length * 44 + 36;
   }
+  // legend: each entry as wide as its label (about 6.5 px per character at 11 px)
+  let lx = m.left;
   series.forEach((s, k) => {
-    const lx = m.left + k * 150;
     p.push(`<rect x="${lx}" y="${height - 22}" width="12" height="12" fill="${BAR_COLOURS[k % BAR_COLOURS.length]}"/>`);
     p.push(`<text x="${lx + 16}" y="${height - 12}" class="lg">${htmlEscape(s)}</text>`);
+    lx += 30 + Math.ceil(s.length * 6.5);
   });
   p.push('</svg>');
   return p.join('');
