@@ -157,7 +157,7 @@ export const videoScenario: Scenario = {
       `reading a stamp took the page ${presented ? (frames.readMs / presented).toFixed(2) : '-'} ms per frame`);
     if (rendition) {
       ctx.note(`encoder: ${rendition.framesEncoded} frames (${rendition.keyframesEncoded} IDR), ${rendition.framesSkipped} capture ticks skipped behind real time, ` +
-        `encode p50 ${rendition.encodeP50Ms?.toFixed(1) ?? '-'} ms, p95 ${rendition.encodeP95Ms?.toFixed(1) ?? '-'} ms`);
+        `encode p50 ${rendition.encodeP50Ms?.toFixed(1) ?? '-'} ms, p95 ${rendition.encodeP95Ms?.toFixed(1) ?? '-'} ms, ${rendition.framesCpuRelief} with CPU relief`);
     }
     ctx.note(`Chromium: ${v.framesDecoded} decoded, ${v.keyFramesDecoded} key frames, decode ${v.framesDecoded ? ((v.totalDecodeTime / v.framesDecoded) * 1000).toFixed(2) : '-'} ms/frame, ` +
       `jitter buffer ${v.jitterBufferEmittedCount ? ((v.jitterBufferDelay / v.jitterBufferEmittedCount) * 1000).toFixed(1) : '-'} ms/frame, RTT ${last.rttMs ?? '-'} ms (ICE)`);

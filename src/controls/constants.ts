@@ -77,3 +77,13 @@ export const Messages = {
   unknownField: (field: string) => `unknown video setting "${field}" (width, height, frameRate, bitrateBps)`,
   latency: (ms: unknown) => `a receiver latency must be a finite number of milliseconds >= 0, got ${String(ms)}`,
 } as const;
+
+/**
+ * CPU relief (the encoder's `cpuRelief`): switched on when the smoothed encode time of a picture
+ * exceeds this share of the frame interval, off again below CPU_RELIEF_OFF (the gap keeps it from
+ * flapping: relief makes pictures about a quarter cheaper, so it stays on while it is needed).
+ */
+export const CPU_RELIEF_ON = 0.85;
+export const CPU_RELIEF_OFF = 0.6;
+/** Weight of the newest encode time in the smoothed one. */
+export const CPU_RELIEF_SMOOTHING = 0.2;

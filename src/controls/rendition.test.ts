@@ -1,6 +1,6 @@
-/** The rate control's frame-rate budget when the clock skips frames (the Streamer's rule, pure). */
+/** The rate control's frame-rate budget when the clock skips frames, and the CPU relief switch (the Streamer's rules, pure). */
 import { describe, expect, it } from 'vitest';
-import { budgetFrameRate } from './rendition.js';
+import { budgetFrameRate, cpuReliefWanted } from './rendition.js';
 
 describe('budgetFrameRate', () => {
   it('budgets for the pictures actually coded, within 1..nominal, and ignores changes under 5 % of nominal', () => {
@@ -15,5 +15,17 @@ describe('budgetFrameRate', () => {
     // Nothing coded in the window: at least 1 fps.
     expect(budgetFrameRate(0, 30, 30)).toBe(1);
     expect(budgetFrameRate(12, 15, 15)).toBe(12);
+  });
+});
+
+describe('cpuReliefWanted', () => {
+  it('switches relief on above 85 % of the frame interval and off only below 60 %, so it does not flap', () => {
+    const interval = 1000 / 30;
+    expect(cpuReliefWanted(25, interval, false)).toBe(false); // 75 %: keeps up
+    expect(cpuReliefWanted(29, interval, false)).toBe(true); // 87 %: about to fall behind
+    expect(cpuReliefWanted(25, interval, true)).toBe(true); // relief made it cheaper: stays on
+    expect(cpuReliefWanted(20.5, interval, true)).toBe(true);
+    expect(cpuReliefWanted(19.5, interval, true)).toBe(false); // 58 %: room again
+    expect(cpuReliefWanted(55, 1000 / 15, false)).toBe(false); // the interval is the rendition's own
   });
 });

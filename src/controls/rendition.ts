@@ -8,7 +8,7 @@
  */
 import { PacedClock, ParallelH264Encoder, type EncoderPreset, type VideoReader, type VideoSource } from '../encoding/index.js';
 import { splitAnnexB } from '../rtp/index.js';
-import { LATENCY_SAMPLES_MAX, MIN_FRAME_RATE, RC_RATE_HYSTERESIS, RC_RATE_WINDOW_MS, STATS_WINDOW_MS } from './constants.js';
+import { CPU_RELIEF_OFF, CPU_RELIEF_ON, CPU_RELIEF_SMOOTHING, LATENCY_SAMPLES_MAX, MIN_FRAME_RATE, RC_RATE_HYSTERESIS, RC_RATE_WINDOW_MS, STATS_WINDOW_MS } from './constants.js';
 import { settingsKey, type VideoSettings } from './settings.js';
 import type { Subscriber } from './subscriber.js';
 import { SampleWindow } from './window.js';
@@ -36,6 +36,9 @@ export interface RenditionStats {
   budgetFrameRate: number | undefined;
   /** IDRs by cause (a picture asked for by several causes at once counts under the first). */
   keyframeCauses: Partial<Record<KeyframeCause, number>>;
+  /** Pictures coded with the encoder's CPU relief on (encoding was falling behind real time), and whether it is on now. */
+  framesCpuRelief: number;
+  cpuRelief: boolean;
 }
 
 export interface RenditionOptions {
@@ -47,6 +50,14 @@ export interface RenditionOptions {
   /** Where pictures come from. */
   source: VideoSource;
   onError(error: unknown): void;
+}
+
+/**
+ * Whether the encoder should code with CPU relief, given the smoothed encode time of a picture,
+ * the frame interval and whether relief is on now (hysteresis between CPU_RELIEF_OFF and _ON).
+ */
+export function cpuReliefWanted(smoothedEncodeMs: number, intervalMs: number, on: boolean): boolean {
+  return on ? smoothedEncodeMs >= CPU_RELIEF_OFF * intervalMs : smoothedEncodeMs > CPU_RELIEF_ON * intervalMs;
 }
 
 /**
@@ -78,6 +89,9 @@ export class Rendition {
   private frames = 0;
   private keyframes = 0;
   private skipped = 0;
+  private reliefFrames = 0;
+  /** Encode time of a picture, smoothed (CPU_RELIEF_SMOOTHING), for the CPU relief switch. */
+  private smoothedEncodeMs: number | undefined;
   private readonly causes: Partial<Record<KeyframeCause, number>> = {};
   private readonly encodeMs = new SampleWindow(STATS_WINDOW_MS, LATENCY_SAMPLES_MAX);
   private readonly encodedAt = new SampleWindow(STATS_WINDOW_MS, 4 * LATENCY_SAMPLES_MAX);
@@ -242,7 +256,10 @@ export class Rendition {
     const encoded = await encoder.encode(picture, { keyframe: cause !== undefined });
     const done = performance.now();
     this.frames++;
+    if (encoder.cpuRelief) this.reliefFrames++;
     this.encodeMs.add(done - tickAt, done);
+    this.smoothedEncodeMs = this.smoothedEncodeMs === undefined ? done - tickAt : this.smoothedEncodeMs + CPU_RELIEF_SMOOTHING * (done - tickAt - this.smoothedEncodeMs);
+    encoder.cpuRelief = cpuReliefWanted(this.smoothedEncodeMs, 1000 / this.applied!.frameRate, encoder.cpuRelief);
     this.encodedAt.add(0, done);
     if (encoded.keyframe) {
       this.keyframes++;
@@ -283,6 +300,8 @@ export class Rendition {
       encodeP95Ms: this.encodeMs.percentile(95, now),
       budgetFrameRate: this.encoder?.rateControl?.fps,
       keyframeCauses: { ...this.causes },
+      framesCpuRelief: this.reliefFrames,
+      cpuRelief: this.encoder?.cpuRelief ?? false,
     };
   }
 }

@@ -91,6 +91,16 @@ export const PRESET_TUNING: Readonly<Record<EncoderPreset, Readonly<PresetTuning
 };
 
 /**
+ * CPU relief: the search decisions a P picture takes instead of its preset's while the encoder
+ * cannot keep up with real time (`EncoderBase.cpuRelief`, switched by a Streamer's rendition),
+ * as libvpx's real-time mode raises its speed setting when encoding takes longer than the frame
+ * interval. A coarser exit after the candidate vectors and half samples only: the pictures lose
+ * a little (measured in docs/encoding.md) where skipped frames would lose more. The syntax is the
+ * same, so the stream decodes bit-exact as any other.
+ */
+export const CPU_RELIEF_TUNING: Partial<PresetTuning> = { square: false, candidateExitSad: 384, subpelLevels: 1, subpelCross: true, skipSlackLambdas: 0 };
+
+/**
  * Warm-up clip (warmup.ts): size, pictures and the QPs they cycle through (a coarse, a fine
  * and a near-lossless one, so that skip, residual-heavy and I_PCM paths all run). On the
  * 2-core machine, 8 pictures of 320x192 took about 0.3 s and brought the first 720p IDR from

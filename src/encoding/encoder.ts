@@ -108,6 +108,11 @@ export abstract class EncoderBase {
   private rowWork: Float64Array | undefined;
   /** Present when a target bitrate was given. */
   readonly rateControl: RateController | undefined;
+  /**
+   * Code P pictures with CPU_RELIEF_TUNING's cheaper decisions while true: for a caller that
+   * sees encoding fall behind real time (a Streamer's rendition switches it). Off by default.
+   */
+  cpuRelief = false;
 
   protected constructor(opts: H264EncoderOptions, shared: boolean) {
     this.frameRate = opts.fps ?? DEFAULT_FPS;
@@ -266,6 +271,7 @@ export abstract class EncoderBase {
         bank: this.lastBank ^ 1,
         top: rows[k],
         bottom: rows[k + 1],
+        relief: this.cpuRelief && !idr,
       });
     }
     return jobs;

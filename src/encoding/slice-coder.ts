@@ -18,6 +18,7 @@ import {
   LUMA_MB_MIN_COST,
   LUMA_PAD,
   MV_MARGIN,
+  CPU_RELIEF_TUNING,
   PRESET_TUNING,
   type PresetTuning,
   WORK_CODE_INTER,
@@ -142,6 +143,8 @@ export interface SliceJob {
   bank: number;
   top: number;
   bottom: number;
+  /** Take CPU_RELIEF_TUNING's decisions over the preset's (P pictures only). */
+  relief?: boolean;
 }
 
 /** Order of luma4x4BlkIdx (6.4.3) as raster 4x4 block indices (4 * row + column). */
@@ -271,13 +274,17 @@ export class SliceCoder {
   /** Work units of the macroblock being coded (see PictureBuffers.work). */
   private mbWork = 0;
 
-  private readonly tuning: PresetTuning;
+  /** The decisions of the slice being coded: the preset's, or with CPU relief. */
+  private tuning: PresetTuning;
+  private readonly presetTuning: PresetTuning;
+  private readonly reliefTuning: PresetTuning;
   private readonly mbQp: Uint8Array;
   /** The deblocking filter's view of the buffers; its planes are set to the picture being coded. */
   private readonly deblockInput: DeblockInput;
 
   constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true, tuning: PresetTuning = PRESET_TUNING.quality) {
-    this.tuning = tuning;
+    this.tuning = this.presetTuning = tuning;
+    this.reliefTuning = { ...tuning, ...CPU_RELIEF_TUNING };
     this.widthMbs = layout.widthMbs;
     this.heightMbs = layout.heightMbs;
     this.w16 = layout.w16;
@@ -303,6 +310,7 @@ export class SliceCoder {
 
   /** Code one slice and append its NAL unit to `out`; macroblock counts are added to `stats`. */
   codeSlice(job: SliceJob, out: AnnexBWriter, stats: MacroblockStats): void {
+    this.tuning = job.relief && !job.idr ? this.reliefTuning : this.presetTuning;
     const qp = job.qp;
     if (qp !== this.qpValue || this.lambda === 1) {
       this.qpValue = qp;

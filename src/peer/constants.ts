@@ -25,6 +25,22 @@ export const AUDIO_FEEDBACK = ['transport-cc'] as const;
 /** Transport-wide sequence number header extension (draft-holmer-rmcat-transport-wide-cc-extensions-01). */
 export const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
+/**
+ * Playout delay header extension (webrtc.org experiments, "rtp-hdrext/playout-delay"): the
+ * sender tells the receiver the least and most time to hold a video frame before rendering,
+ * 12 bits each in 10 ms units. Chrome offers it on every video section.
+ */
+export const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
+/** Largest playout delay the extension can carry: 4095 x 10 ms. */
+export const PLAYOUT_DELAY_MAX_MS = 40_950;
+
+/** The extension's three bytes for `minMs` and `maxMs` (rounded to 10 ms units). */
+export function playoutDelayBytes(minMs: number, maxMs: number): Uint8Array {
+  const min = Math.round(minMs / 10);
+  const max = Math.round(maxMs / 10);
+  return Uint8Array.of(min >> 4, ((min & 0x0f) << 4) | (max >> 8), max & 0xff);
+}
+
 /** Interval between RTCP sender reports per stream (RFC 3550 section 6.2 allows 5 s minimum; browsers use about 1 s). */
 export const DEFAULT_SR_INTERVAL_MS = 1000;
 /** Window over which getStats() measures send bitrate and frame rate. */

@@ -38,6 +38,9 @@ import {
   Messages,
   OPUS_PARAMETERS,
   TRANSPORT_CC_URI,
+  PLAYOUT_DELAY_MAX_MS,
+  PLAYOUT_DELAY_URI,
+  playoutDelayBytes,
   VIDEO_FEEDBACK,
 } from './constants.js';
 import { InvalidDescriptionError, NativePeerError, NoAcceptableCodecError, SignalingError } from './errors.js';
@@ -80,6 +83,14 @@ export interface PeerOptions {
   receiveAudio?: boolean;
   /** Reorder buffer of the incoming audio: `{ capacity (packets, default 8), maxDelayMs (default 60) }`. */
   reorder?: ReorderOptions;
+  /**
+   * Ask the receiver to hold each video frame at least `minMs` and at most `maxMs` before it is
+   * rendered (the playout-delay header extension on every video packet, where the remote's
+   * description has it; 0..40,950 ms in 10 ms steps). `{ minMs: 0, maxMs: 0 }` asks Chromium to
+   * render each frame as soon as it is decoded, as game streaming does: the lowest latency, no
+   * smoothing of uneven frame arrival. Default: none (the receiver's own jitter buffer).
+   */
+  playoutDelay?: { minMs: number; maxMs: number };
 }
 
 /** A description after our SDP module parsed and validated it. */
@@ -134,11 +145,14 @@ interface PlannedTrack {
   parameters: string;
   feedback: string[];
   transportCcId: number | undefined;
+  /** Negotiated id of the playout-delay extension (video we send, when `playoutDelay` is set). */
+  playoutDelayId?: number;
 }
 
 const H264_CAPABILITY: CodecCapability = { name: 'H264', clockRate: 90_000, parameters: H264_PARAMETERS, feedback: [...VIDEO_FEEDBACK] };
 const OPUS_CAPABILITY: CodecCapability = { name: 'opus', clockRate: 48_000, channels: 2, parameters: OPUS_PARAMETERS, feedback: [...AUDIO_FEEDBACK] };
 const OFFER_TRANSPORT_CC_ID = 3;
+const OFFER_PLAYOUT_DELAY_ID = 5;
 const NATIVE_DIRECTION = { sendonly: 'SendOnly', recvonly: 'RecvOnly', sendrecv: 'SendRecv', inactive: 'Inactive' } as const;
 
 function randomSsrc(): number {
@@ -188,6 +202,10 @@ export class Peer extends TypedEmitter<PeerEvents> {
   constructor(options: PeerOptions = {}) {
     super();
     this.options = options;
+    const delay = options.playoutDelay;
+    if (delay && !(Number.isFinite(delay.minMs) && Number.isFinite(delay.maxMs) && delay.minMs >= 0 && delay.minMs <= delay.maxMs && delay.maxMs <= PLAYOUT_DELAY_MAX_MS)) {
+      throw new RangeError(`playoutDelay must have 0 <= minMs <= maxMs <= ${PLAYOUT_DELAY_MAX_MS}, got ${JSON.stringify(delay)}`);
+    }
     this.cname = options.cname ?? `spellbook-${randomUUID().slice(0, 8)}`;
     this.pc = new PeerConnection(options.name ?? 'spellbook-peer', {
       iceServers: options.iceServers ?? [],
@@ -295,6 +313,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
         parameters: formatFmtpParameters(Object.entries(H264_PARAMETERS)),
         feedback: ['ccm fir', ...(tcc ? ['transport-cc'] : [])],
         transportCcId: tcc ? OFFER_TRANSPORT_CC_ID : undefined,
+        playoutDelayId: this.options.playoutDelay ? OFFER_PLAYOUT_DELAY_ID : undefined,
       });
     }
     if (audioDirection !== 'inactive') {
@@ -382,6 +401,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
       const feedback = codec.feedback.map((f) => (f.subtype ? `${f.type} ${f.subtype}` : f.type));
       const tccExt = media.extmaps.find((e) => e.uri === TRANSPORT_CC_URI);
       const useTcc = tcc && tccExt !== undefined && feedback.includes('transport-cc');
+      const delayExt = kind === 'video' && this.options.playoutDelay && sends(direction) ? media.extmaps.find((e) => e.uri === PLAYOUT_DELAY_URI) : undefined;
       plans.push({
         kind,
         direction,
@@ -390,6 +410,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
         parameters: formatFmtpParameters(codec.parameters),
         feedback: feedback.filter((f) => f === 'ccm fir' || (useTcc && f === 'transport-cc')),
         transportCcId: useTcc ? tccExt.id : undefined,
+        playoutDelayId: delayExt?.id,
       });
     }
     return { plans, rejected };
@@ -411,6 +432,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     else description.addOpusCodec(plan.payloadType, plan.parameters);
     for (const fb of plan.feedback) description.parseSdpLine(`a=rtcp-fb:${plan.payloadType} ${fb}`);
     if (plan.transportCcId !== undefined) description.parseSdpLine(`a=extmap:${plan.transportCcId} ${TRANSPORT_CC_URI}`);
+    if (plan.playoutDelayId !== undefined) description.parseSdpLine(`a=extmap:${plan.playoutDelayId} ${PLAYOUT_DELAY_URI}`);
     // A receive-only section names no SSRC of ours (we send no RTP on it; our RRs use `ssrc` all the same).
     if (sends(plan.direction)) description.addSSRC(ssrc, this.cname, this.streamId, `${this.streamId}-${plan.kind}`);
     const track = this.native(`a ${plan.kind} track`, () => this.pc.addTrack(description));
@@ -433,6 +455,9 @@ export class Peer extends TypedEmitter<PeerEvents> {
       pacing: this.options.pacing,
       srIntervalMs: this.options.srIntervalMs,
       transportCc: plan.transportCcId !== undefined ? { id: plan.transportCcId, counter: this.twcc } : undefined,
+      extensions: plan.playoutDelayId !== undefined && this.options.playoutDelay
+        ? [{ id: plan.playoutDelayId, data: playoutDelayBytes(this.options.playoutDelay.minMs, this.options.playoutDelay.maxMs) }]
+        : undefined,
     };
     const sender = plan.kind === 'video' ? new VideoSender(track, common) : new AudioSender(track, common);
     sender.on('keyframeRequested', (e) => this.emit('keyframeRequested', e));

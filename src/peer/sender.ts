@@ -25,6 +25,7 @@
  */
 import type { Track } from 'node-datachannel';
 import { TypedEmitter } from '../datachannel/index.js';
+import type { HeaderExtension } from '../rtp/index.js';
 import {
   H264Packetizer,
   isRtpPacket,
@@ -173,6 +174,8 @@ export interface SenderOptions {
   retransmissionCapacity?: number;
   /** transport-cc header extension id and the transport's counter, when negotiated. */
   transportCc?: { id: number; counter: TransportSequenceCounter };
+  /** Header extension elements stamped unchanged on every packet (the playout delay). */
+  extensions?: readonly HeaderExtension[];
 }
 
 /** What a sending track hands incoming media to (an `AudioReceiver`). */
@@ -600,6 +603,7 @@ export class VideoSender extends MediaSender {
       payloadType: options.payloadType,
       mtu: options.mtu ?? DEFAULT_PEER_MTU,
       transportCc: options.transportCc,
+      extensions: options.extensions,
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { Audio, PeerConnection, Video, type Track } from 'node-datachannel';
 import { H264Depacketizer, parseRtcp, ReceiverStatistics, RtpPacket, serializeRtcp, type H264Frame, type RtcpPacket } from '../../rtp/index.js';
-import { TRANSPORT_CC_URI } from '../constants.js';
+import { PLAYOUT_DELAY_URI, TRANSPORT_CC_URI } from '../constants.js';
 import type { Peer } from '../peer.js';
 
 export class NodeReceiver {
@@ -24,11 +24,13 @@ export class NodeReceiver {
   /** Sender reports seen on the video track (ours, forwarded by node-datachannel). */
   senderReports = 0;
   private described = false;
+  /** The Peer's answer to our offer, once `connect` has it. */
+  answer = '';
   /** What node-datachannel refused while trickling (after a failed DTLS handshake its ICE transport is gone). */
   readonly errors: unknown[] = [];
   private pending: [string, string][] = [];
 
-  constructor(options: { videoCodec?: 'H264' | 'VP8' } = {}) {
+  constructor(options: { videoCodec?: 'H264' | 'VP8'; playoutDelayId?: number } = {}) {
     this.pc = new PeerConnection('spellbook-test-receiver', { iceServers: [], bindAddress: '127.0.0.1', disableAutoNegotiation: true });
     const video = new Video('v0', 'RecvOnly');
     if (options.videoCodec === 'VP8') video.addVP8Codec(97);
@@ -36,6 +38,8 @@ export class NodeReceiver {
       video.addH264Codec(102);
       video.parseSdpLine('a=rtcp-fb:102 transport-cc');
       video.parseSdpLine(`a=extmap:5 ${TRANSPORT_CC_URI}`);
+      // As Chrome offers it (its id there is 5 too; here 5 is taken).
+      if (options.playoutDelayId !== undefined) video.parseSdpLine(`a=extmap:${options.playoutDelayId} ${PLAYOUT_DELAY_URI}`);
     }
     const audio = new Audio('a0', 'RecvOnly');
     audio.addOpusCodec(109);
@@ -87,6 +91,7 @@ export class NodeReceiver {
       this.pc.setLocalDescription('offer');
     });
     const answer = await peer.acceptOffer(offer);
+    this.answer = answer.sdp;
     this.pc.setRemoteDescription(answer.sdp, 'answer');
     this.described = true;
     for (const [c, m] of this.pending) this.add(c, m, 0);
