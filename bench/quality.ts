@@ -3,20 +3,12 @@
  * deterministic camera-like textured scene, and an inline-SVG grouped bar chart for the
  * self-contained HTML report.
  */
+import { createRandom } from '../fuzz/engine.js';
 import { createI420Frame, type I420Frame } from '../src/encoding/index.js';
 import { formatNumber, htmlEscape } from '../harness/report-html.js';
 
-/** mulberry32: a small seeded PRNG; the same seed gives the same sequence on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the fuzz engine's seeded PRNG: the same seed gives the same sequence on every machine. */
+export const seededRandom = createRandom;
 
 /**
  * Fractal value noise on a `width` x `height` grid: `octaves` layers of bilinearly (smoothstep)

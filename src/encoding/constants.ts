@@ -98,7 +98,7 @@ export const PRESET_TUNING: Readonly<Record<EncoderPreset, Readonly<PresetTuning
  * a little (measured in docs/encoding.md) where skipped frames would lose more. The syntax is the
  * same, so the stream decodes bit-exact as any other.
  */
-export const CPU_RELIEF_TUNING: Partial<PresetTuning> = { square: false, candidateExitSad: 384, subpelLevels: 1, subpelCross: true, skipSlackLambdas: 0 };
+export const CPU_RELIEF_TUNING: Partial<PresetTuning> = { square: false, candidateExitSad: 384, subpelLevels: 0, skipSlackLambdas: 0 };
 
 /**
  * Warm-up clip (warmup.ts): size, pictures and the QPs they cycle through (a coarse, a fine
