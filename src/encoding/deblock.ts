@@ -1,9 +1,9 @@
 /**
- * The deblocking filter (ITU-T H.264 8.7) over the macroblock rows of one slice, run on the
- * reconstruction once the slice is coded (intra prediction reads the samples before it, 8.3),
- * so the encoder's reference and output equal a decoder's. Slices are coded with
- * disable_deblocking_filter_idc 2: edges on a slice boundary are not filtered, so each slice
- * (each worker thread) filters its own rows. Frame macroblocks, 4:2:0, 8-bit samples, no
+ * The deblocking filter (ITU-T H.264 8.7) over macroblock rows, run on the reconstruction once
+ * they are coded (intra prediction reads the samples before it, 8.3), so the encoder's
+ * reference and output equal a decoder's. With disable_deblocking_filter_idc 0 (the default)
+ * the encoder filters the whole picture once every slice is coded, slice edges included; with
+ * idc 2 each slice (each worker thread) filters its own rows and leaves its top edge alone. Frame macroblocks, 4:2:0, 8-bit samples, no
  * filter offsets (slice_alpha_c0_offset_div2 = slice_beta_offset_div2 = 0), 16x16 inter
  * partitions with one reference picture.
  */

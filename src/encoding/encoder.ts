@@ -8,6 +8,7 @@
  */
 import { BitWriter } from './bitwriter.js';
 import { CHROMA_PAD, DEFAULT_FPS, DEFAULT_KEY_INTERVAL, DEFAULT_PRESET, DEFAULT_QP, DEFAULT_SEARCH_RANGE, ENCODER_PRESETS, LUMA_PAD, PRESET_TUNING, type EncoderPreset, type PresetTuning } from './constants.js';
+import { deblockRows, type DeblockInput } from './deblock.js';
 import { createI420Frame, type I420Frame } from './frame.js';
 import { chooseLevel, LEVELS } from './levels.js';
 import { RateController } from './ratecontrol.js';
@@ -36,10 +37,16 @@ export interface H264EncoderOptions {
    */
   preset?: EncoderPreset;
   /**
-   * Deblocking filter (8.7) in the reconstruction, signalled with disable_deblocking_filter_idc 2
-   * (not across slice edges). Default: on for `quality` and `balanced`, off for `realtime`.
+   * Deblocking filter (8.7) in the reconstruction. Default: on for `quality` and `balanced`, off
+   * for `realtime`.
    */
   deblock?: boolean;
+  /**
+   * With the filter on: filter the edges between slices too (disable_deblocking_filter_idc 0,
+   * the whole picture filtered once every slice is coded) rather than each slice on its own
+   * (idc 2, each slice coder filters its rows, in parallel on worker threads). Default true.
+   */
+  deblockAcrossSlices?: boolean;
   /**
    * Intra_4x4 prediction (8.3.1, I_NxN macroblocks) beside Intra_16x16, chosen per macroblock
    * when its SATD cost is lower. Default: on for `quality` and `balanced`, off for `realtime`.
@@ -108,6 +115,9 @@ export abstract class EncoderBase {
   private rowWork: Float64Array | undefined;
   /** Present when a target bitrate was given. */
   readonly rateControl: RateController | undefined;
+  /** Filter slice edges too (idc 0): the picture is filtered in endPicture, not by the slice coders. */
+  private readonly deblockAcross: boolean;
+  private deblockInput: DeblockInput | undefined;
   /**
    * Code P pictures with CPU_RELIEF_TUNING's cheaper decisions while true: for a caller that
    * sees encoding fall behind real time (a Streamer's rendition switches it). Off by default.
@@ -128,6 +138,7 @@ export abstract class EncoderBase {
       ...(opts.deblock !== undefined ? { deblock: opts.deblock } : {}),
       ...(opts.intra4x4 !== undefined ? { intra4x4: opts.intra4x4 } : {}),
     };
+    this.deblockAcross = this.tuning.deblock && opts.deblockAcrossSlices !== false;
     this.shared = shared;
     this.requestedSlices = opts.slices;
     if (opts.levelIdc !== undefined && !LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);
@@ -272,6 +283,7 @@ export abstract class EncoderBase {
         top: rows[k],
         bottom: rows[k + 1],
         relief: this.cpuRelief && !idr,
+        deblockAcross: this.deblockAcross,
       });
     }
     return jobs;
@@ -282,6 +294,15 @@ export abstract class EncoderBase {
     const bank = jobs[0].bank;
     const [y, u, v] = this.buffers.bank[bank];
     const { lo, ls, co, cs, w16, h16 } = this.layout;
+    if (this.deblockAcross) {
+      // Every slice is coded: filter the picture in macroblock order, slice edges included (8.7).
+      const b = this.buffers;
+      const d = this.deblockInput?.mbQp === b.mbQp ? this.deblockInput : (this.deblockInput = { widthMbs: this.widthMbs, Y: y, U: u, V: v, ls, lo, cs, co, mbQp: b.mbQp, ref: b.ref, mvx: b.mvx, mvy: b.mvy, nnzY: b.nnzY });
+      d.Y = y;
+      d.U = u;
+      d.V = v;
+      deblockRows(d, 0, this.heightMbs);
+    }
     extendEdges(y, lo, ls, w16, h16, LUMA_PAD);
     extendEdges(u, co, cs, w16 / 2, h16 / 2, CHROMA_PAD);
     extendEdges(v, co, cs, w16 / 2, h16 / 2, CHROMA_PAD);

@@ -43,8 +43,11 @@ describe('parameter sets and slice headers', () => {
     expect(headers.map((h) => h.frameNum)).toEqual([0, 1, 2, 0, 1, 2, 0, 1]);
     expect(headers.map((h) => h.idrPicId)).toEqual([0, null, null, 1, null, null, 0, null]);
     expect(headers.map((h) => h.sliceType)).toEqual([7, 5, 5, 7, 5, 5, 7, 5]);
-    // quality (the default) deblocks within slices (idc 2); realtime signals the filter off (idc 1)
-    expect(new Set(headers.map((h) => `${h.sliceQp}/${h.disableDeblockingFilterIdc}/${h.firstMb}`))).toEqual(new Set(['30/2/0']));
+    // quality (the default) deblocks across slice edges too (idc 0), within slices only when asked
+    // (idc 2); realtime signals the filter off (idc 1)
+    expect(new Set(headers.map((h) => `${h.sliceQp}/${h.disableDeblockingFilterIdc}/${h.firstMb}`))).toEqual(new Set(['30/0/0']));
+    const within = new H264Encoder({ width: 64, height: 48, qp: 30, deblockAcrossSlices: false });
+    expect(parseSliceHeader(within.encode(f).data, 8).disableDeblockingFilterIdc).toBe(2);
     const rt = new H264Encoder({ width: 64, height: 48, qp: 30, keyInterval: 3, preset: 'realtime' });
     expect(new Set(Array.from({ length: 3 }, () => parseSliceHeader(rt.encode(f).data, 8).disableDeblockingFilterIdc))).toEqual(new Set([1]));
   });

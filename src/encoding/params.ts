@@ -106,13 +106,14 @@ export interface SliceHeaderParams {
   idrPicId: number;
   qp: number;
   firstMb: number;
-  /** Deblocking within the slice (idc 2); off (idc 1) when absent. */
+  /** Deblocking on: within the slice (idc 2), or across slice edges too with `acrossSlices` (idc 0); off (idc 1) when absent. */
   deblock?: boolean;
+  acrossSlices?: boolean;
 }
 
 /**
  * slice_header() for a reference picture: deblocking off (disable_deblocking_filter_idc 1), or
- * on within the slice (idc 2, no filter offsets) when `deblock`.
+ * on (no filter offsets) across slice edges (idc 0) or within the slice (idc 2) when `deblock`.
  */
 export function writeSliceHeader(w: BitWriter, h: SliceHeaderParams): void {
   w.ue(h.firstMb);
@@ -133,7 +134,7 @@ export function writeSliceHeader(w: BitWriter, h: SliceHeaderParams): void {
   }
   w.se(h.qp - 26); // slice_qp_delta
   if (h.deblock) {
-    w.ue(2); // disable_deblocking_filter_idc: filter, but not across slice boundaries
+    w.ue(h.acrossSlices ? 0 : 2); // disable_deblocking_filter_idc: filter everything (0), or not across slice boundaries (2)
     w.se(0); // slice_alpha_c0_offset_div2
     w.se(0); // slice_beta_offset_div2
   } else {

@@ -145,6 +145,11 @@ export interface SliceJob {
   bottom: number;
   /** Take CPU_RELIEF_TUNING's decisions over the preset's (P pictures only). */
   relief?: boolean;
+  /**
+   * With the filter on, slice edges are filtered too (disable_deblocking_filter_idc 0): the
+   * encoder filters the whole picture after every slice, so the slice coder does not.
+   */
+  deblockAcross?: boolean;
 }
 
 /** Order of luma4x4BlkIdx (6.4.3) as raster 4x4 block indices (4 * row + column). */
@@ -333,7 +338,7 @@ export class SliceCoder {
     const bw = this.bw;
     bw.reset();
     const deblock = this.tuning.deblock;
-    writeSliceHeader(bw, { idr: job.idr, sliceType: job.idr ? SliceType.I : SliceType.P, frameNum: job.frameNum, idrPicId: job.idrPicId, qp, firstMb: job.top * this.widthMbs, deblock });
+    writeSliceHeader(bw, { idr: job.idr, sliceType: job.idr ? SliceType.I : SliceType.P, frameNum: job.frameNum, idrPicId: job.idrPicId, qp, firstMb: job.top * this.widthMbs, deblock, acrossSlices: job.deblockAcross === true });
     for (let mby = job.top; mby < job.bottom; mby++) {
       for (let mbx = 0; mbx < this.widthMbs; mbx++) {
         this.mbWork = 0;
@@ -345,7 +350,7 @@ export class SliceCoder {
     }
     if (this.skipRun > 0) bw.ue(this.skipRun);
     bw.trailing();
-    if (deblock) {
+    if (deblock && !job.deblockAcross) {
       // after the whole slice: intra prediction reads the samples before the filter (8.3)
       const d = this.deblockInput;
       d.Y = this.recY;
