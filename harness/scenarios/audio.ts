@@ -37,10 +37,16 @@ const TONE_AMPLITUDE = 0.5;
 const POLL_MS = 1000;
 /** Poll interval while waiting for the first packets, or for the last ones to arrive. */
 const WAIT_POLL_MS = 100;
-/** After the first packet, time for the jitter buffer and the analyser window to fill. */
+/** Once the analyser hears the stream, time for the jitter buffer and the analyser window to settle. */
 const WARMUP_MS = 1000;
 /** Shortest measurement window, whatever the duration. */
 const MIN_MEASURE_MS = 2000;
+/**
+ * The analyser hears the stream once its level passes this (the tone is at -9 dBFS). Firefox
+ * with PulseAudio's null sink held the first packets about 0.7 s in its jitter buffer, so a
+ * fixed warm-up after the first packet once began the window on silence (a 21.5 Hz reading).
+ */
+const SOUND_FLOOR_DBFS = -40;
 /** Longest wait, after the last packet was sent, for Chromium to count it. */
 const DRAIN_MS = 1000;
 const NOTE_ERRORS = 5;
@@ -252,6 +258,11 @@ export const audioScenario: Scenario = {
     if (!flowing.inbound || flowing.inbound.packetsReceived === 0) throw new Error(`Chromium received no audio within ${CONNECT_TIMEOUT_MS} ms (sent ${audio.getStats().packetsSent} packets; Chromium ${flowing.connectionState})`);
     if (!flowing.analyser) throw new Error(`Chromium received audio but played none into WebAudio (${flowing.errors.join('; ') || 'no error reported'})`);
     ctx.note(`first packets in Chromium after ${ctx.elapsed().toFixed(2)} s; codec ${flowing.inbound.codec ?? 'unknown'}; AudioContext ${flowing.analyser.sampleRate} Hz, ${flowing.analyser.contextState}, ${round(flowing.analyser.binHz, 2)} Hz per bin`);
+    ctx.progress('waiting for sound');
+    const heard = await pollUntil(call, (s) => (s.analyser?.rmsDbfs ?? -Infinity) > SOUND_FLOOR_DBFS, CONNECT_TIMEOUT_MS);
+    ctx.note(heard.analyser && heard.analyser.rmsDbfs > SOUND_FLOOR_DBFS
+      ? `the analyser heard the stream ${ctx.elapsed().toFixed(2)} s in (${round(heard.analyser.rmsDbfs, 1)} dBFS)`
+      : `the analyser heard nothing above ${SOUND_FLOOR_DBFS} dBFS within ${CONNECT_TIMEOUT_MS} ms`);
     ctx.progress('warming up');
     await sleep(WARMUP_MS);
 
