@@ -1,6 +1,7 @@
 /**
  * Constrained Baseline H.264 encoder (ITU-T H.264, profile_idc 66 with constraint_set0/1/2):
- * CAVLC, the deblocking filter within slices (or off), Intra_16x16, Intra_4x4 and I_PCM,
+ * CAVLC, the deblocking filter (across slice edges, within slices, or off), Intra_16x16,
+ * Intra_4x4 and I_PCM,
  * P_L0_16x16/P_Skip macroblocks with quarter-sample motion, fixed QP or rate control, one or
  * more slices per picture. Output is an Annex B access
  * unit per frame (SPS + PPS + IDR slices, or P slices). The encoder keeps its reconstruction,
