@@ -5,7 +5,7 @@
  */
 import { createRandom } from '../fuzz/engine.js';
 import { createI420Frame, type I420Frame } from '../src/encoding/index.js';
-import { formatNumber, htmlEscape } from '../harness/report-html.js';
+import { formatNumber, htmlEscape, svgChartFrame } from '../harness/report-html.js';
 
 /** mulberry32, the fuzz engine's seeded PRNG: the same seed gives the same sequence on every machine. */
 export const seededRandom = createRandom;
@@ -218,17 +218,8 @@ export function barChartSvg(title: string, series: string[], groups: BarGroup[],
   const yMax = vMax0 + span * 0.15;
   const y = (v: number) => m.top + ph - ((v - yMin) / (yMax - yMin)) * ph;
   const digits = opts.digits ?? 2;
-  const p: string[] = [];
   const full = `${title}${opts.unit ? ` (${opts.unit})` : ''}`;
-  p.push(`<svg class="bars" role="img" aria-label="${htmlEscape(full)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`);
-  p.push(`<title>${htmlEscape(full)}</title>`);
-  p.push(`<text x="${m.left}" y="16" class="ct">${htmlEscape(full)}</text>`);
-  for (const f of [0, 0.5, 1]) {
-    const v = yMin + f * (yMax - yMin);
-    const yy = y(v).toFixed(1);
-    p.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${yy}" y2="${yy}" class="grid"/>`);
-    p.push(`<text x="${m.left - 6}" y="${yy}" class="yl">${formatNumber(v)}</text>`);
-  }
+  const p = svgChartFrame({ cls: 'bars', title: full, width, height, left: m.left, right: m.right, titleY: 16, yMin, yMax, y });
   let x = m.left + 18;
   for (const g of groups) {
     const gx = x;

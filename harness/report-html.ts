@@ -33,6 +33,26 @@ export function formatNumber(v: number): string {
 
 const MARGIN = { left: 56, right: 12, top: 24, bottom: 28 };
 
+/**
+ * The opening of an inline SVG chart: the element with its accessible title, the title drawn at
+ * `titleY`, and grid lines with y labels at 0, 1/2 and 1 of `yMin..yMax` (`y` maps a value to
+ * its pixel row). Shared by the report's line charts and the benchmarks' bar charts.
+ */
+export function svgChartFrame(o: { cls: string; title: string; width: number; height: number; left: number; right: number; titleY: number; yMin: number; yMax: number; y: (v: number) => number }): string[] {
+  const parts = [
+    `<svg class="${o.cls}" role="img" aria-label="${htmlEscape(o.title)}" viewBox="0 0 ${o.width} ${o.height}" width="${o.width}" height="${o.height}">`,
+    `<title>${htmlEscape(o.title)}</title>`,
+    `<text x="${o.left}" y="${o.titleY}" class="ct">${htmlEscape(o.title)}</text>`,
+  ];
+  for (const f of [0, 0.5, 1]) {
+    const v = o.yMin + f * (o.yMax - o.yMin);
+    const yy = o.y(v).toFixed(1);
+    parts.push(`<line x1="${o.left}" x2="${o.width - o.right}" y1="${yy}" y2="${yy}" class="grid"/>`);
+    parts.push(`<text x="${o.left - 6}" y="${yy}" class="yl">${formatNumber(v)}</text>`);
+  }
+  return parts;
+}
+
 /** An SVG line chart of one series; points in time order. */
 export function renderChart(info: SeriesInfo, points: readonly Sample[]): string {
   const w = CHART_WIDTH;
@@ -49,17 +69,7 @@ export function renderChart(info: SeriesInfo, points: readonly Sample[]): string
   const x = (t: number) => MARGIN.left + (t / tMax) * pw;
   const y = (v: number) => MARGIN.top + ph - ((v - vMin) / (vMax - vMin)) * ph;
   const title = `${info.label}${info.unit ? ` (${info.unit})` : ''}`;
-  const parts: string[] = [];
-  parts.push(`<svg class="chart" role="img" aria-label="${htmlEscape(title)}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">`);
-  parts.push(`<title>${htmlEscape(title)}</title>`);
-  parts.push(`<text x="${MARGIN.left}" y="15" class="ct">${htmlEscape(title)}</text>`);
-  // Grid and y labels at 0, 1/2, 1 of the range.
-  for (const f of [0, 0.5, 1]) {
-    const v = vMin + f * (vMax - vMin);
-    const yy = y(v).toFixed(1);
-    parts.push(`<line x1="${MARGIN.left}" x2="${w - MARGIN.right}" y1="${yy}" y2="${yy}" class="grid"/>`);
-    parts.push(`<text x="${MARGIN.left - 6}" y="${yy}" class="yl">${formatNumber(v)}</text>`);
-  }
+  const parts = svgChartFrame({ cls: 'chart', title, width: w, height: h, left: MARGIN.left, right: MARGIN.right, titleY: 15, yMin: vMin, yMax: vMax, y });
   parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" class="axis"/>`);
   for (const f of [0, 0.25, 0.5, 0.75, 1]) {
     const t = f * tMax;
