@@ -256,7 +256,7 @@ export class Rendition {
     const encoded = await encoder.encode(picture, { keyframe: cause !== undefined });
     const done = performance.now();
     this.frames++;
-    if (encoder.cpuRelief) this.reliefFrames++;
+    if (encoder.cpuRelief && !encoded.keyframe) this.reliefFrames++; // relief changes P pictures only
     this.encodeMs.add(done - tickAt, done);
     this.smoothedEncodeMs = this.smoothedEncodeMs === undefined ? done - tickAt : this.smoothedEncodeMs + CPU_RELIEF_SMOOTHING * (done - tickAt - this.smoothedEncodeMs);
     encoder.cpuRelief = cpuReliefWanted(this.smoothedEncodeMs, 1000 / this.applied!.frameRate, encoder.cpuRelief);
