@@ -179,3 +179,12 @@ export const RESAMPLER_ZERO_CROSSINGS = 24;
 export const RESAMPLER_CUTOFF = 0.94;
 /** Longest Y4M FRAME line read from disk. */
 export const Y4M_MAX_LINE = 1024;
+
+/**
+ * Bytes of one slice coder's scratch slot in the picture memory (allocatePictureBuffers):
+ * its predictions, levels, counts and DC terms, which the WebAssembly kernels read and write
+ * where the TypeScript path does. See SCRATCH in slice-coder.ts for the layout.
+ */
+export const SCRATCH_BYTES = 8192;
+/** WebAssembly page size (Core Specification 2.0, 2.5.1). */
+export const WASM_PAGE_BYTES = 65536;

@@ -16,10 +16,12 @@ import { RateController } from './ratecontrol.js';
 import { extendEdges } from './motion.js';
 import { AnnexBWriter, NalType } from './nal.js';
 import { CONSTRAINT_FLAGS, LOG2_MAX_FRAME_NUM, PROFILE_IDC, writePps, writeSps } from './params.js';
+import { defaultKernels, wasmKernelsSupported, type EncoderKernels } from './wasm/kernels.js';
 import { allocatePictureBuffers, planeLayout, SliceCoder, type MacroblockStats, type PictureBuffers, type PlaneLayout, type SliceJob } from './slice-coder.js';
 
 export type { MacroblockStats } from './slice-coder.js';
 export type { EncoderPreset } from './constants.js';
+export type { EncoderKernels } from './wasm/kernels.js';
 
 export interface H264EncoderOptions {
   /** Displayed width and height (even numbers); the coded picture is rounded up to macroblocks and cropped. */
@@ -69,6 +71,13 @@ export interface H264EncoderOptions {
    * (starting from `qp`) instead of keeping it fixed.
    */
   bitrate?: number;
+  /**
+   * Hot kernels (residual transform and quantisation, integer-search SAD): 'wasm', WebAssembly
+   * SIMD kernels written for the project (src/encoding/wasm/kernels.wat), or 'js', the
+   * TypeScript functions. The streams are byte-identical. Default 'wasm' where WebAssembly
+   * SIMD validates, else 'js'.
+   */
+  kernels?: EncoderKernels;
 }
 
 export interface EncodedFrame {
@@ -93,6 +102,10 @@ export abstract class EncoderBase {
   readonly searchRange: number;
   readonly subpixel: boolean;
   readonly preset: EncoderPreset;
+  /** The kernels every slice coder runs (H264EncoderOptions.kernels). */
+  readonly kernels: EncoderKernels;
+  /** Scratch slots of the picture buffers: one per thread that codes slices. */
+  protected readonly slots: number;
   /** The decisions `preset` stands for (passed to every slice coder). */
   protected readonly tuning: PresetTuning;
   protected layout: PlaneLayout;
@@ -125,7 +138,7 @@ export abstract class EncoderBase {
    */
   cpuRelief = false;
 
-  protected constructor(opts: H264EncoderOptions, shared: boolean) {
+  protected constructor(opts: H264EncoderOptions, shared: boolean, slots = 1) {
     this.frameRate = opts.fps ?? DEFAULT_FPS;
     if (!(this.frameRate > 0)) throw new RangeError(`fps must be positive, got ${this.frameRate}`);
     this.qpValue = checkQp(opts.qp ?? DEFAULT_QP);
@@ -140,14 +153,18 @@ export abstract class EncoderBase {
       ...(opts.intra4x4 !== undefined ? { intra4x4: opts.intra4x4 } : {}),
     };
     this.deblockAcross = this.tuning.deblock && opts.deblockAcrossSlices !== false;
+    this.kernels = opts.kernels ?? defaultKernels();
+    if (this.kernels !== 'js' && this.kernels !== 'wasm') throw new RangeError(`kernels must be 'wasm' or 'js', got ${String(opts.kernels)}`);
+    if (this.kernels === 'wasm' && !wasmKernelsSupported()) throw new RangeError("kernels 'wasm' needs WebAssembly SIMD, which this runtime does not validate");
     this.shared = shared;
+    this.slots = slots;
     this.requestedSlices = opts.slices;
     if (opts.levelIdc !== undefined && !LEVELS.some((l) => l.levelIdc === opts.levelIdc)) throw new RangeError(`unknown level_idc ${opts.levelIdc}`);
     this.requestedLevel = opts.levelIdc;
     this.requestedBitrate = opts.bitrate ?? 0;
     this.size = this.checkSize(opts.width, opts.height);
     this.layout = planeLayout(this.size.widthMbs, this.size.heightMbs);
-    this.buffers = allocatePictureBuffers(this.layout, shared);
+    this.buffers = allocatePictureBuffers(this.layout, shared, slots);
     this.recon = createI420Frame(opts.width, opts.height);
     this.rateControl = opts.bitrate !== undefined ? new RateController({ bitrate: opts.bitrate, fps: this.fps, initialQp: this.qpValue }) : undefined;
   }
@@ -174,7 +191,7 @@ export abstract class EncoderBase {
     const size = this.checkSize(width, height);
     this.size = size;
     this.layout = planeLayout(size.widthMbs, size.heightMbs);
-    this.buffers = allocatePictureBuffers(this.layout, this.shared);
+    this.buffers = allocatePictureBuffers(this.layout, this.shared, this.slots);
     this.recon = createI420Frame(width, height);
     this.lastBank = 1;
     this.forceIdr = true;
@@ -369,13 +386,13 @@ export class H264Encoder extends EncoderBase {
    */
   constructor(opts: H264EncoderOptions, sharedBuffers = false) {
     super(opts, sharedBuffers);
-    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange, this.subpixel, this.tuning);
+    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange, this.subpixel, this.tuning, this.kernels);
   }
 
   /** Change the picture size; the next frame is an IDR carrying the new SPS. */
   resize(width: number, height: number): void {
     this.resizeTo(width, height);
-    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange, this.subpixel, this.tuning);
+    this.coder = new SliceCoder(this.layout, this.buffers, this.searchRange, this.subpixel, this.tuning, this.kernels);
   }
 
   /** Encode one frame (same size as configured). `keyframe` forces an IDR. */

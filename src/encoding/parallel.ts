@@ -47,18 +47,18 @@ export class ParallelH264Encoder extends EncoderBase {
   private nextId = 1;
 
   private constructor(opts: ParallelH264EncoderOptions, threads: number) {
-    super({ ...opts, slices: opts.slices ?? threads }, true);
+    super({ ...opts, slices: opts.slices ?? threads }, true, threads);
     this.threads = threads;
     this.warmUp = opts.warmUp ?? true;
   }
 
   private async startWorkers(): Promise<void> {
-    const init: SliceWorkerInit = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange, subpixel: this.subpixel, tuning: this.tuning, preset: this.preset, warmUp: this.warmUp };
+    const init: Omit<SliceWorkerInit, 'slot'> = { layout: this.layout, buffers: this.buffers, searchRange: this.searchRange, subpixel: this.subpixel, tuning: this.tuning, preset: this.preset, kernels: this.kernels, warmUp: this.warmUp };
     try {
       // all workers start (and warm up) at once; each reports ready with its first message
       const ready: Promise<number>[] = [];
       for (let t = 0; t < Math.min(this.threads, this.slices); t++) {
-        const w = startWorker(init);
+        const w = startWorker({ ...init, slot: t });
         this.workers.push(w);
         ready.push(
           new Promise<number>((resolve, reject) => {

@@ -20,6 +20,8 @@ import {
   MV_MARGIN,
   CPU_RELIEF_TUNING,
   PRESET_TUNING,
+  SCRATCH_BYTES,
+  WASM_PAGE_BYTES,
   type PresetTuning,
   WORK_CODE_INTER,
   WORK_SAD,
@@ -35,6 +37,7 @@ import { Avail, INTRA_CBP_CODE, Intra4x4Mode, TAPS_LENGTH, blockAvail, loadEdge,
 import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
 import { deblockRows, type DeblockInput } from './deblock.js';
 import { AnnexBWriter, NalType } from './nal.js';
+import { instantiateKernels, type EncoderKernels, type KernelExports } from './wasm/kernels.js';
 import { SliceType, writeSliceHeader } from './params.js';
 import {
   ZIGZAG,
@@ -106,14 +109,66 @@ export interface PictureBuffers {
   work: Uint16Array;
   /** QP_Y of each macroblock as the deblocking filter uses it (0 for I_PCM, 8.7.2.2). */
   mbQp: Uint8Array;
+  /** The memory every array above (and the scratch slots) is a view of. */
+  memory: WebAssembly.Memory;
+  shared: boolean;
+  /** Byte offset of scratch slot 0; slot k starts SCRATCH_BYTES x k after it. */
+  scratch: number;
+  /** Scratch slots: one per slice coder (thread) coding into these buffers. */
+  slots: number;
 }
 
-export function allocatePictureBuffers(layout: PlaneLayout, shared: boolean): PictureBuffers {
+/**
+ * Byte offsets of a slice coder's scratch inside its slot (SCRATCH_BYTES): the WebAssembly
+ * kernels address the same arrays the TypeScript path uses.
+ */
+const SCRATCH = {
+  predY: 0,
+  bestPredY: 256,
+  predU: 512,
+  predV: 576,
+  bestPredU: 640,
+  bestPredV: 704,
+  /** 16 blocks x 16 Int32 levels. */
+  levY: 768,
+  nzY: 1792,
+  dcY: 1856,
+  /** 8 chroma blocks (U 0-3, V 4-7) x 16 Int32 levels. */
+  levC: 1920,
+  nzC: 2432,
+  /** 2 x 4 Int32 chroma DC terms. */
+  dcC: 2464,
+  end: 2496,
+} as const;
+
+/**
+ * Carve every plane, grid and `slots` slice-coder scratch slots out of ONE WebAssembly.Memory,
+ * sized up front and never grown (growing would detach the views of a non-shared memory).
+ * Shared (for worker threads): the memory is shared, its buffer a SharedArrayBuffer, and the
+ * memory itself travels in workerData so a worker instantiates the kernels over it.
+ */
+export function allocatePictureBuffers(layout: PlaneLayout, shared: boolean, slots = 1): PictureBuffers {
   const { w16, h16, ls, cs, widthMbs, heightMbs } = layout;
-  const u8 = (n: number) => new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
   const lsize = ls * (h16 + 2 * LUMA_PAD);
   const csize = cs * (h16 / 2 + 2 * CHROMA_PAD);
   const n = widthMbs * heightMbs;
+  const sizes = [w16 * h16, (w16 * h16) >> 2, (w16 * h16) >> 2, lsize, csize, csize, lsize, csize, csize, n * 16, n * 4, n * 4, 2 * n, 2 * n, n, 2 * n, n];
+  const align = (v: number) => (v + 15) & ~15;
+  let total = 0;
+  for (const size of sizes) total += align(size);
+  const scratch = total;
+  total += slots * SCRATCH_BYTES;
+  const pages = Math.ceil(total / WASM_PAGE_BYTES);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+  const buffer = memory.buffer;
+  let at = 0;
+  const take = (size: number) => {
+    const o = at;
+    at += align(size);
+    return o;
+  };
+  const u8 = (size: number) => new Uint8Array(buffer, take(size), size);
+  const i16 = (count: number) => new Int16Array(buffer, take(2 * count), count);
   return {
     srcY: u8(w16 * h16),
     srcU: u8((w16 * h16) >> 2),
@@ -125,11 +180,15 @@ export function allocatePictureBuffers(layout: PlaneLayout, shared: boolean): Pi
     nnzY: u8(n * 16),
     nnzU: u8(n * 4),
     nnzV: u8(n * 4),
-    mvx: new Int16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
-    mvy: new Int16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
-    ref: new Int8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n)),
-    work: new Uint16Array(shared ? new SharedArrayBuffer(2 * n) : new ArrayBuffer(2 * n)),
+    mvx: i16(n),
+    mvy: i16(n),
+    ref: new Int8Array(buffer, take(n), n),
+    work: new Uint16Array(buffer, take(2 * n), n),
     mbQp: u8(n),
+    memory,
+    shared,
+    scratch,
+    slots,
   };
 }
 
@@ -220,22 +279,24 @@ export class SliceCoder {
   private readonly motion: MotionField;
   private readonly bw = new BitWriter(1 << 16);
 
-  // per-macroblock scratch
-  private readonly predY = new Uint8Array(256);
-  private readonly bestPredY = new Uint8Array(256);
-  private readonly predU = new Uint8Array(64);
-  private readonly predV = new Uint8Array(64);
-  private readonly bestPredU = new Uint8Array(64);
-  private readonly bestPredV = new Uint8Array(64);
+  // per-macroblock scratch (in this coder's scratch slot of the picture memory, see SCRATCH)
+  private readonly predY: Uint8Array;
+  private readonly bestPredY: Uint8Array;
+  private readonly predU: Uint8Array;
+  private readonly predV: Uint8Array;
+  private readonly bestPredU: Uint8Array;
+  private readonly bestPredV: Uint8Array;
   private readonly tmp = new Int32Array(16);
   private readonly scan = new Int32Array(16);
-  private readonly levY = make16(16);
-  private readonly nzY = new Int32Array(16);
-  private readonly dcY = new Int32Array(16);
+  private readonly levY: Int32Array[];
+  private readonly nzY: Int32Array;
+  private readonly dcY: Int32Array;
   private readonly dcLevY = new Int32Array(16);
-  private readonly levC = make16(8);
-  private readonly nzC = new Int32Array(8);
-  private readonly dcC = make16(2);
+  private readonly levC: Int32Array[];
+  private readonly nzC: Int32Array;
+  private readonly dcC: Int32Array[];
+  /** The WebAssembly kernels over the picture memory (kernels 'wasm'), or null (the TypeScript path). */
+  private readonly k: KernelExports | null;
   private readonly dcLevC = make16(2);
   private readonly mvp = new Int32Array(2);
   private readonly mvSkip = new Int32Array(2);
@@ -287,7 +348,30 @@ export class SliceCoder {
   /** The deblocking filter's view of the buffers; its planes are set to the picture being coded. */
   private readonly deblockInput: DeblockInput;
 
-  constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true, tuning: PresetTuning = PRESET_TUNING.quality) {
+  /**
+   * `slot`: this coder's scratch slot in `buffers` (one per thread coding into them);
+   * `kernels`: the WebAssembly SIMD kernels or the TypeScript functions (identical output).
+   */
+  constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true, tuning: PresetTuning = PRESET_TUNING.quality, kernels: EncoderKernels = 'js', slot = 0) {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= buffers.slots) throw new RangeError(`scratch slot ${slot} outside the buffers' ${buffers.slots} slots`);
+    const mem = buffers.memory.buffer;
+    const base = buffers.scratch + slot * SCRATCH_BYTES;
+    const u8 = (o: number, n: number) => new Uint8Array(mem, base + o, n);
+    const i32 = (o: number, n: number) => new Int32Array(mem, base + o, n);
+    const blocks = (all: Int32Array, n: number, len: number) => Array.from({ length: n }, (_, b) => all.subarray(b * len, b * len + len));
+    this.predY = u8(SCRATCH.predY, 256);
+    this.bestPredY = u8(SCRATCH.bestPredY, 256);
+    this.predU = u8(SCRATCH.predU, 64);
+    this.predV = u8(SCRATCH.predV, 64);
+    this.bestPredU = u8(SCRATCH.bestPredU, 64);
+    this.bestPredV = u8(SCRATCH.bestPredV, 64);
+    this.levY = blocks(i32(SCRATCH.levY, 256), 16, 16);
+    this.nzY = i32(SCRATCH.nzY, 16);
+    this.dcY = i32(SCRATCH.dcY, 16);
+    this.levC = blocks(i32(SCRATCH.levC, 128), 8, 16);
+    this.nzC = i32(SCRATCH.nzC, 8);
+    this.dcC = blocks(i32(SCRATCH.dcC, 8), 2, 4);
+    this.k = kernels === 'wasm' ? instantiateKernels(buffers.memory, buffers.shared) : null;
     this.tuning = this.presetTuning = tuning;
     this.reliefTuning = { ...tuning, ...CPU_RELIEF_TUNING };
     this.widthMbs = layout.widthMbs;
@@ -937,7 +1021,9 @@ export class SliceCoder {
     const best = this.sBest;
     if (mvCost >= best) return;
     this.mbWork += WORK_SAD;
-    const s = sad16(this.srcY, this.sSo, this.w16, this.refY, this.sRbase + my * this.ls + mx, this.ls, best - mvCost);
+    // the kernel's full SAD equals sad16's below the limit, and is at least the limit past it
+    const k = this.k;
+    const s = k ? k.sad16(this.srcY.byteOffset + this.sSo, this.w16, this.refY.byteOffset + this.sRbase + my * this.ls + mx, this.ls) : sad16(this.srcY, this.sSo, this.w16, this.refY, this.sRbase + my * this.ls + mx, this.ls, best - mvCost);
     const c = s + mvCost;
     if (c < best) {
       this.sBest = c;
@@ -1162,7 +1248,9 @@ export class SliceCoder {
     const q = intra16 ? this.qLumaIntra : this.qLumaInter;
     const start = intra16 ? 1 : 0;
     let total = 0;
-    for (let b = 0; b < 16; b++) {
+    const k = this.k;
+    if (k) total = k.lumaResidual(src.byteOffset + so, sw, pred.byteOffset, this.levY[0].byteOffset, this.nzY.byteOffset, this.dcY.byteOffset, q[0], q[1], q[2], q[3], q[4], start, zeroBound, MAX_CAVLC_LEVEL);
+    else for (let b = 0; b < 16; b++) {
       const bx = (b & 3) * 4;
       const by = (b >> 2) * 4;
       // dcY[b] receives the DC coefficient (the plain residual sum when the block is all-zero)
@@ -1221,11 +1309,21 @@ export class SliceCoder {
     let anyDc = 0;
     let acCost = 0;
     let anyAc = 0;
+    const k = this.k;
+    if (k) k.chromaResidual(this.srcU.byteOffset + so, this.srcV.byteOffset + so, cw, pu.byteOffset, pv.byteOffset, this.levC[0].byteOffset, this.nzC.byteOffset, this.dcC[0].byteOffset, q[0], q[1], q[2], q[3], q[4], zeroBound, MAX_CAVLC_LEVEL);
     for (let c = 0; c < 2; c++) {
-      const src = c ? this.srcV : this.srcU;
-      const pred = c ? pv : pu;
       const dc = this.dcC[c];
-      for (let b = 0; b < 4; b++) {
+      if (k) {
+        for (let b = c * 4; b < c * 4 + 4; b++) {
+          const nz = this.nzC[b];
+          if (nz) {
+            anyAc += nz;
+            acCost += intra ? 999 : blockCost(this.levC[b], 1);
+          }
+        }
+      } else for (let b = 0; b < 4; b++) {
+        const src = c ? this.srcV : this.srcU;
+        const pred = c ? pv : pu;
         const bx = (b & 1) * 4;
         const by = (b >> 1) * 4;
         const nz = residualQuant4x4(src, so + by * cw + bx, cw, pred, by * 8 + bx, 8, this.levC[c * 4 + b], q, 1, zeroBound, dc, b, MAX_CAVLC_LEVEL);
@@ -1244,10 +1342,10 @@ export class SliceCoder {
       anyDc += quantDc(dc, this.dcLevC[c], 4, qpc, intra, MAX_CAVLC_LEVEL);
     }
     if (anyAc && acCost < CHROMA_AC_MIN_COST) {
-      for (let k = 0; k < 8; k++) {
-        if (this.nzC[k]) {
-          this.levC[k].fill(0);
-          this.nzC[k] = 0;
+      for (let b = 0; b < 8; b++) {
+        if (this.nzC[b]) {
+          this.levC[b].fill(0);
+          this.nzC[b] = 0;
         }
       }
       anyAc = 0;

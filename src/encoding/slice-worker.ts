@@ -7,6 +7,7 @@ import type { EncoderPreset, PresetTuning } from './constants.js';
 import { AnnexBWriter } from './nal.js';
 import { SliceCoder, type MacroblockStats, type PictureBuffers, type PlaneLayout, type SliceJob } from './slice-coder.js';
 import { warmUpEncoder } from './warmup.js';
+import type { EncoderKernels } from './wasm/kernels.js';
 
 export interface SliceWorkerInit {
   layout: PlaneLayout;
@@ -15,6 +16,9 @@ export interface SliceWorkerInit {
   subpixel: boolean;
   tuning: PresetTuning;
   preset: EncoderPreset;
+  kernels: EncoderKernels;
+  /** This worker's scratch slot in `buffers`. */
+  slot: number;
   /** Run warmUpEncoder before reporting ready (cold start, see warmup.ts). */
   warmUp: boolean;
 }
@@ -43,9 +47,9 @@ export interface SliceWorkerReply {
 const port = parentPort;
 if (port) {
   const init = workerData as SliceWorkerInit;
-  const coder = new SliceCoder(init.layout, init.buffers, init.searchRange, init.subpixel, init.tuning);
+  const coder = new SliceCoder(init.layout, init.buffers, init.searchRange, init.subpixel, init.tuning, init.kernels, init.slot);
   const out = new AnnexBWriter(1 << 18);
-  const ready: SliceWorkerReady = { ready: true, warmUpMs: init.warmUp ? warmUpEncoder(init.preset, true) : 0 };
+  const ready: SliceWorkerReady = { ready: true, warmUpMs: init.warmUp ? warmUpEncoder(init.preset, true, init.kernels) : 0 };
   port.postMessage(ready);
   port.on('message', (req: SliceWorkerRequest) => {
     const mbs: MacroblockStats = { intra: 0, inter: 0, skip: 0 };

@@ -9,6 +9,7 @@
 import { WARMUP_FRAMES, WARMUP_HEIGHT, WARMUP_QPS, WARMUP_WIDTH, type EncoderPreset } from './constants.js';
 import { H264Encoder } from './encoder.js';
 import { SyntheticSource } from './synthetic.js';
+import { defaultKernels, type EncoderKernels } from './wasm/kernels.js';
 
 const warmed = new Set<string>();
 
@@ -19,13 +20,13 @@ const warmed = new Set<string>();
  * code compiled for one kind of typed array and then given the other ran at half speed.
  * Returns the milliseconds it took (0 when this thread was already warm).
  */
-export function warmUpEncoder(preset: EncoderPreset, sharedBuffers = false): number {
-  const key = `${preset}/${sharedBuffers}`;
+export function warmUpEncoder(preset: EncoderPreset, sharedBuffers = false, kernels: EncoderKernels = defaultKernels()): number {
+  const key = `${preset}/${sharedBuffers}/${kernels}`;
   if (warmed.has(key)) return 0;
   const t0 = performance.now();
   let t = 0;
   const source = new SyntheticSource({ width: WARMUP_WIDTH, height: WARMUP_HEIGHT, pattern: 'noisy', clock: () => (t += 33) });
-  const encoder = new H264Encoder({ width: WARMUP_WIDTH, height: WARMUP_HEIGHT, preset, keyInterval: 0 }, sharedBuffers);
+  const encoder = new H264Encoder({ width: WARMUP_WIDTH, height: WARMUP_HEIGHT, preset, keyInterval: 0, kernels }, sharedBuffers);
   for (let i = 0; i < WARMUP_FRAMES; i++) {
     encoder.qp = WARMUP_QPS[i % WARMUP_QPS.length];
     encoder.encode(source.next(), { keyframe: i === WARMUP_FRAMES - 2 });

@@ -1,0 +1,59 @@
+/**
+ * The encoder's WebAssembly SIMD kernels (kernels.wat, assembled at build time by
+ * scripts/assemble-wasm.mjs into kernels-binary.ts): instantiated synchronously from the
+ * committed bytes over the memory that allocatePictureBuffers carves the picture planes and
+ * every slice coder's scratch out of, so kernels and the TypeScript path read and write the
+ * same bytes. Addresses are byte offsets into that memory (a typed array's byteOffset).
+ * WebAssembly Core Specification 2.0 with the fixed-width SIMD (128-bit) instructions.
+ */
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.js';
+
+/** Which implementation of the hot kernels a slice coder runs. */
+export type EncoderKernels = 'wasm' | 'js';
+
+/** The exports of kernels.wat. */
+export interface KernelExports {
+  /** transformLuma's 16 residualQuant4x4 calls; returns the summed non-zero counts. */
+  lumaResidual(src: number, ss: number, pred: number, lev: number, nz: number, dc: number, m0: number, m1: number, m2: number, f: number, qbits: number, start: number, zeroBound: number, maxLevel: number): number;
+  /** transformChroma's 8 residualQuant4x4 calls (start 1); returns the summed non-zero counts. */
+  chromaResidual(srcU: number, srcV: number, ss: number, predU: number, predV: number, lev: number, nz: number, dc: number, m0: number, m1: number, m2: number, f: number, qbits: number, zeroBound: number, maxLevel: number): number;
+  /** The full 16x16 SAD (sad16 without its early exit). */
+  sad16(a: number, as: number, b: number, bs: number): number;
+}
+
+const modules: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
+let simd: boolean | undefined;
+
+function bytes(base64: string): Uint8Array<ArrayBuffer> {
+  const b = Buffer.from(base64, 'base64');
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out;
+}
+
+/** True when this runtime validates the kernels (WebAssembly with SIMD128). */
+export function wasmKernelsSupported(): boolean {
+  if (simd === undefined) {
+    try {
+      simd = typeof WebAssembly === 'object' && WebAssembly.validate(bytes(KERNELS_WASM_BASE64));
+    } catch {
+      simd = false;
+    }
+  }
+  return simd;
+}
+
+/** The default kernel choice: 'wasm' where SIMD validates, else 'js'. */
+export function defaultKernels(): EncoderKernels {
+  return wasmKernelsSupported() ? 'wasm' : 'js';
+}
+
+/**
+ * Instantiate the kernels over `memory` (shared or not; compiled once per thread and kind).
+ * Synchronous: the module is small, and Node allows synchronous compilation at any size.
+ */
+export function instantiateKernels(memory: WebAssembly.Memory, shared: boolean): KernelExports {
+  const kind = shared ? 'shared' : 'plain';
+  const module = (modules[kind] ??= new WebAssembly.Module(bytes(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64)));
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+}
