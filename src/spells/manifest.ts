@@ -4,10 +4,11 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Document, LineCounter, parseDocument, isMap, isScalar, type Pair, type Scalar } from 'yaml';
+import type { Pair, Scalar } from 'yaml';
 import { MANIFEST_FILE, MESSAGES, RULES } from './constants.js';
 import type { Diagnostic, Location } from './model.js';
 import { describeAjvError, validateManifestObject } from './schema.js';
+import { yaml } from './yaml.js';
 
 export interface ManifestEntry {
   spell: string;
@@ -174,6 +175,7 @@ export function parseManifest(path: string, text: string): Manifest {
 
 /** The manifest read by the YAML parser (any YAML; schema errors located at their value). */
 export function parseManifestYaml(path: string, text: string): Manifest {
+  const { LineCounter, parseDocument, isMap, isScalar } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, logLevel: 'error' });
   const diagnostics: Diagnostic[] = [];
@@ -222,6 +224,7 @@ export function parseManifestYaml(path: string, text: string): Manifest {
 
 /** Map a spell to its module in the manifest (created if missing), keeping comments and layout. */
 export function addManifestEntry(manifestPath: string, spell: string, module: string): void {
+  const { Document, parseDocument } = yaml();
   const doc = existsSync(manifestPath) ? parseDocument(readFileSync(manifestPath, 'utf8')) : new Document({ spells: {} });
   if (!doc.has('spells')) doc.set('spells', doc.createNode({}));
   doc.setIn(['spells', spell, 'module'], module);
@@ -231,7 +234,7 @@ export function addManifestEntry(manifestPath: string, spell: string, module: st
 
 /** Record (or replace) a spell's seal in the manifest, keeping comments and layout. */
 export function writeSeal(manifestPath: string, spell: string, seal: string): void {
-  const doc = parseDocument(readFileSync(manifestPath, 'utf8'));
+  const doc = yaml().parseDocument(readFileSync(manifestPath, 'utf8'));
   if (!doc.has('spells')) doc.set('spells', doc.createNode({}));
   doc.setIn(['spells', spell, 'seal'], seal);
   writeFileSync(manifestPath, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));

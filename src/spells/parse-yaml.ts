@@ -3,11 +3,12 @@
  * `schemas/spell.schema.json`, or `{ spells: [...] }`; a file may hold several documents.
  * Editors can validate as you type with `# yaml-language-server: $schema=<path>/spell.schema.json`.
  */
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { RULES } from './constants.js';
 import type { SpellDocument } from './document.js';
 import type { Clauses, Diagnostic, Location, ParsedFile, Spell } from './model.js';
 import { describeAjvError, validateSpellObject } from './schema.js';
+import { yaml } from './yaml.js';
 
 type Path = (string | number)[];
 
@@ -20,6 +21,7 @@ function nodeAt(doc: Document, path: Path): Node | undefined {
 }
 
 export function parseSpellYaml(file: string, text: string): ParsedFile {
+  const { LineCounter, parseAllDocuments, isMap, isSeq } = yaml();
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const spells: Spell[] = [];

@@ -1,10 +1,12 @@
 /**
- * The spell and manifest JSON Schemas (draft-07, shipped in `schemas/`) compiled once with
- * ajv, and a validator that turns ajv errors into located diagnostics.
+ * The spell and manifest JSON Schemas (draft-07, shipped in `schemas/`), compiled by ajv ahead
+ * of time (`schema-validators.generated.ts`, see schema-codegen.ts), and a validator that
+ * turns ajv errors into located diagnostics.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { manifest as manifestValidator, spell as spellValidator } from './schema-validators.generated.js';
 import { RULES } from './constants.js';
 import { locate, toDocument } from './document.js';
 import type { Diagnostic, Spell } from './model.js';
@@ -21,18 +23,8 @@ function schemaPath(name: string): string {
 export const SPELL_SCHEMA_PATH = schemaPath('spell.schema.json');
 export const MANIFEST_SCHEMA_PATH = schemaPath('manifest.schema.json');
 
-let compiled: { spell: ValidateFunction; manifest: ValidateFunction } | undefined;
-
-function validators() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    compiled = {
-      spell: ajv.compile(JSON.parse(readFileSync(SPELL_SCHEMA_PATH, 'utf8'))),
-      manifest: ajv.compile(JSON.parse(readFileSync(MANIFEST_SCHEMA_PATH, 'utf8'))),
-    };
-  }
-  return compiled;
-}
+const validateSpellSchema = spellValidator as ValidateFunction;
+const validateManifestSchema = manifestValidator as ValidateFunction;
 
 export function describeAjvError(error: ErrorObject): string {
   const where = error.instancePath || '(root)';
@@ -55,7 +47,7 @@ function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
 /** Validate one parsed spell against the spell schema. */
 export function validateSpell(spell: Spell): Diagnostic[] {
   const located = toDocument(spell);
-  const validate = validators().spell;
+  const validate = validateSpellSchema;
   if (validate(located.document)) return [];
   return usefulErrors(validate.errors ?? []).map((error) => ({
     rule: RULES.schemaInvalid.id,
@@ -68,12 +60,12 @@ export function validateSpell(spell: Spell): Diagnostic[] {
 
 /** Validate a plain object (a YAML spell) against the spell schema; returns ajv errors. */
 export function validateSpellObject(value: unknown): ErrorObject[] {
-  const validate = validators().spell;
+  const validate = validateSpellSchema;
   return validate(value) ? [] : usefulErrors(validate.errors ?? []);
 }
 
 /** Validate a manifest object; returns ajv errors (empty when valid). */
 export function validateManifestObject(value: unknown): ErrorObject[] {
-  const validate = validators().manifest;
+  const validate = validateManifestSchema;
   return validate(value) ? [] : usefulErrors(validate.errors ?? []);
 }
