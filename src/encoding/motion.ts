@@ -221,7 +221,7 @@ const QB1 = new Int32Array(21 * 16);
  * Table 8-12 per (yFrac * 4 + xFrac): [plane A, dx, dy, plane B, dx, dy] with planes 0 G
  * (integer samples), 1 b, 2 h, 3 j; plane B -1 when the sample is plane A's value alone.
  */
-const LUMA_QPEL: readonly (readonly [number, number, number, number, number, number])[] = [
+export const LUMA_QPEL: readonly (readonly [number, number, number, number, number, number])[] = [
   [0, 0, 0, -1, 0, 0], [0, 0, 0, 1, 0, 0], [1, 0, 0, -1, 0, 0], [0, 1, 0, 1, 0, 0],
   [0, 0, 0, 2, 0, 0], [1, 0, 0, 2, 0, 0], [1, 0, 0, 3, 0, 0], [1, 0, 0, 2, 1, 0],
   [2, 0, 0, -1, 0, 0], [2, 0, 0, 3, 0, 0], [3, 0, 0, -1, 0, 0], [3, 0, 0, 2, 1, 0],

@@ -34,7 +34,7 @@ import {
 } from './constants.js';
 import { predictChroma, predictIntra16, satd } from './intra.js';
 import { Avail, INTRA_CBP_CODE, Intra4x4Mode, TAPS_LENGTH, blockAvail, loadEdge, modeAvailable, modeBits, predict4x4Taps, predictedMode, prepareEdge } from './intra4x4.js';
-import { predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
+import { LUMA_QPEL, predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
 import { deblockRows, type DeblockInput } from './deblock.js';
 import { AnnexBWriter, NalType } from './nal.js';
 import { instantiateKernels, type EncoderKernels, type KernelExports } from './wasm/kernels.js';
@@ -138,8 +138,36 @@ const SCRATCH = {
   nzC: 2432,
   /** 2 x 4 Int32 chroma DC terms. */
   dcC: 2464,
-  end: 2496,
+  /** The kernels' sub-sample window: planes G, b, h, j of 18 rows, stride 32 (576 bytes each). */
+  window: 2496,
+  /** The kernels' b1 rows for the centre plane (23 rows of 16 Int16). */
+  tmpJ: 4800,
+  /** The kernels' second plane of a luma prediction. */
+  lumaTmp: 5536,
+  end: 5792,
 } as const;
+
+/**
+ * SubpelWindow's Table 8-12 pairs (motion.ts) as offsets into the kernels' window: per
+ * position (dy & 3) * 4 + (dx & 3), the first and the second plane's plane start + sample
+ * offset (576 bytes a plane, 32 a row; the first again when one plane gives the sample).
+ */
+const WINDOW_MODES = (() => {
+  const W = 576;
+  // [plane A, offset A, plane B, offset B] with offsets 0, 1 (next column), 32 (next row)
+  const modes = [
+    [0, 0, -1, 0], [0, 0, 1, 0], [1, 0, -1, 0], [0, 1, 1, 0],
+    [0, 0, 2, 0], [1, 0, 2, 0], [1, 0, 3, 0], [1, 0, 2, 1],
+    [2, 0, -1, 0], [2, 0, 3, 0], [3, 0, -1, 0], [3, 0, 2, 1],
+    [0, 32, 2, 0], [2, 0, 1, 32], [3, 0, 1, 32], [2, 1, 1, 32],
+  ];
+  const t = new Int32Array(32);
+  modes.forEach(([pa, oa, pb, ob], m) => {
+    t[2 * m] = pa * W + oa;
+    t[2 * m + 1] = pb < 0 ? pa * W + oa : pb * W + ob;
+  });
+  return t;
+})();
 
 /**
  * Carve every plane, grid and `slots` slice-coder scratch slots out of ONE WebAssembly.Memory,
@@ -297,6 +325,8 @@ export class SliceCoder {
   private readonly dcC: Int32Array[];
   /** The WebAssembly kernels over the picture memory (kernels 'wasm'), or null (the TypeScript path). */
   private readonly k: KernelExports | null;
+  /** Byte offset of this coder's scratch slot in the picture memory. */
+  private readonly scratchBase: number;
   private readonly dcLevC = make16(2);
   private readonly mvp = new Int32Array(2);
   private readonly mvSkip = new Int32Array(2);
@@ -355,7 +385,7 @@ export class SliceCoder {
   constructor(layout: PlaneLayout, buffers: PictureBuffers, searchRange: number, private readonly subpixel = true, tuning: PresetTuning = PRESET_TUNING.quality, kernels: EncoderKernels = 'js', slot = 0) {
     if (!Number.isInteger(slot) || slot < 0 || slot >= buffers.slots) throw new RangeError(`scratch slot ${slot} outside the buffers' ${buffers.slots} slots`);
     const mem = buffers.memory.buffer;
-    const base = buffers.scratch + slot * SCRATCH_BYTES;
+    const base = (this.scratchBase = buffers.scratch + slot * SCRATCH_BYTES);
     const u8 = (o: number, n: number) => new Uint8Array(mem, base + o, n);
     const i32 = (o: number, n: number) => new Int32Array(mem, base + o, n);
     const blocks = (all: Int32Array, n: number, len: number) => Array.from({ length: n }, (_, b) => all.subarray(b * len, b * len + len));
@@ -899,11 +929,17 @@ export class SliceCoder {
   /** P_Skip: the prediction is the reconstruction (luma from the reference itself when `fromRef`, an integer vector). */
   private commitSkip(mbx: number, mby: number, skx: number, sky: number, fromRef: boolean): void {
     const ro = this.lo + mby * 16 * this.ls + mbx * 16;
-    if (fromRef) copyRows(this.refY, ro + (sky >> 2) * this.ls + (skx >> 2), this.ls, this.recY, ro, this.ls, 16);
-    else copyRows(this.predY, 0, 16, this.recY, ro, this.ls, 16);
     const co = this.co + mby * 8 * this.cs + mbx * 8;
-    copyRows(this.predU, 0, 8, this.recU, co, this.cs, 8);
-    copyRows(this.predV, 0, 8, this.recV, co, this.cs, 8);
+    const k = this.k;
+    if (k) {
+      const y = fromRef ? this.refY.byteOffset + ro + (sky >> 2) * this.ls + (skx >> 2) : this.predY.byteOffset;
+      k.copySkip(y, fromRef ? this.ls : 16, this.recY.byteOffset + ro, this.predU.byteOffset, this.predV.byteOffset, 8, this.recU.byteOffset + co, this.recV.byteOffset + co, this.ls, this.cs);
+    } else {
+      if (fromRef) copyRows(this.refY, ro + (sky >> 2) * this.ls + (skx >> 2), this.ls, this.recY, ro, this.ls, 16);
+      else copyRows(this.predY, 0, 16, this.recY, ro, this.ls, 16);
+      copyRows(this.predU, 0, 8, this.recU, co, this.cs, 8);
+      copyRows(this.predV, 0, 8, this.recV, co, this.cs, 8);
+    }
     this.skipRun++;
     const i = mby * this.widthMbs + mbx;
     this.motion.ref[i] = 0;
@@ -911,6 +947,31 @@ export class SliceCoder {
     this.motion.mvy[i] = sky;
     this.clearNnz(mbx, mby);
     this.stats.skip++;
+  }
+
+  /** Both chroma predictions (predU, predV) of the block at `coff` for a quarter-sample luma vector. */
+  private chromaPrediction(coff: number, qx: number, qy: number): void {
+    const k = this.k;
+    if (k) k.predictChroma8(this.refU.byteOffset, this.refV.byteOffset, coff, this.cs, qx, qy, this.predU.byteOffset, this.predV.byteOffset);
+    else {
+      predictChroma8(this.refU, coff, this.cs, qx, qy, this.predU);
+      predictChroma8(this.refV, coff, this.cs, qx, qy, this.predV);
+    }
+  }
+
+  /** Second plane's address of the last windowAddress (the first's when the position reads one plane). */
+  private windowAddressB = 0;
+
+  /**
+   * Address in the kernels' window (see windowLoad in kernels.wat: planes of 18 rows, stride 32)
+   * of the first plane of the prediction at quarter-sample offset (dx, dy) from the loaded
+   * position; the second plane's goes to windowAddressB.
+   */
+  private windowAddress(dx: number, dy: number): number {
+    const m = ((dy & 3) * 4 + (dx & 3)) * 2;
+    const start = this.scratchBase + SCRATCH.window + ((dy >> 2) + 1) * 32 + (dx >> 2) + 1;
+    this.windowAddressB = start + WINDOW_MODES[m + 1];
+    return start + WINDOW_MODES[m];
   }
 
   private inMargin(x0: number, y0: number, mx: number, my: number): boolean {
@@ -933,11 +994,20 @@ export class SliceCoder {
   private lumaPrediction(mbx: number, mby: number, qx: number, qy: number, out: Uint8Array): void {
     const dx = qx - this.windowQx;
     const dy = qy - this.windowQy;
+    const k = this.k;
     if (this.windowMb === mby * this.widthMbs + mbx && dx >= -3 && dx <= 3 && dy >= -3 && dy <= 3) {
-      this.window.predict(dx, dy, out);
+      if (k) {
+        const a = this.windowAddress(dx, dy);
+        k.windowPredict(a, this.windowAddressB, out.byteOffset);
+      } else this.window.predict(dx, dy, out);
       return;
     }
-    predictLuma16(this.refY, this.lo + (mby * 16 + (qy >> 2)) * this.ls + mbx * 16 + (qx >> 2), this.ls, qx & 3, qy & 3, out);
+    const off = this.lo + (mby * 16 + (qy >> 2)) * this.ls + mbx * 16 + (qx >> 2);
+    if (k) {
+      const [pa, ax, ay, pb, bx, by] = LUMA_QPEL[(qy & 3) * 4 + (qx & 3)];
+      const r = this.refY.byteOffset + off;
+      k.predictLuma16(pa, r + ay * this.ls + ax, pb, r + by * this.ls + bx, this.ls, out.byteOffset, this.scratchBase + SCRATCH.lumaTmp, this.scratchBase + SCRATCH.tmpJ);
+    } else predictLuma16(this.refY, off, this.ls, qx & 3, qy & 3, out);
   }
 
   /**
@@ -954,7 +1024,10 @@ export class SliceCoder {
     const ix = bx;
     const iy = by;
     // the integer position lies inside the search margin, so its window stays inside the padding
-    this.window.load(this.refY, this.lo + (mby * 16 + this.bestMy) * this.ls + mbx * 16 + this.bestMx, this.ls);
+    const kern = this.k;
+    const wo = this.lo + (mby * 16 + this.bestMy) * this.ls + mbx * 16 + this.bestMx;
+    if (kern) kern.windowLoad(this.refY.byteOffset + wo, this.ls, this.scratchBase + SCRATCH.window, this.scratchBase + SCRATCH.tmpJ);
+    else this.window.load(this.refY, wo, this.ls);
     this.windowMb = mby * this.widthMbs + mbx;
     this.windowQx = ix;
     this.windowQy = iy;
@@ -970,7 +1043,8 @@ export class SliceCoder {
         const qy = cy + step * NEIGHBOUR_Y[k];
         const mvCost = lam * (seBits(qx - mvpx) + seBits(qy - mvpy));
         if (mvCost >= bestCost) continue;
-        const sad = this.window.sad(qx - ix, qy - iy, this.srcY, so, this.w16, bestCost - mvCost);
+        // the kernel's full SAD equals the window's below the limit, and is at least the limit past it
+        const sad = kern ? kern.windowSad(this.windowAddress(qx - ix, qy - iy), this.windowAddressB, this.srcY.byteOffset + so, this.w16) : this.window.sad(qx - ix, qy - iy, this.srcY, so, this.w16, bestCost - mvCost);
         if (sad + mvCost < bestCost) {
           bestCost = sad + mvCost;
           bestSad = sad;
@@ -1156,8 +1230,7 @@ export class SliceCoder {
       : blocksUnder(this.srcY, so, this.w16, this.refY, rbase + (qy >> 2) * this.ls + (qx >> 2), this.ls, 4, lumaBound);
     if (!under) return false;
     const coff = this.co + mby * 8 * this.cs + mbx * 8;
-    predictChroma8(this.refU, coff, this.cs, qx, qy, this.predU);
-    predictChroma8(this.refV, coff, this.cs, qx, qy, this.predV);
+    this.chromaPrediction(coff, qx, qy);
     const cw = this.w16 >> 1;
     const cso = mby * 8 * cw + mbx * 8;
     const qpc = chromaQp(this.qpValue);
@@ -1203,8 +1276,7 @@ export class SliceCoder {
     }
     if (skipOnly && cbpL) return SKIP_TRIAL_STOPPED;
     const coff = this.co + mby * 8 * this.cs + mbx * 8;
-    predictChroma8(this.refU, coff, this.cs, qx, qy, this.predU);
-    predictChroma8(this.refV, coff, this.cs, qx, qy, this.predV);
+    this.chromaPrediction(coff, qx, qy);
     const cbpC = this.transformChroma(mbx, mby, this.predU, this.predV, false);
     if (this.saturated(false)) return -1;
     return cbpL | (cbpC << 4);

@@ -19,6 +19,18 @@ export interface KernelExports {
   chromaResidual(srcU: number, srcV: number, ss: number, predU: number, predV: number, lev: number, nz: number, dc: number, m0: number, m1: number, m2: number, f: number, qbits: number, zeroBound: number, maxLevel: number): number;
   /** The full 16x16 SAD (sad16 without its early exit). */
   sad16(a: number, as: number, b: number, bs: number): number;
+  /** predictLuma16 as Table 8-12's planes: `pa` at srcA, averaged with `pb` at srcB when pb >= 0 (planes 0 G, 1 b, 2 h, 3 j). */
+  predictLuma16(pa: number, srcA: number, pb: number, srcB: number, s: number, out: number, tmp: number, tmpJ: number): void;
+  /** SubpelWindow.load into planes of 18 rows, stride 32, 576 bytes apart at `win`. */
+  windowLoad(src: number, s: number, win: number, tmpJ: number): void;
+  /** SubpelWindow.sad without the early exit, from two window addresses. */
+  windowSad(a: number, b: number, src: number, ss: number): number;
+  /** SubpelWindow.predict from two window addresses. */
+  windowPredict(a: number, b: number, out: number): void;
+  /** predictChroma8 for both chroma components. */
+  predictChroma8(refU: number, refV: number, off: number, s: number, mvx: number, mvy: number, outU: number, outV: number): void;
+  /** commitSkip's copies: 16x16 luma from `y` (stride ys) to `ry`, 8x8 chroma from u and v (stride cs8) to ru and rv (strides rs, cs). */
+  copySkip(y: number, ys: number, ry: number, u: number, v: number, cs8: number, ru: number, rv: number, rs: number, cs: number): void;
 }
 
 const modules: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};

@@ -299,4 +299,216 @@
     (local.set $acc (i32x4.extadd_pairwise_i16x8_u (local.get $acc)))
     (i32.add (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
       (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+
+  ;; The 6-tap sum (1, -5, 20, 20, -5, 1) of six 16-bit vectors (8.4.2.2.1 b1 / h1): fits 16 bits
+  ;; for 8-bit samples (-2550..10710).
+  (func $tap6 (param $m2 v128) (param $m1 v128) (param $c0 v128) (param $c1 v128) (param $p2 v128) (param $p3 v128) (result v128)
+    (i16x8.add
+      (i16x8.sub (i16x8.mul (i16x8.add (local.get $c0) (local.get $c1)) (v128.const i16x8 20 20 20 20 20 20 20 20))
+        (i16x8.mul (i16x8.add (local.get $m1) (local.get $p2)) (v128.const i16x8 5 5 5 5 5 5 5 5)))
+      (i16x8.add (local.get $m2) (local.get $p3))))
+
+  ;; The same sum in 32 bits (j1 from b1 values).
+  (func $tap6w (param $m2 v128) (param $m1 v128) (param $c0 v128) (param $c1 v128) (param $p2 v128) (param $p3 v128) (result v128)
+    (i32x4.add
+      (i32x4.sub (i32x4.mul (i32x4.add (local.get $c0) (local.get $c1)) (v128.const i32x4 20 20 20 20))
+        (i32x4.mul (i32x4.add (local.get $m1) (local.get $p2)) (v128.const i32x4 5 5 5 5)))
+      (i32x4.add (local.get $m2) (local.get $p3))))
+
+  ;; b1 of 16 samples from $src - 2 .. $src + 18 of one row, as two i16x8 (columns 0-7, 8-15).
+  (func $rowB1 (param $src i32) (result v128 v128)
+    (local $m2 v128) (local $m1 v128) (local $c0 v128) (local $c1 v128) (local $p2 v128) (local $p3 v128)
+    (local.set $m2 (v128.load (i32.sub (local.get $src) (i32.const 2))))
+    (local.set $m1 (v128.load (i32.sub (local.get $src) (i32.const 1))))
+    (local.set $c0 (v128.load (local.get $src)))
+    (local.set $c1 (v128.load offset=1 (local.get $src)))
+    (local.set $p2 (v128.load offset=2 (local.get $src)))
+    (local.set $p3 (v128.load offset=3 (local.get $src)))
+    (call $tap6 (i16x8.extend_low_i8x16_u (local.get $m2)) (i16x8.extend_low_i8x16_u (local.get $m1)) (i16x8.extend_low_i8x16_u (local.get $c0))
+      (i16x8.extend_low_i8x16_u (local.get $c1)) (i16x8.extend_low_i8x16_u (local.get $p2)) (i16x8.extend_low_i8x16_u (local.get $p3)))
+    (call $tap6 (i16x8.extend_high_i8x16_u (local.get $m2)) (i16x8.extend_high_i8x16_u (local.get $m1)) (i16x8.extend_high_i8x16_u (local.get $c0))
+      (i16x8.extend_high_i8x16_u (local.get $c1)) (i16x8.extend_high_i8x16_u (local.get $p2)) (i16x8.extend_high_i8x16_u (local.get $p3))))
+
+  ;; Round, shift and clip two 16-bit vectors of 6-tap sums to 16 samples: Clip1((x + 16) >> 5).
+  (func $round5 (param $lo v128) (param $hi v128) (result v128)
+    (i8x16.narrow_i16x8_u
+      (i16x8.shr_s (i16x8.add (local.get $lo) (v128.const i16x8 16 16 16 16 16 16 16 16)) (i32.const 5))
+      (i16x8.shr_s (i16x8.add (local.get $hi) (v128.const i16x8 16 16 16 16 16 16 16 16)) (i32.const 5))))
+
+  ;; $rows rows of 16 integer samples G from $src (stride $s) to $dst (stride $ds).
+  (func $planeG (param $src i32) (param $s i32) (param $rows i32) (param $dst i32) (param $ds i32)
+    (loop $row
+      (v128.store (local.get $dst) (v128.load (local.get $src)))
+      (local.set $src (i32.add (local.get $src) (local.get $s)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; Horizontal half samples b (between each sample and the next to its right).
+  (func $planeB (param $src i32) (param $s i32) (param $rows i32) (param $dst i32) (param $ds i32)
+    (loop $row
+      (v128.store (local.get $dst) (call $round5 (call $rowB1 (local.get $src))))
+      (local.set $src (i32.add (local.get $src) (local.get $s)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; Vertical half samples h (between each sample and the one below).
+  (func $planeH (param $src i32) (param $s i32) (param $rows i32) (param $dst i32) (param $ds i32)
+    (local $m2 v128) (local $m1 v128) (local $c0 v128) (local $c1 v128) (local $p2 v128) (local $p3 v128)
+    (loop $row
+      (local.set $m2 (v128.load (i32.sub (local.get $src) (i32.shl (local.get $s) (i32.const 1)))))
+      (local.set $m1 (v128.load (i32.sub (local.get $src) (local.get $s))))
+      (local.set $c0 (v128.load (local.get $src)))
+      (local.set $c1 (v128.load (i32.add (local.get $src) (local.get $s))))
+      (local.set $p2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $s) (i32.const 1)))))
+      (local.set $p3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $s) (i32.const 3)))))
+      (v128.store (local.get $dst) (call $round5
+        (call $tap6 (i16x8.extend_low_i8x16_u (local.get $m2)) (i16x8.extend_low_i8x16_u (local.get $m1)) (i16x8.extend_low_i8x16_u (local.get $c0))
+          (i16x8.extend_low_i8x16_u (local.get $c1)) (i16x8.extend_low_i8x16_u (local.get $p2)) (i16x8.extend_low_i8x16_u (local.get $p3)))
+        (call $tap6 (i16x8.extend_high_i8x16_u (local.get $m2)) (i16x8.extend_high_i8x16_u (local.get $m1)) (i16x8.extend_high_i8x16_u (local.get $c0))
+          (i16x8.extend_high_i8x16_u (local.get $c1)) (i16x8.extend_high_i8x16_u (local.get $p2)) (i16x8.extend_high_i8x16_u (local.get $p3)))))
+      (local.set $src (i32.add (local.get $src) (local.get $s)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; Centre half samples j: b1 of rows -2 .. $rows + 2 into $tmp (32 bytes a row), then the
+  ;; 6-tap filter down them in 32 bits, Clip1((j1 + 512) >> 10).
+  (func $planeJ (param $src i32) (param $s i32) (param $rows i32) (param $dst i32) (param $ds i32) (param $tmp i32)
+    (local $n i32) (local $t i32) (local $q i32) (local $lo v128) (local $hi v128) (local $r0 v128) (local $r1 v128)
+    (local.set $q (i32.sub (local.get $src) (i32.shl (local.get $s) (i32.const 1))))
+    (local.set $t (local.get $tmp))
+    (local.set $n (i32.add (local.get $rows) (i32.const 5)))
+    (loop $b1
+      (call $rowB1 (local.get $q))
+      (local.set $hi) (local.set $lo)
+      (v128.store (local.get $t) (local.get $lo))
+      (v128.store offset=16 (local.get $t) (local.get $hi))
+      (local.set $q (i32.add (local.get $q) (local.get $s)))
+      (local.set $t (i32.add (local.get $t) (i32.const 32)))
+      (br_if $b1 (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.set $t (local.get $tmp))
+    (loop $row
+      ;; four groups of 4 columns: offsets 0 (low 4 of the first i16x8), 8, 16, 24 bytes
+      (local.set $r0 (i32x4.shr_s (i32x4.add (call $tap6w (i32x4.extend_low_i16x8_s (v128.load offset=0 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=32 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=64 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=96 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=128 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=160 (local.get $t)))) (v128.const i32x4 512 512 512 512)) (i32.const 10)))
+      (local.set $r1 (i32x4.shr_s (i32x4.add (call $tap6w (i32x4.extend_high_i16x8_s (v128.load offset=0 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=32 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=64 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=96 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=128 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=160 (local.get $t)))) (v128.const i32x4 512 512 512 512)) (i32.const 10)))
+      (local.set $lo (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)))
+      (local.set $r0 (i32x4.shr_s (i32x4.add (call $tap6w (i32x4.extend_low_i16x8_s (v128.load offset=16 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=48 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=80 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=112 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=144 (local.get $t))) (i32x4.extend_low_i16x8_s (v128.load offset=176 (local.get $t)))) (v128.const i32x4 512 512 512 512)) (i32.const 10)))
+      (local.set $r1 (i32x4.shr_s (i32x4.add (call $tap6w (i32x4.extend_high_i16x8_s (v128.load offset=16 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=48 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=80 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=112 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=144 (local.get $t))) (i32x4.extend_high_i16x8_s (v128.load offset=176 (local.get $t)))) (v128.const i32x4 512 512 512 512)) (i32.const 10)))
+      (local.set $hi (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)))
+      (v128.store (local.get $dst) (i8x16.narrow_i16x8_u (local.get $lo) (local.get $hi)))
+      (local.set $t (i32.add (local.get $t) (i32.const 32)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; One plane (0 G, 1 b, 2 h, 3 j) of a 16-wide block.
+  (func $plane (param $kind i32) (param $src i32) (param $s i32) (param $rows i32) (param $dst i32) (param $ds i32) (param $tmp i32)
+    (block $j (block $h (block $b (block $g
+      (br_table $g $b $h $j (local.get $kind)))
+      (call $planeG (local.get $src) (local.get $s) (local.get $rows) (local.get $dst) (local.get $ds)) (return))
+      (call $planeB (local.get $src) (local.get $s) (local.get $rows) (local.get $dst) (local.get $ds)) (return))
+      (call $planeH (local.get $src) (local.get $s) (local.get $rows) (local.get $dst) (local.get $ds)) (return))
+    (call $planeJ (local.get $src) (local.get $s) (local.get $rows) (local.get $dst) (local.get $ds) (local.get $tmp)))
+
+  ;; predictLuma16 (motion.ts) for a fractional position, as Table 8-12's pair of planes: plane
+  ;; $pa computed at $srcA (the integer sample it starts from) into $out, and when $pb >= 0
+  ;; plane $pb at $srcB averaged in ((a + b + 1) >> 1). $tmp: 256 bytes; $tmpJ: 672 bytes.
+  (func (export "predictLuma16") (param $pa i32) (param $srcA i32) (param $pb i32) (param $srcB i32) (param $s i32) (param $out i32) (param $tmp i32) (param $tmpJ i32)
+    (local $i i32)
+    (call $plane (local.get $pa) (local.get $srcA) (local.get $s) (i32.const 16) (local.get $out) (i32.const 16) (local.get $tmpJ))
+    (if (i32.ge_s (local.get $pb) (i32.const 0)) (then
+      (call $plane (local.get $pb) (local.get $srcB) (local.get $s) (i32.const 16) (local.get $tmp) (i32.const 16) (local.get $tmpJ))
+      (loop $avg
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (i8x16.avgr_u (v128.load (i32.add (local.get $out) (local.get $i))) (v128.load (i32.add (local.get $tmp) (local.get $i)))))
+        (br_if $avg (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (i32.const 256)))))))
+
+  ;; SubpelWindow.load (motion.ts): the planes G, b, h, j for rows and columns -1 .. 16 around
+  ;; the block at $src, each 18 rows of stride 32 at $win + 576 k (k = 0 G, 1 b, 2 h, 3 j), as
+  ;; two overlapping 16-wide passes (columns -1..14 and 1..16). $tmpJ: 736 bytes.
+  (func (export "windowLoad") (param $src i32) (param $s i32) (param $win i32) (param $tmpJ i32)
+    (local $o i32) (local $k i32)
+    (local.set $o (i32.sub (i32.sub (local.get $src) (local.get $s)) (i32.const 1)))
+    (loop $pass
+      (call $planeG (local.get $o) (local.get $s) (i32.const 18) (local.get $win) (i32.const 32))
+      (call $planeB (local.get $o) (local.get $s) (i32.const 18) (i32.add (local.get $win) (i32.const 576)) (i32.const 32))
+      (call $planeH (local.get $o) (local.get $s) (i32.const 18) (i32.add (local.get $win) (i32.const 1152)) (i32.const 32))
+      (call $planeJ (local.get $o) (local.get $s) (i32.const 18) (i32.add (local.get $win) (i32.const 1728)) (i32.const 32) (local.get $tmpJ))
+      (local.set $o (i32.add (local.get $o) (i32.const 2)))
+      (local.set $win (i32.add (local.get $win) (i32.const 2)))
+      (br_if $pass (local.tee $k (i32.xor (local.get $k) (i32.const 1))))))
+
+  ;; SubpelWindow.sad without the early exit: rows of ((A + B + 1) >> 1) from window addresses
+  ;; $a and $b (stride 32; $b = $a for a single plane) against $src (stride $ss).
+  (func (export "windowSad") (param $a i32) (param $b i32) (param $src i32) (param $ss i32) (result i32)
+    (local $p v128) (local $v v128) (local $acc v128) (local $n i32)
+    (local.set $n (i32.const 16))
+    (loop $row
+      (local.set $p (i8x16.avgr_u (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (local.set $v (v128.load (local.get $src)))
+      (local.set $acc (i16x8.add (local.get $acc) (i16x8.extadd_pairwise_i8x16_u (v128.or (i8x16.sub_sat_u (local.get $p) (local.get $v)) (i8x16.sub_sat_u (local.get $v) (local.get $p))))))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (local.set $src (i32.add (local.get $src) (local.get $ss)))
+      (br_if $row (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.set $acc (i32x4.extadd_pairwise_i16x8_u (local.get $acc)))
+    (i32.add (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
+      (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+
+  ;; SubpelWindow.predict: the same rows into $out (16x16 raster).
+  (func (export "windowPredict") (param $a i32) (param $b i32) (param $out i32)
+    (local $n i32)
+    (local.set $n (i32.const 16))
+    (loop $row
+      (v128.store (local.get $out) (i8x16.avgr_u (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br_if $row (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+
+  ;; predictChroma8 (motion.ts) for both components: 8.4.2.2.2's bilinear weights on 16 bits
+  ;; (at most 64 x 255 + 32), two rows a vector. An integer vector is the weights (64, 0, 0, 0).
+  (func (export "predictChroma8") (param $refU i32) (param $refV i32) (param $off i32) (param $s i32) (param $mvx i32) (param $mvy i32) (param $outU i32) (param $outV i32)
+    (local $xf i32) (local $yf i32) (local $wA v128) (local $wB v128) (local $wC v128) (local $wD v128) (local $base i32) (local $p i32) (local $o i32) (local $y i32) (local $c i32)
+    (local.set $xf (i32.and (local.get $mvx) (i32.const 7)))
+    (local.set $yf (i32.and (local.get $mvy) (i32.const 7)))
+    (local.set $wA (i16x8.splat (i32.mul (i32.sub (i32.const 8) (local.get $xf)) (i32.sub (i32.const 8) (local.get $yf)))))
+    (local.set $wB (i16x8.splat (i32.mul (local.get $xf) (i32.sub (i32.const 8) (local.get $yf)))))
+    (local.set $wC (i16x8.splat (i32.mul (i32.sub (i32.const 8) (local.get $xf)) (local.get $yf))))
+    (local.set $wD (i16x8.splat (i32.mul (local.get $xf) (local.get $yf))))
+    (local.set $base (i32.add (local.get $off) (i32.add (i32.mul (i32.shr_s (local.get $mvy) (i32.const 3)) (local.get $s)) (i32.shr_s (local.get $mvx) (i32.const 3)))))
+    (loop $comp
+      (local.set $p (i32.add (local.get $base) (select (local.get $refV) (local.get $refU) (local.get $c))))
+      (local.set $o (select (local.get $outV) (local.get $outU) (local.get $c)))
+      (local.set $y (i32.const 0))
+      (loop $rows
+        (v128.store (local.get $o) (i8x16.narrow_i16x8_u
+          (call $bilinear (local.get $p) (local.get $s) (local.get $wA) (local.get $wB) (local.get $wC) (local.get $wD))
+          (call $bilinear (i32.add (local.get $p) (local.get $s)) (local.get $s) (local.get $wA) (local.get $wB) (local.get $wC) (local.get $wD))))
+        (local.set $p (i32.add (local.get $p) (i32.shl (local.get $s) (i32.const 1))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 2))) (i32.const 8))))
+      (br_if $comp (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 2)))))
+
+  ;; One row of 8 chroma samples: (wA p + wB p1 + wC ps + wD ps1 + 32) >> 6.
+  (func $bilinear (param $p i32) (param $s i32) (param $wA v128) (param $wB v128) (param $wC v128) (param $wD v128) (result v128)
+    (i16x8.shr_u
+      (i16x8.add
+        (i16x8.add (i16x8.mul (local.get $wA) (v128.load8x8_u (local.get $p))) (i16x8.mul (local.get $wB) (v128.load8x8_u offset=1 (local.get $p))))
+        (i16x8.add
+          (i16x8.mul (local.get $wC) (v128.load8x8_u (i32.add (local.get $p) (local.get $s))))
+          (i16x8.add (i16x8.mul (local.get $wD) (v128.load8x8_u offset=1 (i32.add (local.get $p) (local.get $s)))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+      (i32.const 6)))
+
+  ;; P_Skip's reconstruction (commitSkip): a 16x16 luma block and two 8x8 chroma blocks copied.
+  (func (export "copySkip") (param $y i32) (param $ys i32) (param $ry i32) (param $u i32) (param $v i32) (param $cs8 i32) (param $ru i32) (param $rv i32) (param $rs i32) (param $cs i32)
+    (local $n i32)
+    (call $planeG (local.get $y) (local.get $ys) (i32.const 16) (local.get $ry) (local.get $rs))
+    (local.set $n (i32.const 8))
+    (loop $row
+      (i64.store (local.get $ru) (i64.load (local.get $u)))
+      (i64.store (local.get $rv) (i64.load (local.get $v)))
+      (local.set $u (i32.add (local.get $u) (local.get $cs8)))
+      (local.set $v (i32.add (local.get $v) (local.get $cs8)))
+      (local.set $ru (i32.add (local.get $ru) (local.get $cs)))
+      (local.set $rv (i32.add (local.get $rv) (local.get $cs)))
+      (br_if $row (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
 )
