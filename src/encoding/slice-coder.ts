@@ -802,11 +802,12 @@ export class SliceCoder {
     let skipSad = Infinity;
     let skipPredReady = false;
     if (skipOk) {
-      if (((skx | sky) & 3) === 0) skipSad = sad16(this.srcY, so, this.w16, this.refY, rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls, Infinity);
+      const k = this.k;
+      if (((skx | sky) & 3) === 0) skipSad = k ? k.sad16(this.srcY.byteOffset + so, this.w16, this.refY.byteOffset + rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls) : sad16(this.srcY, so, this.w16, this.refY, rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls, Infinity);
       else {
         this.lumaPrediction(mbx, mby, skx, sky, this.predY);
         skipPredReady = true;
-        skipSad = sad16(this.srcY, so, this.w16, this.predY, 0, 16, Infinity);
+        skipSad = k ? k.sad16(this.srcY.byteOffset + so, this.w16, this.predY.byteOffset, 16) : sad16(this.srcY, so, this.w16, this.predY, 0, 16, Infinity);
       }
     }
 
@@ -1225,9 +1226,13 @@ export class SliceCoder {
   private skipBySad(mbx: number, mby: number, qx: number, qy: number, so: number, rbase: number, predReady: boolean): boolean {
     this.mbWork += WORK_SAD;
     const lumaBound = this.tuning.skipSadFactor * this.zeroLumaInter;
-    const under = predReady
-      ? blocksUnder(this.srcY, so, this.w16, this.predY, 0, 16, 4, lumaBound)
-      : blocksUnder(this.srcY, so, this.w16, this.refY, rbase + (qy >> 2) * this.ls + (qx >> 2), this.ls, 4, lumaBound);
+    const k = this.k;
+    const ro = rbase + (qy >> 2) * this.ls + (qx >> 2);
+    const under = k
+      ? (predReady ? k.maxSad4x4(this.srcY.byteOffset + so, this.w16, this.predY.byteOffset, 16) : k.maxSad4x4(this.srcY.byteOffset + so, this.w16, this.refY.byteOffset + ro, this.ls)) <= lumaBound
+      : predReady
+        ? blocksUnder(this.srcY, so, this.w16, this.predY, 0, 16, 4, lumaBound)
+        : blocksUnder(this.srcY, so, this.w16, this.refY, ro, this.ls, 4, lumaBound);
     if (!under) return false;
     const coff = this.co + mby * 8 * this.cs + mbx * 8;
     this.chromaPrediction(coff, qx, qy);
@@ -1235,9 +1240,11 @@ export class SliceCoder {
     const cso = mby * 8 * cw + mbx * 8;
     const qpc = chromaQp(this.qpValue);
     const bound = this.zeroChromaInter;
+    // the kernel: every block's SAD at once (the sums of a failing test are not used)
+    if (k && k.chromaSadSums(this.srcU.byteOffset + cso, this.srcV.byteOffset + cso, cw, this.predU.byteOffset, this.predV.byteOffset, this.dcC[0].byteOffset) > bound) return false;
     for (let c = 0; c < 2; c++) {
       const dc = this.dcC[c];
-      if (!chromaSums(c ? this.srcV : this.srcU, cso, cw, c ? this.predV : this.predU, bound, dc)) return false;
+      if (!k && !chromaSums(c ? this.srcV : this.srcU, cso, cw, c ? this.predV : this.predU, bound, dc)) return false;
       hadamard2x2(dc);
       if (quantDc(dc, this.dcLevC[c], 4, qpc, false, MAX_CAVLC_LEVEL) !== 0) return false;
     }
@@ -1509,7 +1516,7 @@ function copyBlock(pred: Uint8Array, pw: number, po: number, out: Uint8Array, oo
  * True when every 4x4 block of an n x n (4 or 2 blocks a side) residual of `src` against the
  * raster prediction `pred` (stride `ps`) has a SAD of at most `bound`.
  */
-function blocksUnder(src: Uint8Array, so: number, ss: number, pred: Uint8Array, po: number, ps: number, n: number, bound: number): boolean {
+export function blocksUnder(src: Uint8Array, so: number, ss: number, pred: Uint8Array, po: number, ps: number, n: number, bound: number): boolean {
   for (let by = 0; by < n; by++) {
     for (let bx = 0; bx < n; bx++) {
       let sad = 0;
@@ -1535,7 +1542,7 @@ function blocksUnder(src: Uint8Array, so: number, ss: number, pred: Uint8Array, 
  * For an 8x8 chroma residual of `src` against raster `pred` (stride 8): false when a 4x4 block's
  * SAD exceeds `bound`; else true, with each block's residual sum (its DC coefficient) in `dc`.
  */
-function chromaSums(src: Uint8Array, so: number, ss: number, pred: Uint8Array, bound: number, dc: Int32Array): boolean {
+export function chromaSums(src: Uint8Array, so: number, ss: number, pred: Uint8Array, bound: number, dc: Int32Array): boolean {
   for (let b = 0; b < 4; b++) {
     const bx = (b & 1) * 4;
     const by = (b >> 1) * 4;

@@ -13,6 +13,7 @@ import { copyI420Frame } from '../frame.js';
 import { LUMA_QPEL, predictChroma8, predictLuma16, sad16, SubpelWindow } from '../motion.js';
 import { ParallelH264Encoder } from '../parallel.js';
 import { SyntheticSource } from '../synthetic.js';
+import { blocksUnder, chromaSums } from '../slice-coder.js';
 import { chromaQp, quantParams, residualQuant4x4, zeroBlockSad } from '../transform.js';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_SHARED_WASM_SHA256, KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from './kernels-binary.js';
 import { defaultKernels, instantiateKernels, wasmKernelsSupported } from './kernels.js';
@@ -247,6 +248,36 @@ describe('encoder WASM kernels: each equals its TypeScript function', () => {
         expect(Array.from(u8.subarray(OUT, OUT + 64)), `trial ${trial} (${mvx}, ${mvy})`).toEqual(Array.from(eu));
         expect(Array.from(u8.subarray(OUT + 64, OUT + 128))).toEqual(Array.from(ev));
       }
+    }
+  });
+
+  it('maxSad4x4 and chromaSadSums decide as blocksUnder and chromaSums (skipBySad), with the same residual sums', () => {
+    const { k, u8, r, fill } = setup(151);
+    const plane = u8.subarray(0, 16384);
+    const dcs = new Int32Array(u8.buffer, DC, 8);
+    const e = new Int32Array(4);
+    for (let trial = 0; trial < 3000; trial++) {
+      const so = Math.floor(r() * 40) * S + Math.floor(r() * 40);
+      const po = 8192 - 4096 + Math.floor(r() * 20) * S + Math.floor(r() * 40);
+      for (let y = 0; y < 16; y++) {
+        fill(so + y * S, 16);
+        if (trial % 2) fill(po + y * S, 16);
+        else for (let x = 0; x < 16; x++) u8[po + y * S + x] = Math.min(255, Math.max(0, u8[so + y * S + x] + Math.floor(r() * 7) - 3));
+      }
+      const max = k.maxSad4x4(so, S, po, S);
+      for (const bound of [max - 1, max, Math.floor(r() * 3 * max)]) expect(max <= bound).toBe(blocksUnder(plane, so, S, plane, po, S, 4, bound));
+      // chroma: U at so, V 16 samples right of it, raster predictions at PRED (U) and PRED + 64 (V)
+      for (let i = 0; i < 128; i++) u8[PRED + i] = trial % 2 ? Math.floor(r() * 256) : Math.min(255, Math.max(0, u8[so + (i & 64 ? 16 : 0) + ((i >> 3) & 7) * S + (i & 7)] + Math.floor(r() * 9) - 4));
+      const cmax = k.chromaSadSums(so, so + 16, S, PRED, PRED + 64, DC);
+      for (const bound of [cmax - 1, cmax, Math.floor(r() * 3 * cmax)]) {
+        const okU = chromaSums(plane, so, S, u8.subarray(PRED, PRED + 64), bound, e);
+        const okV = chromaSums(plane, so + 16, S, u8.subarray(PRED + 64, PRED + 128), bound, e);
+        expect(cmax <= bound).toBe(okU && okV);
+      }
+      expect(chromaSums(plane, so, S, u8.subarray(PRED, PRED + 64), Infinity, e)).toBe(true);
+      expect(Array.from(dcs.subarray(0, 4))).toEqual(Array.from(e));
+      chromaSums(plane, so + 16, S, u8.subarray(PRED + 64, PRED + 128), Infinity, e);
+      expect(Array.from(dcs.subarray(4, 8))).toEqual(Array.from(e));
     }
   });
 

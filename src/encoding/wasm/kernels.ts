@@ -29,6 +29,10 @@ export interface KernelExports {
   windowPredict(a: number, b: number, out: number): void;
   /** predictChroma8 for both chroma components. */
   predictChroma8(refU: number, refV: number, off: number, s: number, mvx: number, mvy: number, outU: number, outV: number): void;
+  /** The largest SAD of the 16 4x4 blocks (skipBySad's luma test). */
+  maxSad4x4(src: number, ss: number, pred: number, ps: number): number;
+  /** Residual sums of the 8 chroma 4x4 blocks into `dc` (U then V) and their largest SAD (skipBySad's chroma test). */
+  chromaSadSums(srcU: number, srcV: number, ss: number, predU: number, predV: number, dc: number): number;
   /** commitSkip's copies: 16x16 luma from `y` (stride ys) to `ry`, 8x8 chroma from u and v (stride cs8) to ru and rv (strides rs, cs). */
   copySkip(y: number, ys: number, ry: number, u: number, v: number, cs8: number, ru: number, rv: number, rs: number, cs: number): void;
 }

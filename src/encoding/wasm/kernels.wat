@@ -498,6 +498,61 @@
           (i16x8.add (i16x8.mul (local.get $wD) (v128.load8x8_u offset=1 (i32.add (local.get $p) (local.get $s)))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
       (i32.const 6)))
 
+  ;; skipBySad's luma test (blocksUnder in slice-coder.ts): the largest SAD among the 16 4x4
+  ;; blocks of $src (stride $ss) against $pred (stride $ps).
+  (func (export "maxSad4x4") (param $src i32) (param $ss i32) (param $pred i32) (param $ps i32) (result i32)
+    (local $a v128) (local $b v128) (local $acc v128) (local $max v128) (local $y i32) (local $r i32)
+    (loop $blockRows
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $y (i32.const 4))
+      (loop $rows
+        (local.set $a (v128.load (local.get $src)))
+        (local.set $b (v128.load (local.get $pred)))
+        (local.set $acc (i16x8.add (local.get $acc) (i16x8.extadd_pairwise_i8x16_u (v128.or (i8x16.sub_sat_u (local.get $a) (local.get $b)) (i8x16.sub_sat_u (local.get $b) (local.get $a))))))
+        (local.set $src (i32.add (local.get $src) (local.get $ss)))
+        (local.set $pred (i32.add (local.get $pred) (local.get $ps)))
+        (br_if $rows (local.tee $y (i32.sub (local.get $y) (i32.const 1)))))
+      ;; lanes: the 4 blocks of this block row
+      (local.set $max (i32x4.max_u (local.get $max) (i32x4.extadd_pairwise_i16x8_u (local.get $acc))))
+      (br_if $blockRows (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+    (local.set $max (i32x4.max_u (local.get $max) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $max) (local.get $max))))
+    (local.set $max (i32x4.max_u (local.get $max) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $max) (local.get $max))))
+    (i32x4.extract_lane 0 (local.get $max)))
+
+  ;; skipBySad's chroma test (chromaSums in slice-coder.ts, both components): writes each 4x4
+  ;; block's residual sum to $dc + 4 k (k = 4 c + raster block) and returns the largest SAD
+  ;; of the 8 blocks of $srcU / $srcV (stride $ss) against the raster 8x8 $predU / $predV.
+  (func (export "chromaSadSums") (param $srcU i32) (param $srcV i32) (param $ss i32) (param $predU i32) (param $predV i32) (param $dc i32) (result i32)
+    (local $d v128) (local $sum v128) (local $sad v128) (local $max i32) (local $c i32) (local $r i32) (local $y i32) (local $s i32) (local $p i32) (local $t i32)
+    (loop $comp
+      (local.set $s (select (local.get $srcV) (local.get $srcU) (local.get $c)))
+      (local.set $p (select (local.get $predV) (local.get $predU) (local.get $c)))
+      (local.set $r (i32.const 0))
+      (loop $blockRows
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $sad (v128.const i32x4 0 0 0 0))
+        (local.set $y (i32.const 4))
+        (loop $rows
+          ;; 16-bit residuals: lanes 0-3 the left block's row, 4-7 the right block's
+          (local.set $d (i16x8.sub (v128.load8x8_u (local.get $s)) (v128.load8x8_u (local.get $p))))
+          (local.set $sum (i16x8.add (local.get $sum) (local.get $d)))
+          (local.set $sad (i16x8.add (local.get $sad) (i16x8.abs (local.get $d))))
+          (local.set $s (i32.add (local.get $s) (local.get $ss)))
+          (local.set $p (i32.add (local.get $p) (i32.const 8)))
+          (br_if $rows (local.tee $y (i32.sub (local.get $y) (i32.const 1)))))
+        (local.set $sum (i32x4.extadd_pairwise_i16x8_s (local.get $sum)))
+        (local.set $sad (i32x4.extadd_pairwise_i16x8_u (local.get $sad)))
+        (local.set $t (i32.add (local.get $dc) (i32.shl (i32.add (i32.shl (local.get $c) (i32.const 2)) (i32.shl (local.get $r) (i32.const 1))) (i32.const 2))))
+        (i32.store (local.get $t) (i32.add (i32x4.extract_lane 0 (local.get $sum)) (i32x4.extract_lane 1 (local.get $sum))))
+        (i32.store offset=4 (local.get $t) (i32.add (i32x4.extract_lane 2 (local.get $sum)) (i32x4.extract_lane 3 (local.get $sum))))
+        (local.set $max (select (local.get $max) (local.tee $y (i32.add (i32x4.extract_lane 0 (local.get $sad)) (i32x4.extract_lane 1 (local.get $sad))))
+          (i32.gt_u (local.get $max) (local.get $y))))
+        (local.set $max (select (local.get $max) (local.tee $y (i32.add (i32x4.extract_lane 2 (local.get $sad)) (i32x4.extract_lane 3 (local.get $sad))))
+          (i32.gt_u (local.get $max) (local.get $y))))
+        (br_if $blockRows (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 2))))
+      (br_if $comp (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 2))))
+    (local.get $max))
+
   ;; P_Skip's reconstruction (commitSkip): a 16x16 luma block and two 8x8 chroma blocks copied.
   (func (export "copySkip") (param $y i32) (param $ys i32) (param $ry i32) (param $u i32) (param $v i32) (param $cs8 i32) (param $ru i32) (param $rv i32) (param $rs i32) (param $cs i32)
     (local $n i32)
