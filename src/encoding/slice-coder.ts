@@ -49,6 +49,7 @@ import {
   dequantAdd4x4,
   quantDc,
   quantParams,
+  dequantParams,
   residualQuant4x4,
   zeroBlockSad,
 } from './transform.js';
@@ -144,7 +145,9 @@ const SCRATCH = {
   tmpJ: 4800,
   /** The kernels' second plane of a luma prediction. */
   lumaTmp: 5536,
-  end: 5792,
+  /** Scaled DC terms of the reconstruction (16 Int32). */
+  dcTmp: 5792,
+  end: 5856,
 } as const;
 
 /**
@@ -314,7 +317,13 @@ export class SliceCoder {
   private readonly predV: Uint8Array;
   private readonly bestPredU: Uint8Array;
   private readonly bestPredV: Uint8Array;
-  private readonly tmp = new Int32Array(16);
+  /** Scaled DC terms for the reconstruction (16 luma, or U then V). */
+  private readonly tmp: Int32Array;
+  private readonly tmpU: Int32Array;
+  private readonly tmpV: Int32Array;
+  /** dequantParams of the slice's QP for luma and chroma (kernels). */
+  private readonly dqLuma = new Int32Array(6);
+  private readonly dqChroma = new Int32Array(6);
   private readonly scan = new Int32Array(16);
   private readonly levY: Int32Array[];
   private readonly nzY: Int32Array;
@@ -401,6 +410,9 @@ export class SliceCoder {
     this.levC = blocks(i32(SCRATCH.levC, 128), 8, 16);
     this.nzC = i32(SCRATCH.nzC, 8);
     this.dcC = blocks(i32(SCRATCH.dcC, 8), 2, 4);
+    this.tmp = i32(SCRATCH.dcTmp, 16);
+    this.tmpU = this.tmp.subarray(0, 4);
+    this.tmpV = this.tmp.subarray(4, 8);
     this.k = kernels === 'wasm' ? instantiateKernels(buffers.memory, buffers.shared) : null;
     this.tuning = this.presetTuning = tuning;
     this.reliefTuning = { ...tuning, ...CPU_RELIEF_TUNING };
@@ -442,6 +454,8 @@ export class SliceCoder {
       quantParams(qp, true, this.qLumaIntra);
       quantParams(chromaQp(qp), false, this.qChromaInter);
       quantParams(chromaQp(qp), true, this.qChromaIntra);
+      dequantParams(qp, this.dqLuma);
+      dequantParams(chromaQp(qp), this.dqChroma);
     }
     [this.recY, this.recU, this.recV] = this.banks[job.bank];
     [this.refY, this.refU, this.refV] = this.banks[job.bank ^ 1];
@@ -1355,6 +1369,13 @@ export class SliceCoder {
     inverseLumaDc(dc, this.qpValue);
     const out = this.recY;
     const ro = this.lo + mby * 16 * this.ls + mbx * 16;
+    const k = this.k;
+    if (k) {
+      // blocks without levels (all of them when cbpL is 0) hold zeros: dequantAdd4x4 then equals addDc
+      const d = this.dqLuma;
+      k.reconLuma(this.levY[0].byteOffset, dc.byteOffset, 1, d[0], d[1], d[2], d[3], d[4], d[5], this.bestPredY.byteOffset, out.byteOffset + ro, this.ls);
+      return;
+    }
     for (let b = 0; b < 16; b++) {
       const po = ((b >> 2) * 4) * 16 + (b & 3) * 4;
       const oo = ro + (b >> 2) * 4 * this.ls + (b & 3) * 4;
@@ -1366,6 +1387,13 @@ export class SliceCoder {
   private reconLumaInter(mbx: number, mby: number, cbpL: number): void {
     const out = this.recY;
     const ro = this.lo + mby * 16 * this.ls + mbx * 16;
+    const k = this.k;
+    if (k) {
+      // the blocks of 8x8s outside cbpL and blocks without levels hold zeros: dequantAdd4x4 then copies the prediction
+      const d = this.dqLuma;
+      k.reconLuma(this.levY[0].byteOffset, 0, 0, d[0], d[1], d[2], d[3], d[4], d[5], this.predY.byteOffset, out.byteOffset + ro, this.ls);
+      return;
+    }
     for (let b = 0; b < 16; b++) {
       const b8 = ((b >> 3) << 1) | ((b & 3) >> 1);
       const po = ((b >> 2) * 4) * 16 + (b & 3) * 4;
@@ -1435,6 +1463,18 @@ export class SliceCoder {
   private reconChroma(mbx: number, mby: number, pu: Uint8Array, pv: Uint8Array, cbpC: number): void {
     const qpc = chromaQp(this.qpValue);
     const dc = this.tmp;
+    const k = this.k;
+    if (k) {
+      // cbpC 0: every DC and AC level is zero; 1: every AC level: dequantAdd4x4 then equals the copy and addDc
+      const ro = this.co + mby * 8 * this.cs + mbx * 8;
+      this.tmpU.set(this.dcLevC[0].subarray(0, 4));
+      this.tmpV.set(this.dcLevC[1].subarray(0, 4));
+      inverseChromaDc(this.tmpU, qpc);
+      inverseChromaDc(this.tmpV, qpc);
+      const d = this.dqChroma;
+      k.reconChroma(this.levC[0].byteOffset, dc.byteOffset, d[0], d[1], d[2], d[3], d[4], d[5], pu.byteOffset, pv.byteOffset, this.recU.byteOffset + ro, this.recV.byteOffset + ro, this.cs);
+      return;
+    }
     for (let c = 0; c < 2; c++) {
       const out = c ? this.recV : this.recU;
       const pred = c ? pv : pu;

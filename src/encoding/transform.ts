@@ -436,6 +436,24 @@ export function quantParams(qp: number, intra: boolean, out: Int32Array = new In
 }
 
 /**
+ * dequantAdd4x4's scaling for `qp` as the WebAssembly kernels take it: LevelScale of the three
+ * position classes (even/even, odd/odd, other), then shl, shr and the rounding term of
+ * ((level x scale + rnd) << shl) >> shr (8.5.12.1: a left shift from QP 24, else a rounded
+ * right shift).
+ */
+export function dequantParams(qp: number, out: Int32Array = new Int32Array(6)): Int32Array {
+  const ls = LEVEL_SCALE[qp % 6];
+  const q6 = (qp / 6) | 0;
+  out[0] = ls[0];
+  out[1] = ls[5];
+  out[2] = ls[1];
+  out[3] = qp >= 24 ? q6 - 4 : 0;
+  out[4] = qp >= 24 ? 0 : 4 - q6;
+  out[5] = qp >= 24 ? 0 : 1 << (3 - q6);
+  return out;
+}
+
+/**
  * Scale levels (8.5.12.1), inverse-transform (8.5.12.2), add to the raster prediction and clip
  * into `out`, in locals (the same arithmetic as dequant4x4, inverse4x4 and the add of a
  * decoder). With `start` 1 the DC coefficient is `dcv`, already scaled (Intra16x16 and chroma

@@ -14,7 +14,7 @@ import { LUMA_QPEL, predictChroma8, predictLuma16, sad16, SubpelWindow } from '.
 import { ParallelH264Encoder } from '../parallel.js';
 import { SyntheticSource } from '../synthetic.js';
 import { blocksUnder, chromaSums } from '../slice-coder.js';
-import { chromaQp, quantParams, residualQuant4x4, zeroBlockSad } from '../transform.js';
+import { chromaQp, dequantAdd4x4, dequantParams, quantParams, residualQuant4x4, zeroBlockSad } from '../transform.js';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_SHARED_WASM_SHA256, KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from './kernels-binary.js';
 import { defaultKernels, instantiateKernels, wasmKernelsSupported } from './kernels.js';
 
@@ -278,6 +278,50 @@ describe('encoder WASM kernels: each equals its TypeScript function', () => {
       expect(Array.from(dcs.subarray(0, 4))).toEqual(Array.from(e));
       chromaSums(plane, so + 16, S, u8.subarray(PRED + 64, PRED + 128), Infinity, e);
       expect(Array.from(dcs.subarray(4, 8))).toEqual(Array.from(e));
+    }
+  });
+
+  it('reconLuma and reconChroma equal dequantAdd4x4 on every block (QP 0-51, levels up to the CAVLC clamp, DC apart or not)', () => {
+    const { k, u8, r, fill } = setup(171);
+    const lev = new Int32Array(u8.buffer, LEV, 256);
+    const dcs = new Int32Array(u8.buffer, DC, 16);
+    const plane = u8.subarray(0, 65536);
+    const exp = new Uint8Array(65536);
+    const d = new Int32Array(6);
+    const OUTS = 32; // output stride
+    for (let trial = 0; trial < 2000; trial++) {
+      const qp = trial < 52 ? trial : Math.floor(r() * 52);
+      const kind = trial % 3; // 0 luma inter, 1 luma with DCs (Intra16x16), 2 chroma
+      const big = r() < 0.1;
+      for (let i = 0; i < 256; i++) {
+        const z = r();
+        lev[i] = z < 0.6 ? 0 : big ? Math.floor(r() * 2 * MAX_CAVLC_LEVEL) - MAX_CAVLC_LEVEL : Math.floor(r() * 21) - 10;
+      }
+      for (let i = 0; i < 16; i++) dcs[i] = big ? Math.floor(r() * 400000) - 200000 : Math.floor(r() * 4000) - 2000;
+      fill(PRED, 256);
+      fill(OUT, 16 * OUTS);
+      exp.set(plane);
+      dequantParams(qp, d);
+      const pred = plane.subarray(PRED, PRED + 256);
+      if (kind < 2) {
+        k.reconLuma(LEV, DC, kind, d[0], d[1], d[2], d[3], d[4], d[5], PRED, OUT, OUTS);
+        for (let b = 0; b < 16; b++) {
+          const bx = (b & 3) * 4;
+          const by = (b >> 2) * 4;
+          dequantAdd4x4(lev.subarray(b * 16, b * 16 + 16), kind, dcs[b], qp, pred, by * 16 + bx, 16, exp, OUT + by * OUTS + bx, OUTS);
+        }
+      } else {
+        k.reconChroma(LEV, DC, d[0], d[1], d[2], d[3], d[4], d[5], PRED, PRED + 64, OUT, OUT + 8, OUTS);
+        for (let c = 0; c < 2; c++) {
+          for (let b = 0; b < 4; b++) {
+            const bx = (b & 1) * 4;
+            const by = (b >> 1) * 4;
+            const i = 4 * c + b;
+            dequantAdd4x4(lev.subarray(i * 16, i * 16 + 16), 1, dcs[i], qp, pred, 64 * c + by * 8 + bx, 8, exp, OUT + 8 * c + by * OUTS + bx, OUTS);
+          }
+        }
+      }
+      expect(Buffer.from(plane).equals(Buffer.from(exp)), `trial ${trial} qp ${qp} kind ${kind}`).toBe(true);
     }
   });
 

@@ -300,6 +300,142 @@
     (i32.add (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
       (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
 
+  ;; Four 4x4 blocks reconstructed at once, one per i32x4 lane, as dequantAdd4x4 (transform.ts):
+  ;; levels of block $bk at $lev + 64 $bk scaled (8.5.12.1: ((l x scale + $rnd) << $shl) >> $shr,
+  ;; scales $ls0 / $ls1 / $ls2 by position class), the DC taken from $dc + 4 $bk instead when
+  ;; $useDc, the inverse core transform (8.5.12.2), (x + 32) >> 6, added to the prediction and
+  ;; clipped (saturating narrowings: the same clip). Lanes 0 and 1 read prediction rows at
+  ;; $pa and write at $oa, lanes 2 and 3 $pb and $ob; rows $ps / $os apart.
+  (func $iquad (param $lev i32) (param $b0 i32) (param $b1 i32) (param $b2 i32) (param $b3 i32) (param $dc i32) (param $useDc i32)
+    (param $ls0 i32) (param $ls1 i32) (param $ls2 i32) (param $shl i32) (param $shr i32) (param $rnd i32)
+    (param $pa i32) (param $pb i32) (param $ps i32) (param $oa i32) (param $ob i32) (param $os i32)
+    (local $D0 v128) (local $H0 v128) (local $D1 v128) (local $H1 v128) (local $D2 v128) (local $H2 v128) (local $D3 v128) (local $H3 v128) (local $D4 v128) (local $H4 v128) (local $D5 v128) (local $H5 v128) (local $D6 v128) (local $H6 v128) (local $D7 v128) (local $H7 v128) (local $D8 v128) (local $H8 v128) (local $D9 v128) (local $H9 v128) (local $D10 v128) (local $H10 v128) (local $D11 v128) (local $H11 v128) (local $D12 v128) (local $H12 v128) (local $D13 v128) (local $H13 v128) (local $D14 v128) (local $H14 v128) (local $D15 v128) (local $H15 v128) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128) (local $vls0 v128) (local $vls1 v128) (local $vls2 v128) (local $vrnd v128) (local $P v128) (local $Q v128) (local $A v128) (local $B v128)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local.set $a0 (i32.add (local.get $lev) (i32.shl (local.get $b0) (i32.const 6))))
+    (local.set $a1 (i32.add (local.get $lev) (i32.shl (local.get $b1) (i32.const 6))))
+    (local.set $a2 (i32.add (local.get $lev) (i32.shl (local.get $b2) (i32.const 6))))
+    (local.set $a3 (i32.add (local.get $lev) (i32.shl (local.get $b3) (i32.const 6))))
+    (local.set $vls0 (i32x4.splat (local.get $ls0))) (local.set $vls1 (i32x4.splat (local.get $ls1))) (local.set $vls2 (i32x4.splat (local.get $ls2))) (local.set $vrnd (i32x4.splat (local.get $rnd)))
+    ;; levels 0-3 of the four blocks, transposed to one vector per level, scaled
+    (local.set $x0 (v128.load offset=0 (local.get $a0)))
+    (local.set $x1 (v128.load offset=0 (local.get $a1)))
+    (local.set $x2 (v128.load offset=0 (local.get $a2)))
+    (local.set $x3 (v128.load offset=0 (local.get $a3)))
+    (local.set $y0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1))) (local.set $y1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+    (local.set $y2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3))) (local.set $y3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+    (local.set $D0 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y0) (local.get $y2)) (local.get $vls0)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D1 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y0) (local.get $y2)) (local.get $vls2)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D2 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y1) (local.get $y3)) (local.get $vls0)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D3 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y1) (local.get $y3)) (local.get $vls2)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    ;; levels 4-7 of the four blocks, transposed to one vector per level, scaled
+    (local.set $x0 (v128.load offset=16 (local.get $a0)))
+    (local.set $x1 (v128.load offset=16 (local.get $a1)))
+    (local.set $x2 (v128.load offset=16 (local.get $a2)))
+    (local.set $x3 (v128.load offset=16 (local.get $a3)))
+    (local.set $y0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1))) (local.set $y1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+    (local.set $y2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3))) (local.set $y3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+    (local.set $D4 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y0) (local.get $y2)) (local.get $vls2)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D5 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y0) (local.get $y2)) (local.get $vls1)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D6 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y1) (local.get $y3)) (local.get $vls2)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D7 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y1) (local.get $y3)) (local.get $vls1)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    ;; levels 8-11 of the four blocks, transposed to one vector per level, scaled
+    (local.set $x0 (v128.load offset=32 (local.get $a0)))
+    (local.set $x1 (v128.load offset=32 (local.get $a1)))
+    (local.set $x2 (v128.load offset=32 (local.get $a2)))
+    (local.set $x3 (v128.load offset=32 (local.get $a3)))
+    (local.set $y0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1))) (local.set $y1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+    (local.set $y2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3))) (local.set $y3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+    (local.set $D8 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y0) (local.get $y2)) (local.get $vls0)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D9 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y0) (local.get $y2)) (local.get $vls2)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D10 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y1) (local.get $y3)) (local.get $vls0)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D11 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y1) (local.get $y3)) (local.get $vls2)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    ;; levels 12-15 of the four blocks, transposed to one vector per level, scaled
+    (local.set $x0 (v128.load offset=48 (local.get $a0)))
+    (local.set $x1 (v128.load offset=48 (local.get $a1)))
+    (local.set $x2 (v128.load offset=48 (local.get $a2)))
+    (local.set $x3 (v128.load offset=48 (local.get $a3)))
+    (local.set $y0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1))) (local.set $y1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+    (local.set $y2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3))) (local.set $y3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+    (local.set $D12 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y0) (local.get $y2)) (local.get $vls2)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D13 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y0) (local.get $y2)) (local.get $vls1)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D14 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y1) (local.get $y3)) (local.get $vls2)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (local.set $D15 (i32x4.shr_s (i32x4.shl (i32x4.add (i32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y1) (local.get $y3)) (local.get $vls1)) (local.get $vrnd)) (local.get $shl)) (local.get $shr)))
+    (if (local.get $useDc) (then
+      (local.set $D0 (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat
+        (i32.load (i32.add (local.get $dc) (i32.shl (local.get $b0) (i32.const 2)))))
+        (i32.load (i32.add (local.get $dc) (i32.shl (local.get $b1) (i32.const 2)))))
+        (i32.load (i32.add (local.get $dc) (i32.shl (local.get $b2) (i32.const 2)))))
+        (i32.load (i32.add (local.get $dc) (i32.shl (local.get $b3) (i32.const 2))))))))
+    ;; rows, then columns (8.5.12.2)
+    (local.set $x0 (i32x4.add (local.get $D0) (local.get $D2))) (local.set $x1 (i32x4.sub (local.get $D0) (local.get $D2))) (local.set $x2 (i32x4.sub (i32x4.shr_s (local.get $D1) (i32.const 1)) (local.get $D3))) (local.set $x3 (i32x4.add (local.get $D1) (i32x4.shr_s (local.get $D3) (i32.const 1))))
+    (local.set $H0 (i32x4.add (local.get $x0) (local.get $x3))) (local.set $H1 (i32x4.add (local.get $x1) (local.get $x2))) (local.set $H2 (i32x4.sub (local.get $x1) (local.get $x2))) (local.set $H3 (i32x4.sub (local.get $x0) (local.get $x3)))
+    (local.set $x0 (i32x4.add (local.get $D4) (local.get $D6))) (local.set $x1 (i32x4.sub (local.get $D4) (local.get $D6))) (local.set $x2 (i32x4.sub (i32x4.shr_s (local.get $D5) (i32.const 1)) (local.get $D7))) (local.set $x3 (i32x4.add (local.get $D5) (i32x4.shr_s (local.get $D7) (i32.const 1))))
+    (local.set $H4 (i32x4.add (local.get $x0) (local.get $x3))) (local.set $H5 (i32x4.add (local.get $x1) (local.get $x2))) (local.set $H6 (i32x4.sub (local.get $x1) (local.get $x2))) (local.set $H7 (i32x4.sub (local.get $x0) (local.get $x3)))
+    (local.set $x0 (i32x4.add (local.get $D8) (local.get $D10))) (local.set $x1 (i32x4.sub (local.get $D8) (local.get $D10))) (local.set $x2 (i32x4.sub (i32x4.shr_s (local.get $D9) (i32.const 1)) (local.get $D11))) (local.set $x3 (i32x4.add (local.get $D9) (i32x4.shr_s (local.get $D11) (i32.const 1))))
+    (local.set $H8 (i32x4.add (local.get $x0) (local.get $x3))) (local.set $H9 (i32x4.add (local.get $x1) (local.get $x2))) (local.set $H10 (i32x4.sub (local.get $x1) (local.get $x2))) (local.set $H11 (i32x4.sub (local.get $x0) (local.get $x3)))
+    (local.set $x0 (i32x4.add (local.get $D12) (local.get $D14))) (local.set $x1 (i32x4.sub (local.get $D12) (local.get $D14))) (local.set $x2 (i32x4.sub (i32x4.shr_s (local.get $D13) (i32.const 1)) (local.get $D15))) (local.set $x3 (i32x4.add (local.get $D13) (i32x4.shr_s (local.get $D15) (i32.const 1))))
+    (local.set $H12 (i32x4.add (local.get $x0) (local.get $x3))) (local.set $H13 (i32x4.add (local.get $x1) (local.get $x2))) (local.set $H14 (i32x4.sub (local.get $x1) (local.get $x2))) (local.set $H15 (i32x4.sub (local.get $x0) (local.get $x3)))
+    (local.set $x0 (i32x4.add (local.get $H0) (local.get $H8))) (local.set $x1 (i32x4.sub (local.get $H0) (local.get $H8))) (local.set $x2 (i32x4.sub (i32x4.shr_s (local.get $H4) (i32.const 1)) (local.get $H12))) (local.set $x3 (i32x4.add (local.get $H4) (i32x4.shr_s (local.get $H12) (i32.const 1))))
+    (local.set $D0 (i32x4.shr_s (i32x4.add (i32x4.add (local.get $x0) (local.get $x3)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D4 (i32x4.shr_s (i32x4.add (i32x4.add (local.get $x1) (local.get $x2)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D8 (i32x4.shr_s (i32x4.add (i32x4.sub (local.get $x1) (local.get $x2)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D12 (i32x4.shr_s (i32x4.add (i32x4.sub (local.get $x0) (local.get $x3)) (v128.const i32x4 32 32 32 32)) (i32.const 6)))
+    (local.set $x0 (i32x4.add (local.get $H1) (local.get $H9))) (local.set $x1 (i32x4.sub (local.get $H1) (local.get $H9))) (local.set $x2 (i32x4.sub (i32x4.shr_s (local.get $H5) (i32.const 1)) (local.get $H13))) (local.set $x3 (i32x4.add (local.get $H5) (i32x4.shr_s (local.get $H13) (i32.const 1))))
+    (local.set $D1 (i32x4.shr_s (i32x4.add (i32x4.add (local.get $x0) (local.get $x3)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D5 (i32x4.shr_s (i32x4.add (i32x4.add (local.get $x1) (local.get $x2)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D9 (i32x4.shr_s (i32x4.add (i32x4.sub (local.get $x1) (local.get $x2)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D13 (i32x4.shr_s (i32x4.add (i32x4.sub (local.get $x0) (local.get $x3)) (v128.const i32x4 32 32 32 32)) (i32.const 6)))
+    (local.set $x0 (i32x4.add (local.get $H2) (local.get $H10))) (local.set $x1 (i32x4.sub (local.get $H2) (local.get $H10))) (local.set $x2 (i32x4.sub (i32x4.shr_s (local.get $H6) (i32.const 1)) (local.get $H14))) (local.set $x3 (i32x4.add (local.get $H6) (i32x4.shr_s (local.get $H14) (i32.const 1))))
+    (local.set $D2 (i32x4.shr_s (i32x4.add (i32x4.add (local.get $x0) (local.get $x3)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D6 (i32x4.shr_s (i32x4.add (i32x4.add (local.get $x1) (local.get $x2)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D10 (i32x4.shr_s (i32x4.add (i32x4.sub (local.get $x1) (local.get $x2)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D14 (i32x4.shr_s (i32x4.add (i32x4.sub (local.get $x0) (local.get $x3)) (v128.const i32x4 32 32 32 32)) (i32.const 6)))
+    (local.set $x0 (i32x4.add (local.get $H3) (local.get $H11))) (local.set $x1 (i32x4.sub (local.get $H3) (local.get $H11))) (local.set $x2 (i32x4.sub (i32x4.shr_s (local.get $H7) (i32.const 1)) (local.get $H15))) (local.set $x3 (i32x4.add (local.get $H7) (i32x4.shr_s (local.get $H15) (i32.const 1))))
+    (local.set $D3 (i32x4.shr_s (i32x4.add (i32x4.add (local.get $x0) (local.get $x3)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D7 (i32x4.shr_s (i32x4.add (i32x4.add (local.get $x1) (local.get $x2)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D11 (i32x4.shr_s (i32x4.add (i32x4.sub (local.get $x1) (local.get $x2)) (v128.const i32x4 32 32 32 32)) (i32.const 6))) (local.set $D15 (i32x4.shr_s (i32x4.add (i32x4.sub (local.get $x0) (local.get $x3)) (v128.const i32x4 32 32 32 32)) (i32.const 6)))
+    ;; row 0: back to the two block pairs' sample order, plus the prediction, clipped
+    (local.set $P (i16x8.narrow_i32x4_s (local.get $D0) (local.get $D1))) (local.set $Q (i16x8.narrow_i32x4_s (local.get $D2) (local.get $D3)))
+    (local.set $A (i8x16.shuffle 0 1 8 9 16 17 24 25 2 3 10 11 18 19 26 27 (local.get $P) (local.get $Q))) (local.set $B (i8x16.shuffle 4 5 12 13 20 21 28 29 6 7 14 15 22 23 30 31 (local.get $P) (local.get $Q)))
+    (local.set $P (i8x16.narrow_i16x8_u (i16x8.add_sat_s (local.get $A) (v128.load8x8_u (local.get $pa))) (i16x8.add_sat_s (local.get $B) (v128.load8x8_u (local.get $pb)))))
+    (v128.store64_lane 0 (local.get $oa) (local.get $P)) (v128.store64_lane 1 (local.get $ob) (local.get $P))
+    ;; row 1: back to the two block pairs' sample order, plus the prediction, clipped
+    (local.set $P (i16x8.narrow_i32x4_s (local.get $D4) (local.get $D5))) (local.set $Q (i16x8.narrow_i32x4_s (local.get $D6) (local.get $D7)))
+    (local.set $A (i8x16.shuffle 0 1 8 9 16 17 24 25 2 3 10 11 18 19 26 27 (local.get $P) (local.get $Q))) (local.set $B (i8x16.shuffle 4 5 12 13 20 21 28 29 6 7 14 15 22 23 30 31 (local.get $P) (local.get $Q)))
+    (local.set $P (i8x16.narrow_i16x8_u (i16x8.add_sat_s (local.get $A) (v128.load8x8_u (i32.add (local.get $pa) (i32.mul (local.get $ps) (i32.const 1))))) (i16x8.add_sat_s (local.get $B) (v128.load8x8_u (i32.add (local.get $pb) (i32.mul (local.get $ps) (i32.const 1)))))))
+    (v128.store64_lane 0 (i32.add (local.get $oa) (i32.mul (local.get $os) (i32.const 1))) (local.get $P)) (v128.store64_lane 1 (i32.add (local.get $ob) (i32.mul (local.get $os) (i32.const 1))) (local.get $P))
+    ;; row 2: back to the two block pairs' sample order, plus the prediction, clipped
+    (local.set $P (i16x8.narrow_i32x4_s (local.get $D8) (local.get $D9))) (local.set $Q (i16x8.narrow_i32x4_s (local.get $D10) (local.get $D11)))
+    (local.set $A (i8x16.shuffle 0 1 8 9 16 17 24 25 2 3 10 11 18 19 26 27 (local.get $P) (local.get $Q))) (local.set $B (i8x16.shuffle 4 5 12 13 20 21 28 29 6 7 14 15 22 23 30 31 (local.get $P) (local.get $Q)))
+    (local.set $P (i8x16.narrow_i16x8_u (i16x8.add_sat_s (local.get $A) (v128.load8x8_u (i32.add (local.get $pa) (i32.mul (local.get $ps) (i32.const 2))))) (i16x8.add_sat_s (local.get $B) (v128.load8x8_u (i32.add (local.get $pb) (i32.mul (local.get $ps) (i32.const 2)))))))
+    (v128.store64_lane 0 (i32.add (local.get $oa) (i32.mul (local.get $os) (i32.const 2))) (local.get $P)) (v128.store64_lane 1 (i32.add (local.get $ob) (i32.mul (local.get $os) (i32.const 2))) (local.get $P))
+    ;; row 3: back to the two block pairs' sample order, plus the prediction, clipped
+    (local.set $P (i16x8.narrow_i32x4_s (local.get $D12) (local.get $D13))) (local.set $Q (i16x8.narrow_i32x4_s (local.get $D14) (local.get $D15)))
+    (local.set $A (i8x16.shuffle 0 1 8 9 16 17 24 25 2 3 10 11 18 19 26 27 (local.get $P) (local.get $Q))) (local.set $B (i8x16.shuffle 4 5 12 13 20 21 28 29 6 7 14 15 22 23 30 31 (local.get $P) (local.get $Q)))
+    (local.set $P (i8x16.narrow_i16x8_u (i16x8.add_sat_s (local.get $A) (v128.load8x8_u (i32.add (local.get $pa) (i32.mul (local.get $ps) (i32.const 3))))) (i16x8.add_sat_s (local.get $B) (v128.load8x8_u (i32.add (local.get $pb) (i32.mul (local.get $ps) (i32.const 3)))))))
+    (v128.store64_lane 0 (i32.add (local.get $oa) (i32.mul (local.get $os) (i32.const 3))) (local.get $P)) (v128.store64_lane 1 (i32.add (local.get $ob) (i32.mul (local.get $os) (i32.const 3))) (local.get $P))
+  )
+
+  ;; reconLumaIntra16 / reconLumaInter (slice-coder.ts) in one call: every block through
+  ;; $iquad (a block with no levels is its prediction, or its prediction plus the DC term:
+  ;; dequantAdd4x4 gives the same as the copy and addDc there). $pred raster 16x16; $out
+  ;; stride $os; DCs (when $useDc) at $dc + 4 b.
+  (func (export "reconLuma") (param $lev i32) (param $dc i32) (param $useDc i32) (param $ls0 i32) (param $ls1 i32) (param $ls2 i32) (param $shl i32) (param $shr i32) (param $rnd i32)
+    (param $pred i32) (param $out i32) (param $os i32)
+    (local $by i32) (local $p i32) (local $o i32)
+    (loop $rows
+      (local.set $p (i32.add (local.get $pred) (i32.shl (local.get $by) (i32.const 6))))
+      (local.set $o (i32.add (local.get $out) (i32.mul (local.get $os) (i32.shl (local.get $by) (i32.const 2)))))
+      (call $iquad (local.get $lev) (i32.shl (local.get $by) (i32.const 2)) (i32.add (i32.shl (local.get $by) (i32.const 2)) (i32.const 1))
+        (i32.add (i32.shl (local.get $by) (i32.const 2)) (i32.const 2)) (i32.add (i32.shl (local.get $by) (i32.const 2)) (i32.const 3))
+        (local.get $dc) (local.get $useDc) (local.get $ls0) (local.get $ls1) (local.get $ls2) (local.get $shl) (local.get $shr) (local.get $rnd)
+        (local.get $p) (i32.add (local.get $p) (i32.const 8)) (i32.const 16) (local.get $o) (i32.add (local.get $o) (i32.const 8)) (local.get $os))
+      (br_if $rows (i32.lt_u (local.tee $by (i32.add (local.get $by) (i32.const 1))) (i32.const 4)))))
+
+  ;; reconChroma in one call for both components: blocks k = 4 c + b with the scaled DC at
+  ;; $dc + 4 k; raster 8x8 predictions; outputs stride $os.
+  (func (export "reconChroma") (param $lev i32) (param $dc i32) (param $ls0 i32) (param $ls1 i32) (param $ls2 i32) (param $shl i32) (param $shr i32) (param $rnd i32)
+    (param $predU i32) (param $predV i32) (param $outU i32) (param $outV i32) (param $os i32)
+    (local $o i32)
+    (call $iquad (local.get $lev) (i32.const 0) (i32.const 1) (i32.const 4) (i32.const 5) (local.get $dc) (i32.const 1)
+      (local.get $ls0) (local.get $ls1) (local.get $ls2) (local.get $shl) (local.get $shr) (local.get $rnd)
+      (local.get $predU) (local.get $predV) (i32.const 8) (local.get $outU) (local.get $outV) (local.get $os))
+    (local.set $o (i32.shl (local.get $os) (i32.const 2)))
+    (call $iquad (local.get $lev) (i32.const 2) (i32.const 3) (i32.const 6) (i32.const 7) (local.get $dc) (i32.const 1)
+      (local.get $ls0) (local.get $ls1) (local.get $ls2) (local.get $shl) (local.get $shr) (local.get $rnd)
+      (i32.add (local.get $predU) (i32.const 32)) (i32.add (local.get $predV) (i32.const 32)) (i32.const 8)
+      (i32.add (local.get $outU) (local.get $o)) (i32.add (local.get $outV) (local.get $o)) (local.get $os)))
+
+
   ;; The 6-tap sum (1, -5, 20, 20, -5, 1) of six 16-bit vectors (8.4.2.2.1 b1 / h1): fits 16 bits
   ;; for 8-bit samples (-2550..10710).
   (func $tap6 (param $m2 v128) (param $m1 v128) (param $c0 v128) (param $c1 v128) (param $p2 v128) (param $p3 v128) (result v128)
