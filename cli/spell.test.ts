@@ -2,7 +2,7 @@
  * End-to-end: the real `spell` executable (bin/spell.js over the built dist/) run as a
  * child process, checking output and exit codes the way CI and editors see them.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,24 @@ function copyOf(fixture: string): string {
 // dist/ is built once for the whole run by vitest.global-setup.ts.
 
 describe('spell check', () => {
+  it('stops quietly when its reader goes away (spell check | head): no EPIPE stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spell-epipe-'));
+    const spells = Array.from({ length: 3000 }, (_, i) => `#Spell: Draft${i}\n^ Intent: draft number ${i} of a long book.\n- Exclusion: nothing else\n`);
+    writeFileSync(join(dir, 'book.spell.md'), spells.join('\n---\n\n'));
+    const child = spawn(process.execPath, [BIN, 'check', dir], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let first = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      first += d.length;
+      child.stdout.destroy(); // like `head` exiting after its first lines
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(first).toBeGreaterThan(0);
+    expect(stderr).not.toMatch(/EPIPE|at [\w.]+ \(/);
+    expect([0, 1, 141]).toContain(code);
+  });
+
   it('exits 0 and says so on a clean sealed spellbook', () => {
     const r = spell(['check', join(RULES, 'seal__stale', 'pass')]);
     expect(r.code).toBe(0);

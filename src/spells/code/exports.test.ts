@@ -1,8 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readModuleExports, resolveSpecifier } from './exports.js';
+import { readModuleExports, resolveRelative, resolveSpecifier } from './exports.js';
 import { clearCodeCaches } from './file-cache.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
@@ -216,5 +216,22 @@ describe('file cache', () => {
     const after = readModuleExports(join(dir, 'late'));
     expect(after.problems).toEqual([]);
     expect([...after.symbols.keys()]).toEqual(['arrived']);
+  });
+});
+
+describe('resolveRelative', () => {
+  it('equals path.resolve(dirname(from), specifier) for absolute normalized files and every kind of specifier', () => {
+    const froms = ['/a/b/c.ts', '/a/index.ts', '/x.ts', '/a/b/c/d/e.ts', '/a b/ü/c.ts'];
+    const parts = ['.', '..', 'x', 'x.js', 'y.d.ts', '', '.hidden', 'x..js', '...'];
+    const specifiers = new Set<string>(['.', '..', './', '../', '/abs/x.js', './a\\b', './/x', './x/', './x/.', './x/..', '../../../../../../x']);
+    for (const a of parts) for (const b of parts) for (const c of parts) {
+      for (const lead of ['./', '../', '../../', './../', '.././']) specifiers.add(`${lead}${[a, b, c].filter((p) => p !== '').join('/')}`);
+    }
+    let checked = 0;
+    for (const from of froms) for (const s of specifiers) {
+      expect(resolveRelative(from, s), `${from} + ${s}`).toBe(resolve(dirname(from), s));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(3000);
   });
 });

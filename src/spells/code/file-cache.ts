@@ -14,7 +14,7 @@
  * 30,000 stats became 5,000 listings on the 5,000-spell bench).
  */
 
-import { type Dirent, readFileSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /** How long a stat or directory listing is trusted without asking the file system again. */
@@ -85,11 +85,19 @@ export function isDirectory(path: string): boolean {
 
 const listings = new Map<string, { mtimeMs: number; entries: Dirent[]; byName?: Map<string, Dirent> }>();
 
-/** The entry called `name` in the last listing of `dir` (indexed on first use). */
+/** Listings up to this long are searched in place; longer ones get a name index. */
+const SMALL_LISTING = 16;
+
+/** The entry called `name` in the last listing of `dir` (a large one indexed on first use). */
 function entryNamed(dir: string, name: string): Dirent | undefined {
   const listing = listings.get(dir);
   if (!listing) return undefined;
-  listing.byName ??= new Map(listing.entries.map((d) => [d.name, d]));
+  const { entries } = listing;
+  if (entries.length <= SMALL_LISTING) {
+    for (const e of entries) if (e.name === name) return e;
+    return undefined;
+  }
+  listing.byName ??= new Map(entries.map((d) => [d.name, d]));
   return listing.byName.get(name);
 }
 /** Folders whose listing was read successfully (so a name absent from it is missing). */
@@ -111,6 +119,33 @@ export function listDirectory(dir: string): Dirent[] {
   }
   listings.set(dir, { mtimeMs: fact.mtimeMs, entries });
   return entries;
+}
+
+/** Read buffer reused by every `readText` (grown when a file does not fit). */
+let readBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * A file's text as UTF-8 (what `readFileSync(path, 'utf8')` returns), read into one reused
+ * buffer: a check reads thousands of small files, and a buffer per file was garbage to collect.
+ */
+export function readText(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === readBuffer.length) {
+        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
+        readBuffer.copy(bigger, 0, 0, length);
+        readBuffer = bigger;
+      }
+      const n = readSync(fd, readBuffer, length, readBuffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return readBuffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 interface Entry<T> {
@@ -141,7 +176,7 @@ export class FileCache<T> {
     if (hit && (unchanging || (hit.mtimeMs === fact.mtimeMs && hit.size === fact.size))) return hit.value;
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readText(path);
     } catch {
       return undefined;
     }

@@ -13,7 +13,7 @@
 
 import { dirname, resolve, sep } from 'node:path';
 import { isDirectory, isFile } from './file-cache.js';
-import { moduleScans, resolveSpecifier } from './exports.js';
+import { indexFileOf, moduleScans, resolveSpecifier } from './exports.js';
 import { messages } from './messages.js';
 import type { ReferenceKind } from './module-scan.js';
 import type { SourceLocation, SourceProblem } from './types.js';
@@ -52,12 +52,11 @@ export interface ReadImportsOptions {
 }
 
 const SOURCE_FILE = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
-const ENTRY_NAMES = ['index.ts', 'index.tsx', 'index.mts', 'index.d.ts'];
 
 /** The entry file of a module folder (its index) or the file itself. */
 export function moduleEntry(fileOrDir: string): string {
   const absolute = resolve(fileOrDir);
-  if (isDirectory(absolute)) return ENTRY_NAMES.map((n) => resolve(absolute, n)).find(isFile) ?? resolve(absolute, 'index.ts');
+  if (isDirectory(absolute)) return indexFileOf(absolute) ?? resolve(absolute, 'index.ts');
   return absolute;
 }
 
