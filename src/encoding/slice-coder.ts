@@ -500,7 +500,7 @@ export class SliceCoder {
     let bestCost = Infinity;
     for (let mode = 0; mode < 4; mode++) {
       if (!predictIntra16(this.recY, this.ls, off, mby > this.sliceTop, mbx > 0, mode, this.predY)) continue;
-      const c = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16);
+      const c = this.k ? this.k.satd16(this.srcY.byteOffset + so, this.w16, this.predY.byteOffset, 16) : satd(this.srcY, so, this.w16, this.predY, 16, 16, 16);
       if (c < bestCost) {
         bestCost = c;
         best = mode;
@@ -520,7 +520,9 @@ export class SliceCoder {
     for (let mode = 0; mode < 4; mode++) {
       if (!predictChroma(this.recU, this.cs, off, mby > this.sliceTop, mbx > 0, mode, this.predU)) continue;
       predictChroma(this.recV, this.cs, off, mby > this.sliceTop, mbx > 0, mode, this.predV);
-      const c = satd(this.srcU, so, this.w16 >> 1, this.predU, 8, 8, 8) + satd(this.srcV, so, this.w16 >> 1, this.predV, 8, 8, 8);
+      const c = this.k
+        ? this.k.satdChroma(this.srcU.byteOffset + so, this.srcV.byteOffset + so, this.w16 >> 1, this.predU.byteOffset, this.predV.byteOffset)
+        : satd(this.srcU, so, this.w16 >> 1, this.predU, 8, 8, 8) + satd(this.srcV, so, this.w16 >> 1, this.predV, 8, 8, 8);
       if (c < bestCost) {
         bestCost = c;
         best = mode;
@@ -865,7 +867,7 @@ export class SliceCoder {
     if (bestSad > INTRA_TRY_MAD * 256) {
       predYIntra = true;
       this.lumaPrediction(mbx, mby, bmx, bmy, this.predY);
-      const interSatd = satd(this.srcY, so, this.w16, this.predY, 16, 16, 16) + lam * (seBits(bmx - mvpx) + seBits(bmy - mvpy));
+      const interSatd = (this.k ? this.k.satd16(this.srcY.byteOffset + so, this.w16, this.predY.byteOffset, 16) : satd(this.srcY, so, this.w16, this.predY, 16, 16, 16)) + lam * (seBits(bmx - mvpx) + seBits(bmy - mvpy));
       this.bestIntra(mbx, mby);
       if (this.intraCost + INTRA_BIAS_LAMBDAS * lam < interSatd) {
         this.encodeIntraMb(mbx, mby, true, true);
@@ -1019,9 +1021,9 @@ export class SliceCoder {
     }
     const off = this.lo + (mby * 16 + (qy >> 2)) * this.ls + mbx * 16 + (qx >> 2);
     if (k) {
-      const [pa, ax, ay, pb, bx, by] = LUMA_QPEL[(qy & 3) * 4 + (qx & 3)];
+      const t = LUMA_QPEL[(qy & 3) * 4 + (qx & 3)];
       const r = this.refY.byteOffset + off;
-      k.predictLuma16(pa, r + ay * this.ls + ax, pb, r + by * this.ls + bx, this.ls, out.byteOffset, this.scratchBase + SCRATCH.lumaTmp, this.scratchBase + SCRATCH.tmpJ);
+      k.predictLuma16(t[0], r + t[2] * this.ls + t[1], t[3], r + t[5] * this.ls + t[4], this.ls, out.byteOffset, this.scratchBase + SCRATCH.lumaTmp, this.scratchBase + SCRATCH.tmpJ);
     } else predictLuma16(this.refY, off, this.ls, qx & 3, qy & 3, out);
   }
 
@@ -1467,8 +1469,14 @@ export class SliceCoder {
     if (k) {
       // cbpC 0: every DC and AC level is zero; 1: every AC level: dequantAdd4x4 then equals the copy and addDc
       const ro = this.co + mby * 8 * this.cs + mbx * 8;
-      this.tmpU.set(this.dcLevC[0].subarray(0, 4));
-      this.tmpV.set(this.dcLevC[1].subarray(0, 4));
+      const u = this.tmpU;
+      const v = this.tmpV;
+      const lu = this.dcLevC[0];
+      const lv = this.dcLevC[1];
+      for (let i = 0; i < 4; i++) {
+        u[i] = lu[i];
+        v[i] = lv[i];
+      }
       inverseChromaDc(this.tmpU, qpc);
       inverseChromaDc(this.tmpV, qpc);
       const d = this.dqChroma;

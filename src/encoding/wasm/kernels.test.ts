@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_CAVLC_LEVEL } from '../cavlc.js';
 import { ENCODER_PRESETS } from '../constants.js';
 import { H264Encoder, type H264EncoderOptions } from '../encoder.js';
+import { satd } from '../intra.js';
 import { copyI420Frame } from '../frame.js';
 import { LUMA_QPEL, predictChroma8, predictLuma16, sad16, SubpelWindow } from '../motion.js';
 import { ParallelH264Encoder } from '../parallel.js';
@@ -322,6 +323,20 @@ describe('encoder WASM kernels: each equals its TypeScript function', () => {
         }
       }
       expect(Buffer.from(plane).equals(Buffer.from(exp)), `trial ${trial} qp ${qp} kind ${kind}`).toBe(true);
+    }
+  });
+
+  it('satd16 and satdChroma equal satd on 16x16 blocks and on the two 8x8 chroma blocks (each halved on its own)', () => {
+    const { k, u8, r, fill } = setup(191);
+    const plane = u8.subarray(0, 16384);
+    for (let trial = 0; trial < 3000; trial++) {
+      const so = Math.floor(r() * 40) * S + Math.floor(r() * 24);
+      for (let y = 0; y < 16; y++) fill(so + y * S, 40);
+      fill(PRED, 256);
+      if (trial % 4 === 0) for (let i = 0; i < 256; i++) u8[PRED + i] = 255 - u8[so + (i >> 4) * S + (i & 15)];
+      expect(k.satd16(so, S, PRED, 16)).toBe(satd(plane, so, S, plane.subarray(PRED, PRED + 256), 16, 16, 16));
+      const want = satd(plane, so, S, plane.subarray(PRED, PRED + 64), 8, 8, 8) + satd(plane, so + 24, S, plane.subarray(PRED + 64, PRED + 128), 8, 8, 8);
+      expect(k.satdChroma(so, so + 24, S, PRED, PRED + 64)).toBe(want);
     }
   });
 

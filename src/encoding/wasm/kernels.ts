@@ -37,6 +37,10 @@ export interface KernelExports {
   reconLuma(lev: number, dc: number, useDc: number, ls0: number, ls1: number, ls2: number, shl: number, shr: number, rnd: number, pred: number, out: number, os: number): void;
   /** Both chroma components' reconstruction (dequantAdd4x4 with the scaled DCs at `dc`, U then V). */
   reconChroma(lev: number, dc: number, ls0: number, ls1: number, ls2: number, shl: number, shr: number, rnd: number, predU: number, predV: number, outU: number, outV: number, os: number): void;
+  /** satd (intra.ts) of a 16x16 block. */
+  satd16(src: number, ss: number, pred: number, ps: number): number;
+  /** satd of the 8x8 U block plus satd of the 8x8 V block (raster 8x8 predictions). */
+  satdChroma(srcU: number, srcV: number, ss: number, predU: number, predV: number): number;
   /** commitSkip's copies: 16x16 luma from `y` (stride ys) to `ry`, 8x8 chroma from u and v (stride cs8) to ru and rv (strides rs, cs). */
   copySkip(y: number, ys: number, ry: number, u: number, v: number, cs8: number, ru: number, rv: number, rs: number, cs: number): void;
 }

@@ -205,6 +205,77 @@
     (i32.add (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc))) (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))
   )
 
+  ;; SATD of four 4x4 blocks, one per lane (satd4x4 in intra.ts: |4x4 Hadamard of the
+  ;; residual| summed), the lanes laid out as in $quad. Returns the per-lane sums.
+  (func $satdQuad (param $sa i32) (param $sb i32) (param $ss i32) (param $pa i32) (param $pb i32) (param $ps i32) (result v128)
+    (local $r0 v128) (local $t0 v128) (local $r1 v128) (local $t1 v128) (local $r2 v128) (local $t2 v128) (local $r3 v128) (local $t3 v128) (local $r4 v128) (local $t4 v128) (local $r5 v128) (local $t5 v128) (local $r6 v128) (local $t6 v128) (local $r7 v128) (local $t7 v128) (local $r8 v128) (local $t8 v128) (local $r9 v128) (local $t9 v128) (local $r10 v128) (local $t10 v128) (local $r11 v128) (local $t11 v128) (local $r12 v128) (local $t12 v128) (local $r13 v128) (local $t13 v128) (local $r14 v128) (local $t14 v128) (local $r15 v128) (local $t15 v128) (local $da v128) (local $db v128) (local $a v128) (local $b v128) (local $c v128) (local $e v128) (local $acc v128)
+    (local.set $da (i16x8.sub (v128.load8x8_u (local.get $sa)) (v128.load8x8_u (local.get $pa))))
+    (local.set $db (i16x8.sub (v128.load8x8_u (local.get $sb)) (v128.load8x8_u (local.get $pb))))
+    (local.set $r0 (i32x4.extend_low_i16x8_s (i8x16.shuffle 0 1 8 9 16 17 24 25 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r1 (i32x4.extend_low_i16x8_s (i8x16.shuffle 2 3 10 11 18 19 26 27 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r2 (i32x4.extend_low_i16x8_s (i8x16.shuffle 4 5 12 13 20 21 28 29 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r3 (i32x4.extend_low_i16x8_s (i8x16.shuffle 6 7 14 15 22 23 30 31 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $da (i16x8.sub (v128.load8x8_u (i32.add (local.get $sa) (i32.mul (local.get $ss) (i32.const 1)))) (v128.load8x8_u (i32.add (local.get $pa) (i32.mul (local.get $ps) (i32.const 1))))))
+    (local.set $db (i16x8.sub (v128.load8x8_u (i32.add (local.get $sb) (i32.mul (local.get $ss) (i32.const 1)))) (v128.load8x8_u (i32.add (local.get $pb) (i32.mul (local.get $ps) (i32.const 1))))))
+    (local.set $r4 (i32x4.extend_low_i16x8_s (i8x16.shuffle 0 1 8 9 16 17 24 25 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r5 (i32x4.extend_low_i16x8_s (i8x16.shuffle 2 3 10 11 18 19 26 27 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r6 (i32x4.extend_low_i16x8_s (i8x16.shuffle 4 5 12 13 20 21 28 29 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r7 (i32x4.extend_low_i16x8_s (i8x16.shuffle 6 7 14 15 22 23 30 31 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $da (i16x8.sub (v128.load8x8_u (i32.add (local.get $sa) (i32.mul (local.get $ss) (i32.const 2)))) (v128.load8x8_u (i32.add (local.get $pa) (i32.mul (local.get $ps) (i32.const 2))))))
+    (local.set $db (i16x8.sub (v128.load8x8_u (i32.add (local.get $sb) (i32.mul (local.get $ss) (i32.const 2)))) (v128.load8x8_u (i32.add (local.get $pb) (i32.mul (local.get $ps) (i32.const 2))))))
+    (local.set $r8 (i32x4.extend_low_i16x8_s (i8x16.shuffle 0 1 8 9 16 17 24 25 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r9 (i32x4.extend_low_i16x8_s (i8x16.shuffle 2 3 10 11 18 19 26 27 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r10 (i32x4.extend_low_i16x8_s (i8x16.shuffle 4 5 12 13 20 21 28 29 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r11 (i32x4.extend_low_i16x8_s (i8x16.shuffle 6 7 14 15 22 23 30 31 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $da (i16x8.sub (v128.load8x8_u (i32.add (local.get $sa) (i32.mul (local.get $ss) (i32.const 3)))) (v128.load8x8_u (i32.add (local.get $pa) (i32.mul (local.get $ps) (i32.const 3))))))
+    (local.set $db (i16x8.sub (v128.load8x8_u (i32.add (local.get $sb) (i32.mul (local.get $ss) (i32.const 3)))) (v128.load8x8_u (i32.add (local.get $pb) (i32.mul (local.get $ps) (i32.const 3))))))
+    (local.set $r12 (i32x4.extend_low_i16x8_s (i8x16.shuffle 0 1 8 9 16 17 24 25 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r13 (i32x4.extend_low_i16x8_s (i8x16.shuffle 2 3 10 11 18 19 26 27 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r14 (i32x4.extend_low_i16x8_s (i8x16.shuffle 4 5 12 13 20 21 28 29 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $r15 (i32x4.extend_low_i16x8_s (i8x16.shuffle 6 7 14 15 22 23 30 31 0 0 0 0 0 0 0 0 (local.get $da) (local.get $db))))
+    (local.set $a (i32x4.add (local.get $r0) (local.get $r1))) (local.set $b (i32x4.sub (local.get $r0) (local.get $r1))) (local.set $c (i32x4.add (local.get $r2) (local.get $r3))) (local.set $e (i32x4.sub (local.get $r2) (local.get $r3)))
+    (local.set $t0 (i32x4.add (local.get $a) (local.get $c))) (local.set $t1 (i32x4.sub (local.get $a) (local.get $c))) (local.set $t2 (i32x4.sub (local.get $b) (local.get $e))) (local.set $t3 (i32x4.add (local.get $b) (local.get $e)))
+    (local.set $a (i32x4.add (local.get $r4) (local.get $r5))) (local.set $b (i32x4.sub (local.get $r4) (local.get $r5))) (local.set $c (i32x4.add (local.get $r6) (local.get $r7))) (local.set $e (i32x4.sub (local.get $r6) (local.get $r7)))
+    (local.set $t4 (i32x4.add (local.get $a) (local.get $c))) (local.set $t5 (i32x4.sub (local.get $a) (local.get $c))) (local.set $t6 (i32x4.sub (local.get $b) (local.get $e))) (local.set $t7 (i32x4.add (local.get $b) (local.get $e)))
+    (local.set $a (i32x4.add (local.get $r8) (local.get $r9))) (local.set $b (i32x4.sub (local.get $r8) (local.get $r9))) (local.set $c (i32x4.add (local.get $r10) (local.get $r11))) (local.set $e (i32x4.sub (local.get $r10) (local.get $r11)))
+    (local.set $t8 (i32x4.add (local.get $a) (local.get $c))) (local.set $t9 (i32x4.sub (local.get $a) (local.get $c))) (local.set $t10 (i32x4.sub (local.get $b) (local.get $e))) (local.set $t11 (i32x4.add (local.get $b) (local.get $e)))
+    (local.set $a (i32x4.add (local.get $r12) (local.get $r13))) (local.set $b (i32x4.sub (local.get $r12) (local.get $r13))) (local.set $c (i32x4.add (local.get $r14) (local.get $r15))) (local.set $e (i32x4.sub (local.get $r14) (local.get $r15)))
+    (local.set $t12 (i32x4.add (local.get $a) (local.get $c))) (local.set $t13 (i32x4.sub (local.get $a) (local.get $c))) (local.set $t14 (i32x4.sub (local.get $b) (local.get $e))) (local.set $t15 (i32x4.add (local.get $b) (local.get $e)))
+    (local.set $a (i32x4.add (local.get $t0) (local.get $t4))) (local.set $b (i32x4.sub (local.get $t0) (local.get $t4))) (local.set $c (i32x4.add (local.get $t8) (local.get $t12))) (local.set $e (i32x4.sub (local.get $t8) (local.get $t12)))
+    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (i32x4.add (i32x4.abs (i32x4.add (local.get $a) (local.get $c))) (i32x4.abs (i32x4.sub (local.get $a) (local.get $c)))) (i32x4.add (i32x4.abs (i32x4.sub (local.get $b) (local.get $e))) (i32x4.abs (i32x4.add (local.get $b) (local.get $e)))))))
+    (local.set $a (i32x4.add (local.get $t1) (local.get $t5))) (local.set $b (i32x4.sub (local.get $t1) (local.get $t5))) (local.set $c (i32x4.add (local.get $t9) (local.get $t13))) (local.set $e (i32x4.sub (local.get $t9) (local.get $t13)))
+    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (i32x4.add (i32x4.abs (i32x4.add (local.get $a) (local.get $c))) (i32x4.abs (i32x4.sub (local.get $a) (local.get $c)))) (i32x4.add (i32x4.abs (i32x4.sub (local.get $b) (local.get $e))) (i32x4.abs (i32x4.add (local.get $b) (local.get $e)))))))
+    (local.set $a (i32x4.add (local.get $t2) (local.get $t6))) (local.set $b (i32x4.sub (local.get $t2) (local.get $t6))) (local.set $c (i32x4.add (local.get $t10) (local.get $t14))) (local.set $e (i32x4.sub (local.get $t10) (local.get $t14)))
+    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (i32x4.add (i32x4.abs (i32x4.add (local.get $a) (local.get $c))) (i32x4.abs (i32x4.sub (local.get $a) (local.get $c)))) (i32x4.add (i32x4.abs (i32x4.sub (local.get $b) (local.get $e))) (i32x4.abs (i32x4.add (local.get $b) (local.get $e)))))))
+    (local.set $a (i32x4.add (local.get $t3) (local.get $t7))) (local.set $b (i32x4.sub (local.get $t3) (local.get $t7))) (local.set $c (i32x4.add (local.get $t11) (local.get $t15))) (local.set $e (i32x4.sub (local.get $t11) (local.get $t15)))
+    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (i32x4.add (i32x4.abs (i32x4.add (local.get $a) (local.get $c))) (i32x4.abs (i32x4.sub (local.get $a) (local.get $c)))) (i32x4.add (i32x4.abs (i32x4.sub (local.get $b) (local.get $e))) (i32x4.abs (i32x4.add (local.get $b) (local.get $e)))))))
+    (local.get $acc))
+
+  ;; satd (intra.ts) of a 16x16 block against a prediction of stride $ps: the 16 blocks' sum, halved.
+  (func (export "satd16") (param $src i32) (param $ss i32) (param $pred i32) (param $ps i32) (result i32)
+    (local $acc v128) (local $by i32) (local $s i32) (local $p i32)
+    (loop $rows
+      (local.set $s (i32.add (local.get $src) (i32.mul (local.get $ss) (i32.shl (local.get $by) (i32.const 2)))))
+      (local.set $p (i32.add (local.get $pred) (i32.mul (local.get $ps) (i32.shl (local.get $by) (i32.const 2)))))
+      (local.set $acc (i32x4.add (local.get $acc) (call $satdQuad (local.get $s) (i32.add (local.get $s) (i32.const 8)) (local.get $ss)
+        (local.get $p) (i32.add (local.get $p) (i32.const 8)) (local.get $ps))))
+      (br_if $rows (i32.lt_u (local.tee $by (i32.add (local.get $by) (i32.const 1))) (i32.const 4))))
+    (i32.shr_u (i32.add (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
+      (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))) (i32.const 1)))
+
+  ;; bestChromaMode's cost: satd of the 8x8 U block plus satd of the 8x8 V block (each halved
+  ;; on its own, as two satd calls), raster 8x8 predictions.
+  (func (export "satdChroma") (param $srcU i32) (param $srcV i32) (param $ss i32) (param $predU i32) (param $predV i32) (result i32)
+    (local $acc v128) (local $o i32)
+    (local.set $o (i32.shl (local.get $ss) (i32.const 2)))
+    (local.set $acc (i32x4.add
+      (call $satdQuad (local.get $srcU) (local.get $srcV) (local.get $ss) (local.get $predU) (local.get $predV) (i32.const 8))
+      (call $satdQuad (i32.add (local.get $srcU) (local.get $o)) (i32.add (local.get $srcV) (local.get $o)) (local.get $ss)
+        (i32.add (local.get $predU) (i32.const 32)) (i32.add (local.get $predV) (i32.const 32)) (i32.const 8))))
+    (i32.add
+      (i32.shr_u (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc))) (i32.const 1))
+      (i32.shr_u (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))) (i32.const 1))))
+
   ;; transformLuma's 16 calls of residualQuant4x4 (slice-coder.ts): the macroblock at $src
   ;; (stride $ss) against the raster 16x16 prediction $pred; block b (raster) writes its 16
   ;; levels at $lev + 64 b, its count at $nz + 4 b and its DC at $dc + 4 b. $start 1 leaves the
