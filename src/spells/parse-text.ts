@@ -87,6 +87,11 @@ function indentWidth(line: string): number {
   return width;
 }
 
+/** `text` without a trailing ` # comment` (the pattern only runs when there is a `#`). */
+function withoutInlineComment(text: string): string {
+  return text.includes('#') ? text.replace(INLINE_COMMENT, '') : text;
+}
+
 function stripQuotes(text: string): string {
   const t = text.trim();
   if (t.length >= 2) {
@@ -146,8 +151,10 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
     if (frontMatter) { if (content === '---' || content === '...') frontMatter = false; continue; }
 
 
-    // Fenced code blocks are examples, never spells.
-    const fenceMatch = FENCE.exec(content);
+    // Fenced code blocks are examples, never spells. (Each pattern below is tried only on lines
+    // whose first character can start it: a book has ~100,000 lines.)
+    const first = content.charCodeAt(0);
+    const fenceMatch = first === 96 || first === 126 ? FENCE.exec(content) : null; // ` ~
     if (fence) {
       mark('fence');
       if (fenceMatch && content.startsWith(fence) && content.slice(fenceMatch[1].length).trim() === '') fence = undefined;
@@ -185,7 +192,7 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
       }
     }
 
-    if (SEPARATOR.test(content) && indent === 0) { mark('separator'); closeSpell(); continue; }
+    if (indent === 0 && (first === 45 || first === 42 || first === 95) && SEPARATOR.test(content)) { mark('separator'); closeSpell(); continue; } // - * _
 
     if (!spell) {
       if (!markdown && !content.startsWith('<!--')) { mark('invalid'); report(RULES.orphanLine, MESSAGES.orphanLine(), at()); }
@@ -193,7 +200,7 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
     }
     spell.endLine = lineNo;
 
-    const sectionMatch = SECTION.exec(content);
+    const sectionMatch = first === 91 ? SECTION.exec(content) : null; // [
     if (sectionMatch) {
       mark('section');
       section = { name: sectionMatch[1].trim(), items: [], location: at() };
@@ -206,7 +213,7 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
       const itemMatch = SECTION_ITEM.exec(content);
       if (itemMatch && itemMatch[1].trim()) {
         mark('section-item');
-        const item = { text: stripQuotes(itemMatch[1].replace(INLINE_COMMENT, '')), location: at() };
+        const item = { text: stripQuotes(withoutInlineComment(itemMatch[1])), location: at() };
         section.items.push(item);
         continuable = { item, indent };
       } else if (continuable && indent > continuable.indent) {
@@ -221,7 +228,7 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
       // Not a glyph line: a continuation of the previous item, prose (books), or an error.
       if (continuable && (indent > continuable.indent || /^[A-Za-z0-9_"'`(]/.test(content))) {
         mark('continuation', depthOfContinuable);
-        continuable.item.text += ' ' + content.replace(INLINE_COMMENT, '');
+        continuable.item.text += ' ' + withoutInlineComment(content);
         if (continuable.item.lines !== undefined) continuable.item.lines++;
         continue;
       }
@@ -235,7 +242,7 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
     // A glyph line. Entities own the glyph lines indented under them.
     if (entity && indent <= entity.indent) entity = undefined;
     const owner: Clauses = entity ? entity.entity : spell;
-    let body = content.slice(1).replace(INLINE_COMMENT, '').trim();
+    let body = withoutInlineComment(content.slice(1)).trim();
     const label = GLYPH_LABELS[glyph];
     if (label) body = body.replace(label.pattern, '');
     const location = at();
