@@ -41,6 +41,19 @@ function resolveModule(root: string, module: string): string | undefined {
   return undefined;
 }
 
+/** The manifest's path as findings show it (relative to the working folder), worked out once per folder and path. */
+const displayNames = new Map<string, string>();
+function displayName(path: string): string {
+  const cwd = process.cwd(); // the language server may change it
+  const key = `${cwd}\0${path}`;
+  let name = displayNames.get(key);
+  if (name === undefined) {
+    name = relative(cwd, path) || path;
+    displayNames.set(key, name);
+  }
+  return name;
+}
+
 function matches(title: string, t: { title: string; fullTitle: string }): boolean {
   return t.title === title || t.fullTitle === title;
 }
@@ -50,7 +63,7 @@ export function checkMapping(spell: Spell, manifest: Manifest, evidence: TestEvi
   const push = (rule: { id: string; severity: 'error' | 'warning' }, message: string, location: Location) =>
     out.push({ rule: rule.id, severity: rule.severity, message, location, spell: spell.name });
   const entry: ManifestEntry | undefined = manifest.entries.get(spell.name);
-  const manifestName = relative(process.cwd(), manifest.path) || manifest.path;
+  const manifestName = displayName(manifest.path);
   if (!entry || entry.modules.length === 0) {
     push(RULES.noModule, MESSAGES.noModule(manifestName), spell.location);
     return out;
