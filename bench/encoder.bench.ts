@@ -12,12 +12,14 @@
  *   ENCODER_FRAMES=600 ENCODER_BITRATE=1500000 ENCODER_KEY_INTERVAL=150 npm run bench -- encoder
  *   ENCODER_PRESETS=realtime,quality limits the presets; ENCODER_COMPARE=0 skips Chromium;
  *   ENCODER_PARALLEL=0 skips the 2-worker section; ENCODER_PATTERN=noisy changes the content.
+ *   ENCODER_KERNELS=js runs the TypeScript kernels instead of the WebAssembly SIMD ones (the
+ *   default); ENCODER_KERNELS=wasm,js runs every preset with both, side by side.
  *
  * The machine is shared: CPU time moves with the load (the load average is printed).
  */
 import { loadavg } from 'node:os';
 import { WebCodecsDecoder } from '../harness/webcodecs/index.js';
-import { ENCODER_PRESETS, H264Encoder, ParallelH264Encoder, SyntheticSource, psnr, type EncoderPreset, type I420Frame, type SyntheticPattern } from '../src/encoding/index.js';
+import { ENCODER_PRESETS, H264Encoder, ParallelH264Encoder, SyntheticSource, psnr, type EncoderKernels, type EncoderPreset, type I420Frame, type SyntheticPattern } from '../src/encoding/index.js';
 import { kbitPerSecond, lumaQuality, median } from './lib.js';
 import { windowDeviation } from '../src/encoding/ratecontrol.js';
 
@@ -28,6 +30,9 @@ const bitrate = Number(process.env.ENCODER_BITRATE ?? 2_500_000);
 const keyInterval = Number(process.env.ENCODER_KEY_INTERVAL ?? 60);
 const pattern = (process.env.ENCODER_PATTERN ?? 'moving') as SyntheticPattern;
 const presets = (process.env.ENCODER_PRESETS ?? ENCODER_PRESETS.join(',')).split(',') as EncoderPreset[];
+const kernelsList = (process.env.ENCODER_KERNELS ?? 'wasm').split(',') as EncoderKernels[];
+/** Our configurations: every preset with every kernel choice (named by the preset alone when there is one choice). */
+const configs = presets.flatMap((preset) => kernelsList.map((kernels) => ({ preset, kernels, name: kernelsList.length > 1 ? `${preset} ${kernels}` : preset })));
 const fps = 30;
 /** Deterministic capture clock, so that every pass renders identical pictures (stamps included). */
 const source = () => {
@@ -55,19 +60,20 @@ interface Row {
 }
 
 console.log(`H.264 encoder, ${width}x${height} synthetic '${pattern}', ${frames} frames at ${fps} fps, target ${bitrate / 1000} kbit/s, IDR every ${keyInterval}; load average ${loadavg()[0].toFixed(1)} (figures indicative on a shared machine)`);
+console.log(`kernels: ${kernelsList.join(', ')} (ENCODER_KERNELS; the streams are byte-identical)`);
 
 // ---- ours, one thread per preset, interleaved: every preset encodes each picture in turn, so
 // that the load of a shared machine hits all presets alike ----
 const rows: Row[] = [];
 {
-  const encoders = presets.map((preset) => {
+  const encoders = configs.map(({ preset, kernels }) => {
     // warm-up (JIT) on a separate encoder, so the measured stream starts with its IDR
-    const warm = new H264Encoder({ width, height, fps, qp: 28, preset });
+    const warm = new H264Encoder({ width, height, fps, qp: 28, preset, kernels });
     const ws = source();
     for (let i = 0; i < 6; i++) warm.encode(ws.next());
-    return new H264Encoder({ width, height, fps, bitrate, keyInterval, preset });
+    return new H264Encoder({ width, height, fps, bitrate, keyInterval, preset, kernels });
   });
-  const acc = presets.map(() => ({ cpuUs: 0, ySum: 0, sSum: 0, bits: [] as number[], pMs: [] as number[], idrMs: [] as number[] }));
+  const acc = configs.map(() => ({ cpuUs: 0, ySum: 0, sSum: 0, bits: [] as number[], pMs: [] as number[], idrMs: [] as number[] }));
   const src = source();
   for (let i = 0; i < frames; i++) {
     const frame = src.next();
@@ -84,10 +90,10 @@ const rows: Row[] = [];
       a.sSum += q.ssim;
     });
   }
-  presets.forEach((preset, k) => {
+  configs.forEach(({ name }, k) => {
     const a = acc[k];
     rows.push({
-      name: preset,
+      name,
       msPerFrame: a.cpuUs / 1000 / frames,
       cpuMeasured: true,
       kbps: kbitPerSecond(a.bits, fps),
@@ -146,7 +152,8 @@ if (process.env.ENCODER_COMPARE !== '0') {
 }
 
 const all = chromium ? [...rows, chromium] : rows;
-const col = (label: string, cells: string[]) => console.log(`  ${label.padEnd(24)}${cells.map((c) => c.padStart(13)).join('')}`);
+const cw = Math.max(13, ...rows.map((r) => r.name.length + 2));
+const col = (label: string, cells: string[]) => console.log(`  ${label.padEnd(24)}${cells.map((c) => c.padStart(cw)).join('')}`);
 console.log(`\nOne thread per preset${chromium ? `, beside Chromium ${chromiumVersion} WebCodecs (OpenH264, realtime, VBR)` : ''}:`);
 col('', all.map((r) => (r.cpuMeasured ? r.name : 'Chromium')));
 col('ms per frame', all.map((r) => `${r.msPerFrame.toFixed(1)}${r.cpuMeasured ? '' : ' wall'}`));
@@ -157,18 +164,18 @@ col('bitrate kbit/s', all.map((r) => r.kbps.toFixed(0)));
 col('worst 5 s window', all.map((r) => (Number.isNaN(r.worstWindow) ? '-' : pct(r.worstWindow))));
 col('Y-PSNR dB', all.map((r) => r.psnrY.toFixed(2)));
 col('SSIM (Y)', all.map((r) => r.ssim.toFixed(4)));
-const quality = rows.find((r) => r.name === 'quality');
+const quality = rows.find((r) => r.name === 'quality' || r.name === `quality ${kernelsList[0]}`);
 if (quality) {
   console.log(`\nRatios against quality (today's search):`);
   for (const r of rows) {
     if (r === quality) continue;
-    console.log(`  ${r.name.padEnd(10)} CPU ${(r.msPerFrame / quality.msPerFrame).toFixed(2)}x (P frames ${((r.pFrameMs ?? 0) / (quality.pFrameMs ?? 1)).toFixed(2)}x), Y-PSNR ${(r.psnrY - quality.psnrY >= 0 ? '+' : '')}${(r.psnrY - quality.psnrY).toFixed(2)} dB at ${pct(r.kbps / quality.kbps - 1)} bitrate`);
+    console.log(`  ${r.name.padEnd(14)} CPU ${(r.msPerFrame / quality.msPerFrame).toFixed(2)}x (P frames ${((r.pFrameMs ?? 0) / (quality.pFrameMs ?? 1)).toFixed(2)}x), Y-PSNR ${(r.psnrY - quality.psnrY >= 0 ? '+' : '')}${(r.psnrY - quality.psnrY).toFixed(2)} dB at ${pct(r.kbps / quality.kbps - 1)} bitrate`);
   }
 }
 if (chromium) {
   console.log(`\nRatios against Chromium (our CPU time on one thread / its encode loop's wall time per frame):`);
   for (const r of rows) {
-    console.log(`  ${r.name.padEnd(10)} time ${(r.msPerFrame / chromium.msPerFrame).toFixed(2)}x, Y-PSNR ${(r.psnrY - chromium.psnrY >= 0 ? '+' : '')}${(r.psnrY - chromium.psnrY).toFixed(2)} dB, SSIM ${(r.ssim - chromium.ssim >= 0 ? '+' : '')}${(r.ssim - chromium.ssim).toFixed(4)}, bitrate ${(r.kbps / chromium.kbps).toFixed(2)}x`);
+    console.log(`  ${r.name.padEnd(14)} time ${(r.msPerFrame / chromium.msPerFrame).toFixed(2)}x, Y-PSNR ${(r.psnrY - chromium.psnrY >= 0 ? '+' : '')}${(r.psnrY - chromium.psnrY).toFixed(2)} dB, SSIM ${(r.ssim - chromium.ssim >= 0 ? '+' : '')}${(r.ssim - chromium.ssim).toFixed(4)}, bitrate ${(r.kbps / chromium.kbps).toFixed(2)}x`);
   }
   console.log(`  (Chromium's time includes VideoFrame creation in its page; its CPU time is not measured, its threads not counted)`);
 }
@@ -177,7 +184,7 @@ if (chromium) {
 if (process.env.ENCODER_PARALLEL !== '0') {
   const threads = 2;
   const c0 = performance.now();
-  const par = await ParallelH264Encoder.create({ width, height, fps, bitrate, keyInterval, threads, preset: 'realtime' });
+  const par = await ParallelH264Encoder.create({ width, height, fps, bitrate, keyInterval, threads, preset: 'realtime', kernels: kernelsList[0] });
   const createMs = performance.now() - c0;
   const src = source();
   const times: number[] = [];
@@ -200,7 +207,7 @@ if (process.env.ENCODER_PARALLEL !== '0') {
   await par.close();
   const total = times.reduce((a, b) => a + b, 0);
   const w = frames >= 6 * fps ? windowDeviation(bits, fps, bitrate, 5, 1) : undefined;
-  console.log(`\nStreamer configuration: realtime, ${threads} workers x ${threads} slices`);
+  console.log(`\nStreamer configuration: realtime, ${threads} workers x ${threads} slices, ${kernelsList[0]} kernels`);
   console.log(`  cold start             create ${createMs.toFixed(0)} ms (worker warm-up ${par.warmUpMs.toFixed(0)} ms); first IDR ${times[0].toFixed(1)} ms; first second: median ${median(times.slice(1, fps)).toFixed(1)} ms, max ${Math.max(...times.slice(1, fps)).toFixed(1)} ms per frame`);
   console.log(`  sustained              ${((frames * 1000) / total).toFixed(1)} fps wall (median ${sortedPct(times, 50).toFixed(1)} ms, p99 ${sortedPct(times, 99).toFixed(1)} ms per frame)`);
   console.log(`  CPU time               ${(cpuUs / 1000 / frames).toFixed(1)} ms/frame over all threads`);

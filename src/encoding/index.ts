@@ -3,6 +3,7 @@
  * I420 capture source. Public API only; no side effects.
  */
 export { H264Encoder, EncoderBase, type H264EncoderOptions, type EncodedFrame, type MacroblockStats } from './encoder.js';
+export { wasmKernelsSupported, defaultKernels, type EncoderKernels } from './wasm/kernels.js';
 export { RateController, type RateControlOptions } from './ratecontrol.js';
 export { ParallelH264Encoder, type ParallelH264EncoderOptions } from './parallel.js';
 export { SyntheticSource, readStamp, drawStamp, stampCellSize, type SyntheticSourceOptions, type SyntheticPattern, type CapturedFrame, type Stamp } from './synthetic.js';
