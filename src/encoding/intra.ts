@@ -12,6 +12,11 @@ function clip255(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
+/** Whether Intra16x16PredMode `mode` has the neighbours it needs (8.3.3): vertical the row above, horizontal the left column, plane both, DC none. */
+export function intra16Available(mode: number, hasTop: boolean, hasLeft: boolean): boolean {
+  return mode === Intra16Mode.Vertical ? hasTop : mode === Intra16Mode.Horizontal ? hasLeft : mode === Intra16Mode.DC ? true : mode === Intra16Mode.Plane && hasTop && hasLeft;
+}
+
 /**
  * Predict a 16x16 luma block at offset `off` of `rec` (stride `stride`) into `out` (raster 16x16).
  * Returns false when the mode needs neighbours that are not available.

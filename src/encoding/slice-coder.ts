@@ -32,7 +32,7 @@ import {
   WORK_SUBPEL,
   WORK_TRY_INTER,
 } from './constants.js';
-import { predictChroma, predictIntra16, satd } from './intra.js';
+import { intra16Available, predictChroma, predictIntra16, satd } from './intra.js';
 import { Avail, INTRA_CBP_CODE, Intra4x4Mode, TAPS_LENGTH, blockAvail, loadEdge, modeAvailable, modeBits, predict4x4Taps, predictedMode, prepareEdge } from './intra4x4.js';
 import { LUMA_QPEL, predictChroma8, predictLuma16, predictMv, predictSkipMv, sad16, SubpelWindow, type MotionField } from './motion.js';
 import { deblockRows, type DeblockInput } from './deblock.js';
@@ -498,8 +498,14 @@ export class SliceCoder {
     const so = mby * 16 * this.w16 + mbx * 16;
     let best = -1;
     let bestCost = Infinity;
+    const k = this.k;
+    const top = mby > this.sliceTop;
+    const left = mbx > 0;
     for (let mode = 0; mode < 4; mode++) {
-      if (!predictIntra16(this.recY, this.ls, off, mby > this.sliceTop, mbx > 0, mode, this.predY)) continue;
+      if (k) {
+        if (!intra16Available(mode, top, left)) continue;
+        k.predictIntra16(this.recY.byteOffset + off, this.ls, mode, top ? 1 : 0, left ? 1 : 0, this.predY.byteOffset);
+      } else if (!predictIntra16(this.recY, this.ls, off, top, left, mode, this.predY)) continue;
       const c = this.k ? this.k.satd16(this.srcY.byteOffset + so, this.w16, this.predY.byteOffset, 16) : satd(this.srcY, so, this.w16, this.predY, 16, 16, 16);
       if (c < bestCost) {
         bestCost = c;

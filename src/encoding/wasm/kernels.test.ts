@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_CAVLC_LEVEL } from '../cavlc.js';
 import { ENCODER_PRESETS } from '../constants.js';
 import { H264Encoder, type H264EncoderOptions } from '../encoder.js';
-import { satd } from '../intra.js';
+import { intra16Available, predictIntra16, satd } from '../intra.js';
 import { copyI420Frame } from '../frame.js';
 import { LUMA_QPEL, predictChroma8, predictLuma16, sad16, SubpelWindow } from '../motion.js';
 import { ParallelH264Encoder } from '../parallel.js';
@@ -337,6 +337,26 @@ describe('encoder WASM kernels: each equals its TypeScript function', () => {
       expect(k.satd16(so, S, PRED, 16)).toBe(satd(plane, so, S, plane.subarray(PRED, PRED + 256), 16, 16, 16));
       const want = satd(plane, so, S, plane.subarray(PRED, PRED + 64), 8, 8, 8) + satd(plane, so + 24, S, plane.subarray(PRED + 64, PRED + 128), 8, 8, 8);
       expect(k.satdChroma(so, so + 24, S, PRED, PRED + 64)).toBe(want);
+    }
+  });
+
+  it('predictIntra16 equals the TypeScript Intra_16x16 prediction in every mode and neighbour availability', () => {
+    const { k, u8, r, fill } = setup(211);
+    const rec = u8.subarray(SRC, SRC + S * S);
+    const exp = new Uint8Array(256);
+    for (let trial = 0; trial < 1500; trial++) {
+      fill(SRC, S * S);
+      const off = (1 + Math.floor(r() * 40)) * S + 1 + Math.floor(r() * 40);
+      for (let mode = 0; mode < 4; mode++) {
+        for (const [top, left] of [[true, true], [true, false], [false, true], [false, false]]) {
+          const ok = predictIntra16(rec, S, off, top, left, mode, exp);
+          expect(intra16Available(mode, top, left)).toBe(ok);
+          if (!ok) continue;
+          u8.fill(3, OUT, OUT + 256);
+          k.predictIntra16(SRC + off, S, mode, top ? 1 : 0, left ? 1 : 0, OUT);
+          expect(Array.from(u8.subarray(OUT, OUT + 256)), `trial ${trial} mode ${mode} ${top} ${left}`).toEqual(Array.from(exp));
+        }
+      }
     }
   });
 

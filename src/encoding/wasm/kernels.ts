@@ -41,6 +41,8 @@ export interface KernelExports {
   satd16(src: number, ss: number, pred: number, ps: number): number;
   /** satd of the 8x8 U block plus satd of the 8x8 V block (raster 8x8 predictions). */
   satdChroma(srcU: number, srcV: number, ss: number, predU: number, predV: number): number;
+  /** predictIntra16 (intra.ts) for an available mode; top / left 1 when those neighbours exist. */
+  predictIntra16(rec: number, s: number, mode: number, top: number, left: number, out: number): void;
   /** commitSkip's copies: 16x16 luma from `y` (stride ys) to `ry`, 8x8 chroma from u and v (stride cs8) to ru and rv (strides rs, cs). */
   copySkip(y: number, ys: number, ry: number, u: number, v: number, cs8: number, ru: number, rv: number, rs: number, cs: number): void;
 }

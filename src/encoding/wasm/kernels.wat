@@ -672,38 +672,117 @@
       (br_if $row (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
 
   ;; predictChroma8 (motion.ts) for both components: 8.4.2.2.2's bilinear weights on 16 bits
-  ;; (at most 64 x 255 + 32), two rows a vector. An integer vector is the weights (64, 0, 0, 0).
+  ;; (at most 64 x 255 + 32), two rows a vector; an integer vector (weights 64, 0, 0, 0) is a
+  ;; copy, which is what the weights give.
   (func (export "predictChroma8") (param $refU i32) (param $refV i32) (param $off i32) (param $s i32) (param $mvx i32) (param $mvy i32) (param $outU i32) (param $outV i32)
     (local $xf i32) (local $yf i32) (local $wA v128) (local $wB v128) (local $wC v128) (local $wD v128) (local $base i32) (local $p i32) (local $o i32) (local $y i32) (local $c i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $q0 v128) (local $q1 v128) (local $q2 v128)
     (local.set $xf (i32.and (local.get $mvx) (i32.const 7)))
     (local.set $yf (i32.and (local.get $mvy) (i32.const 7)))
+    (local.set $base (i32.add (local.get $off) (i32.add (i32.mul (i32.shr_s (local.get $mvy) (i32.const 3)) (local.get $s)) (i32.shr_s (local.get $mvx) (i32.const 3)))))
+    (if (i32.eqz (i32.or (local.get $xf) (local.get $yf))) (then
+      (loop $comp
+        (local.set $p (i32.add (local.get $base) (select (local.get $refV) (local.get $refU) (local.get $c))))
+        (local.set $o (select (local.get $outV) (local.get $outU) (local.get $c)))
+        (local.set $y (i32.const 8))
+        (loop $rows
+          (i64.store (local.get $o) (i64.load (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (local.get $s)))
+          (local.set $o (i32.add (local.get $o) (i32.const 8)))
+          (br_if $rows (local.tee $y (i32.sub (local.get $y) (i32.const 1)))))
+        (br_if $comp (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 2))))
+      (return)))
     (local.set $wA (i16x8.splat (i32.mul (i32.sub (i32.const 8) (local.get $xf)) (i32.sub (i32.const 8) (local.get $yf)))))
     (local.set $wB (i16x8.splat (i32.mul (local.get $xf) (i32.sub (i32.const 8) (local.get $yf)))))
     (local.set $wC (i16x8.splat (i32.mul (i32.sub (i32.const 8) (local.get $xf)) (local.get $yf))))
     (local.set $wD (i16x8.splat (i32.mul (local.get $xf) (local.get $yf))))
-    (local.set $base (i32.add (local.get $off) (i32.add (i32.mul (i32.shr_s (local.get $mvy) (i32.const 3)) (local.get $s)) (i32.shr_s (local.get $mvx) (i32.const 3)))))
-    (loop $comp
+    (loop $comp2
       (local.set $p (i32.add (local.get $base) (select (local.get $refV) (local.get $refU) (local.get $c))))
       (local.set $o (select (local.get $outV) (local.get $outU) (local.get $c)))
-      (local.set $y (i32.const 0))
-      (loop $rows
+      ;; each source row weighted once as the upper (A, B) and once as the lower (C, D) row
+      (local.set $r0 (i16x8.add (i16x8.mul (local.get $wA) (v128.load8x8_u (local.get $p))) (i16x8.mul (local.get $wB) (v128.load8x8_u offset=1 (local.get $p)))))
+      (local.set $y (i32.const 4))
+      (loop $rows2
+        (local.set $p (i32.add (local.get $p) (local.get $s)))
+        (local.set $q0 (v128.load8x8_u (local.get $p)))
+        (local.set $q1 (v128.load8x8_u offset=1 (local.get $p)))
+        (local.set $r1 (i16x8.add (i16x8.mul (local.get $wC) (local.get $q0)) (i16x8.mul (local.get $wD) (local.get $q1))))
+        (local.set $r2 (i16x8.add (i16x8.mul (local.get $wA) (local.get $q0)) (i16x8.mul (local.get $wB) (local.get $q1))))
+        (local.set $p (i32.add (local.get $p) (local.get $s)))
+        (local.set $q0 (v128.load8x8_u (local.get $p)))
+        (local.set $q1 (v128.load8x8_u offset=1 (local.get $p)))
+        (local.set $q2 (i16x8.add (i16x8.mul (local.get $wC) (local.get $q0)) (i16x8.mul (local.get $wD) (local.get $q1))))
         (v128.store (local.get $o) (i8x16.narrow_i16x8_u
-          (call $bilinear (local.get $p) (local.get $s) (local.get $wA) (local.get $wB) (local.get $wC) (local.get $wD))
-          (call $bilinear (i32.add (local.get $p) (local.get $s)) (local.get $s) (local.get $wA) (local.get $wB) (local.get $wC) (local.get $wD))))
-        (local.set $p (i32.add (local.get $p) (i32.shl (local.get $s) (i32.const 1))))
+          (i16x8.shr_u (i16x8.add (i16x8.add (local.get $r0) (local.get $r1)) (v128.const i16x8 32 32 32 32 32 32 32 32)) (i32.const 6))
+          (i16x8.shr_u (i16x8.add (i16x8.add (local.get $r2) (local.get $q2)) (v128.const i16x8 32 32 32 32 32 32 32 32)) (i32.const 6))))
+        (local.set $r0 (i16x8.add (i16x8.mul (local.get $wA) (local.get $q0)) (i16x8.mul (local.get $wB) (local.get $q1))))
         (local.set $o (i32.add (local.get $o) (i32.const 16)))
-        (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 2))) (i32.const 8))))
-      (br_if $comp (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 2)))))
+        (br_if $rows2 (local.tee $y (i32.sub (local.get $y) (i32.const 1)))))
+      (br_if $comp2 (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 2)))))
 
-  ;; One row of 8 chroma samples: (wA p + wB p1 + wC ps + wD ps1 + 32) >> 6.
-  (func $bilinear (param $p i32) (param $s i32) (param $wA v128) (param $wB v128) (param $wC v128) (param $wD v128) (result v128)
-    (i16x8.shr_u
-      (i16x8.add
-        (i16x8.add (i16x8.mul (local.get $wA) (v128.load8x8_u (local.get $p))) (i16x8.mul (local.get $wB) (v128.load8x8_u offset=1 (local.get $p))))
-        (i16x8.add
-          (i16x8.mul (local.get $wC) (v128.load8x8_u (i32.add (local.get $p) (local.get $s))))
-          (i16x8.add (i16x8.mul (local.get $wD) (v128.load8x8_u offset=1 (i32.add (local.get $p) (local.get $s)))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
-      (i32.const 6)))
+  ;; predictIntra16 (intra.ts, 8.3.3) for an available mode (0 vertical, 1 horizontal, 2 DC,
+  ;; 3 plane) of the block at $rec (stride $s) into $out (raster 16x16); $top / $left: the
+  ;; neighbours exist (DC's cases).
+  (func (export "predictIntra16") (param $rec i32) (param $s i32) (param $mode i32) (param $top i32) (param $left i32) (param $out i32)
+    (local $y i32) (local $i i32) (local $v v128) (local $sum i32) (local $h i32) (local $vv i32) (local $a i32) (local $b i32) (local $c i32)
+    (local $base v128) (local $bx v128) (local $t i32)
+    (block $plane (block $dc (block $hor (block $ver
+      (br_table $ver $hor $dc $plane (local.get $mode)))
+      ;; vertical: the row above, 16 times
+      (local.set $v (v128.load (i32.sub (local.get $rec) (local.get $s))))
+      (loop $rows
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $y) (i32.const 4))) (local.get $v))
+        (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (i32.const 16))))
+      (return))
+      ;; horizontal: each row its left neighbour
+      (loop $rows
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $y) (i32.const 4)))
+          (i8x16.splat (i32.load8_u (i32.sub (i32.add (local.get $rec) (i32.mul (local.get $y) (local.get $s))) (i32.const 1)))))
+        (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (i32.const 16))))
+      (return))
+      ;; DC: the mean of the available neighbours, 128 without any
+      (if (local.get $top) (then
+        (local.set $v (i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (v128.load (i32.sub (local.get $rec) (local.get $s))))))
+        (local.set $sum (i32.add (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
+          (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))))
+      (if (local.get $left) (then
+        (loop $l
+          (local.set $sum (i32.add (local.get $sum) (i32.load8_u (i32.sub (i32.add (local.get $rec) (i32.mul (local.get $i) (local.get $s))) (i32.const 1)))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 16))))))
+      (local.set $sum
+        (if (result i32) (i32.and (local.get $top) (local.get $left))
+          (then (i32.shr_u (i32.add (local.get $sum) (i32.const 16)) (i32.const 5)))
+          (else (if (result i32) (i32.or (local.get $top) (local.get $left))
+            (then (i32.shr_u (i32.add (local.get $sum) (i32.const 8)) (i32.const 4)))
+            (else (i32.const 128))))))
+      (local.set $v (i8x16.splat (local.get $sum)))
+      (loop $rows
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $y) (i32.const 4))) (local.get $v))
+        (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (i32.const 16))))
+      (return))
+    ;; plane (8.3.3.4): H and V gradients from the neighbours, then clip((a + b (x - 7) + c (y - 7) + 16) >> 5)
+    (local.set $t (i32.sub (local.get $rec) (local.get $s)))
+    (loop $g
+      (local.set $h (i32.add (local.get $h) (i32.mul (i32.add (local.get $i) (i32.const 1))
+        (i32.sub (i32.load8_u (i32.add (local.get $t) (i32.add (local.get $i) (i32.const 8)))) (i32.load8_u (i32.add (local.get $t) (i32.sub (i32.const 6) (local.get $i))))))))
+      (local.set $vv (i32.add (local.get $vv) (i32.mul (i32.add (local.get $i) (i32.const 1))
+        (i32.sub (i32.load8_u (i32.sub (i32.add (local.get $rec) (i32.mul (i32.add (local.get $i) (i32.const 8)) (local.get $s))) (i32.const 1)))
+          (i32.load8_u (i32.sub (i32.add (local.get $rec) (i32.mul (i32.sub (i32.const 6) (local.get $i)) (local.get $s))) (i32.const 1)))))))
+      (br_if $g (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 8))))
+    (local.set $a (i32.shl (i32.add (i32.load8_u (i32.sub (i32.add (local.get $rec) (i32.mul (i32.const 15) (local.get $s))) (i32.const 1))) (i32.load8_u offset=15 (local.get $t))) (i32.const 4)))
+    (local.set $b (i32.shr_s (i32.add (i32.mul (local.get $h) (i32.const 5)) (i32.const 32)) (i32.const 6)))
+    (local.set $c (i32.shr_s (i32.add (i32.mul (local.get $vv) (i32.const 5)) (i32.const 32)) (i32.const 6)))
+    ;; b (x - 7) for x = 0..3; the other groups add 4 b, 8 b, 12 b
+    (local.set $bx (i32x4.mul (i32x4.splat (local.get $b)) (v128.const i32x4 -7 -6 -5 -4)))
+    (loop $rows
+      (local.set $base (i32x4.add (local.get $bx) (i32x4.splat (i32.add (i32.add (local.get $a) (i32.const 16)) (i32.mul (local.get $c) (i32.sub (local.get $y) (i32.const 7)))))))
+      (local.set $v (i32x4.splat (i32.shl (local.get $b) (i32.const 2))))
+      (v128.store (i32.add (local.get $out) (i32.shl (local.get $y) (i32.const 4)))
+        (i8x16.narrow_i16x8_u
+          (i16x8.narrow_i32x4_s (i32x4.shr_s (local.get $base) (i32.const 5)) (i32x4.shr_s (i32x4.add (local.get $base) (local.get $v)) (i32.const 5)))
+          (i16x8.narrow_i32x4_s (i32x4.shr_s (i32x4.add (local.get $base) (i32x4.shl (local.get $v) (i32.const 1))) (i32.const 5))
+            (i32x4.shr_s (i32x4.add (local.get $base) (i32x4.mul (local.get $v) (v128.const i32x4 3 3 3 3))) (i32.const 5)))))
+      (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (i32.const 16)))))
 
   ;; skipBySad's luma test (blocksUnder in slice-coder.ts): the largest SAD among the 16 4x4
   ;; blocks of $src (stride $ss) against $pred (stride $ps).
