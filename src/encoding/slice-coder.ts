@@ -270,6 +270,9 @@ function blockCost(lev: Int32Array, start: number): number {
   return cost;
 }
 
+/** The sad16 kernel's limit for "no limit" (an i32; a SAD is at most 65280). */
+const NO_SAD_LIMIT = 0x7fffffff;
+
 /** trySkip's answer when the luma alone already rules P_Skip out. */
 const SKIP_TRIAL_STOPPED = 0x100;
 
@@ -825,11 +828,11 @@ export class SliceCoder {
     let skipPredReady = false;
     if (skipOk) {
       const k = this.k;
-      if (((skx | sky) & 3) === 0) skipSad = k ? k.sad16(this.srcY.byteOffset + so, this.w16, this.refY.byteOffset + rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls) : sad16(this.srcY, so, this.w16, this.refY, rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls, Infinity);
+      if (((skx | sky) & 3) === 0) skipSad = k ? k.sad16(this.srcY.byteOffset + so, this.w16, this.refY.byteOffset + rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls, NO_SAD_LIMIT) : sad16(this.srcY, so, this.w16, this.refY, rbase + (sky >> 2) * this.ls + (skx >> 2), this.ls, Infinity);
       else {
         this.lumaPrediction(mbx, mby, skx, sky, this.predY);
         skipPredReady = true;
-        skipSad = k ? k.sad16(this.srcY.byteOffset + so, this.w16, this.predY.byteOffset, 16) : sad16(this.srcY, so, this.w16, this.predY, 0, 16, Infinity);
+        skipSad = k ? k.sad16(this.srcY.byteOffset + so, this.w16, this.predY.byteOffset, 16, NO_SAD_LIMIT) : sad16(this.srcY, so, this.w16, this.predY, 0, 16, Infinity);
       }
     }
 
@@ -1066,8 +1069,9 @@ export class SliceCoder {
         const qy = cy + step * NEIGHBOUR_Y[k];
         const mvCost = lam * (seBits(qx - mvpx) + seBits(qy - mvpy));
         if (mvCost >= bestCost) continue;
-        // the kernel's full SAD equals the window's below the limit, and is at least the limit past it
-        const sad = kern ? kern.windowSad(this.windowAddress(qx - ix, qy - iy), this.windowAddressB, this.srcY.byteOffset + so, this.w16) : this.window.sad(qx - ix, qy - iy, this.srcY, so, this.w16, bestCost - mvCost);
+        // the kernel's SAD equals the window's below the limit, and is at least the limit past it
+        const limit = bestCost - mvCost;
+        const sad = kern ? kern.windowSad(this.windowAddress(qx - ix, qy - iy), this.windowAddressB, this.srcY.byteOffset + so, this.w16, limit < NO_SAD_LIMIT ? limit : NO_SAD_LIMIT) : this.window.sad(qx - ix, qy - iy, this.srcY, so, this.w16, limit);
         if (sad + mvCost < bestCost) {
           bestCost = sad + mvCost;
           bestSad = sad;
@@ -1118,9 +1122,10 @@ export class SliceCoder {
     const best = this.sBest;
     if (mvCost >= best) return;
     this.mbWork += WORK_SAD;
-    // the kernel's full SAD equals sad16's below the limit, and is at least the limit past it
+    // the kernel's SAD equals sad16's below the limit, and is at least the limit past it
     const k = this.k;
-    const s = k ? k.sad16(this.srcY.byteOffset + this.sSo, this.w16, this.refY.byteOffset + this.sRbase + my * this.ls + mx, this.ls) : sad16(this.srcY, this.sSo, this.w16, this.refY, this.sRbase + my * this.ls + mx, this.ls, best - mvCost);
+    const limit = best - mvCost;
+    const s = k ? k.sad16(this.srcY.byteOffset + this.sSo, this.w16, this.refY.byteOffset + this.sRbase + my * this.ls + mx, this.ls, limit < NO_SAD_LIMIT ? limit : NO_SAD_LIMIT) : sad16(this.srcY, this.sSo, this.w16, this.refY, this.sRbase + my * this.ls + mx, this.ls, best - mvCost);
     const c = s + mvCost;
     if (c < best) {
       this.sBest = c;

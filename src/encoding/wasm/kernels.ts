@@ -17,14 +17,14 @@ export interface KernelExports {
   lumaResidual(src: number, ss: number, pred: number, lev: number, nz: number, dc: number, m0: number, m1: number, m2: number, f: number, qbits: number, start: number, zeroBound: number, maxLevel: number): number;
   /** transformChroma's 8 residualQuant4x4 calls (start 1); returns the summed non-zero counts. */
   chromaResidual(srcU: number, srcV: number, ss: number, predU: number, predV: number, lev: number, nz: number, dc: number, m0: number, m1: number, m2: number, f: number, qbits: number, zeroBound: number, maxLevel: number): number;
-  /** The full 16x16 SAD (sad16 without its early exit). */
-  sad16(a: number, as: number, b: number, bs: number): number;
+  /** sad16: the 16x16 SAD, or once 8 rows reach `limit` (an i32) that partial sum. */
+  sad16(a: number, as: number, b: number, bs: number, limit: number): number;
   /** predictLuma16 as Table 8-12's planes: `pa` at srcA, averaged with `pb` at srcB when pb >= 0 (planes 0 G, 1 b, 2 h, 3 j). */
   predictLuma16(pa: number, srcA: number, pb: number, srcB: number, s: number, out: number, tmp: number, tmpJ: number): void;
   /** SubpelWindow.load into planes of 18 rows, stride 32, 576 bytes apart at `win`. */
   windowLoad(src: number, s: number, win: number, tmpJ: number): void;
-  /** SubpelWindow.sad without the early exit, from two window addresses. */
-  windowSad(a: number, b: number, src: number, ss: number): number;
+  /** SubpelWindow.sad from two window addresses (stops after 8 rows that reached `limit`, an i32). */
+  windowSad(a: number, b: number, src: number, ss: number, limit: number): number;
   /** SubpelWindow.predict from two window addresses. */
   windowPredict(a: number, b: number, out: number): void;
   /** predictChroma8 for both chroma components. */

@@ -316,10 +316,12 @@
         (i32.const 2) (i32.const 3) (i32.const 6) (i32.const 7) (local.get $lev) (local.get $nz) (local.get $dc)
         (i32.const 0) (local.get $m0) (local.get $m1) (local.get $m2) (local.get $f) (local.get $qbits) (local.get $zb) (local.get $maxl))))
 
-  ;; sad16 (motion.ts) without the early exit: the full 16x16 SAD of $a (stride $as) against
-  ;; $b (stride $bs). |a - b| per byte as two saturating subtractions or-ed; 16-bit sums.
-  (func (export "sad16") (param $a i32) (param $as i32) (param $b i32) (param $bs i32) (result i32)
-    (local $va v128) (local $vb v128) (local $acc v128)
+  ;; sad16 (motion.ts): the 16x16 SAD of $a (stride $as) against $b (stride $bs), giving up
+  ;; after 8 rows when it has reached $limit (then returning that partial sum, at least the
+  ;; limit; below the limit the full SAD, as sad16). |a - b| per byte as two saturating
+  ;; subtractions or-ed; 16-bit sums.
+  (func (export "sad16") (param $a i32) (param $as i32) (param $b i32) (param $bs i32) (param $limit i32) (result i32)
+    (local $va v128) (local $vb v128) (local $acc v128) (local $h v128) (local $part i32)
     (local.set $va (v128.load (local.get $a))) (local.set $vb (v128.load (local.get $b)))
     (local.set $acc (i16x8.add (local.get $acc) (i16x8.extadd_pairwise_i8x16_u (v128.or (i8x16.sub_sat_u (local.get $va) (local.get $vb)) (i8x16.sub_sat_u (local.get $vb) (local.get $va))))))
     (local.set $a (i32.add (local.get $a) (local.get $as))) (local.set $b (i32.add (local.get $b) (local.get $bs)))
@@ -344,6 +346,10 @@
     (local.set $va (v128.load (local.get $a))) (local.set $vb (v128.load (local.get $b)))
     (local.set $acc (i16x8.add (local.get $acc) (i16x8.extadd_pairwise_i8x16_u (v128.or (i8x16.sub_sat_u (local.get $va) (local.get $vb)) (i8x16.sub_sat_u (local.get $vb) (local.get $va))))))
     (local.set $a (i32.add (local.get $a) (local.get $as))) (local.set $b (i32.add (local.get $b) (local.get $bs)))
+    (local.set $h (i32x4.extadd_pairwise_i16x8_u (local.get $acc)))
+    (local.set $part (i32.add (i32.add (i32x4.extract_lane 0 (local.get $h)) (i32x4.extract_lane 1 (local.get $h)))
+      (i32.add (i32x4.extract_lane 2 (local.get $h)) (i32x4.extract_lane 3 (local.get $h)))))
+    (if (i32.ge_u (local.get $part) (local.get $limit)) (then (return (local.get $part))))
     (local.set $va (v128.load (local.get $a))) (local.set $vb (v128.load (local.get $b)))
     (local.set $acc (i16x8.add (local.get $acc) (i16x8.extadd_pairwise_i8x16_u (v128.or (i8x16.sub_sat_u (local.get $va) (local.get $vb)) (i8x16.sub_sat_u (local.get $vb) (local.get $va))))))
     (local.set $a (i32.add (local.get $a) (local.get $as))) (local.set $b (i32.add (local.get $b) (local.get $bs)))
@@ -643,12 +649,18 @@
       (local.set $win (i32.add (local.get $win) (i32.const 2)))
       (br_if $pass (local.tee $k (i32.xor (local.get $k) (i32.const 1))))))
 
-  ;; SubpelWindow.sad without the early exit: rows of ((A + B + 1) >> 1) from window addresses
-  ;; $a and $b (stride 32; $b = $a for a single plane) against $src (stride $ss).
-  (func (export "windowSad") (param $a i32) (param $b i32) (param $src i32) (param $ss i32) (result i32)
-    (local $p v128) (local $v v128) (local $acc v128) (local $n i32)
+  ;; SubpelWindow.sad: rows of ((A + B + 1) >> 1) from window addresses $a and $b (stride 32;
+  ;; $b = $a for a single plane) against $src (stride $ss); like sad16, it gives up after 8
+  ;; rows that reached $limit.
+  (func (export "windowSad") (param $a i32) (param $b i32) (param $src i32) (param $ss i32) (param $limit i32) (result i32)
+    (local $p v128) (local $v v128) (local $acc v128) (local $n i32) (local $h v128) (local $part i32)
     (local.set $n (i32.const 16))
     (loop $row
+      (if (i32.eq (local.get $n) (i32.const 8)) (then
+        (local.set $h (i32x4.extadd_pairwise_i16x8_u (local.get $acc)))
+        (local.set $part (i32.add (i32.add (i32x4.extract_lane 0 (local.get $h)) (i32x4.extract_lane 1 (local.get $h)))
+          (i32.add (i32x4.extract_lane 2 (local.get $h)) (i32x4.extract_lane 3 (local.get $h)))))
+        (if (i32.ge_u (local.get $part) (local.get $limit)) (then (return (local.get $part))))))
       (local.set $p (i8x16.avgr_u (v128.load (local.get $a)) (v128.load (local.get $b))))
       (local.set $v (v128.load (local.get $src)))
       (local.set $acc (i16x8.add (local.get $acc) (i16x8.extadd_pairwise_i8x16_u (v128.or (i8x16.sub_sat_u (local.get $p) (local.get $v)) (i8x16.sub_sat_u (local.get $v) (local.get $p))))))
