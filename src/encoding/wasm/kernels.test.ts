@@ -16,28 +16,16 @@ import { ParallelH264Encoder } from '../parallel.js';
 import { SyntheticSource } from '../synthetic.js';
 import { blocksUnder, chromaSums } from '../slice-coder.js';
 import { chromaQp, dequantAdd4x4, dequantParams, quantParams, residualQuant4x4, zeroBlockSad } from '../transform.js';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_SHARED_WASM_SHA256, KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from './kernels-binary.js';
-import { defaultKernels, instantiateKernels, wasmKernelsSupported } from './kernels.js';
-
-/** Deterministic random numbers (xorshift32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
+import { createRandom } from '../../../fuzz/engine.js';
+import { KERNELS_SHARED_WASM_SHA256, KERNELS_WASM_SHA256 } from './kernels-binary.js';
+import { defaultKernels, instantiateKernels, kernelBytes, wasmKernelsSupported } from './kernels.js';
 
 /** A memory with the kernels over it, and a helper filling samples: mostly random, some runs of 0 or 255, some flat. */
 function setup(seed: number) {
   const memory = new WebAssembly.Memory({ initial: 4, maximum: 4 });
   const k = instantiateKernels(memory, false);
   const u8 = new Uint8Array(memory.buffer);
-  const r = rng(seed);
+  const r = createRandom(seed); // seeded: a failure reproduces
   const fill = (at: number, n: number) => {
     const kind = Math.floor(r() * 5);
     const base = Math.floor(r() * 256);
@@ -65,9 +53,9 @@ describe('encoder WASM kernels: assembly', () => {
     // @ts-expect-error: a plain ESM script without type declarations
     const script = (await import('../../../scripts/assemble-wasm.mjs')) as { generate(): Promise<string>; BINARY_PATH: string };
     expect(await script.generate()).toBe(readFileSync(script.BINARY_PATH, 'utf8'));
-    const sha = (b64: string) => createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex');
-    expect(sha(KERNELS_WASM_BASE64)).toBe(KERNELS_WASM_SHA256);
-    expect(sha(KERNELS_SHARED_WASM_BASE64)).toBe(KERNELS_SHARED_WASM_SHA256);
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    expect(sha(kernelBytes(false))).toBe(KERNELS_WASM_SHA256);
+    expect(sha(kernelBytes(true))).toBe(KERNELS_SHARED_WASM_SHA256);
   }, 60_000);
 
   it('validates here (WebAssembly SIMD), so kernels default to wasm; the shared variant runs over a shared memory', () => {

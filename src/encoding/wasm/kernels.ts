@@ -6,7 +6,7 @@
  * same bytes. Addresses are byte offsets into that memory (a typed array's byteOffset).
  * WebAssembly Core Specification 2.0 with the fixed-width SIMD (128-bit) instructions.
  */
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.js';
+import { KERNELS_SHARED_FLAG_OFFSET, KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
 /** Which implementation of the hot kernels a slice coder runs. */
 export type EncoderKernels = 'wasm' | 'js';
@@ -50,10 +50,12 @@ export interface KernelExports {
 const modules: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
 let simd: boolean | undefined;
 
-function bytes(base64: string): Uint8Array<ArrayBuffer> {
-  const b = Buffer.from(base64, 'base64');
+/** The kernels' binary; `shared`: with the memory import's limits flag set to 3 (shared, with a maximum). */
+export function kernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  const b = Buffer.from(KERNELS_WASM_BASE64, 'base64');
   const out = new Uint8Array(b.length);
   out.set(b);
+  if (shared) out[KERNELS_SHARED_FLAG_OFFSET] = 0x03;
   return out;
 }
 
@@ -61,7 +63,7 @@ function bytes(base64: string): Uint8Array<ArrayBuffer> {
 export function wasmKernelsSupported(): boolean {
   if (simd === undefined) {
     try {
-      simd = typeof WebAssembly === 'object' && WebAssembly.validate(bytes(KERNELS_WASM_BASE64));
+      simd = typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes(false));
     } catch {
       simd = false;
     }
@@ -80,6 +82,6 @@ export function defaultKernels(): EncoderKernels {
  */
 export function instantiateKernels(memory: WebAssembly.Memory, shared: boolean): KernelExports {
   const kind = shared ? 'shared' : 'plain';
-  const module = (modules[kind] ??= new WebAssembly.Module(bytes(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64)));
+  const module = (modules[kind] ??= new WebAssembly.Module(kernelBytes(shared)));
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
 }
