@@ -52,9 +52,9 @@ let simd: boolean | undefined;
 
 /** The kernels' binary; `shared`: with the memory import's limits flag set to 3 (shared, with a maximum). */
 export function kernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const b = Buffer.from(KERNELS_WASM_BASE64, 'base64');
-  const out = new Uint8Array(b.length);
-  out.set(b);
+  const text = atob(KERNELS_WASM_BASE64); // atob: in Node and in browsers alike
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   if (shared) out[KERNELS_SHARED_FLAG_OFFSET] = 0x03;
   return out;
 }
