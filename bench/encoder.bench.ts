@@ -1,44 +1,79 @@
 /**
  * H.264 encoder figures, as issue 12 asks for them, in one run: for each preset (realtime,
  * balanced, quality; interleaved picture by picture so that the machine's load hits all alike)
- * the CPU time per frame on one thread and the fps that makes per thread,
+ * and for the encoder as it was when the issue was filed ("before", commit eb317c9, see
+ * encoder-before.ts) the CPU time per frame on one thread and the fps that makes per thread,
  * the bitrate, Y-PSNR and SSIM, on the synthetic 1280x720 'moving' source rate-controlled at
- * 2.5 Mbit/s; side by side with Chromium's WebCodecs VideoEncoder (OpenH264) on the same
- * pictures at the same target, and the ratios. Then the Streamer's configuration (realtime on
- * 2 worker threads, 2 slices): sustained fps, CPU time, worst 5 s window, peak RSS, and the
+ * 2.5 Mbit/s (or Chromium's fake camera); side by side with Chromium's WebCodecs VideoEncoder
+ * (OpenH264) on the same pictures at the same target, and the ratios (against before: the
+ * issue's goal, a third of its CPU within 0.5 dB). Then the Streamer's configuration (realtime
+ * on 2 worker threads, 2 slices): sustained fps, CPU time, worst 5 s window, peak RSS, and the
  * cold start (the first pictures after `create`, which warms the workers up).
  *
- *   npm run bench -- encoder                          (300 frames, 2.5 Mbit/s, IDR every 60)
- *   ENCODER_FRAMES=600 ENCODER_BITRATE=1500000 ENCODER_KEY_INTERVAL=150 npm run bench -- encoder
+ *   npm run bench -- encoder.bench                    (300 frames, 2.5 Mbit/s, IDR every 60)
+ *   ENCODER_FRAMES=600 ENCODER_BITRATE=1500000 ENCODER_KEY_INTERVAL=150 npm run bench -- encoder.bench
  *   ENCODER_PRESETS=realtime,quality limits the presets; ENCODER_COMPARE=0 skips Chromium;
- *   ENCODER_PARALLEL=0 skips the 2-worker section; ENCODER_PATTERN=noisy changes the content.
+ *   ENCODER_BEFORE=0 skips the old encoder; ENCODER_PARALLEL=0 skips the 2-worker section;
+ *   ENCODER_CONTENT=noisy (any SyntheticPattern) or ENCODER_CONTENT=camera (Chromium's fake
+ *   camera, captured once and cached, see fake-camera.ts) changes the pictures.
  *   ENCODER_KERNELS=js runs the TypeScript kernels instead of the WebAssembly SIMD ones (the
  *   default); ENCODER_KERNELS=wasm,js runs every preset with both, side by side.
  *
- * The machine is shared: CPU time moves with the load (the load average is printed).
+ * Today's encoder is measured from the dist build when it is current (`npm run build`): that is
+ * what users run, and the sources run through tsx took about 1.3x the CPU. The machine is
+ * shared: CPU time moves with the load (the load average is printed).
  */
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { WebCodecsDecoder } from '../harness/webcodecs/index.js';
-import { ENCODER_PRESETS, H264Encoder, ParallelH264Encoder, SyntheticSource, psnr, type EncoderKernels, type EncoderPreset, type I420Frame, type SyntheticPattern } from '../src/encoding/index.js';
+import type * as Encoding from '../src/encoding/index.js';
+import type { EncoderKernels, EncoderPreset, I420Frame, SyntheticPattern } from '../src/encoding/index.js';
+import { loadBeforeEncoder, BEFORE_COMMIT, type BeforeEncoder } from './encoder-before.js';
+import { fakeCamera } from './fake-camera.js';
 import { kbitPerSecond, lumaQuality, median } from './lib.js';
 import { windowDeviation } from '../src/encoding/ratecontrol.js';
+
+/** Today's encoding module: dist/ when every compiled file is at least as new as its source, else the sources (through tsx). */
+async function loadEncoding(): Promise<{ enc: typeof Encoding; from: string }> {
+  const root = join(import.meta.dirname, '..');
+  const srcDir = join(root, 'src', 'encoding');
+  const sources = (readdirSync(srcDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !/\.(test|fuzz)\.ts$/.test(f) && !f.includes('__fixtures__'));
+  const current = sources.every((f) => {
+    const js = join(root, 'dist', 'src', 'encoding', f.replace(/\.ts$/, '.js'));
+    return existsSync(js) && statSync(js).mtimeMs >= statSync(join(srcDir, f)).mtimeMs;
+  });
+  if (current) return { enc: (await import(pathToFileURL(join(root, 'dist', 'src', 'encoding', 'index.js')).href)) as typeof Encoding, from: `the dist build (${relative(process.cwd(), join(root, 'dist')) || 'dist'})` };
+  return { enc: await import('../src/encoding/index.js'), from: 'the TypeScript sources through tsx (dist/ is missing or older than src/: npm run build first for the figures users get)' };
+}
+const { enc: E, from: encodingFrom } = await loadEncoding();
+const { ENCODER_PRESETS, H264Encoder, ParallelH264Encoder, SyntheticSource, psnr } = E;
 
 const frames = Math.max(30, Number(process.env.ENCODER_FRAMES ?? 300));
 const width = Number(process.env.ENCODER_WIDTH ?? 1280);
 const height = Number(process.env.ENCODER_HEIGHT ?? 720);
 const bitrate = Number(process.env.ENCODER_BITRATE ?? 2_500_000);
 const keyInterval = Number(process.env.ENCODER_KEY_INTERVAL ?? 60);
-const pattern = (process.env.ENCODER_PATTERN ?? 'moving') as SyntheticPattern;
+const content = process.env.ENCODER_CONTENT ?? process.env.ENCODER_PATTERN ?? 'moving';
 const presets = (process.env.ENCODER_PRESETS ?? ENCODER_PRESETS.join(',')).split(',') as EncoderPreset[];
 const kernelsList = (process.env.ENCODER_KERNELS ?? 'wasm').split(',') as EncoderKernels[];
 /** Our configurations: every preset with every kernel choice (named by the preset alone when there is one choice). */
 const configs = presets.flatMap((preset) => kernelsList.map((kernels) => ({ preset, kernels, name: kernelsList.length > 1 ? `${preset} ${kernels}` : preset })));
 const fps = 30;
-/** Deterministic capture clock, so that every pass renders identical pictures (stamps included). */
-const source = () => {
+
+/** The camera clip, when the content is the camera (captured once, then read from the cache). */
+const camera = content === 'camera' ? await fakeCamera({ width, height, frames, fps }) : undefined;
+/** A fresh run of the bench's pictures: every pass sees identical pictures (a deterministic clock for the synthetic ones, stamps included). */
+const source = (): { next(): I420Frame } => {
+  if (camera) {
+    let i = 0;
+    return { next: () => camera.pictures[i++ % camera.pictures.length] };
+  }
   let n = 0;
-  return new SyntheticSource({ width, height, fps, pattern, clock: () => (n++ * 1000) / fps });
+  return new SyntheticSource({ width, height, fps, pattern: content as SyntheticPattern, clock: () => (n++ * 1000) / fps });
 };
+const contentName = camera ? `Chromium's fake camera (${camera.note})` : `synthetic '${content}'`;
 const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sortedPct = (a: number[], p: number) => {
@@ -59,21 +94,30 @@ interface Row {
   idrMs?: number;
 }
 
-console.log(`H.264 encoder, ${width}x${height} synthetic '${pattern}', ${frames} frames at ${fps} fps, target ${bitrate / 1000} kbit/s, IDR every ${keyInterval}; load average ${loadavg()[0].toFixed(1)} (figures indicative on a shared machine)`);
-console.log(`kernels: ${kernelsList.join(', ')} (ENCODER_KERNELS; the streams are byte-identical)`);
+console.log(`H.264 encoder, ${width}x${height} ${contentName}, ${frames} frames at ${fps} fps, target ${bitrate / 1000} kbit/s, IDR every ${keyInterval}; load average ${loadavg()[0].toFixed(1)} (figures indicative on a shared machine)`);
+console.log(`kernels: ${kernelsList.join(', ')} (ENCODER_KERNELS; the streams are byte-identical); today's encoder from ${encodingFrom}`);
 
 // ---- ours, one thread per preset, interleaved: every preset encodes each picture in turn, so
 // that the load of a shared machine hits all presets alike ----
 const rows: Row[] = [];
+/** The old encoder's row, when it could be built (ENCODER_BEFORE=0 skips it). */
+let before: Row | undefined;
 {
-  const encoders = configs.map(({ preset, kernels }) => {
+  const Before = process.env.ENCODER_BEFORE === '0' ? 'skipped (ENCODER_BEFORE=0)' : await loadBeforeEncoder();
+  if (typeof Before === 'string') console.log(`before: ${Before}`);
+  const beforeName = `before ${BEFORE_COMMIT}`;
+  const all: { name: string; make: (opts: { qp?: number; bitrate?: number; keyInterval?: number }) => BeforeEncoder }[] = [
+    ...(typeof Before === 'string' ? [] : [{ name: beforeName, make: (o: { qp?: number; bitrate?: number; keyInterval?: number }) => new Before({ width, height, fps, ...o }) }]),
+    ...configs.map(({ name, preset, kernels }) => ({ name, make: (o: { qp?: number; bitrate?: number; keyInterval?: number }) => new H264Encoder({ width, height, fps, preset, kernels, ...o }) })),
+  ];
+  const encoders = all.map(({ make }) => {
     // warm-up (JIT) on a separate encoder, so the measured stream starts with its IDR
-    const warm = new H264Encoder({ width, height, fps, qp: 28, preset, kernels });
+    const warm = make({ qp: 28 });
     const ws = source();
     for (let i = 0; i < 6; i++) warm.encode(ws.next());
-    return new H264Encoder({ width, height, fps, bitrate, keyInterval, preset, kernels });
+    return make({ bitrate, keyInterval });
   });
-  const acc = configs.map(() => ({ cpuUs: 0, ySum: 0, sSum: 0, bits: [] as number[], pMs: [] as number[], idrMs: [] as number[] }));
+  const acc = all.map(() => ({ cpuUs: 0, ySum: 0, sSum: 0, bits: [] as number[], pMs: [] as number[], idrMs: [] as number[] }));
   const src = source();
   for (let i = 0; i < frames; i++) {
     const frame = src.next();
@@ -90,9 +134,9 @@ const rows: Row[] = [];
       a.sSum += q.ssim;
     });
   }
-  configs.forEach(({ name }, k) => {
+  all.forEach(({ name }, k) => {
     const a = acc[k];
-    rows.push({
+    const row: Row = {
       name,
       msPerFrame: a.cpuUs / 1000 / frames,
       cpuMeasured: true,
@@ -102,7 +146,9 @@ const rows: Row[] = [];
       worstWindow: frames >= 6 * fps ? windowDeviation(a.bits, fps, bitrate, 5, 1).worst : NaN,
       pFrameMs: median(a.pMs),
       idrMs: a.idrMs.length ? median(a.idrMs) : undefined,
-    });
+    };
+    if (name === beforeName) before = row;
+    else rows.push(row);
   });
 }
 
@@ -151,8 +197,8 @@ if (process.env.ENCODER_COMPARE !== '0') {
   }
 }
 
-const all = chromium ? [...rows, chromium] : rows;
-const cw = Math.max(13, ...rows.map((r) => r.name.length + 2));
+const all = [...(before ? [before] : []), ...rows, ...(chromium ? [chromium] : [])];
+const cw = Math.max(13, ...all.map((r) => (r.cpuMeasured ? r.name.length : 8) + 2));
 const col = (label: string, cells: string[]) => console.log(`  ${label.padEnd(24)}${cells.map((c) => c.padStart(cw)).join('')}`);
 console.log(`\nOne thread per preset${chromium ? `, beside Chromium ${chromiumVersion} WebCodecs (OpenH264, realtime, VBR)` : ''}:`);
 col('', all.map((r) => (r.cpuMeasured ? r.name : 'Chromium')));
@@ -170,6 +216,16 @@ if (quality) {
   for (const r of rows) {
     if (r === quality) continue;
     console.log(`  ${r.name.padEnd(14)} CPU ${(r.msPerFrame / quality.msPerFrame).toFixed(2)}x (P frames ${((r.pFrameMs ?? 0) / (quality.pFrameMs ?? 1)).toFixed(2)}x), Y-PSNR ${(r.psnrY - quality.psnrY >= 0 ? '+' : '')}${(r.psnrY - quality.psnrY).toFixed(2)} dB at ${pct(r.kbps / quality.kbps - 1)} bitrate`);
+  }
+}
+if (before) {
+  // Issue 12's goal: realtime at most a third of the old encoder's CPU per frame, within 0.5 dB of its Y-PSNR at the same bitrate.
+  console.log(`\nAgainst the encoder when issue 12 was filed (${before.name}: ${before.msPerFrame.toFixed(1)} ms per frame, ${before.psnrY.toFixed(2)} dB at ${before.kbps.toFixed(0)} kbit/s):`);
+  for (const r of rows) {
+    const ratio = r.msPerFrame / before.msPerFrame;
+    const dPsnr = r.psnrY - before.psnrY;
+    const goal = r.name.startsWith('realtime') ? `; goal <= 0.33x within 0.5 dB: ${ratio <= 1 / 3 && dPsnr >= -0.5 ? 'met' : 'NOT met'}` : '';
+    console.log(`  ${r.name.padEnd(14)} CPU ${ratio.toFixed(2)}x, Y-PSNR ${dPsnr >= 0 ? '+' : ''}${dPsnr.toFixed(2)} dB, SSIM ${r.ssim - before.ssim >= 0 ? '+' : ''}${(r.ssim - before.ssim).toFixed(4)}, bitrate ${pct(r.kbps / before.kbps - 1)}${goal}`);
   }
 }
 if (chromium) {
