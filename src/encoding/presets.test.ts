@@ -5,10 +5,11 @@
  * preset in Chromium is in webcodecs.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { ENCODER_PRESETS, type EncoderPreset } from './constants.js';
+import { CPU_RELIEF_TUNING, ENCODER_PRESETS, PRESET_TUNING, type EncoderPreset } from './constants.js';
 import { H264Encoder } from './encoder.js';
 import { copyI420Frame, psnr } from './frame.js';
 import { ParallelH264Encoder } from './parallel.js';
+import { candidateExitBound } from './slice-coder.js';
 import { SyntheticSource, type SyntheticPattern } from './synthetic.js';
 
 interface Figures {
@@ -103,6 +104,17 @@ describe('encoder presets', () => {
       await cold.close();
     }
   }, 120_000);
+
+  it('the exit after the candidate vectors halves every 6 QP below 28 for the presets, and stays fixed for CPU relief', () => {
+    const rt = PRESET_TUNING.realtime;
+    expect(candidateExitBound(rt.candidateExitSad, 51, rt.candidateExitFollowsQp)).toBe(192);
+    expect(candidateExitBound(rt.candidateExitSad, 28, rt.candidateExitFollowsQp)).toBe(192);
+    expect(candidateExitBound(rt.candidateExitSad, 22, rt.candidateExitFollowsQp)).toBe(96);
+    expect(candidateExitBound(rt.candidateExitSad, 10, rt.candidateExitFollowsQp)).toBe(24);
+    expect(candidateExitBound(PRESET_TUNING.quality.candidateExitSad, 10, true)).toBe(-1);
+    const relief = { ...rt, ...CPU_RELIEF_TUNING };
+    expect(candidateExitBound(relief.candidateExitSad, 10, relief.candidateExitFollowsQp)).toBe(384);
+  });
 
   it('quality is the default preset and an unknown preset is refused', () => {
     expect(new H264Encoder({ width: 64, height: 64 }).preset).toBe('quality');

@@ -18,6 +18,7 @@ import {
   LUMA_MB_MIN_COST,
   LUMA_PAD,
   MV_MARGIN,
+  CANDIDATE_EXIT_FULL_QP,
   CPU_RELIEF_TUNING,
   PRESET_TUNING,
   SCRATCH_BYTES,
@@ -273,6 +274,17 @@ function blockCost(lev: Int32Array, start: number): number {
 /** The sad16 kernel's limit for "no limit" (an i32; a SAD is at most 65280). */
 const NO_SAD_LIMIT = 0x7fffffff;
 
+/**
+ * The SAD under which the integer search stops after the candidate vectors (-1: never): the
+ * preset's bound, and when it follows the QP, halved for every 6 QP below QP 28 (see
+ * PresetTuning.candidateExitFollowsQp).
+ */
+export function candidateExitBound(presetBound: number, qp: number, followsQp: boolean): number {
+  if (presetBound <= 0) return -1;
+  if (!followsQp || qp >= CANDIDATE_EXIT_FULL_QP) return presetBound;
+  return Math.floor(presetBound * Math.pow(2, (qp - CANDIDATE_EXIT_FULL_QP) / 6));
+}
+
 /** trySkip's answer when the luma alone already rules P_Skip out. */
 const SKIP_TRIAL_STOPPED = 0x100;
 
@@ -446,6 +458,7 @@ export class SliceCoder {
   codeSlice(job: SliceJob, out: AnnexBWriter, stats: MacroblockStats): void {
     this.tuning = job.relief && !job.idr ? this.reliefTuning : this.presetTuning;
     const qp = job.qp;
+    this.candidateExit = candidateExitBound(this.tuning.candidateExitSad, qp, this.tuning.candidateExitFollowsQp);
     if (qp !== this.qpValue || this.lambda === 1) {
       this.qpValue = qp;
       this.lambda = Math.max(1, Math.round(Math.sqrt(0.85 * Math.pow(2, (qp - 12) / 3))));
@@ -1103,6 +1116,8 @@ export class SliceCoder {
 
   /** Integer candidates tried by the current search (x, y pairs) and their count times 2. */
   private readonly candidates = new Int32Array(10);
+  /** This slice's exit bound after the candidate vectors (candidateExitBound; -1: never). */
+  private candidateExit = -1;
   private nCandidates = 0;
 
   /** tryMv for a search candidate, unless the same position was a candidate already. */
@@ -1168,8 +1183,9 @@ export class SliceCoder {
     // previous picture's vector at this place (still in the field until overwritten)
     if (m.ref[i] === 0) this.candidate(m.mvx[i] >> 2, m.mvy[i] >> 2);
     const tune = this.tuning;
-    if (tune.candidateExitSad > 0 && this.sSad <= tune.candidateExitSad) return this.searchDone();
-    for (let step = tune.diamondStep; step >= 1; step >>= 1) {
+    if (this.sSad <= this.candidateExit) return this.searchDone();
+    const firstStep = tune.nearDiamondStep && this.sSad <= tune.candidateExitSad ? tune.nearDiamondStep : tune.diamondStep;
+    for (let step = firstStep; step >= 1; step >>= 1) {
       // 0: +x, 1: -x, 2: +y, 3: -y; `back` is the side the previous centre lies on (-1: none)
       let back = -1;
       for (let iter = 0; iter < 16; iter++) {
