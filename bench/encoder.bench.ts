@@ -10,8 +10,8 @@
  * on 2 worker threads, 2 slices): sustained fps, CPU time, worst 5 s window, peak RSS, and the
  * cold start (the first pictures after `create`, which warms the workers up).
  *
- *   npm run bench -- encoder.bench                    (300 frames, 2.5 Mbit/s, IDR every 60)
- *   ENCODER_FRAMES=600 ENCODER_BITRATE=1500000 ENCODER_KEY_INTERVAL=150 npm run bench -- encoder.bench
+ *   npm run bench -- encoder                    (300 frames, 2.5 Mbit/s, IDR every 60)
+ *   ENCODER_FRAMES=600 ENCODER_BITRATE=1500000 ENCODER_KEY_INTERVAL=150 npm run bench -- encoder
  *   ENCODER_PRESETS=realtime,quality limits the presets; ENCODER_COMPARE=0 skips Chromium;
  *   ENCODER_BEFORE=0 skips the old encoder; ENCODER_PARALLEL=0 skips the 2-worker section;
  *   ENCODER_CONTENT=noisy (any SyntheticPattern) or ENCODER_CONTENT=camera (Chromium's fake

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- filter...]`: runs every `bench/*.bench.ts` in its own process, one
+ * `npm run bench [-- filter...]`: runs every `bench/*.bench.ts` (or those a filter names: exactly,
+ * else by substring) in its own process, one
  * after another (so they do not compete for the two cores), and prints what each prints.
  */
 import { readdirSync } from 'node:fs';
@@ -8,10 +9,10 @@ import { spawnSync } from 'node:child_process';
 
 const filters = process.argv.slice(2);
 const dir = import.meta.dirname;
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => !filters.length || filters.some((x) => f.includes(x)))
-  .sort();
+const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+// A filter that names a bench exactly (`encoder`) runs that one, not every bench containing the
+// word (`encoder-quality`); other filters match by substring.
+const files = all.filter((f) => !filters.length || filters.some((x) => f === `${x}.bench.ts` || (!all.includes(`${x}.bench.ts`) && f.slice(0, -'.bench.ts'.length).includes(x))));
 let failed = 0;
 for (const file of files) {
   console.log(`\n== ${file} ==`);
