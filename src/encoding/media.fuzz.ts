@@ -10,7 +10,8 @@
  * MediaSourceError (with a stable code).
  */
 import type { FuzzTarget } from '../../fuzz/engine.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PushedAudioSource, WavFileSource } from './audio-source.js';
@@ -28,13 +29,21 @@ const isSourceError = (e: unknown) => isParseError(e) || (e instanceof MediaSour
 /** Slowest case allowed for the targets that write and read a file per case. */
 const FILE_CASE_MS = 5000;
 
-let scratch: string | undefined;
-/** The input as a file in a scratch directory (one per process, overwritten per case). */
-function asFile(input: Uint8Array, ext: string): string {
-  scratch ??= mkdtempSync(join(tmpdir(), 'encoding-fuzz-'));
-  const path = join(scratch, `case.${ext}`);
+/**
+ * Run `body` over the input written as a file, removed again when the case ends (however it
+ * ends), so that no fuzz run leaves files behind. One shared scratch folder; the file is named
+ * by process and thread, as fuzz runs may go on side by side.
+ */
+function withFile<T>(input: Uint8Array, ext: string, body: (path: string) => T): T {
+  const dir = join(tmpdir(), 'spellbook-encoding-fuzz');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `case-${process.pid}-${threadId}.${ext}`);
   writeFileSync(path, input);
-  return path;
+  try {
+    return body(path);
+  } finally {
+    rmSync(path, { force: true });
+  }
 }
 
 /** Pushed frames and samples decoded from fuzz bytes: header bytes pick format, size, timestamp; the rest is data. */
@@ -82,12 +91,17 @@ export const targets: FuzzTarget[] = [
     name: 'encoding.y4m-file',
     seeds: y4mSeeds(),
     run(input) {
-      const src = new Y4mFileSource(asFile(input, 'y4m'), { loop: true, now: () => 0 });
-      const r = src.reader(16, 16, 30);
-      let n = 0;
-      for (let t = 0; t < 200 && r.read(t) && n < 20; t += 40) n++;
-      src.close();
-      return n;
+      return withFile(input, 'y4m', (path) => {
+        const src = new Y4mFileSource(path, { loop: true, now: () => 0 });
+        try {
+          const r = src.reader(16, 16, 30);
+          let n = 0;
+          for (let t = 0; t < 200 && r.read(t) && n < 20; t += 40) n++;
+          return n;
+        } finally {
+          src.close();
+        }
+      });
     },
     isExpectedError: isSourceError,
     // Each case writes and reads a file: a disk stall (one case took 1.2 s in a CI run; the same
@@ -98,11 +112,16 @@ export const targets: FuzzTarget[] = [
     name: 'encoding.wav-file',
     seeds: wavSeeds(),
     run(input) {
-      const src = new WavFileSource(asFile(input, 'wav'), { loop: false });
-      let n = 0;
-      while (src.next() && n < 50) n++;
-      src.close();
-      return n;
+      return withFile(input, 'wav', (path) => {
+        const src = new WavFileSource(path, { loop: false });
+        try {
+          let n = 0;
+          while (src.next() && n < 50) n++;
+          return n;
+        } finally {
+          src.close();
+        }
+      });
     },
     isExpectedError: isSourceError,
     maxCaseMs: FILE_CASE_MS,
