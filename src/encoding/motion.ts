@@ -381,15 +381,11 @@ export class SubpelWindow {
   }
 
   /**
-   * Table 8-12 as (first plane, offset, second plane, offset): a quarter sample is one plane's
-   * value or the rounded average of two. Planes: 0 g, 1 b, 2 h, 3 j; -1 = none.
+   * Table 8-12 (LUMA_QPEL) as (first plane, offset, second plane, offset) in this window's rows:
+   * a quarter sample is one plane's value or the rounded average of two. Planes: 0 g, 1 b,
+   * 2 h, 3 j; -1 = none.
    */
-  private static readonly MODES: readonly (readonly [number, number, number, number])[] = [
-    [0, 0, -1, 0], [0, 0, 1, 0], [1, 0, -1, 0], [0, 1, 1, 0],
-    [0, 0, 2, 0], [1, 0, 2, 0], [1, 0, 3, 0], [1, 0, 2, 1],
-    [2, 0, -1, 0], [2, 0, 3, 0], [3, 0, -1, 0], [3, 0, 2, 1],
-    [0, WIN, 2, 0], [2, 0, 1, WIN], [3, 0, 1, WIN], [2, 1, 1, WIN],
-  ];
+  private static readonly MODES: readonly (readonly [number, number, number, number])[] = LUMA_QPEL.map(([pa, ax, ay, pb, bx, by]) => [pa, ay * WIN + ax, pb, by * WIN + bx] as const);
 
   private plane(k: number): Uint8Array {
     return k === 0 ? this.g : k === 1 ? this.b : k === 2 ? this.h : this.j;

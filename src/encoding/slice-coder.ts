@@ -152,23 +152,17 @@ const SCRATCH = {
 } as const;
 
 /**
- * SubpelWindow's Table 8-12 pairs (motion.ts) as offsets into the kernels' window: per
- * position (dy & 3) * 4 + (dx & 3), the first and the second plane's plane start + sample
- * offset (576 bytes a plane, 32 a row; the first again when one plane gives the sample).
+ * Table 8-12 (LUMA_QPEL, motion.ts) as offsets into the kernels' window: per position
+ * (dy & 3) * 4 + (dx & 3), the first and the second plane's start + sample offset (576 bytes a
+ * plane, 32 a row; the first again when one plane gives the sample).
  */
 const WINDOW_MODES = (() => {
-  const W = 576;
-  // [plane A, offset A, plane B, offset B] with offsets 0, 1 (next column), 32 (next row)
-  const modes = [
-    [0, 0, -1, 0], [0, 0, 1, 0], [1, 0, -1, 0], [0, 1, 1, 0],
-    [0, 0, 2, 0], [1, 0, 2, 0], [1, 0, 3, 0], [1, 0, 2, 1],
-    [2, 0, -1, 0], [2, 0, 3, 0], [3, 0, -1, 0], [3, 0, 2, 1],
-    [0, 32, 2, 0], [2, 0, 1, 32], [3, 0, 1, 32], [2, 1, 1, 32],
-  ];
+  const plane = 576;
+  const row = 32;
   const t = new Int32Array(32);
-  modes.forEach(([pa, oa, pb, ob], m) => {
-    t[2 * m] = pa * W + oa;
-    t[2 * m + 1] = pb < 0 ? pa * W + oa : pb * W + ob;
+  LUMA_QPEL.forEach(([pa, ax, ay, pb, bx, by], m) => {
+    t[2 * m] = pa * plane + ay * row + ax;
+    t[2 * m + 1] = pb < 0 ? t[2 * m] : pb * plane + by * row + bx;
   });
   return t;
 })();
