@@ -3,7 +3,7 @@
  * of time (`schema-validators.generated.ts`, see schema-codegen.ts), and a validator that
  * turns ajv errors into located diagnostics.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { manifest as manifestValidator, spell as spellValidator } from './schema-validators.generated.js';
@@ -15,7 +15,7 @@ function schemaPath(name: string): string {
   // src/spells/schema.ts and dist/src/spells/schema.js both find ../../schemas or ../../../schemas.
   for (const up of ['../../schemas/', '../../../schemas/']) {
     const path = fileURLToPath(new URL(up + name, import.meta.url));
-    try { readFileSync(path, { flag: 'r' }); return path; } catch { /* try the next */ }
+    if (existsSync(path)) return path;
   }
   throw new Error(`schema ${name} not found beside the package`);
 }
