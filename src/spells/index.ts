@@ -9,7 +9,7 @@ export { parseSpellText, type ParseOptions, type LineInfo, type LineKind } from 
 export { parseSpellYaml } from './parse-yaml.js';
 export { decodeSpellSource, firstInvalidUtf8Offset, type DecodedSource } from './source.js';
 export { collectSpellFiles, readSpellFile, parseSpellSource, spellFileKind, type SpellFileKind } from './files.js';
-export { toDocument, canonicalJson, type SpellDocument, type EntityDocument, type LocatedDocument } from './document.js';
+export { toDocument, spellDocument, canonicalJson, type SpellDocument, type EntityDocument, type LocatedDocument } from './document.js';
 export { validateSpell, validateSpellObject, SPELL_SCHEMA_PATH, MANIFEST_SCHEMA_PATH } from './schema.js';
 export { findManifest, loadManifest, parseManifest, writeSeal, addManifestEntry, type Manifest, type ManifestEntry } from './manifest.js';
 export { sealOf, normalizeSpell } from './seal.js';

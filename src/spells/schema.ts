@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { manifest as manifestValidator, spell as spellValidator } from './schema-validators.generated.js';
 import { RULES } from './constants.js';
-import { locate, toDocument } from './document.js';
+import { locate, spellDocument, toDocument } from './document.js';
 import type { Diagnostic, Spell } from './model.js';
 
 function schemaPath(name: string): string {
@@ -46,9 +46,11 @@ function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
 
 /** Validate one parsed spell against the spell schema. */
 export function validateSpell(spell: Spell): Diagnostic[] {
-  const located = toDocument(spell);
   const validate = validateSpellSchema;
-  if (validate(located.document)) return [];
+  if (validate(spellDocument(spell))) return [];
+  // Only now is it worth knowing where each value was written.
+  const located = toDocument(spell);
+  validate(located.document);
   return usefulErrors(validate.errors ?? []).map((error) => ({
     rule: RULES.schemaInvalid.id,
     severity: RULES.schemaInvalid.severity,

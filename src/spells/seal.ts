@@ -4,11 +4,11 @@
  * reformatting keeps the seal and any change of meaning breaks it.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson, toDocument } from './document.js';
+import { canonicalJson, spellDocument } from './document.js';
 import type { Spell } from './model.js';
 
 export function normalizeSpell(spell: Spell): string {
-  return canonicalJson(toDocument(spell).document);
+  return canonicalJson(spellDocument(spell));
 }
 
 export function sealOf(spell: Spell): string {

@@ -4,7 +4,7 @@
  * watching process. Each test imports fresh module instances, since the mode is process-wide
  * and has no way back.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -63,5 +63,27 @@ describe('file facts in a one-shot process', () => {
     // One run, one view of the files: an edit after the first read is not seen.
     writeFileSync(join(root, 'mod', 'a.ts'), 'export function a2(): void {}\n');
     expect([...oneShot.exports.readModuleExports(join(root, 'mod')).symbols.keys()].sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('readText', () => {
+  it('reads files of every size around its buffer exactly as readFileSync does, multi-byte text included', async () => {
+    const { cache } = await fresh();
+    const root = mkdtempSync(join(tmpdir(), 'read-text-'));
+    try {
+      // The buffer starts at 64 KiB and doubles: sizes at, below and past each boundary.
+      const sizes = [0, 1, 100, 65535, 65536, 65537, 131071, 131072, 131073, 300000];
+      for (const size of sizes) {
+        const path = join(root, `f${size}.ts`);
+        // 'é' is two bytes: a character may straddle the point where one read stops.
+        const text = ('const é = 1;\n'.repeat(Math.ceil(size / 14) + 1)).slice(0, size);
+        writeFileSync(path, text);
+        expect(cache.readText(path), `size ${size}`).toBe(readFileSync(path, 'utf8'));
+      }
+      // A small file after a large one: the grown buffer's old bytes never leak into it.
+      expect(cache.readText(join(root, 'f1.ts'))).toBe('c');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

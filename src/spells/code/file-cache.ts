@@ -21,10 +21,10 @@ import { basename, dirname } from 'node:path';
 export const STAT_TTL_MS = 1000;
 
 interface StatFact {
-  at: number;
-  kind: 'file' | 'dir' | 'other' | 'missing';
-  mtimeMs: number;
-  size: number;
+  readonly at: number;
+  readonly kind: 'file' | 'dir' | 'other' | 'missing';
+  readonly mtimeMs: number;
+  readonly size: number;
 }
 
 const stats = new Map<string, StatFact>();
@@ -52,19 +52,29 @@ function kindFromListing(path: string): StatFact['kind'] | undefined {
   return e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other';
 }
 
+/**
+ * What a listing tells of a path, one shared fact per kind: in an unchanging process neither
+ * the time it was taken nor mtime and size are ever compared again.
+ */
+const LISTED: Readonly<Record<StatFact['kind'], StatFact>> = {
+  file: Object.freeze({ at: 0, kind: 'file', mtimeMs: 0, size: 0 }),
+  dir: Object.freeze({ at: 0, kind: 'dir', mtimeMs: 0, size: 0 }),
+  other: Object.freeze({ at: 0, kind: 'other', mtimeMs: 0, size: 0 }),
+  missing: Object.freeze({ at: 0, kind: 'missing', mtimeMs: 0, size: 0 }),
+};
+
 /** A recent stat of `path` (at most `STAT_TTL_MS` old, or taken once under `assumeFilesUnchanging`). */
 export function statFact(path: string): StatFact {
-  const now = performance.now();
   const hit = stats.get(path);
-  if (hit && (unchanging || now - hit.at < STAT_TTL_MS)) return hit;
+  if (hit !== undefined && (unchanging || performance.now() - hit.at < STAT_TTL_MS)) return hit;
   let fact: StatFact;
   const listed = unchanging ? kindFromListing(path) : undefined;
   if (listed) {
-    // mtime and size are not needed: nothing is re-validated in an unchanging process.
-    fact = { at: now, kind: listed, mtimeMs: 0, size: 0 };
+    fact = LISTED[listed];
     stats.set(path, fact);
     return fact;
   }
+  const now = performance.now();
   try {
     const st = statSync(path);
     fact = { at: now, kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', mtimeMs: st.mtimeMs, size: st.size };
@@ -127,6 +137,9 @@ let readBuffer = Buffer.allocUnsafe(64 * 1024);
 /**
  * A file's text as UTF-8 (what `readFileSync(path, 'utf8')` returns), read into one reused
  * buffer: a check reads thousands of small files, and a buffer per file was garbage to collect.
+ * A read that returns less than it was asked for ends the file: read(2) on a regular file
+ * (the only kind read here) is short only at its end, so the usual second read, which only
+ * confirms that, is saved (one system call per file).
  */
 export function readText(path: string): string {
   const fd = openSync(path, 'r');
@@ -138,9 +151,10 @@ export function readText(path: string): string {
         readBuffer.copy(bigger, 0, 0, length);
         readBuffer = bigger;
       }
-      const n = readSync(fd, readBuffer, length, readBuffer.length - length, null);
-      if (n === 0) break;
+      const wanted = readBuffer.length - length;
+      const n = readSync(fd, readBuffer, length, wanted, null);
       length += n;
+      if (n < wanted) break;
     }
     return readBuffer.toString('utf8', 0, length);
   } finally {
