@@ -4,7 +4,7 @@
  * Following exports across files is done by `exports.ts`.
  */
 
-import { type Token, tokenize, tokenText } from './tokenizer.js';
+import { IDENT, NEWLINE_BEFORE, NUMBER, PUNCT, SUBSTITUTION, STRING, TEMPLATE, type TokenTable, position, tableText, tokenTable } from './tokenizer.js';
 import type { ExportKind, SignatureText } from './types.js';
 
 export interface Position {
@@ -85,26 +85,31 @@ const MEMBER_MODIFIERS = new Set([
   'public', 'private', 'protected', 'static', 'readonly', 'abstract', 'override', 'declare', 'async', 'accessor', 'get', 'set',
 ]);
 
-function endsValue(t: Token): boolean {
-  switch (t.kind) {
-    case 'ident':
-      return !CONTINUES.has(t.text);
-    case 'punct':
-      return t.text === ')' || t.text === ']' || t.text === '}' || t.text === '>';
+function endsValue(t: TokenTable, i: number): boolean {
+  switch (t.kind[i]) {
+    case IDENT:
+      return !CONTINUES.has(t.text[i]);
+    case PUNCT: {
+      const s = t.text[i];
+      return s === ')' || s === ']' || s === '}' || s === '>';
+    }
     default:
       return true;
   }
 }
 
-function startsStatement(t: Token): boolean {
-  if (t.kind === 'ident') return !CONTINUATION_START.has(t.text);
-  if (t.kind === 'punct') return t.text === '@' || t.text === '*';
-  return t.kind !== 'template';
+function startsStatement(t: TokenTable, i: number): boolean {
+  const kind = t.kind[i];
+  if (kind === IDENT) return !CONTINUATION_START.has(t.text[i]);
+  if (kind === PUNCT) return t.text[i] === '@' || t.text[i] === '*';
+  return kind !== TEMPLATE;
 }
 
 /** Scan one file's source text. */
 export function scanModule(src: string): ModuleScan {
-  const { tokens, match, problems: tokenProblems } = tokenize(src);
+  const table = tokenTable(src);
+  const { kind, text, value, depth, flags, match, problems: tokenProblems } = table;
+  const count = table.count;
   const scan: ModuleScan = {
     locals: new Map(),
     imports: new Map(),
@@ -112,29 +117,25 @@ export function scanModule(src: string): ModuleScan {
     references: [],
     problems: tokenProblems.map((p) => ({ message: p.message, at: { line: p.line, column: p.column } })),
   };
-  const at = (i: number): Position => {
-    const t = tokens[Math.min(i, tokens.length - 1)];
-    return t ? { line: t.line, column: t.column } : { line: 1, column: 1 };
-  };
-  const is = (i: number, text: string, end: number): boolean => i < end && tokens[i].text === text && tokens[i].kind !== 'string';
-  const isIdent = (i: number, end: number): boolean => i < end && tokens[i].kind === 'ident';
+  const at = (i: number): Position => (count > 0 ? position(table, table.start[Math.min(i, count - 1)]) : { line: 1, column: 1 });
+  const is = (i: number, word: string, end: number): boolean => i < end && text[i] === word && kind[i] !== STRING;
+  const isIdent = (i: number, end: number): boolean => i < end && kind[i] === IDENT;
 
   /** Split [from, to) at `depth` into statements (or class members when `members`). */
-  const splitStatements = (from: number, to: number, depth: number, members: boolean): [number, number][] => {
+  const splitStatements = (from: number, to: number, level: number, members: boolean): [number, number][] => {
     const out: [number, number][] = [];
     let s = from;
     for (let i = from; i < to; i++) {
-      const t = tokens[i];
-      if (t.depth !== depth) continue;
-      if (t.kind === 'punct' && t.text === ';') {
+      if (depth[i] !== level) continue;
+      if (kind[i] === PUNCT && text[i] === ';') {
         if (i > s) out.push([s, i]);
         s = i + 1;
         continue;
       }
       if (i === s) continue;
-      const p = tokens[i - 1];
-      const afterBlock = p.kind === 'punct' && p.text === '}' && (members ? startsStatement(t) : t.kind === 'ident' && DECLARATION_START.has(t.text));
-      if (afterBlock || (t.newlineBefore && endsValue(p) && startsStatement(t))) {
+      const p = i - 1;
+      const afterBlock = kind[p] === PUNCT && text[p] === '}' && (members ? startsStatement(table, i) : kind[i] === IDENT && DECLARATION_START.has(text[i]));
+      if (afterBlock || ((flags[i] & NEWLINE_BEFORE) !== 0 && endsValue(table, p) && startsStatement(table, i))) {
         out.push([s, i]);
         s = i;
       }
@@ -146,13 +147,12 @@ export function scanModule(src: string): ModuleScan {
   /** Index after a balanced `<...>` starting at `i` (same depth), or `i` when none. */
   const skipAngles = (i: number, end: number): number => {
     if (!is(i, '<', end)) return i;
-    const depth = tokens[i].depth;
+    const level = depth[i];
     let n = 0;
     for (let k = i; k < end; k++) {
-      const t = tokens[k];
-      if (t.depth !== depth || t.kind !== 'punct') continue;
-      if (t.text === '<') n++;
-      else if (t.text === '>' && --n === 0) return k + 1;
+      if (depth[k] !== level || kind[k] !== PUNCT) continue;
+      if (text[k] === '<') n++;
+      else if (text[k] === '>' && --n === 0) return k + 1;
     }
     return end;
   };
@@ -174,11 +174,11 @@ export function scanModule(src: string): ModuleScan {
    */
   const bodyStart = (close: number, end: number): number => {
     const last = end - 1;
-    if (last <= close || tokens[last].text !== '}' || tokens[last].kind !== 'punct') return end;
+    if (last <= close || text[last] !== '}' || kind[last] !== PUNCT) return end;
     const open = match[last];
     if (open <= close) return end;
     if (open === close + 1) return open; // no return type: `f() { ... }`
-    return endsValue(tokens[open - 1]) ? open : end;
+    return endsValue(table, open - 1) ? open : end;
   };
 
   /** Signature of a parameter list `(` at `open`, with an optional `: type` up to `stop`. */
@@ -186,8 +186,8 @@ export function scanModule(src: string): ModuleScan {
     if (!is(open, '(', stop)) return undefined;
     const close = match[open];
     if (close < 0 || close >= stop) return undefined;
-    const params = tokenText(tokens, open + 1, close);
-    const returns = is(close + 1, ':', stop) ? tokenText(tokens, close + 2, stop) : '';
+    const params = tableText(table, open + 1, close);
+    const returns = is(close + 1, ':', stop) ? tableText(table, close + 2, stop) : '';
     return { sig: { params, returns }, close };
   };
 
@@ -202,17 +202,17 @@ export function scanModule(src: string): ModuleScan {
       if (!is(i, '(', end) || match[i] < 0) return undefined;
       return signatureAt(i, bodyStart(match[i], end))?.sig;
     }
-    if (isIdent(i, end) && is(i + 1, '=>', end)) return { params: tokens[i].text, returns: '' };
+    if (isIdent(i, end) && is(i + 1, '=>', end)) return { params: text[i], returns: '' };
     i = skipAngles(i, end);
     if (!is(i, '(', end)) return undefined;
     const close = match[i];
     if (close < 0 || close >= end) return undefined;
-    const depth = tokens[i].depth;
+    const level = depth[i];
     let arrow = -1;
     if (is(close + 1, '=>', end)) arrow = close + 1;
     else if (is(close + 1, ':', end)) {
       for (let k = close + 2; k < end; k++) {
-        if (tokens[k].depth === depth && tokens[k].text === '=>' && tokens[k].kind === 'punct') {
+        if (depth[k] === level && text[k] === '=>' && kind[k] === PUNCT) {
           arrow = k;
           break;
         }
@@ -228,7 +228,7 @@ export function scanModule(src: string): ModuleScan {
     if (!is(i, '(', end)) return undefined;
     const close = match[i];
     if (close < 0 || !is(close + 1, '=>', end)) return undefined;
-    return { params: tokenText(tokens, i + 1, close), returns: tokenText(tokens, close + 2, end) };
+    return { params: tableText(table, i + 1, close), returns: tableText(table, close + 2, end) };
   };
 
   /** Function declarations written without a body (overload signatures, `declare function`). */
@@ -262,23 +262,23 @@ export function scanModule(src: string): ModuleScan {
     const members: Record<string, SignatureText> = {};
     const close = match[open];
     if (close < 0) return members;
-    for (const [s, e] of splitStatements(open + 1, close, tokens[open].depth + 1, true)) {
+    for (const [s, e] of splitStatements(open + 1, close, depth[open] + 1, true)) {
       let i = skipDecorators(s, e);
       let hidden = false;
       let accessor = '';
-      while (i + 1 < e && tokens[i].kind === 'ident' && MEMBER_MODIFIERS.has(tokens[i].text)) {
-        const n = tokens[i + 1].text;
+      while (i + 1 < e && kind[i] === IDENT && MEMBER_MODIFIERS.has(text[i])) {
+        const n = text[i + 1];
         if (n === '(' || n === '<' || n === '?' || n === '!' || n === ':' || n === '=' || n === ';') break;
-        if (tokens[i].text === 'private' || tokens[i].text === 'protected') hidden = true;
-        if (tokens[i].text === 'get' || tokens[i].text === 'set') accessor = tokens[i].text;
+        if (text[i] === 'private' || text[i] === 'protected') hidden = true;
+        if (text[i] === 'get' || text[i] === 'set') accessor = text[i];
         i++;
       }
       if (is(i, '*', e)) i++;
       if (i >= e) continue;
-      const nameToken = tokens[i];
+      const nameIndex = i;
       let name: string;
-      if (nameToken.kind === 'ident' || nameToken.kind === 'number') name = nameToken.text;
-      else if (nameToken.kind === 'string') name = nameToken.value ?? '';
+      if (kind[i] === IDENT || kind[i] === NUMBER) name = text[i];
+      else if (kind[i] === STRING) name = value[i] ?? '';
       else continue; // #private, [computed], index signature
       if (hidden || accessor === 'set') continue;
       i++;
@@ -289,7 +289,7 @@ export function scanModule(src: string): ModuleScan {
       else if (is(i, '=', e)) sig = functionExpression(i + 1, e);
       else if (is(i, ':', e)) {
         let eq = e;
-        for (let k = i + 1; k < e; k++) if (tokens[k].depth === nameToken.depth && tokens[k].text === '=' && tokens[k].kind === 'punct') { eq = k; break; }
+        for (let k = i + 1; k < e; k++) if (depth[k] === depth[nameIndex] && text[k] === '=' && kind[k] === PUNCT) { eq = k; break; }
         sig = functionType(i + 1, eq);
       }
       if (sig && !Object.hasOwn(members, name)) members[name] = sig;
@@ -305,14 +305,14 @@ export function scanModule(src: string): ModuleScan {
     if (is(i, 'declare', end)) i++;
     if (is(i, 'async', end) && is(i + 1, 'function', end)) i++;
     if (is(i, 'abstract', end) && is(i + 1, 'class', end)) i++;
-    const head = tokens[i];
-    if (!head || head.kind !== 'ident') return [];
-    const named = (k: number, kind: ExportKind, extra?: Partial<LocalDeclaration>): LocalDeclaration[] => {
-      if (isIdent(k, end)) return [{ name: tokens[k].text, kind, at: at(k), ...extra }];
-      if (anonymous) return [{ name: anonymous, kind, at: at(i), ...extra }];
+    if (i >= count || kind[i] !== IDENT) return [];
+    const head = i;
+    const named = (k: number, declared: ExportKind, extra?: Partial<LocalDeclaration>): LocalDeclaration[] => {
+      if (isIdent(k, end)) return [{ name: text[k], kind: declared, at: at(k), ...extra }];
+      if (anonymous) return [{ name: anonymous, kind: declared, at: at(i), ...extra }];
       return [];
     };
-    switch (head.text) {
+    switch (text[head]) {
       case 'function': {
         let k = i + 1;
         if (is(k, '*', end)) k++;
@@ -327,14 +327,15 @@ export function scanModule(src: string): ModuleScan {
       }
       case 'class': {
         const nameIndex = i + 1;
-        let k = isIdent(nameIndex, end) && tokens[nameIndex].text !== 'extends' && tokens[nameIndex].text !== 'implements' ? i + 2 : i + 1;
+        let k = isIdent(nameIndex, end) && text[nameIndex] !== 'extends' && text[nameIndex] !== 'implements' ? i + 2 : i + 1;
         for (; k < end; k++) {
-          if (tokens[k].depth !== head.depth) continue;
-          if (tokens[k].text === '<') k = skipAngles(k, end) - 1;
-          else if (tokens[k].text === '{' && tokens[k].kind === 'punct') break;
+          if (depth[k] !== depth[head]) continue;
+          if (text[k] === '<') k = skipAngles(k, end) - 1;
+          else if (text[k] === '{' && kind[k] === PUNCT) break;
         }
         const members = k < end ? classMembers(k) : {};
-        if (tokens[nameIndex]?.text === 'extends' || tokens[nameIndex]?.text === 'implements') return named(end, 'class', { members });
+        const afterClass = nameIndex < count ? text[nameIndex] : undefined;
+        if (afterClass === 'extends' || afterClass === 'implements') return named(end, 'class', { members });
         return named(nameIndex, 'class', { members });
       }
       case 'interface':
@@ -352,7 +353,7 @@ export function scanModule(src: string): ModuleScan {
       case 'let':
       case 'var':
         if (is(i + 1, 'enum', end)) return named(i + 2, 'enum');
-        return variables(i + 1, end, head.text);
+        return variables(i + 1, end, text[head] as 'const' | 'let' | 'var');
       default:
         return [];
     }
@@ -362,29 +363,27 @@ export function scanModule(src: string): ModuleScan {
   const patternNames = (open: number, out: number[]): void => {
     const close = match[open];
     if (close < 0) return;
-    const depth = tokens[open].depth + 1;
-    const object = tokens[open].text === '{';
+    const level = depth[open] + 1;
+    const object = text[open] === '{';
     for (let k = open + 1; k < close; k++) {
-      const t = tokens[k];
-      if (t.depth !== depth) continue;
-      if ((t.text === '{' || t.text === '[') && t.kind === 'punct') {
+      if (depth[k] !== level) continue;
+      if ((text[k] === '{' || text[k] === '[') && kind[k] === PUNCT) {
         patternNames(k, out);
         k = match[k] > 0 ? match[k] : k;
         continue;
       }
-      if (t.kind !== 'ident') continue;
-      const prev = tokens[k - 1];
-      const next = tokens[k + 1];
-      const atStart = k === open + 1 || prev.text === ',' || prev.text === '...' || (object && prev.text === ':');
+      if (kind[k] !== IDENT) continue;
+      const prev = text[k - 1];
+      const atStart = k === open + 1 || prev === ',' || prev === '...' || (object && prev === ':');
       if (!atStart) continue;
-      if (object && next && next.text === ':' && prev.text !== ':') continue; // a property key
+      if (object && k + 1 < count && text[k + 1] === ':' && prev !== ':') continue; // a property key
       out.push(k);
     }
   };
 
-  const variables = (i: number, end: number, kind: 'const' | 'let' | 'var'): LocalDeclaration[] => {
+  const variables = (i: number, end: number, declared: 'const' | 'let' | 'var'): LocalDeclaration[] => {
     const out: LocalDeclaration[] = [];
-    const depth = tokens[i]?.depth ?? 0;
+    const level = i < count ? depth[i] : 0;
     while (i < end) {
       const nameIndexes: number[] = [];
       if (isIdent(i, end)) {
@@ -399,11 +398,11 @@ export function scanModule(src: string): ModuleScan {
       let next = end;
       let angles = 0;
       for (let k = i; k < end; k++) {
-        const t = tokens[k];
-        if (t.depth !== depth || t.kind !== 'punct') continue;
-        if (t.text === '<') angles++;
-        else if (t.text === '>' && angles > 0) angles--;
-        else if (t.text === ',' && angles === 0 && isIdent(k + 1, end) && (is(k + 2, '=', end) || is(k + 2, ':', end))) {
+        if (depth[k] !== level || kind[k] !== PUNCT) continue;
+        const t = text[k];
+        if (t === '<') angles++;
+        else if (t === '>' && angles > 0) angles--;
+        else if (t === ',' && angles === 0 && isIdent(k + 1, end) && (is(k + 2, '=', end) || is(k + 2, ':', end))) {
           next = k;
           break;
         }
@@ -411,8 +410,7 @@ export function scanModule(src: string): ModuleScan {
       let typeEnd = next;
       let initStart = -1;
       for (let k = i; k < next; k++) {
-        const t = tokens[k];
-        if (t.depth === depth && t.kind === 'punct' && t.text === '=') {
+        if (depth[k] === level && kind[k] === PUNCT && text[k] === '=') {
           typeEnd = k;
           initStart = k + 1;
           break;
@@ -422,7 +420,7 @@ export function scanModule(src: string): ModuleScan {
       let signature = is(i, ':', next) ? functionType(i + 1, typeEnd) : undefined;
       if (!signature && initStart > 0) signature = functionExpression(initStart, next);
       for (const n of nameIndexes) {
-        out.push({ name: tokens[n].text, kind, at: at(n), ...(signature && nameIndexes.length === 1 ? { signature } : {}) });
+        out.push({ name: text[n], kind: declared, at: at(n), ...(signature && nameIndexes.length === 1 ? { signature } : {}) });
       }
       i = next + 1;
     }
@@ -435,23 +433,23 @@ export function scanModule(src: string): ModuleScan {
     const close = match[open];
     if (close < 0) return out;
     let s = open + 1;
-    const nameOf = (t: Token): string => (t.kind === 'string' ? (t.value ?? '') : t.text);
+    const nameOf = (t: number): string => (kind[t] === STRING ? (value[t] ?? '') : text[t]);
     for (let k = open + 1; k <= close; k++) {
-      if (k < close && !(tokens[k].text === ',' && tokens[k].kind === 'punct')) continue;
+      if (k < close && !(text[k] === ',' && kind[k] === PUNCT)) continue;
       let a = s;
       const n = k - s;
-      if (n >= 2 && tokens[a].text === 'type' && tokens[a].kind === 'ident' && (n === 2 || n === 4)) a++;
+      if (n >= 2 && text[a] === 'type' && kind[a] === IDENT && (n === 2 || n === 4)) a++;
       const m = k - a;
-      if (m === 1) out.push({ name: nameOf(tokens[a]), alias: nameOf(tokens[a]), index: a });
-      else if (m === 3 && tokens[a + 1].text === 'as') out.push({ name: nameOf(tokens[a]), alias: nameOf(tokens[a + 2]), index: a });
-      else if (m > 0) scan.problems.push({ message: `cannot read export specifier '${tokenText(tokens, s, k)}'`, at: at(s) });
+      if (m === 1) out.push({ name: nameOf(a), alias: nameOf(a), index: a });
+      else if (m === 3 && text[a + 1] === 'as') out.push({ name: nameOf(a), alias: nameOf(a + 2), index: a });
+      else if (m > 0) scan.problems.push({ message: `cannot read export specifier '${tableText(table, s, k)}'`, at: at(s) });
       s = k + 1;
     }
     return out;
   };
 
   const fromClause = (i: number, end: number): string | undefined =>
-    is(i, 'from', end) && i + 1 < end && tokens[i + 1].kind === 'string' ? tokens[i + 1].value : undefined;
+    is(i, 'from', end) && i + 1 < end && kind[i + 1] === STRING ? value[i + 1] : undefined;
 
   /** True when every specifier of `{ ... }` opened at `open` is marked `type` (and there is at least one). */
   const allTypeSpecifiers = (open: number): boolean => {
@@ -460,23 +458,23 @@ export function scanModule(src: string): ModuleScan {
     let first = true;
     for (let k = open + 1; k < close; k++) {
       if (first) {
-        if (!(tokens[k].kind === 'ident' && tokens[k].text === 'type' && k + 1 < close && tokens[k + 1].text !== ',' && tokens[k + 1].text !== 'as')) return false;
+        if (!(kind[k] === IDENT && text[k] === 'type' && k + 1 < close && text[k + 1] !== ',' && text[k + 1] !== 'as')) return false;
         first = false;
       }
-      if (tokens[k].text === ',' && tokens[k].kind === 'punct') first = true;
+      if (text[k] === ',' && kind[k] === PUNCT) first = true;
     }
     return true;
   };
 
-  const reference = (specifier: string | undefined, kind: ReferenceKind, typeOnly: boolean, index: number): void => {
-    if (specifier !== undefined) scan.references.push({ specifier, kind, typeOnly, at: at(index) });
+  const reference = (specifier: string | undefined, referenceKind: ReferenceKind, typeOnly: boolean, index: number): void => {
+    if (specifier !== undefined) scan.references.push({ specifier, kind: referenceKind, typeOnly, at: at(index) });
   };
 
   const importStatement = (s: number, end: number): void => {
     let i = s + 1;
     if (is(i, '(', end) || is(i, '.', end)) return; // import(...) / import.meta: the dynamic pass reads them
-    if (i < end && tokens[i].kind === 'string') {
-      reference(tokens[i].value, 'side-effect', false, i);
+    if (i < end && kind[i] === STRING) {
+      reference(value[i], 'side-effect', false, i);
       return;
     }
     let typeOnly = false;
@@ -489,16 +487,16 @@ export function scanModule(src: string): ModuleScan {
     if (isIdent(i, end) && !is(i, 'from', end)) {
       if (is(i + 1, '=', end)) {
         // import x = require('y')
-        if (is(i + 2, 'require', end) && is(i + 3, '(', end) && i + 4 < end && tokens[i + 4].kind === 'string') reference(tokens[i + 4].value, 'require', typeOnly, i + 4);
+        if (is(i + 2, 'require', end) && is(i + 3, '(', end) && i + 4 < end && kind[i + 4] === STRING) reference(value[i + 4], 'require', typeOnly, i + 4);
         return;
       }
-      found.push({ local: tokens[i].text, imported: 'default', index: i });
+      found.push({ local: text[i], imported: 'default', index: i });
       valueBinding = true;
       i++;
       if (is(i, ',', end)) i++;
     }
     if (is(i, '*', end) && is(i + 1, 'as', end) && isIdent(i + 2, end)) {
-      found.push({ local: tokens[i + 2].text, imported: '*', index: i + 2 });
+      found.push({ local: text[i + 2], imported: '*', index: i + 2 });
       valueBinding = true;
       i += 3;
     } else if (is(i, '{', end) && match[i] > 0) {
@@ -537,8 +535,8 @@ export function scanModule(src: string): ModuleScan {
       if (is(k, 'abstract', end) && is(k + 1, 'class', end)) k++;
       if (is(k, 'function', end) || is(k, 'class', end) || is(k, 'interface', end)) {
         exportLocal(declaration(i, end, DEFAULT_LOCAL), 'default');
-      } else if (i === end - 1 && tokens[i].kind === 'ident') {
-        scan.exports.push({ type: 'local', exported: 'default', local: tokens[i].text, at: at(i) });
+      } else if (i === end - 1 && kind[i] === IDENT) {
+        scan.exports.push({ type: 'local', exported: 'default', local: text[i], at: at(i) });
       } else {
         const signature = functionExpression(i, end);
         exportLocal([{ name: DEFAULT_LOCAL, kind: 'const', at: at(s + 1), ...(signature ? { signature } : {}) }], 'default');
@@ -549,10 +547,10 @@ export function scanModule(src: string): ModuleScan {
     if (is(i, 'type', end) && is(i + 1, '*', end)) { i++; typeExport = true; } // export type * [as ns] from
     if (is(i, '*', end)) {
       if (is(i + 1, 'as', end) && i + 2 < end) {
-        const t = tokens[i + 2];
+        const t = i + 2;
         const specifier = fromClause(i + 3, end);
         if (specifier !== undefined) {
-          scan.exports.push({ type: 'star-as', exported: t.kind === 'string' ? (t.value ?? '') : t.text, specifier, at: at(i + 2) });
+          scan.exports.push({ type: 'star-as', exported: kind[t] === STRING ? (value[t] ?? '') : text[t], specifier, at: at(i + 2) });
           reference(specifier, 'reexport', typeExport, i + 4);
           return;
         }
@@ -583,7 +581,7 @@ export function scanModule(src: string): ModuleScan {
     }
     if (is(i, 'as', end) || is(i, 'import', end)) return; // export as namespace X / export import A = B
     const decls = declaration(i, end);
-    if (decls.length === 0) scan.problems.push({ message: `cannot read export statement '${tokenText(tokens, s, Math.min(end, s + 6))}'`, at: at(s) });
+    if (decls.length === 0) scan.problems.push({ message: `cannot read export statement '${tableText(table, s, Math.min(end, s + 6))}'`, at: at(s) });
     exportLocal(decls);
   };
 
@@ -593,28 +591,27 @@ export function scanModule(src: string): ModuleScan {
    * (`import('x').Peer` in an annotation); otherwise a value (it loads the module).
    */
   const dynamicImports = (): void => {
-    for (let k = 0; k + 3 < tokens.length; k++) {
-      const t = tokens[k];
-      if (t.kind !== 'ident' || t.text !== 'import' || tokens[k + 1].text !== '(' || tokens[k + 1].kind !== 'punct') continue;
-      if (k > 0 && tokens[k - 1].text === '.' && tokens[k - 1].kind === 'punct') continue; // x.import(...)
-      const arg = tokens[k + 2];
-      const literal = arg.kind === 'string' || (arg.kind === 'template' && !arg.substitution);
-      if (!literal || arg.value === undefined) continue;
+    for (let k = 0; k + 3 < count; k++) {
+      if (kind[k] !== IDENT || text[k] !== 'import' || text[k + 1] !== '(' || kind[k + 1] !== PUNCT) continue;
+      if (k > 0 && text[k - 1] === '.' && kind[k - 1] === PUNCT) continue; // x.import(...)
+      const arg = k + 2;
+      const literal = kind[arg] === STRING || (kind[arg] === TEMPLATE && (flags[arg] & SUBSTITUTION) === 0);
+      const specifier = value[arg];
+      if (!literal || specifier === undefined) continue;
       const close = match[k + 1];
-      const after = close > 0 ? tokens[close + 1] : undefined;
-      const member = after !== undefined && after.text === '.' && after.kind === 'punct' ? tokens[close + 2] : undefined;
-      const asType = (k > 0 && tokens[k - 1].text === 'typeof') || (member !== undefined && member.kind === 'ident' && !PROMISE_METHODS.has(member.text));
-      reference(arg.value, 'dynamic', asType, k + 2);
+      const after = close > 0 && close + 1 < count ? close + 1 : -1;
+      const member = after >= 0 && text[after] === '.' && kind[after] === PUNCT && after + 1 < count ? after + 1 : -1;
+      const asType = (k > 0 && text[k - 1] === 'typeof') || (member >= 0 && kind[member] === IDENT && !PROMISE_METHODS.has(text[member]));
+      reference(specifier, 'dynamic', asType, k + 2);
     }
   };
 
-  for (const [s0, e0] of splitStatements(0, tokens.length, 0, false)) {
+  for (const [s0, e0] of splitStatements(0, count, 0, false)) {
     const s = skipDecorators(s0, e0);
     if (s >= e0) continue;
-    const head = tokens[s];
-    if (head.kind !== 'ident') continue;
-    if (head.text === 'import') importStatement(s, e0);
-    else if (head.text === 'export') exportStatement(s, e0);
+    if (kind[s] !== IDENT) continue;
+    if (text[s] === 'import') importStatement(s, e0);
+    else if (text[s] === 'export') exportStatement(s, e0);
     else for (const d of declaration(s, e0)) addLocal(d);
   }
   for (const d of scan.locals.values()) if (d.overloads && d.overloads.length < 2) delete d.overloads;

@@ -6,7 +6,7 @@
 
 import { resolve } from 'node:path';
 import { FileCache } from './file-cache.js';
-import { tokenize, tokenText } from './tokenizer.js';
+import { IDENT, PUNCT, STRING, SUBSTITUTION, TEMPLATE, position, tableText, tokenTable } from './tokenizer.js';
 
 export { expandGlobs } from './glob.js';
 
@@ -33,54 +33,55 @@ type Found = Omit<TestTitle, 'file'>;
 const TITLE_SEPARATOR = ' > ';
 
 function findTitles(src: string): Found[] {
-  const { tokens, match } = tokenize(src);
+  const table = tokenTable(src);
+  const { kind, text, value, depth, flags, match, count: n } = table;
   const out: Found[] = [];
   const suites: { title: string; close: number; skipped: boolean }[] = [];
-  const n = tokens.length;
-  const is = (k: number, text: string): boolean => k < n && tokens[k].kind === 'punct' && tokens[k].text === text;
+  const is = (k: number, word: string): boolean => k < n && kind[k] === PUNCT && text[k] === word;
   for (let i = 0; i < n; i++) {
     while (suites.length > 0 && i > suites[suites.length - 1].close) suites.pop();
-    const t = tokens[i];
-    if (t.kind !== 'ident') continue;
-    const suite = SUITE_CALLS.has(t.text);
-    if (!suite && !TEST_CALLS.has(t.text)) continue;
+    if (kind[i] !== IDENT) continue;
+    const name = text[i];
+    const suite = SUITE_CALLS.has(name);
+    if (!suite && !TEST_CALLS.has(name)) continue;
     if (i > 0 && (is(i - 1, '.') || is(i - 1, '?'))) continue; // obj.test(...), not a test call
-    let skipped = t.text.startsWith('x');
+    let skipped = name.startsWith('x');
     let k = i + 1;
-    while (is(k, '.') && k + 1 < n && tokens[k + 1].kind === 'ident') {
-      const modifier = tokens[k + 1].text;
+    while (is(k, '.') && k + 1 < n && kind[k + 1] === IDENT) {
+      const modifier = text[k + 1];
       if (SKIPPING.has(modifier)) skipped = true;
       k += 2;
       if (WITH_ARGUMENTS.has(modifier)) {
         if (is(k, '(') && match[k] > k) k = match[k] + 1;
-        else if (k < n && tokens[k].kind === 'template') k++;
+        else if (k < n && kind[k] === TEMPLATE) k++;
       }
     }
     if (!is(k, '(') || match[k] < 0) continue;
     const close = match[k];
-    const arg = tokens[k + 1];
-    if (!arg) continue;
-    const literal = (arg.kind === 'string' || (arg.kind === 'template' && !arg.substitution)) && (is(k + 2, ',') || is(k + 2, ')'));
+    const arg = k + 1;
+    if (arg >= n) continue;
+    const literal = (kind[arg] === STRING || (kind[arg] === TEMPLATE && (flags[arg] & SUBSTITUTION) === 0)) && (is(k + 2, ',') || is(k + 2, ')'));
     const inSkipped = suites.some((s) => s.skipped);
     if (suite) {
       // A computed suite title keeps its source text so nested full titles stay readable.
       let title: string;
-      if (literal) title = arg.value ?? '';
+      if (literal) title = value[arg] ?? '';
       else {
         let end = k + 1;
-        while (end < close && !(tokens[end].depth === arg.depth && is(end, ','))) end++;
-        title = tokenText(tokens, k + 1, end);
+        while (end < close && !(depth[end] === depth[arg] && is(end, ','))) end++;
+        title = tableText(table, k + 1, end);
       }
       suites.push({ title, close, skipped: skipped || inSkipped });
       continue;
     }
     if (!literal) continue;
-    const title = arg.value ?? '';
+    const title = value[arg] ?? '';
+    const { line, column } = position(table, table.start[i]);
     out.push({
       title,
       fullTitle: [...suites.map((s) => s.title), title].join(TITLE_SEPARATOR),
-      line: t.line,
-      column: t.column,
+      line,
+      column,
       skipped: skipped || inSkipped,
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cookEscapes, tokenize, tokenText } from './tokenizer.js';
+import { cookEscapes, position, tableText, tokenTable, tokenize, tokenText } from './tokenizer.js';
 
 const kinds = (src: string) => tokenize(src).tokens.map((t) => `${t.kind}:${t.text}`);
 
@@ -68,6 +68,30 @@ describe('tokenize', () => {
       'punct:(', 'punct:...', 'ident:a', 'punct:)', 'punct:=>', 'private:#b', 'punct:+', 'number:1_000n',
       'punct:+', 'number:1e-3', 'punct:+', 'number:.5',
     ]);
+  });
+
+  it('gives a template with substitutions no cooked value, whatever is read inside them', () => {
+    const t = tokenize('x = `a ${ "b" } c ${ `d` }`; y = "e"').tokens;
+    expect(t[2]).toMatchObject({ kind: 'template', substitution: true, value: undefined });
+    expect(t[6]).toMatchObject({ kind: 'string', value: 'e' });
+  });
+
+  it('reuses one table: a short text read after a long one holds only its own tokens', () => {
+    const long = Array.from({ length: 3000 }, (_, i) => `const v${i} = 'x${i}';`).join('\n');
+    expect(tokenTable(long).count).toBe(15000);
+    const table = tokenTable("f(`t`, 'u')");
+    expect(table.count).toBe(6);
+    expect(table.text.slice(0, table.count)).toEqual(['f', '(', '`t`', ',', "'u'", ')']);
+    expect(table.value.slice(0, table.count)).toEqual([undefined, undefined, 't', undefined, 'u', undefined]);
+    expect(Array.from(table.match.subarray(0, table.count))).toEqual([-1, 5, -1, -1, -1, 1]);
+    expect(tableText(table, 0, table.count)).toBe("f(`t`, 'u')");
+    expect(tokenize("f(`t`, 'u')").tokens.map((k) => k.text)).toEqual(table.text.slice(0, 6));
+  });
+
+  it('places offsets on 1-based lines and columns across LF, CRLF, CR and U+2028 breaks', () => {
+    const table = tokenTable('a\r\nb\rc\u2028d\ne');
+    const where = (name: string) => position(table, table.start[table.text.indexOf(name)]);
+    expect(['a', 'b', 'c', 'd', 'e'].map(where)).toEqual([1, 2, 3, 4, 5].map((line) => ({ line, column: 1 })));
   });
 
   it('joins token text with single spaces where the source had whitespace or comments', () => {

@@ -12,6 +12,11 @@
  *
  * Known gaps: JSX is not understood; a regex right after a block's `}` is read as division;
  * `<`/`>` are not counted as brackets (callers balance them where they read types).
+ *
+ * The readers (`module-scan.ts`, `tests.ts`) take the tokens as a `TokenTable`: one typed
+ * array per field, reused from file to file, so that a check reading 15,000 files does not
+ * make a million token objects to collect (they were a quarter of all it allocated).
+ * `tokenize()` gives the same tokens as objects, for callers that keep them.
  */
 
 export type TokenKind = 'ident' | 'punct' | 'string' | 'template' | 'number' | 'regex' | 'private';
@@ -138,38 +143,115 @@ export function cookEscapes(raw: string): string {
   return out;
 }
 
-/** Tokenize TypeScript source text. */
-export function tokenize(src: string): TokenizedSource {
-  const tokens: Token[] = [];
+/** Token kinds in a `TokenTable` (`KIND_NAMES[k]` is the `TokenKind`). */
+export const IDENT = 0;
+export const PUNCT = 1;
+export const STRING = 2;
+export const TEMPLATE = 3;
+export const NUMBER = 4;
+export const REGEX = 5;
+export const PRIVATE = 6;
+const KIND_NAMES: readonly TokenKind[] = ['ident', 'punct', 'string', 'template', 'number', 'regex', 'private'];
+
+/** `flags` bits. */
+export const NEWLINE_BEFORE = 1;
+export const SUBSTITUTION = 2;
+
+/**
+ * The tokens of one text, field by field (`kind[i]`, `text[i]`, ...), for the first `count`
+ * entries: what `Token` holds, but positions as offsets (`position()` gives line and column).
+ * The table returned by `tokenTable()` is reused by the next call: read it before then.
+ */
+export interface TokenTable {
+  src: string;
+  count: number;
+  kind: Uint8Array;
+  text: string[];
+  /** Cooked value of a string, or of a template without `${}`; undefined for other kinds. */
+  value: (string | undefined)[];
+  start: Int32Array;
+  end: Int32Array;
+  depth: Int32Array;
+  /** `NEWLINE_BEFORE` | `SUBSTITUTION`. */
+  flags: Uint8Array;
+  /** For a bracket token, the index of its partner; -1 otherwise or when unbalanced. */
+  match: Int32Array;
+  problems: TokenProblem[];
+  /** Offsets where lines start (`lineCount` of them), for `position()`. */
+  lineStarts: Int32Array;
+  lineCount: number;
+}
+
+/** 1-based line and column of `offset` in the table's text. */
+export function position(table: TokenTable, offset: number): { line: number; column: number } {
+  const { lineStarts } = table;
+  let lo = 0;
+  let hi = table.lineCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+}
+
+function grownInt32(a: Int32Array, need: number): Int32Array {
+  if (a.length >= need) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function grownUint8(a: Uint8Array, need: number): Uint8Array {
+  if (a.length >= need) return a;
+  const b = new Uint8Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+const table: TokenTable = {
+  src: '', count: 0, kind: new Uint8Array(1024), text: [], value: [], start: new Int32Array(1024), end: new Int32Array(1024),
+  depth: new Int32Array(1024), flags: new Uint8Array(1024), match: new Int32Array(1024), problems: [], lineStarts: new Int32Array(1024), lineCount: 0,
+};
+
+/** Room for token `n` in every field of the shared table. */
+function reserve(n: number): void {
+  if (n < table.kind.length) return;
+  const need = n + 1;
+  table.kind = grownUint8(table.kind, need);
+  table.flags = grownUint8(table.flags, need);
+  table.start = grownInt32(table.start, need);
+  table.end = grownInt32(table.end, need);
+  table.depth = grownInt32(table.depth, need);
+  table.match = grownInt32(table.match, need);
+}
+
+/** Tokenize TypeScript source text into the shared table (valid until the next call). */
+export function tokenTable(src: string): TokenTable {
+  const t = table;
+  t.src = src;
   const problems: TokenProblem[] = [];
+  t.problems = problems;
   const len = src.length;
 
   // Line starts, for offset -> line/column.
-  const lineStarts: number[] = [0];
+  let lineCount = 1;
+  t.lineStarts[0] = 0;
+  const lineStart = (at: number): void => {
+    if (lineCount === t.lineStarts.length) t.lineStarts = grownInt32(t.lineStarts, lineCount + 1);
+    t.lineStarts[lineCount++] = at;
+  };
   for (let i = 0; i < len; i++) {
     const c = src.charCodeAt(i);
-    if (c === CC_LF) lineStarts.push(i + 1);
+    if (c === CC_LF) lineStart(i + 1);
     else if (c === CC_CR) {
       if (src.charCodeAt(i + 1) === CC_LF) i++;
-      lineStarts.push(i + 1);
-    } else if (c === 0x2028 || c === 0x2029) lineStarts.push(i + 1);
+      lineStart(i + 1);
+    } else if (c === 0x2028 || c === 0x2029) lineStart(i + 1);
   }
-  let lineCursor = 0;
-  /** Offsets only grow for emitted tokens, so a forward cursor suffices there. */
-  const lineAt = (offset: number): number => {
-    while (lineCursor + 1 < lineStarts.length && lineStarts[lineCursor + 1] <= offset) lineCursor++;
-    return lineCursor;
-  };
+  t.lineCount = lineCount;
   const problemAt = (message: string, offset: number): void => {
-    // Binary search: problems may point anywhere, and must not move the token cursor.
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    problems.push({ message, line: lo + 1, column: offset - lineStarts[lo] + 1 });
+    problems.push({ message, ...position(t, offset) });
   };
 
   let pos = 0;
@@ -217,65 +299,82 @@ export function tokenize(src: string): TokenizedSource {
     return Math.min(p, len);
   };
 
-  /** Read a template literal starting at `pos` (a backtick); returns end and whether it had `${}`. */
-  const readTemplate = (): { end: number; substitution: boolean } => {
+  /** Read a template literal starting at `pos` (a backtick); sets `substitution`, returns its end. */
+  let substitution = false;
+  const readTemplate = (): number => {
     const startPos = pos;
     let p = pos + 1;
-    let substitution = false;
+    let sub = false;
     while (p < len) {
       const c = src.charCodeAt(p);
-      if (c === CC_BACKTICK) return { end: p + 1, substitution };
+      if (c === CC_BACKTICK) { substitution = sub; return p + 1; }
       if (c === CC_BACKSLASH) p += 2;
       else if (c === CC_DOLLAR && src.charCodeAt(p + 1) === CC_LBRACE) {
-        substitution = true;
+        sub = true;
         pos = p + 2;
         skipSubstitution();
         p = pos;
       } else p++;
     }
     problemAt('unterminated template literal', startPos);
-    return { end: len, substitution };
+    substitution = sub;
+    return len;
   };
+
+  // The token before the one being read, and the one before that (for regexAllowed): kind
+  // (-1 for none) and extent. Text is taken from the source only where a `/` needs it.
+  let prevKind = -1;
+  let prevStart = 0;
+  let prevEnd = 0;
+  let prevPrevKind = -1;
+  let prevPrevStart = 0;
+  let prevPrevEnd = 0;
+  /** Set when the last `)` closed the condition of `if`/`while`/`for`/`with`. */
+  let controlParen = false;
 
   /** Skip the expression of a `${ ... }` up to and past its closing brace. */
   const skipSubstitution = (): void => {
     let braces = 0;
-    let prev: Token | null = null;
+    const saved = [prevKind, prevStart, prevEnd, prevPrevKind, prevPrevStart, prevPrevEnd];
+    const savedControl = controlParen;
+    prevKind = -1;
+    prevPrevKind = -1;
     while (pos < len) {
-      const newline = skipTrivia();
+      skipTrivia();
       if (pos >= len) break;
       const c = src.charCodeAt(pos);
       if (c === CC_RBRACE && braces === 0) {
         pos++;
-        return;
+        break;
       }
-      const savedControl = controlParen;
-      const savedPrevPrev = prevPrev;
       controlParen = false;
-      prevPrev = null;
-      const t = readToken(prev, newline, 0);
-      controlParen = savedControl;
-      prevPrev = savedPrevPrev;
-      if (t.text === '{') braces++;
-      else if (t.text === '}') braces--;
-      prev = t;
+      const start = pos;
+      const kind = readToken();
+      if (kind === PUNCT && pos - start === 1) {
+        if (c === CC_LBRACE) braces++;
+        else if (c === CC_RBRACE) braces--;
+      }
+      prevPrevKind = -1; // as before: inside `${}` only the previous token is known
+      prevKind = kind;
+      prevStart = start;
+      prevEnd = pos;
     }
+    [prevKind, prevStart, prevEnd, prevPrevKind, prevPrevStart, prevPrevEnd] = saved;
+    controlParen = savedControl;
   };
 
-  /** Set when the last `)` closed the condition of `if`/`while`/`for`/`with`. */
-  let controlParen = false;
-  /** The token before the previous one (for telling postfix `++` from a binary `+`). */
-  let prevPrev: Token | null = null;
-
-  const regexAllowed = (prev: Token | null): boolean => {
-    if (prev === null) return true;
-    switch (prev.kind) {
-      case 'punct':
-        if (prev.text === ')') return controlParen;
-        if ((prev.text === '+' || prev.text === '-') && prevPrev && prevPrev.text === prev.text && prevPrev.end === prev.start) return false; // x++ / y
-        return !(prev.text === ']' || prev.text === '}');
-      case 'ident':
-        return KEYWORDS_BEFORE_EXPRESSION.has(prev.text);
+  const regexAllowed = (): boolean => {
+    if (prevKind === -1) return true;
+    switch (prevKind) {
+      case PUNCT: {
+        const p = src.charCodeAt(prevStart);
+        const single = prevEnd - prevStart === 1;
+        if (single && p === 41) return controlParen; // )
+        if (single && (p === 43 || p === 45) && prevPrevKind !== -1 && prevPrevEnd - prevPrevStart === 1 && src.charCodeAt(prevPrevStart) === p && prevPrevEnd === prevStart) return false; // x++ / y
+        return !(single && (p === 93 || p === CC_RBRACE));
+      }
+      case IDENT:
+        return KEYWORDS_BEFORE_EXPRESSION.has(src.slice(prevStart, prevEnd));
       default:
         return false;
     }
@@ -300,23 +399,15 @@ export function tokenize(src: string): TokenizedSource {
     return -1;
   };
 
-  const make = (kind: TokenKind, start: number, end: number, newline: boolean, depth: number): Token => ({
-    kind,
-    text: src.slice(start, end),
-    value: undefined,
-    substitution: false,
-    start,
-    end,
-    line: 0,
-    column: 0,
-    depth,
-    newlineBefore: newline,
-  });
+  /** Cooked value of the last string or plain template read. */
+  let cooked: string | undefined;
 
-  /** Read one token at `pos` (trivia already skipped). */
-  const readToken = (prev: Token | null, newline: boolean, depth: number): Token => {
+  /** Read one token at `pos` (trivia already skipped); returns its kind, leaves `pos` at its end. */
+  const readToken = (): number => {
     const start = pos;
     const c = src.charCodeAt(pos);
+    cooked = undefined;
+    substitution = false;
     if (isIdentStart(c) || (c === CC_BACKSLASH && src.charCodeAt(pos + 1) === 117)) {
       pos++;
       while (pos < len) {
@@ -325,7 +416,7 @@ export function tokenize(src: string): TokenizedSource {
         else if (d === CC_BACKSLASH && src.charCodeAt(pos + 1) === 117) pos += 2;
         else break;
       }
-      return make('ident', start, pos, newline, depth);
+      return IDENT;
     }
     if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(pos + 1)))) {
       pos++;
@@ -335,93 +426,111 @@ export function tokenize(src: string): TokenizedSource {
         else if ((d === 43 || d === 45) && (src.charCodeAt(pos - 1) | 32) === 101 && !/^0[xX]/.test(src.slice(start, pos))) pos++;
         else break;
       }
-      return make('number', start, pos, newline, depth);
+      return NUMBER;
     }
     if (c === 39 || c === 34) {
       pos = readString(c);
-      const t = make('string', start, pos, newline, depth);
       const closed = pos - start >= 2 && src.charCodeAt(pos - 1) === c;
-      t.value = cookEscapes(src.slice(start + 1, closed ? pos - 1 : pos));
-      return t;
+      cooked = cookEscapes(src.slice(start + 1, closed ? pos - 1 : pos));
+      return STRING;
     }
     if (c === CC_BACKTICK) {
-      const { end, substitution } = readTemplate();
+      const end = readTemplate();
       pos = end;
-      const t = make('template', start, end, newline, depth);
-      if (substitution) t.substitution = true;
+      // Tokens read inside `${}` set `cooked` too: a template with substitutions has none.
+      if (substitution) cooked = undefined;
       else {
         const closed = end - start >= 2 && src.charCodeAt(end - 1) === CC_BACKTICK;
-        t.value = cookEscapes(src.slice(start + 1, closed ? end - 1 : end));
+        cooked = cookEscapes(src.slice(start + 1, closed ? end - 1 : end));
       }
-      return t;
+      return TEMPLATE;
     }
     if (c === 35 && isIdentStart(src.charCodeAt(pos + 1))) {
       pos++;
       while (pos < len && isIdentPart(src.charCodeAt(pos))) pos++;
-      return make('private', start, pos, newline, depth);
+      return PRIVATE;
     }
-    if (c === CC_SLASH && regexAllowed(prev)) {
+    if (c === CC_SLASH && regexAllowed()) {
       const end = tryRegex();
       if (end > 0) {
         pos = end;
-        return make('regex', start, end, newline, depth);
+        return REGEX;
       }
     }
     if (c === 61 && src.charCodeAt(pos + 1) === 62) {
       pos += 2;
-      return make('punct', start, pos, newline, depth);
+      return PUNCT;
     }
     if (c === 46 && src.charCodeAt(pos + 1) === 46 && src.charCodeAt(pos + 2) === 46) {
       pos += 3;
-      return make('punct', start, pos, newline, depth);
+      return PUNCT;
     }
     // A lone surrogate or any other character: one code unit of punctuation.
     pos++;
-    return make('punct', start, pos, newline, depth);
+    return PUNCT;
   };
 
   const stack: number[] = [];
+  const text = t.text;
+  const value = t.value;
   let depth = 0;
-  let prev: Token | null = null;
+  let n = 0;
   while (true) {
     const newline = skipTrivia();
     if (pos >= len) break;
     const c = src.charCodeAt(pos);
     const isClose = c === 41 || c === 93 || c === CC_RBRACE;
     if (isClose && depth > 0) depth--;
-    const t = readToken(prev, newline, depth);
-    const l = lineAt(t.start);
-    t.line = l + 1;
-    t.column = t.start - lineStarts[l] + 1;
-    if (t.kind === 'punct' && (c === 40 || c === 91 || c === CC_LBRACE)) {
-      stack.push(tokens.length);
+    const start = pos;
+    const kind = readToken();
+    reserve(n);
+    t.kind[n] = kind;
+    t.start[n] = start;
+    t.end[n] = pos;
+    t.depth[n] = depth;
+    t.flags[n] = (newline ? NEWLINE_BEFORE : 0) | (substitution ? SUBSTITUTION : 0);
+    text[n] = src.slice(start, pos);
+    value[n] = cooked;
+    if (kind === PUNCT && (c === 40 || c === 91 || c === CC_LBRACE)) {
+      stack.push(n);
       depth++;
-    } else if (t.kind === 'punct' && isClose) {
+    } else if (kind === PUNCT && isClose) {
       const open = stack.pop();
-      if (open === undefined) problems.push({ message: `unbalanced '${t.text}'`, line: t.line, column: t.column });
+      if (open === undefined) problems.push({ message: `unbalanced '${text[n]}'`, ...position(t, start) });
       else if (c === 41) {
-        const before = open > 0 ? tokens[open - 1] : undefined;
-        controlParen = before !== undefined && before.kind === 'ident' && (before.text === 'if' || before.text === 'while' || before.text === 'for' || before.text === 'with');
+        const before = open - 1;
+        controlParen = before >= 0 && t.kind[before] === IDENT && (text[before] === 'if' || text[before] === 'while' || text[before] === 'for' || text[before] === 'with');
       }
     }
-    tokens.push(t);
-    prevPrev = prev;
-    prev = t;
+    prevPrevKind = prevKind;
+    prevPrevStart = prevStart;
+    prevPrevEnd = prevEnd;
+    prevKind = kind;
+    prevStart = start;
+    prevEnd = pos;
+    n++;
+  }
+  t.count = n;
+  // Let go of the strings of a much longer text read before.
+  if (text.length > n + 4096) {
+    text.length = n;
+    value.length = n;
   }
 
-  const pairs = new Int32Array(tokens.length).fill(-1);
+  const pairs = t.match;
+  pairs.fill(-1, 0, n);
   const open: number[] = [];
-  const partner: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.kind !== 'punct') continue;
-    const s = t.text;
-    if (s === '(' || s === '[' || s === '{') open.push(i);
-    else if (s === ')' || s === ']' || s === '}') {
+  for (let i = 0; i < n; i++) {
+    if (t.kind[i] !== PUNCT || t.end[i] - t.start[i] !== 1) continue;
+    const c = src.charCodeAt(t.start[i]);
+    if (c === 40 || c === 91 || c === CC_LBRACE) open.push(i);
+    else if (c === 41 || c === 93 || c === CC_RBRACE) {
       const o = open.pop();
       if (o === undefined) continue;
-      if (tokens[o].text !== partner[s]) {
-        problems.push({ message: `'${s}' does not close '${tokens[o].text}' opened at ${tokens[o].line}:${tokens[o].column}`, line: t.line, column: t.column });
+      const oc = src.charCodeAt(t.start[o]);
+      if (oc !== (c === 41 ? 40 : c === 93 ? 91 : CC_LBRACE)) {
+        const at = position(t, t.start[o]);
+        problems.push({ message: `'${text[i]}' does not close '${text[o]}' opened at ${at.line}:${at.column}`, ...position(t, t.start[i]) });
         continue;
       }
       pairs[o] = i;
@@ -429,9 +538,34 @@ export function tokenize(src: string): TokenizedSource {
     }
   }
   for (const o of open) {
-    problems.push({ message: `'${tokens[o].text}' is never closed`, line: tokens[o].line, column: tokens[o].column });
+    problems.push({ message: `'${text[o]}' is never closed`, ...position(t, t.start[o]) });
   }
-  return { tokens, match: pairs, problems };
+  return t;
+}
+
+/** Tokenize TypeScript source text into token objects. */
+export function tokenize(src: string): TokenizedSource {
+  const t = tokenTable(src);
+  const tokens: Token[] = new Array(t.count);
+  let line = 0;
+  for (let i = 0; i < t.count; i++) {
+    const start = t.start[i];
+    while (line + 1 < t.lineCount && t.lineStarts[line + 1] <= start) line++;
+    const flags = t.flags[i];
+    tokens[i] = {
+      kind: KIND_NAMES[t.kind[i]],
+      text: t.text[i],
+      value: t.value[i],
+      substitution: (flags & SUBSTITUTION) !== 0,
+      start,
+      end: t.end[i],
+      line: line + 1,
+      column: start - t.lineStarts[line] + 1,
+      depth: t.depth[i],
+      newlineBefore: (flags & NEWLINE_BEFORE) !== 0,
+    };
+  }
+  return { tokens, match: t.match.slice(0, t.count), problems: t.problems };
 }
 
 /**
@@ -444,6 +578,16 @@ export function tokenText(tokens: Token[], from: number, to: number): string {
     const t = tokens[i];
     if (i > from && t.start > tokens[i - 1].end) out += ' ';
     out += t.text;
+  }
+  return out;
+}
+
+/** `tokenText` for a `TokenTable`. */
+export function tableText(t: TokenTable, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i++) {
+    if (i > from && t.start[i] > t.end[i - 1]) out += ' ';
+    out += t.text[i];
   }
   return out;
 }
