@@ -9,8 +9,9 @@
  */
 
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
-import { FileCache, isDirectory, isFile, onClearCodeCaches, STAT_TTL_MS, statFact } from './file-cache.js';
+import { FileCache, filesUnchanging, isDirectory, isFile, onClearCodeCaches, STAT_TTL_MS, statFact } from './file-cache.js';
 import { messages } from './messages.js';
+import { absolutePath, joinPath } from './paths.js';
 import { DEFAULT_LOCAL, type ImportBinding, type LocalDeclaration, type ModuleScan, type Position, scanModule } from './module-scan.js';
 import type { ExportedSymbol, ModuleExports, SourceLocation, SourceProblem } from './types.js';
 
@@ -91,10 +92,13 @@ interface Context {
   inProgress: Map<string, Map<string, ExportedSymbol>>;
   problems: SourceProblem[];
   reported: Set<string>;
-  /** Every specifier resolution made (by `from\0specifier`), to tell later whether a cached result still holds. */
-  resolutions: Map<string, { from: string; specifier: string; resolved: string | undefined }>;
-  /** Every file read, with the stat it was read at. */
-  files: Map<string, { mtimeMs: number; size: number }>;
+  /**
+   * Every specifier resolution made (by `from\0specifier`), to tell later whether a cached
+   * result still holds; not kept when files are unchanging.
+   */
+  resolutions?: Map<string, { from: string; specifier: string; resolved: string | undefined }>;
+  /** Every file read, with the stat it was read at (likewise). */
+  files?: Map<string, { mtimeMs: number; size: number }>;
 }
 
 function loc(file: string, at: Position): SourceLocation {
@@ -124,7 +128,7 @@ function problem(ctx: Context, message: string, location: SourceLocation): void 
 function target(ctx: Context, file: string, specifier: string, at: Position): { file: string; symbols: Map<string, ExportedSymbol> } | 'package' | undefined {
   const resolved = resolveSpecifier(file, specifier);
   if (resolved === 'package') return 'package';
-  ctx.resolutions.set(`${file}\0${specifier}`, { from: file, specifier, resolved });
+  ctx.resolutions?.set(`${file}\0${specifier}`, { from: file, specifier, resolved });
   if (resolved === undefined) {
     problem(ctx, messages.missingModule(specifier), loc(file, at));
     return undefined;
@@ -153,8 +157,10 @@ function exportsOf(ctx: Context, file: string): Map<string, ExportedSymbol> {
   const partial = ctx.inProgress.get(file);
   if (partial) return partial; // a cycle: what is known so far
   const symbols = new Map<string, ExportedSymbol>();
-  const fact = statFact(file);
-  ctx.files.set(file, { mtimeMs: fact.mtimeMs, size: fact.size });
+  if (ctx.files) {
+    const fact = statFact(file);
+    ctx.files.set(file, { mtimeMs: fact.mtimeMs, size: fact.size });
+  }
   const scan = scans.get(file);
   if (!scan) return symbols;
   ctx.inProgress.set(file, symbols);
@@ -205,11 +211,13 @@ function exportsOf(ctx: Context, file: string): Map<string, ExportedSymbol> {
 interface Memo {
   checkedAt: number;
   result: ModuleExports;
-  files: Context['files'];
-  resolutions: Context['resolutions'];
+  files: NonNullable<Context['files']>;
+  resolutions: NonNullable<Context['resolutions']>;
 }
 
 const memo = new Map<string, Memo>();
+/** What a memo records when files are unchanging: nothing (it is never re-validated). */
+const NOTHING_RECORDED = { files: new Map(), resolutions: new Map() } as const;
 onClearCodeCaches(() => memo.clear());
 
 function stillValid(m: Memo): boolean {
@@ -228,14 +236,21 @@ function stillValid(m: Memo): boolean {
  * shared with the cache: do not modify it.
  */
 export function readModuleExports(entryFileOrDir: string): ModuleExports {
-  const absolute = resolve(entryFileOrDir);
+  const absolute = absolutePath(entryFileOrDir);
   let entry = absolute;
-  if (isDirectory(absolute)) entry = indexFileOf(absolute) ?? resolve(absolute, 'index.ts');
+  if (isDirectory(absolute)) entry = indexFileOf(absolute) ?? joinPath(absolute, 'index.ts');
   if (!isFile(entry)) {
     const problems = [{ message: messages.missingEntry(entry), location: { file: entry, line: 1, column: 1 } }];
     return { entry, symbols: new Map(), problems };
   }
   const hit = memo.get(entry);
+  if (filesUnchanging()) {
+    if (hit) return hit.result;
+    const ctx: Context = { done: new Map(), inProgress: new Map(), problems: [], reported: new Set() };
+    const result = { entry, symbols: exportsOf(ctx, entry), problems: ctx.problems };
+    memo.set(entry, { checkedAt: 0, result, files: NOTHING_RECORDED.files, resolutions: NOTHING_RECORDED.resolutions });
+    return result;
+  }
   const now = performance.now();
   if (hit && (now - hit.checkedAt < STAT_TTL_MS || stillValid(hit))) {
     hit.checkedAt = now;
@@ -244,6 +259,6 @@ export function readModuleExports(entryFileOrDir: string): ModuleExports {
   const ctx: Context = { done: new Map(), inProgress: new Map(), problems: [], reported: new Set(), resolutions: new Map(), files: new Map() };
   const symbols = exportsOf(ctx, entry);
   const result = { entry, symbols, problems: ctx.problems };
-  memo.set(entry, { checkedAt: now, result, files: ctx.files, resolutions: ctx.resolutions });
+  memo.set(entry, { checkedAt: now, result, files: ctx.files!, resolutions: ctx.resolutions! });
   return result;
 }

@@ -40,6 +40,11 @@ export function assumeFilesUnchanging(): void {
   unchanging = true;
 }
 
+/** Whether `assumeFilesUnchanging()` was called: then nothing needs recording for re-validation. */
+export function filesUnchanging(): boolean {
+  return unchanging;
+}
+
 /** The kind of `path` from its parent's listing, or undefined when only a stat can tell. */
 function kindFromListing(path: string): StatFact['kind'] | undefined {
   const parent = dirname(path);

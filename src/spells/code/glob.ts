@@ -6,8 +6,8 @@
  */
 
 import type { Dirent } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { listDirectory, onClearCodeCaches, STAT_TTL_MS, statFact } from './file-cache.js';
+import { absolutePath, joinPath } from './paths.js';
+import { filesUnchanging, listDirectory, onClearCodeCaches, STAT_TTL_MS, statFact } from './file-cache.js';
 
 /** Expand `{a,b}` alternatives, innermost-first, into plain patterns. */
 export function expandBraces(pattern: string): string[] {
@@ -49,27 +49,28 @@ interface Seen {
   paths: Map<string, string>;
 }
 
-function walk(dir: string, segments: string[], k: number, out: Set<string>, seen: Seen): void {
+/** `seen` is undefined when files are unchanging: nothing will be re-validated. */
+function walk(dir: string, segments: string[], k: number, out: Set<string>, seen: Seen | undefined): void {
   if (k >= segments.length) return;
   const segment = segments[k];
   const last = k === segments.length - 1;
   if (!hasWildcard(segment)) {
-    const p = join(dir, segment);
+    const p = joinPath(dir, segment);
     const kind = statFact(p).kind;
-    seen.paths.set(p, kind);
+    seen?.paths.set(p, kind);
     if (last) {
       if (kind === 'file') out.add(p);
     } else if (kind === 'dir') walk(p, segments, k + 1, out, seen);
     return;
   }
   const entries: Dirent[] = listDirectory(dir);
-  seen.dirs.set(dir, statFact(dir).mtimeMs);
+  seen?.dirs.set(dir, statFact(dir).mtimeMs);
   if (segment === '**') {
     if (last) {
       // Trailing `**`: every file below.
       for (const e of entries) {
         if (e.name.startsWith('.') || NEVER_ENTER.has(e.name)) continue;
-        const p = join(dir, e.name);
+        const p = joinPath(dir, e.name);
         if (e.isDirectory()) walk(p, segments, k, out, seen);
         else if (e.isFile()) out.add(p);
       }
@@ -78,14 +79,14 @@ function walk(dir: string, segments: string[], k: number, out: Set<string>, seen
     walk(dir, segments, k + 1, out, seen); // zero folders
     for (const e of entries) {
       if (!e.isDirectory() || e.name.startsWith('.') || NEVER_ENTER.has(e.name)) continue;
-      walk(join(dir, e.name), segments, k, out, seen);
+      walk(joinPath(dir, e.name), segments, k, out, seen);
     }
     return;
   }
   const re = segmentRegex(segment);
   for (const e of entries) {
     if (!re.test(e.name)) continue;
-    const p = join(dir, e.name);
+    const p = joinPath(dir, e.name);
     const kind = e.isSymbolicLink() ? statFact(p).kind : e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other';
     if (last) {
       if (kind === 'file') out.add(p);
@@ -98,11 +99,17 @@ function walk(dir: string, segments: string[], k: number, out: Set<string>, seen
  * paths of existing files. A pattern starting with `!` removes matches of earlier patterns.
  */
 export function expandGlobs(root: string, patterns: string[]): string[] {
-  const base = resolve(root);
+  const base = absolutePath(root);
   const key = `${base}\0${patterns.join('\0')}`;
   const hit = expansions.get(key);
+  if (filesUnchanging()) {
+    if (hit) return [...hit.files];
+    const files = expand(base, patterns, undefined);
+    expansions.set(key, { files, seen: undefined, checkedAt: 0 });
+    return [...files];
+  }
   const now = performance.now();
-  if (hit && (now - hit.checkedAt < STAT_TTL_MS || unchanged(hit.seen))) {
+  if (hit && (now - hit.checkedAt < STAT_TTL_MS || (hit.seen !== undefined && unchanged(hit.seen)))) {
     hit.checkedAt = now;
     return [...hit.files];
   }
@@ -112,7 +119,7 @@ export function expandGlobs(root: string, patterns: string[]): string[] {
   return [...files];
 }
 
-const expansions = new Map<string, { files: string[]; seen: Seen; checkedAt: number }>();
+const expansions = new Map<string, { files: string[]; seen: Seen | undefined; checkedAt: number }>();
 onClearCodeCaches(() => expansions.clear());
 
 function unchanged(seen: Seen): boolean {
@@ -124,7 +131,7 @@ function unchanged(seen: Seen): boolean {
   return true;
 }
 
-function expand(base: string, patterns: string[], seen: Seen): string[] {
+function expand(base: string, patterns: string[], seen: Seen | undefined): string[] {
   const found = new Set<string>();
   for (const raw of patterns) {
     const negate = raw.startsWith('!');

@@ -11,10 +11,11 @@
  * never followed. Missing files are problems, never exceptions; every file is read once.
  */
 
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { isDirectory, isFile } from './file-cache.js';
 import { indexFileOf, moduleScans, resolveSpecifier } from './exports.js';
 import { messages } from './messages.js';
+import { absolutePath, joinPath } from './paths.js';
 import type { ReferenceKind } from './module-scan.js';
 import type { SourceLocation, SourceProblem } from './types.js';
 
@@ -55,14 +56,14 @@ const SOURCE_FILE = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
 
 /** The entry file of a module folder (its index) or the file itself. */
 export function moduleEntry(fileOrDir: string): string {
-  const absolute = resolve(fileOrDir);
-  if (isDirectory(absolute)) return indexFileOf(absolute) ?? resolve(absolute, 'index.ts');
+  const absolute = absolutePath(fileOrDir);
+  if (isDirectory(absolute)) return indexFileOf(absolute) ?? joinPath(absolute, 'index.ts');
   return absolute;
 }
 
 /** Read the imports of the module at `fileOrDir` (a folder with an index, or one file). */
 export function readModuleImports(fileOrDir: string, options: ReadImportsOptions = {}): ModuleImports {
-  const absolute = resolve(fileOrDir);
+  const absolute = absolutePath(fileOrDir);
   const entry = moduleEntry(absolute);
   const folder = isDirectory(absolute) ? absolute : dirname(absolute);
   const within = options.within ?? ((file: string) => file.startsWith(folder + sep));

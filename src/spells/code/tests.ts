@@ -4,7 +4,7 @@
  * running the tests.
  */
 
-import { resolve } from 'node:path';
+import { absolutePath } from './paths.js';
 import { FileCache } from './file-cache.js';
 import { IDENT, PUNCT, STRING, SUBSTITUTION, TEMPLATE, position, tableText, tokenTable } from './tokenizer.js';
 
@@ -99,7 +99,7 @@ const cache = new FileCache<TestTitle[]>((text, file) => findTitles(text).map((x
 export function readTestTitles(files: string[]): TestTitle[] {
   const out: TestTitle[] = [];
   for (const f of files) {
-    const found = cache.get(resolve(f));
+    const found = cache.get(absolutePath(f));
     if (found) for (const x of found) out.push(x);
   }
   return out;

@@ -13,13 +13,14 @@
  *   another through data its caller passes, such as encoder output reaching the packetizer).
  * Only spells that are checked together and whose modules exist take part.
  */
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { LIMITS, MESSAGES, RULES } from '../constants.js';
 import type { Diagnostic, Location } from '../model.js';
 import type { Manifest } from '../manifest.js';
 import type { SpellIndex } from './graph.js';
 import { readModuleImports, type ImportReference, type ModuleImports } from '../code/index.js';
 import { isDirectory, isFile } from '../code/file-cache.js';
+import { pathUnder } from '../code/paths.js';
 
 /** A spell's module as the drift check sees it. */
 export interface SpellModule {
@@ -83,7 +84,7 @@ export function declaredEdges(index: SpellIndex): DeclaredEdge[] {
 }
 
 function modulePath(root: string, module: string): string | undefined {
-  const path = resolve(root, module);
+  const path = pathUnder(root, module);
   if (isDirectory(path) || isFile(path)) return path;
   if (isFile(path + '.ts')) return path + '.ts';
   return undefined;

@@ -4,11 +4,12 @@
  * contracts match the exported signatures (warning), and every bound test exists in the
  * mapped test files and, given a vitest JSON report, passed.
  */
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { MESSAGES, RULES } from '../constants.js';
 import type { Diagnostic, Location, Spell } from '../model.js';
 import type { Manifest, ManifestEntry } from '../manifest.js';
 import { isDirectory, isFile } from '../code/file-cache.js';
+import { joinPath } from '../code/paths.js';
 import { contractFits, expandGlobs, readModuleExports, readTestTitles, type TestResult, type TestTitle } from '../code/index.js';
 
 export interface TestEvidence {
@@ -34,8 +35,11 @@ export function testBindings(spell: Spell): TestBinding[] {
 }
 
 function resolveModule(root: string, module: string): string | undefined {
-  const path = join(root, module);
-  if (isDirectory(path)) return isFile(join(path, 'index.ts')) ? join(path, 'index.ts') : undefined;
+  const path = joinPath(root, module);
+  if (isDirectory(path)) {
+    const index = joinPath(path, 'index.ts');
+    return isFile(index) ? index : undefined;
+  }
   if (isFile(path)) return path;
   if (isFile(path + '.ts')) return path + '.ts';
   return undefined;
