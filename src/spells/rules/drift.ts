@@ -15,7 +15,7 @@
  */
 import { dirname, relative, sep } from 'node:path';
 import { LIMITS, MESSAGES, RULES } from '../constants.js';
-import type { Diagnostic, Location } from '../model.js';
+import type { Dependency, Diagnostic, Location, Spell } from '../model.js';
 import type { Manifest } from '../manifest.js';
 import type { SpellIndex } from './graph.js';
 import { readModuleImports, type ImportReference, type ModuleImports } from '../code/index.js';
@@ -67,44 +67,46 @@ export interface DependencyAnalysis {
   diagnostics: Diagnostic[];
 }
 
-/** Room for this many spells in an edge key (the key stays an exact integer, below 2^53). */
-const KEY_SPAN = 2 ** 26;
-
 /**
- * Keys for edges between spells: each spell's number, combined into one, not a string per
- * lookup (a check of 5,000 spells looked edges up some 50,000 times).
+ * Values keyed by an edge between two spells, looked up by the two names as they are: a check
+ * of 5,000 spells looked edges up some 50,000 times, and a key string built per lookup had to
+ * be made and hashed each time (the names' own hashes are kept on the strings).
  */
-class EdgeKeys {
-  private readonly ids = new Map<string, number>();
+class EdgeMap<T> {
+  private readonly byFrom = new Map<string, Map<string, T>>();
 
-  key(from: string, to: string): number {
-    return this.id(from) * KEY_SPAN + this.id(to);
+  get(from: string, to: string): T | undefined {
+    return this.byFrom.get(from)?.get(to);
   }
 
-  private id(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(name, id);
-    }
-    return id;
+  has(from: string, to: string): boolean {
+    return this.byFrom.get(from)?.has(to) ?? false;
+  }
+
+  set(from: string, to: string, value: T): void {
+    let row = this.byFrom.get(from);
+    if (!row) this.byFrom.set(from, (row = new Map()));
+    row.set(to, value);
   }
 }
 
 /** Spell-level and entity-level `>` edges of every indexed spell, resolved to spell names. */
 export function declaredEdges(index: SpellIndex): DeclaredEdge[] {
-  const out = new Map<number, DeclaredEdge>();
-  const keys = new EdgeKeys();
-  const key = (from: string, to: string) => keys.key(from, to);
-  for (const spell of index.spells.values()) {
-    for (const dep of [...spell.dependencies, ...spell.entities.flatMap((e) => e.dependencies)]) {
+  const out: DeclaredEdge[] = [];
+  const seen = new EdgeMap<true>();
+  const add = (spell: Spell, dependencies: Dependency[]) => {
+    for (const dep of dependencies) {
       const target = dep.kind === 'spell' ? (index.spells.has(dep.target) ? dep.target : undefined) : index.entities.get(dep.target)?.name;
-      if (!target || target === spell.name) continue;
-      const k = key(spell.name, target);
-      if (!out.has(k)) out.set(k, { from: spell.name, to: target, location: dep.location });
+      if (!target || target === spell.name || seen.has(spell.name, target)) continue;
+      seen.set(spell.name, target, true);
+      out.push({ from: spell.name, to: target, location: dep.location });
     }
+  };
+  for (const spell of index.spells.values()) {
+    add(spell, spell.dependencies);
+    for (const entity of spell.entities) add(spell, entity.dependencies);
   }
-  return [...out.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  return out.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
 }
 
 function modulePath(root: string, module: string): string | undefined {
@@ -141,9 +143,8 @@ export function analyzeDependencies(index: SpellIndex, manifest: Manifest): Depe
   };
 
   const modules = new Map<string, SpellModule>();
-  const keys = new EdgeKeys();
-  const key = (from: string, to: string) => keys.key(from, to);
-  const codeMap = new Map<number, CodeEdge>();
+  const codeMap = new EdgeMap<CodeEdge>();
+  const codeEdges: CodeEdge[] = [];
   for (const [spell, { module, path }] of paths) {
     // The module's own files (not those of a module nested inside it), plus files no spell
     // owns (shared helpers reached through it).
@@ -156,27 +157,31 @@ export function analyzeDependencies(index: SpellIndex, manifest: Manifest): Depe
     for (const ref of imports.external) {
       const to = ref.target ? ownerOf(ref.target) : undefined;
       if (!to || to === spell) continue;
-      const k = key(spell, to);
-      let edge = codeMap.get(k);
-      if (!edge) codeMap.set(k, (edge = { from: spell, to, imports: [], typeOnly: 0 }));
+      let edge = codeMap.get(spell, to);
+      if (!edge) {
+        edge = { from: spell, to, imports: [], typeOnly: 0 };
+        codeMap.set(spell, to, edge);
+        codeEdges.push(edge);
+      }
       edge.imports.push(ref);
       if (ref.typeOnly) edge.typeOnly++;
     }
   }
-  const code = [...codeMap.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : 1));
+  const code = codeEdges.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : 1));
   for (const edge of code) edge.imports.sort(byLocation);
 
   const declared = declaredEdges(index).filter((e) => modules.has(e.from) && modules.has(e.to));
-  const declaredMap = new Map(declared.map((e) => [key(e.from, e.to), e]));
+  const declaredMap = new EdgeMap<DeclaredEdge>();
+  for (const e of declared) declaredMap.set(e.from, e.to, e);
   const edges: EdgeView[] = [];
   const diagnostics: Diagnostic[] = [];
   const where = (r: ImportReference) => `${displayPath(r.location.file, manifest.root)}:${r.location.line}`;
 
   for (const edge of code) {
-    const declaredHere = declaredMap.get(key(edge.from, edge.to));
-    const declaredBack = declaredMap.get(key(edge.to, edge.from));
+    const declaredHere = declaredMap.get(edge.from, edge.to);
+    const declaredBack = declaredMap.get(edge.to, edge.from);
     if (declaredHere) continue; // reported with the declared edges below
-    if (declaredBack && !codeMap.has(key(edge.to, edge.from))) continue; // a reversed edge, reported at its `>` line
+    if (declaredBack && !codeMap.has(edge.to, edge.from)) continue; // a reversed edge, reported at its `>` line
     edges.push({ from: edge.from, to: edge.to, code: edge, status: declaredBack ? 'ok' : 'undeclared' });
     if (declaredBack) continue;
     const first = edge.imports[0];
@@ -187,8 +192,8 @@ export function analyzeDependencies(index: SpellIndex, manifest: Manifest): Depe
     });
   }
   for (const d of declared) {
-    const forward = codeMap.get(key(d.from, d.to));
-    const backward = codeMap.get(key(d.to, d.from));
+    const forward = codeMap.get(d.from, d.to);
+    const backward = codeMap.get(d.to, d.from);
     const fromModule = modules.get(d.from)!.module;
     const toModule = modules.get(d.to)!.module;
     if (forward) {
