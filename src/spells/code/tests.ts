@@ -28,14 +28,12 @@ const SKIPPING = new Set(['skip', 'todo']);
 /** Modifiers whose own argument list comes before the call with the title. */
 const WITH_ARGUMENTS = new Set(['each', 'for', 'skipIf', 'runIf']);
 
-type Found = Omit<TestTitle, 'file'>;
-
 const TITLE_SEPARATOR = ' > ';
 
-function findTitles(src: string): Found[] {
+function findTitles(src: string, file: string): TestTitle[] {
   const table = tokenTable(src);
   const { kind, text, value, depth, flags, match, count: n } = table;
-  const out: Found[] = [];
+  const out: TestTitle[] = [];
   const suites: { title: string; close: number; skipped: boolean }[] = [];
   const is = (k: number, word: string): boolean => k < n && kind[k] === PUNCT && text[k] === word;
   for (let i = 0; i < n; i++) {
@@ -77,18 +75,14 @@ function findTitles(src: string): Found[] {
     if (!literal) continue;
     const title = value[arg] ?? '';
     const { line, column } = position(table, table.start[i]);
-    out.push({
-      title,
-      fullTitle: [...suites.map((s) => s.title), title].join(TITLE_SEPARATOR),
-      line,
-      column,
-      skipped: skipped || inSkipped,
-    });
+    let fullTitle = '';
+    for (const s of suites) fullTitle += s.title + TITLE_SEPARATOR;
+    out.push({ title, fullTitle: fullTitle + title, file, line, column, skipped: skipped || inSkipped });
   }
   return out;
 }
 
-const cache = new FileCache<TestTitle[]>((text, file) => findTitles(text).map((x) => ({ ...x, file })));
+const cache = new FileCache<TestTitle[]>((text, file) => findTitles(text, file));
 
 /**
  * Find it()/test() calls (with .only/.skip/.todo/.concurrent/.each/...) whose title is a
@@ -107,6 +101,6 @@ export function readTestTitles(files: string[]): TestTitle[] {
 
 /** Exposed for tests of the scanner on in-memory text. */
 export function readTestTitlesFromSource(src: string, file: string): TestTitle[] {
-  return findTitles(src).map((x) => ({ ...x, file }));
+  return findTitles(src, file);
 }
 
