@@ -627,6 +627,14 @@ export function scanModule(src: string): ModuleScan {
   }
   scan.locals.forEach((d) => { if (d.overloads && d.overloads.length < 2) delete d.overloads; });
   dynamicImports();
-  if (scan.references.length > 1) scan.references.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
+  // Statements come in source order; only dynamic imports, read last, can be out of place.
+  const before = (a: ModuleReference, b: ModuleReference) => a.at.line - b.at.line || a.at.column - b.at.column;
+  const refs = scan.references;
+  for (let k = 1; k < refs.length; k++) {
+    if (before(refs[k - 1], refs[k]) > 0) {
+      refs.sort(before);
+      break;
+    }
+  }
   return scan;
 }
