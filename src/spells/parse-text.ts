@@ -175,7 +175,8 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
 
     // Fenced code blocks are examples, never spells. (Each pattern below is tried only on lines
     // whose first character can start it: a book has ~100,000 lines.)
-    const first = content.charCodeAt(0);
+    // -1 for an empty line: charCodeAt past the end threw optimized code back to the interpreter.
+    const first = content.length > 0 ? content.charCodeAt(0) : -1;
     const fenceMatch = first === 96 || first === 126 ? FENCE.exec(content) : null; // ` ~
     if (fence) {
       mark('fence');
@@ -306,7 +307,11 @@ export function parseSpellText(file: string, text: string, options: ParseOptions
         break;
       }
       case '>': {
-        const targets = body.split(',').map((t) => t.trim()).filter(Boolean);
+        const targets: string[] = [];
+        for (const part of body.split(',')) {
+          const target = part.trim();
+          if (target) targets.push(target);
+        }
         if (targets.length === 0) report(RULES.malformedDependency, MESSAGES.malformedDependency(), location);
         for (const target of targets) {
           const m = /^(@|#(?:Spell[ \t]*:[ \t]*)?)?([A-Za-z_][A-Za-z0-9_.-]*)/i.exec(target);
