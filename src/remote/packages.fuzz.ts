@@ -8,7 +8,7 @@
  *   releases its reservation, and nothing unverified is cached.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FuzzTarget } from '../../fuzz/engine.js';
@@ -23,7 +23,10 @@ const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, 
 const publicKey = createPublicKey(privateKey);
 const MANIFEST = new TextEncoder().encode('version: v1\nmetadata: {name: sent}\nnodes:\n  - {id: a, node_type: AudioLevelNode}\nconnections: []\n');
 const pkg = await packManifest(MANIFEST, { baseDir: '/nonexistent', key: { privateKey, publicKey, keyId: keyIdOf(publicKey) }, format: 'yaml' });
-const packages = new ExecutorPackages({ trustedKeys: [publicKey], cacheDir: mkdtempSync(join(tmpdir(), 'fuzz-transfer-')), maxPackageBytes: 1 << 20 });
+const cacheDir = mkdtempSync(join(tmpdir(), 'fuzz-transfer-'));
+// Made when the module loads (the fuzz runner imports every target file, even to run others).
+process.once('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
+const packages = new ExecutorPackages({ trustedKeys: [publicKey], cacheDir, maxPackageBytes: 1 << 20 });
 
 /** Messages joined as [u16 length][bytes]... (remote.fuzz.ts's framing). */
 function pack(messages: WireMessage[]): Uint8Array {
