@@ -195,16 +195,10 @@ export function position(table: TokenTable, offset: number): { line: number; col
   return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
 }
 
-function grownInt32(a: Int32Array, need: number): Int32Array {
+/** `a`, or a copy of it at least `need` long (doubling), of the same typed-array kind. */
+function grown<A extends Int32Array | Uint8Array>(a: A, need: number): A {
   if (a.length >= need) return a;
-  const b = new Int32Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-
-function grownUint8(a: Uint8Array, need: number): Uint8Array {
-  if (a.length >= need) return a;
-  const b = new Uint8Array(Math.max(need, a.length * 2));
+  const b = new (a.constructor as new (length: number) => A)(Math.max(need, a.length * 2));
   b.set(a);
   return b;
 }
@@ -218,12 +212,12 @@ const table: TokenTable = {
 function reserve(n: number): void {
   if (n < table.kind.length) return;
   const need = n + 1;
-  table.kind = grownUint8(table.kind, need);
-  table.flags = grownUint8(table.flags, need);
-  table.start = grownInt32(table.start, need);
-  table.end = grownInt32(table.end, need);
-  table.depth = grownInt32(table.depth, need);
-  table.match = grownInt32(table.match, need);
+  table.kind = grown(table.kind, need);
+  table.flags = grown(table.flags, need);
+  table.start = grown(table.start, need);
+  table.end = grown(table.end, need);
+  table.depth = grown(table.depth, need);
+  table.match = grown(table.match, need);
 }
 
 /** Tokenize TypeScript source text into the shared table (valid until the next call). */
@@ -238,7 +232,7 @@ export function tokenTable(src: string): TokenTable {
   let lineCount = 1;
   t.lineStarts[0] = 0;
   const lineStart = (at: number): void => {
-    if (lineCount === t.lineStarts.length) t.lineStarts = grownInt32(t.lineStarts, lineCount + 1);
+    if (lineCount === t.lineStarts.length) t.lineStarts = grown(t.lineStarts, lineCount + 1);
     t.lineStarts[lineCount++] = at;
   };
   for (let i = 0; i < len; i++) {
